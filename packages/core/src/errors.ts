@@ -1,0 +1,127 @@
+/**
+ * Every error Swapwright throws on purpose is a `SwapwrightError` with a stable `code`, so callers can branch
+ * on `err.code` (or `instanceof`) without parsing messages.
+ */
+export class SwapwrightError extends Error {
+  readonly code: string
+
+  constructor (code: string, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.code = code
+    this.name = new.target.name
+  }
+}
+
+/** A slot of `createBitswap()` has no plugin and no default. */
+export class MissingPluginError extends SwapwrightError {
+  readonly slot: string
+  constructor (slot: string, hint: string) {
+    super('ERR_MISSING_PLUGIN', `No plugin for the "${slot}" slot: ${hint}`)
+    this.slot = slot
+  }
+}
+
+/** A plugin is malformed, threw while registering or resolving, or produced something that is not its role. */
+export class PluginError extends SwapwrightError {
+  readonly slot: string
+  readonly plugin: string
+  constructor (slot: string, plugin: string, problem: string, options?: ErrorOptions) {
+    super('ERR_BROKEN_PLUGIN', `Plugin "${plugin}" for the "${slot}" slot ${problem}`, options)
+    this.slot = slot
+    this.plugin = plugin
+  }
+}
+
+/** A length prefix declared more bytes than the reader accepts; nothing past the prefix was buffered. */
+export class MessageTooLargeError extends SwapwrightError {
+  readonly declared: number
+  readonly limit: number
+  constructor (declared: number, limit: number) {
+    super('ERR_MESSAGE_TOO_LARGE', `Message of ${declared} bytes exceeds the limit of ${limit} bytes`)
+    this.declared = declared
+    this.limit = limit
+  }
+}
+
+/** A length prefix is not a valid unsigned varint. */
+export class InvalidLengthPrefixError extends SwapwrightError {
+  constructor (message: string) {
+    super('ERR_INVALID_LENGTH_PREFIX', message)
+  }
+}
+
+/** The stream ended inside a length prefix or a message body. */
+export class TruncatedMessageError extends SwapwrightError {
+  constructor (message: string) {
+    super('ERR_TRUNCATED_MESSAGE', message)
+  }
+}
+
+/** The bytes of a message are not a valid Bitswap protobuf. */
+export class MalformedMessageError extends SwapwrightError {
+  constructor (message: string, options?: ErrorOptions) {
+    super('ERR_MALFORMED_MESSAGE', message, options)
+  }
+}
+
+/** A message carried more entries of one kind than the decode limits allow. */
+export class MessageLimitError extends SwapwrightError {
+  constructor (message: string, options?: ErrorOptions) {
+    super('ERR_MESSAGE_LIMIT', message, options)
+  }
+}
+
+/** One block cannot fit in a message under the hard size limit, so it can never be sent. */
+export class BlockTooLargeError extends SwapwrightError {
+  readonly size: number
+  readonly limit: number
+  constructor (size: number, limit: number) {
+    super('ERR_BLOCK_TOO_LARGE', `A block that encodes to ${size} bytes cannot fit a message of at most ${limit} bytes`)
+    this.size = size
+    this.limit = limit
+  }
+}
+
+/** A CID prefix names a hash function we have no hasher for. */
+export class UnknownHashError extends SwapwrightError {
+  readonly hashCode: number
+  constructor (hashCode: number) {
+    super('ERR_UNKNOWN_HASH', `No hasher for multihash code 0x${hashCode.toString(16)}`)
+    this.hashCode = hashCode
+  }
+}
+
+/** A CID prefix could not be parsed. */
+export class InvalidPrefixError extends SwapwrightError {
+  constructor (message: string, options?: ErrorOptions) {
+    super('ERR_INVALID_PREFIX', message, options)
+  }
+}
+
+/** A block's bytes do not hash to the CID it claims, or it matches nothing we asked for. */
+export class BlockVerificationError extends SwapwrightError {
+  constructor (message: string) {
+    super('ERR_BLOCK_VERIFICATION', message)
+  }
+}
+
+/** An operation was cancelled through its AbortSignal. */
+export class AbortError extends SwapwrightError {
+  constructor (message = 'The operation was aborted', options?: ErrorOptions) {
+    super('ABORT_ERR', message, options)
+  }
+}
+
+/** The node was used before `start()` or after `stop()`. */
+export class NotStartedError extends SwapwrightError {
+  constructor (what = 'The node') {
+    super('ERR_NOT_STARTED', `${what} is not started`)
+  }
+}
+
+/** A virtual-time run can make no progress: nothing is scheduled and the awaited work has not settled. */
+export class StalledError extends SwapwrightError {
+  constructor (message: string) {
+    super('ERR_STALLED', message)
+  }
+}

@@ -1,0 +1,46 @@
+import type { ProviderRecord } from './provider-finder.js'
+import type { AbortOptions, PeerKey, ProtocolVersion } from '../types.js'
+import type { BitswapMessage, DecodedMessage } from '../wire/types.js'
+
+/** What a network reports to the node it serves. */
+export interface NetworkHandler {
+  /** A whole, decoded message from `peer`; `bytes` is its size on the wire. */
+  onMessage(peer: PeerKey, message: DecodedMessage, bytes: number): void
+  /** A peer that speaks Bitswap is connected, at the version both sides share. */
+  onPeerConnected(peer: PeerKey, version: ProtocolVersion): void
+  onPeerDisconnected(peer: PeerKey): void
+  /** A peer sent something we could not accept; its stream was dropped, the peer's other traffic goes on. */
+  onProtocolError?(peer: PeerKey, error: Error): void
+}
+
+/** Per-peer traffic a network has counted. */
+export interface LinkStats {
+  messagesSent: number
+  bytesSent: number
+  messagesReceived: number
+  bytesReceived: number
+}
+
+/** How messages reach peers: libp2p streams, or the simulated network. */
+export interface BitswapNetwork {
+  readonly name: string
+  /** This node's own peer. */
+  readonly self: PeerKey
+  /** Starts delivering events to `handler`. */
+  start(handler: NetworkHandler): Promise<void>
+  stop(): Promise<void>
+  /**
+   * Encodes `message` for the peer's protocol version and sends it. Resolves once the bytes are handed to the
+   * transport; rejects when the peer is unreachable, the send times out, or the signal aborts.
+   */
+  send(peer: PeerKey, message: BitswapMessage, options?: AbortOptions): Promise<void>
+  /** Connects to a peer (by key, or by a provider record's addresses) and returns the version negotiated. */
+  connect(peer: PeerKey | ProviderRecord, options?: AbortOptions): Promise<ProtocolVersion>
+  disconnect(peer: PeerKey): Promise<void>
+  /** The version negotiated with a connected peer, or undefined. */
+  version(peer: PeerKey): ProtocolVersion | undefined
+  connectedPeers(): PeerKey[]
+  /** Round-trip latency to the peer in ms, when the network measured it. */
+  latency(peer: PeerKey): number | undefined
+  stats(peer: PeerKey): LinkStats | undefined
+}

@@ -1,0 +1,39 @@
+import type { SessionContext, SessionFeedback } from './session-feedback.js'
+import type { PeerKey } from '../types.js'
+import type { WantType } from '../wire/types.js'
+import type { CID } from 'multiformats/cid'
+
+/** One want that is ready to go out, with what the session already did about it. */
+export interface PendingWant {
+  readonly cid: CID
+  /** The session's peers in the selector's order for this want, best first. */
+  readonly ranked: readonly PeerKey[]
+  /** Peers that currently hold a WANT_BLOCK for it from this session. */
+  readonly blockSentTo: ReadonlySet<PeerKey>
+  /** Peers already asked WANT_HAVE for it. */
+  readonly haveSentTo: ReadonlySet<PeerKey>
+}
+
+/** Send `cid` to `peer` as a `wantType` want. */
+export interface WantAssignment {
+  peer: PeerKey
+  cid: CID
+  wantType: WantType
+}
+
+/** The state a request splitter keeps for one session. */
+export interface SessionRequestSplitter {
+  /**
+   * Decides which peers get which wants, and as WANT_BLOCK or WANT_HAVE. Core never sends the same want to a
+   * peer twice, so returning a pair that was already sent is harmless.
+   */
+  split(wants: readonly PendingWant[]): WantAssignment[]
+  /** Learns from what the session saw (duplicates, for example). */
+  observe(feedback: SessionFeedback): void
+}
+
+/** Decides how a session spreads its wants over its peers. One instance per node; state lives per session. */
+export interface RequestSplitter {
+  readonly name: string
+  forSession(context: SessionContext): SessionRequestSplitter
+}

@@ -1,0 +1,101 @@
+import { CID } from 'multiformats/cid'
+import * as varint from 'uint8-varint'
+import { InvalidPrefixError } from '../errors.js'
+
+/** Everything of a CID but the digest: what a 1.1.0+ block carries so the receiver can rebuild the CID. */
+export interface CidPrefix {
+  version: 0 | 1
+  codec: number
+  multihashCode: number
+  digestLength: number
+}
+
+export const DAG_PB_CODEC = 0x70
+export const SHA2_256_CODE = 0x12
+export const IDENTITY_CODE = 0x00
+
+/** The implied prefix of every 1.0.0 raw block: CIDv0, dag-pb, sha2-256, 32 bytes. */
+export const CIDV0_PREFIX: Readonly<CidPrefix> = Object.freeze({
+  version: 0, codec: DAG_PB_CODEC, multihashCode: SHA2_256_CODE, digestLength: 32
+})
+
+export function prefixOf (cid: CID): CidPrefix {
+  return {
+    version: cid.version,
+    codec: cid.code,
+    multihashCode: cid.multihash.code,
+    digestLength: cid.multihash.size
+  }
+}
+
+export function encodePrefix (prefix: CidPrefix): Uint8Array {
+  const fields = [prefix.version, prefix.codec, prefix.multihashCode, prefix.digestLength]
+  const out = new Uint8Array(fields.reduce((n, f) => n + varint.encodingLength(f), 0))
+  let offset = 0
+  for (const field of fields) {
+    varint.encode(field, out, offset)
+    offset += varint.encodingLength(field)
+  }
+  return out
+}
+
+/** The wire prefix of a CID, cached per CID object because the same CID is often sent to many peers. */
+const encodedPrefixes = new WeakMap<CID, Uint8Array>()
+export function encodePrefixOf (cid: CID): Uint8Array {
+  let bytes = encodedPrefixes.get(cid)
+  if (bytes == null) {
+    bytes = encodePrefix(prefixOf(cid))
+    encodedPrefixes.set(cid, bytes)
+  }
+  return bytes
+}
+
+/** Parses a wire prefix; throws InvalidPrefixError for truncated, oversized or impossible values. */
+export function decodePrefix (bytes: Uint8Array): CidPrefix {
+  const fields: number[] = []
+  let offset = 0
+  try {
+    for (let i = 0; i < 4; i++) {
+      const value = varint.decode(bytes, offset)
+      offset += varint.encodingLength(value)
+      fields.push(value)
+    }
+  } catch (err) {
+    throw new InvalidPrefixError(`CID prefix is not four varints: ${(err as Error).message}`, { cause: err })
+  }
+  if (offset !== bytes.byteLength) {
+    throw new InvalidPrefixError(`CID prefix has ${bytes.byteLength - offset} trailing bytes`)
+  }
+  const [version, codec, multihashCode, digestLength] = fields
+  if (version !== 0 && version !== 1) {
+    throw new InvalidPrefixError(`Unsupported CID version ${version}`)
+  }
+  if (version === 0 && (codec !== DAG_PB_CODEC || multihashCode !== SHA2_256_CODE || digestLength !== 32)) {
+    throw new InvalidPrefixError('A CIDv0 prefix must be dag-pb with a 32-byte sha2-256 digest')
+  }
+  if (digestLength > 128) {
+    throw new InvalidPrefixError(`Digest length ${digestLength} exceeds 128 bytes`)
+  }
+  return { version, codec, multihashCode, digestLength }
+}
+
+/** A CIDv1 dag-pb sha2-256 CID has a CIDv0 twin: the only CIDs a 1.0.0 peer understands. */
+export function toCidV0 (cid: CID): CID | undefined {
+  if (cid.version === 0) return cid
+  if (cid.code === DAG_PB_CODEC && cid.multihash.code === SHA2_256_CODE && cid.multihash.size === 32) {
+    return CID.createV0(cid.multihash as any)
+  }
+  return undefined
+}
+
+/**
+ * A key equal for two CIDs exactly when codec, hash function, digest length and digest all match (CIDv0 and
+ * its CIDv1 twin share a key): what "the block we wanted" means.
+ */
+export function blockKey (cid: CID): string {
+  return `${cid.code}:${toHex(cid.multihash.bytes)}`
+}
+
+function toHex (bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+}
