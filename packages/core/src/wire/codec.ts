@@ -118,8 +118,19 @@ export function toProtobuf (message: BitswapMessage, version: ProtocolVersion): 
       type: presence.type === 'have' ? Message.BlockPresenceType.Have : Message.BlockPresenceType.DontHave
     }))
   }
-  if (message.pendingBytes > 0) pb.pendingBytes = message.pendingBytes
+  const pendingBytes = wirePendingBytes(message.pendingBytes)
+  if (pendingBytes > 0) pb.pendingBytes = pendingBytes
   return pb
+}
+
+const MAX_INT32 = 2 ** 31 - 1
+
+/**
+ * pendingBytes as it goes on the wire: an int32, so a larger queue is reported as the largest int32 instead
+ * of wrapping around to a negative or small number.
+ */
+export function wirePendingBytes (pendingBytes: number): number {
+  return Math.max(0, Math.min(pendingBytes, MAX_INT32))
 }
 
 /**

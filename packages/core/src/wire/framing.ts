@@ -60,7 +60,11 @@ export class FrameDecoder {
     }
   }
 
-  /** Reads the length prefix if it is complete; returns false when more bytes are needed. */
+  /**
+   * Reads the length prefix if it is complete; returns false when more bytes are needed. Prefixes must be
+   * minimal unsigned varints of at most 9 bytes, as multiformats requires: that is what makes an unfinished
+   * prefix a lower bound on the length, so an oversized one is rejected before it is even complete.
+   */
   private readLength (): boolean {
     let value = 0
     let scale = 1
@@ -68,19 +72,21 @@ export class FrameDecoder {
     for (let i = 0; i < available; i++) {
       const byte = this.buffer.get(i)
       value += (byte & 0x7f) * scale
-      scale *= 128
       if ((byte & 0x80) === 0) {
+        if (byte === 0 && i > 0) throw new InvalidLengthPrefixError('Length prefix is not a minimal varint')
         if (value > this.maxMessageSize) throw new MessageTooLargeError(value, this.maxMessageSize)
         this.buffer.consume(i + 1)
         this.expected = value
         return true
       }
-      // More bytes follow, so the length is at least `scale`: reject now rather than wait for them.
-      if (scale > this.maxMessageSize) throw new MessageTooLargeError(scale, this.maxMessageSize)
+      scale *= 128
     }
+    // Checked before the size bound, or an over-long prefix would always be reported as an oversized length.
     if (this.buffer.byteLength >= MAX_VARINT_BYTES) {
       throw new InvalidLengthPrefixError(`Length prefix is longer than ${MAX_VARINT_BYTES} bytes`)
     }
+    // More bytes follow, so the length is at least `scale`: reject now rather than wait for them.
+    if (scale > this.maxMessageSize) throw new MessageTooLargeError(scale, this.maxMessageSize)
     return false
   }
 }

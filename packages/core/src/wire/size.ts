@@ -1,4 +1,5 @@
 import * as varint from 'uint8-varint'
+import { wirePendingBytes } from './codec.js'
 import { supportsCidPrefixes } from './versions.js'
 import type { ProtocolVersion } from '../types.js'
 import type { BitswapMessage, BlockPayload, Presence, WantEntry } from './types.js'
@@ -37,7 +38,8 @@ export function wantlistSize (entriesSize: number, full: boolean): number {
 }
 
 export function pendingBytesSize (pendingBytes: number): number {
-  return pendingBytes === 0 ? 0 : 1 + int32Length(pendingBytes)
+  const value = wirePendingBytes(pendingBytes)
+  return value === 0 ? 0 : 1 + int32Length(value)
 }
 
 /** Size of the protobuf encoding of an already-downgraded message for `version` (without the length prefix). */

@@ -33,7 +33,9 @@ export function splitMessage (message: BitswapMessage, options: SplitOptions = {
 
   const hasContent = (): boolean => current.blocks.length > 0 || current.presences.length > 0 || entries.length > 0
   const flush = (): void => {
-    if (entries.length > 0 || fullPending) {
+    // The wantlist goes only with entries: a part of blocks alone must not carry an empty wantlist (its bytes
+    // were never counted), and `full` has to land on the part that carries the first wants.
+    if (entries.length > 0) {
       current.wantlist = { entries, full: fullPending }
       fullPending = false
     }
@@ -63,6 +65,11 @@ export function splitMessage (message: BitswapMessage, options: SplitOptions = {
     if (hasContent() && withEntry > targetSize) flush()
     entries.push(entry)
     entriesSize += itemSize
+  }
+  if (fullPending && entries.length === 0) {
+    // A full wantlist with no entries means "forget all my wants": it is sent too, last, within the target.
+    if (hasContent() && size + wantlistSize(0, true) > targetSize) flush()
+    current.wantlist = { entries: [], full: true }
   }
   flush()
   return out

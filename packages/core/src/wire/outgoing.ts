@@ -1,0 +1,13 @@
+import { encodeMessage, downgradeMessage } from './codec.js'
+import { splitMessage, type SplitOptions } from './split.js'
+import type { ProtocolVersion } from '../types.js'
+import type { BitswapMessage } from './types.js'
+
+/**
+ * What every network does before writing: fit the message to the peer's version, split it under the size
+ * target, and encode each part. Returns the protobuf bodies, without length prefixes.
+ */
+export function encodeForPeer (message: BitswapMessage, version: ProtocolVersion, options: Omit<SplitOptions, 'version'> = {}): Uint8Array[] {
+  const fitted = downgradeMessage(message, version).message
+  return splitMessage(fitted, { ...options, version }).map(part => encodeMessage(part, version))
+}
