@@ -1,5 +1,6 @@
 import { logger } from '@libp2p/logger'
 import { inject, injectable } from 'tsyringe'
+import { DecisionEngine, type ServerStats } from './server/decision-engine.js'
 import { Tokens } from './tokens.js'
 import type { BitswapConfig } from './config.js'
 import type { Blockstore } from './interfaces/blockstore.js'
@@ -13,6 +14,7 @@ import type { RequestSplitter } from './interfaces/request-splitter.js'
 import type { Components } from './slots.js'
 import type { PeerKey, ProtocolVersion } from './types.js'
 import type { DecodedMessage } from './wire/types.js'
+import type { CID } from 'multiformats/cid'
 
 const log = logger('swapwright:core:node')
 
@@ -22,6 +24,7 @@ export interface NodeStats {
   bytesReceived: number
   protocolErrors: number
   peers: number
+  server: ServerStats
 }
 
 /** One Bitswap node: the components chosen for its slots, started and stopped together. */
@@ -29,6 +32,8 @@ export interface NodeStats {
 export class Bitswap {
   readonly components: Readonly<Components>
   readonly config: Readonly<BitswapConfig>
+  /** The server half: ledgers, task queue, replies. */
+  readonly server: DecisionEngine
   private started = false
   private readonly peers = new Map<PeerKey, ProtocolVersion>()
   private readonly counters = { messagesReceived: 0, bytesReceived: 0, protocolErrors: 0 }
@@ -42,8 +47,10 @@ export class Bitswap {
     @inject(Tokens.RequestSplitter) requestSplitter: RequestSplitter,
     @inject(Tokens.PeerSelector) peerSelector: PeerSelector,
     @inject(Tokens.DecisionStrategy) decisionStrategy: DecisionStrategy,
-    @inject(Tokens.Config) config: BitswapConfig
+    @inject(Tokens.Config) config: BitswapConfig,
+    @inject(DecisionEngine) server: DecisionEngine
   ) {
+    this.server = server
     this.components = Object.freeze({
       network, blockstore, clock, random, providerFinder, requestSplitter, peerSelector, decisionStrategy
     })
@@ -56,6 +63,7 @@ export class Bitswap {
 
   async start (): Promise<void> {
     if (this.started) return
+    this.server.start()
     await this.components.network.start(this.handler())
     this.started = true
     log('started %s', this.components.network.self)
@@ -65,23 +73,35 @@ export class Bitswap {
     if (!this.started) return
     this.started = false
     await this.components.network.stop()
+    await this.server.stop()
     this.peers.clear()
     log('stopped %s', this.components.network.self)
   }
 
   stats (): NodeStats {
-    return { ...this.counters, peers: this.peers.size }
+    return { ...this.counters, peers: this.peers.size, server: this.server.stats() }
+  }
+
+  /**
+   * Tells the node that blocks were added to its blockstore from outside Bitswap, so peers that asked for them
+   * are served now.
+   */
+  async notifyNewBlocks (cids: readonly CID[]): Promise<void> {
+    await this.server.blocksAdded(cids)
   }
 
   private handler (): NetworkHandler {
     return {
-      onMessage: (peer: PeerKey, _message: DecodedMessage, bytes: number) => {
+      onMessage: (peer: PeerKey, message: DecodedMessage, bytes: number) => {
         this.counters.messagesReceived++
         this.counters.bytesReceived += bytes
-        log.trace('message of %d bytes from %s', bytes, peer)
+        void this.server.messageReceived(peer, message)
       },
       onPeerConnected: (peer, version) => { this.peers.set(peer, version) },
-      onPeerDisconnected: (peer) => { this.peers.delete(peer) },
+      onPeerDisconnected: (peer) => {
+        this.peers.delete(peer)
+        this.server.peerDisconnected(peer)
+      },
       onProtocolError: (peer, error) => {
         this.counters.protocolErrors++
         log.error('protocol error from %s: %s', peer, error.message)

@@ -1,9 +1,19 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises'
 import { StalledError } from '../errors.js'
 import { sleepOn } from './sleep.js'
-import { TimerHeap, type HeapEntry } from './timer-heap.js'
+import { Heap } from '../util/heap.js'
 import type { Clock, Timer } from '../interfaces/clock.js'
 import type { AbortOptions } from '../types.js'
+
+/** A scheduled callback; `seq` keeps timers due at the same time in the order they were set. */
+interface HeapEntry {
+  due: number
+  seq: number
+  run: () => void
+  cancelled: boolean
+}
+
+const dueFirst = (a: HeapEntry, b: HeapEntry): boolean => a.due < b.due || (a.due === b.due && a.seq < b.seq)
 
 export interface VirtualClockInit {
   /** The time `now()` starts at, in ms (default 0). */
@@ -22,7 +32,7 @@ export interface VirtualRunOptions {
 export class VirtualClock implements Clock {
   private current: number
   private seq = 0
-  private readonly heap = new TimerHeap()
+  private readonly heap = new Heap<HeapEntry>(dueFirst)
   private live = 0
 
   constructor (init: VirtualClockInit = {}) {

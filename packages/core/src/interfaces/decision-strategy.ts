@@ -16,6 +16,8 @@ export interface PeerQueueView {
   /** Bytes we sent this peer, and it sent us, since it connected. */
   readonly bytesSent: number
   readonly bytesReceived: number
+  /** The task this peer would be served next (its first in `compareTasks` order), if any. */
+  readonly headTask?: TaskView
 }
 
 /** A read-only view of one queued task: a want we are about to answer. */

@@ -1,0 +1,101 @@
+import { logger } from '@libp2p/logger'
+import { blockKey } from '../wire/prefix.js'
+import { Semaphore } from '../util/semaphore.js'
+import { LruMap } from '../util/lru-map.js'
+import type { Blockstore } from '../interfaces/blockstore.js'
+import type { CID } from 'multiformats/cid'
+
+const log = logger('swapwright:core:blockstore-manager')
+
+export interface BlockstoreManagerInit {
+  /** Reads at once (default 32). */
+  concurrency: number
+  /** Sizes remembered (default 65,536). */
+  sizeCacheEntries: number
+}
+
+/**
+ * The server's only door to the blockstore: a bounded number of reads at once, and a read error other than
+ * "not found" is logged, counted and treated as a missing block, so a failing disk never crashes the engine.
+ */
+export class BlockstoreManager {
+  private readonly store: Blockstore
+  private readonly limit: Semaphore
+  private readonly sizes: LruMap<string, number>
+  /** Reads that failed for a reason other than the block being absent. */
+  readErrors = 0
+
+  constructor (store: Blockstore, init: BlockstoreManagerInit) {
+    this.store = store
+    this.limit = new Semaphore(init.concurrency)
+    this.sizes = new LruMap(init.sizeCacheEntries)
+  }
+
+  /** The block's bytes, or undefined when it is missing or unreadable. */
+  async get (cid: CID): Promise<Uint8Array | undefined> {
+    return this.limit.run(async () => {
+      try {
+        const bytes = await collect(this.store.get(cid))
+        this.sizes.set(blockKey(cid), bytes.byteLength)
+        return bytes
+      } catch (err) {
+        if (!isNotFound(err)) {
+          this.readErrors++
+          log.error('reading %s failed, treating it as missing: %s', cid, (err as Error).message)
+        }
+        return undefined
+      }
+    })
+  }
+
+  /** The block's size, or undefined when it is missing. Sizes of content-addressed blocks never change. */
+  async size (cid: CID): Promise<number | undefined> {
+    // `has` first: most wants a busy server sees are for blocks it lacks, and a miss through `get` costs a
+    // thrown error per want.
+    if (!(await this.has(cid))) {
+      this.sizes.delete(blockKey(cid))
+      return undefined
+    }
+    return this.sizes.get(blockKey(cid)) ?? (await this.get(cid))?.byteLength
+  }
+
+  async has (cid: CID): Promise<boolean> {
+    return this.limit.run(async () => {
+      try {
+        return await this.store.has(cid)
+      } catch (err) {
+        this.readErrors++
+        log.error('checking %s failed, treating it as missing: %s', cid, (err as Error).message)
+        return false
+      }
+    })
+  }
+
+  /** Sizes of many blocks, read with the bounded concurrency. */
+  async sizesOf (cids: readonly CID[]): Promise<Array<number | undefined>> {
+    return Promise.all(cids.map(async cid => this.size(cid)))
+  }
+}
+
+function isNotFound (err: unknown): boolean {
+  const e = err as { name?: string, code?: string }
+  return e?.name === 'NotFoundError' || e?.code === 'ERR_NOT_FOUND'
+}
+
+/** interface-blockstore yields a block as chunks; one chunk (the common case) is returned without a copy. */
+async function collect (chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = []
+  let length = 0
+  for await (const chunk of chunks) {
+    parts.push(chunk)
+    length += chunk.byteLength
+  }
+  if (parts.length === 1) return parts[0]
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.byteLength
+  }
+  return out
+}

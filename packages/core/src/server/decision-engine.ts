@@ -1,0 +1,416 @@
+import { logger } from '@libp2p/logger'
+import { inject, injectable } from 'tsyringe'
+import { Tokens } from '../tokens.js'
+import { Notifier } from '../util/notifier.js'
+import { blockKey, encodePrefixOf, IDENTITY_CODE } from '../wire/prefix.js'
+import { BlockstoreManager } from './blockstore-manager.js'
+import { Ledger, type LedgerWant } from './ledger.js'
+import { PeerTaskQueue, type TaskBatch } from './peer-task-queue.js'
+import { PRESENCE_WORK, type Reply, type Task } from './task.js'
+import type { BitswapConfig } from '../config.js'
+import type { Blockstore } from '../interfaces/blockstore.js'
+import type { Clock } from '../interfaces/clock.js'
+import type { DecisionStrategy } from '../interfaces/decision-strategy.js'
+import type { BitswapNetwork } from '../interfaces/network.js'
+import type { PeerKey } from '../types.js'
+import type { BitswapMessage, DecodedMessage, WantEntry } from '../wire/types.js'
+import type { CID } from 'multiformats/cid'
+
+const log = logger('swapwright:core:decision-engine')
+
+/** What the server did for one peer. */
+export interface ServerPeerStats {
+  wantlistSize: number
+  blocksSent: number
+  bytesSent: number
+  blocksReceived: number
+  bytesReceived: number
+  pendingTasks: number
+  activeTasks: number
+  ignoredEntries: number
+  evictions: number
+}
+
+/** What the server did overall. */
+export interface ServerStats {
+  peers: number
+  wantlistEntries: number
+  blocksSent: number
+  bytesSent: number
+  havesSent: number
+  dontHavesSent: number
+  messagesSent: number
+  failedSends: number
+  ignoredEntries: number
+  evictions: number
+  readErrors: number
+}
+
+/**
+ * The server half of Bitswap: keeps each peer's wantlist (bounded), turns wants into tasks, and lets workers
+ * answer them in the order the DecisionStrategy chooses. Wants for blocks we lack stay in the ledger, so a
+ * block that arrives later is pushed to every peer still waiting for it.
+ */
+@injectable()
+export class DecisionEngine {
+  private readonly network: BitswapNetwork
+  private readonly clock: Clock
+  private readonly strategy: DecisionStrategy
+  private readonly config: BitswapConfig
+  private readonly blocks: BlockstoreManager
+  private readonly queue: PeerTaskQueue
+  private readonly ledgers = new Map<PeerKey, Ledger>()
+  /** Which peers want a block, by blockKey: how a newly stored block finds its waiting peers. */
+  private readonly wantedBy = new Map<string, Set<PeerKey>>()
+  /** Messages of one peer are applied one after another, in arrival order. */
+  private readonly intake = new Map<PeerKey, Promise<void>>()
+  private readonly wake = new Notifier()
+  private workers: Array<Promise<void>> = []
+  private running = false
+  private seq = 0
+  private readonly totals = { blocksSent: 0, bytesSent: 0, havesSent: 0, dontHavesSent: 0, messagesSent: 0, failedSends: 0, ignoredEntries: 0, evictions: 0 }
+
+  constructor (
+    @inject(Tokens.Network) network: BitswapNetwork,
+    @inject(Tokens.Blockstore) blockstore: Blockstore,
+    @inject(Tokens.Clock) clock: Clock,
+    @inject(Tokens.DecisionStrategy) strategy: DecisionStrategy,
+    @inject(Tokens.Config) config: BitswapConfig
+  ) {
+    this.network = network
+    this.clock = clock
+    this.strategy = strategy
+    this.config = config
+    this.blocks = new BlockstoreManager(blockstore, {
+      concurrency: config.blockstoreConcurrency,
+      sizeCacheEntries: config.blockSizeCacheEntries
+    })
+    this.queue = new PeerTaskQueue({
+      strategy,
+      clock,
+      targetMessageSize: config.targetMessageSize,
+      maxOutstandingBytesPerPeer: config.maxOutstandingBytesPerPeer
+    })
+  }
+
+  start (): void {
+    if (this.running) return
+    this.running = true
+    this.workers = Array.from({ length: this.config.taskWorkerCount }, async () => this.work())
+  }
+
+  async stop (): Promise<void> {
+    this.running = false
+    this.wake.notify()
+    await Promise.all(this.workers)
+    this.workers = []
+    for (const peer of [...this.ledgers.keys()]) this.peerDisconnected(peer)
+  }
+
+  /** Applies a message from a peer. Resolves once its wants are queued (not when they are answered). */
+  messageReceived (peer: PeerKey, message: DecodedMessage): Promise<void> {
+    const previous = this.intake.get(peer) ?? Promise.resolve()
+    const next = previous.then(async () => this.apply(peer, message)).catch(err => {
+      log.error('could not apply a message from %s: %s', peer, (err as Error).message)
+    })
+    this.intake.set(peer, next)
+    void next.then(() => { if (this.intake.get(peer) === next) this.intake.delete(peer) })
+    return next
+  }
+
+  /** Blocks that are now in the blockstore: every peer waiting for one is sent it (or a HAVE). */
+  async blocksAdded (cids: readonly CID[]): Promise<void> {
+    const waiting = cids.filter(cid => this.wantedBy.has(blockKey(cid)))
+    if (waiting.length === 0) return
+    const sizes = await this.blocks.sizesOf(waiting)
+    waiting.forEach((cid, i) => {
+      const size = sizes[i]
+      if (size == null) return
+      const key = blockKey(cid)
+      for (const peer of this.wantedBy.get(key) ?? []) {
+        const want = this.ledgers.get(peer)?.get(key)
+        if (want == null) continue
+        want.have = true
+        this.enqueue(peer, want, size)
+      }
+    })
+    this.wake.notify()
+  }
+
+  /** Frees everything held for a peer. */
+  peerDisconnected (peer: PeerKey): void {
+    const ledger = this.ledgers.get(peer)
+    if (ledger != null) {
+      for (const key of ledger.keys()) this.unindex(peer, key)
+      this.ledgers.delete(peer)
+    }
+    this.queue.removePeer(peer)
+    this.intake.delete(peer)
+  }
+
+  /** The CIDs a peer currently wants from us. */
+  wantlist (peer: PeerKey): CID[] {
+    return [...(this.ledgers.get(peer)?.values() ?? [])].map(want => want.cid)
+  }
+
+  peerStats (peer: PeerKey): ServerPeerStats | undefined {
+    const ledger = this.ledgers.get(peer)
+    if (ledger == null) return undefined
+    const tracker = this.queue.peek(peer)
+    return {
+      wantlistSize: ledger.size,
+      blocksSent: ledger.blocksSent,
+      bytesSent: ledger.bytesSent,
+      blocksReceived: ledger.blocksReceived,
+      bytesReceived: ledger.bytesReceived,
+      pendingTasks: tracker?.pendingCount ?? 0,
+      activeTasks: tracker?.activeCount ?? 0,
+      ignoredEntries: ledger.ignoredEntries,
+      evictions: ledger.evictions
+    }
+  }
+
+  stats (): ServerStats {
+    let wantlistEntries = 0
+    for (const ledger of this.ledgers.values()) wantlistEntries += ledger.size
+    return { ...this.totals, peers: this.ledgers.size, wantlistEntries, readErrors: this.blocks.readErrors }
+  }
+
+  private ledger (peer: PeerKey): Ledger {
+    let ledger = this.ledgers.get(peer)
+    if (ledger == null) {
+      ledger = new Ledger(peer)
+      this.ledgers.set(peer, ledger)
+    }
+    return ledger
+  }
+
+  private async apply (peer: PeerKey, message: DecodedMessage): Promise<void> {
+    const ledger = this.ledger(peer)
+    this.accountReceived(peer, ledger, message)
+    ledger.ignoredEntries += message.invalidEntries
+    this.totals.ignoredEntries += message.invalidEntries
+    const wantlist = message.wantlist
+    if (wantlist == null) return
+
+    const wants = new Map<string, WantEntry>()
+    for (const entry of wantlist.entries) {
+      if (entry.cid.multihash.code === IDENTITY_CODE) {
+        // An identity CID carries its data inline: there is nothing to send, and it is no reason to drop the peer.
+        ledger.ignoredEntries++
+        this.totals.ignoredEntries++
+        continue
+      }
+      const key = blockKey(entry.cid)
+      if (entry.cancel) {
+        wants.delete(key)
+        this.removeWant(peer, ledger, key)
+      } else {
+        wants.set(key, entry)
+      }
+    }
+    if (wantlist.full) {
+      for (const key of [...ledger.keys()]) {
+        if (!wants.has(key)) this.removeWant(peer, ledger, key)
+      }
+    }
+    if (wants.size === 0) return
+
+    // More wants in one message than a ledger holds: only the most urgent can ever be kept.
+    let incoming = [...wants.values()]
+    if (incoming.length > this.config.maxWantsPerPeer) {
+      incoming = incoming.map((entry, index) => ({ entry, index }))
+        .sort((a, b) => b.entry.priority - a.entry.priority || a.index - b.index)
+        .slice(0, this.config.maxWantsPerPeer)
+        .map(({ entry }) => entry)
+    }
+
+    const sizes = await this.blocks.sizesOf(incoming.map(entry => entry.cid))
+    if (this.ledgers.get(peer) !== ledger) return // the peer left while we looked
+
+    const added: LedgerWant[] = []
+    const touched: Array<{ want: LedgerWant, size: number | undefined }> = []
+    incoming.forEach((entry, i) => {
+      const key = blockKey(entry.cid)
+      const existing = ledger.get(key)
+      if (existing != null) {
+        existing.priority = entry.priority
+        existing.wantType = entry.wantType
+        existing.sendDontHave = entry.sendDontHave
+        existing.have = sizes[i] != null
+        touched.push({ want: existing, size: sizes[i] })
+      } else {
+        const want: LedgerWant = {
+          key, cid: entry.cid, priority: entry.priority, wantType: entry.wantType,
+          sendDontHave: entry.sendDontHave, have: sizes[i] != null, seq: this.seq++
+        }
+        added.push(want)
+        touched.push({ want, size: sizes[i] })
+      }
+    })
+
+    const accepted = this.makeRoom(peer, ledger, added)
+    for (const want of accepted) {
+      ledger.set(want)
+      this.index(peer, want.key)
+    }
+    for (const { want, size } of touched) {
+      if (ledger.get(want.key) === want) this.enqueue(peer, want, size)
+    }
+    this.wake.notify()
+  }
+
+  /**
+   * Keeps the ledger within its limit. When the new wants do not fit, the strategy chooses which current wants
+   * go and which new ones stay; whatever it answers, the ledger never ends over the limit.
+   */
+  private makeRoom (peer: PeerKey, ledger: Ledger, added: LedgerWant[]): LedgerWant[] {
+    const limit = this.config.maxWantsPerPeer
+    if (ledger.size + added.length <= limit) return added
+    const decision = this.strategy.evict([...ledger.values()], added, limit)
+    for (const cid of decision.evict) {
+      if (this.removeWant(peer, ledger, blockKey(cid))) {
+        ledger.evictions++
+        this.totals.evictions++
+      }
+    }
+    const acceptedKeys = new Set(decision.accept.map(cid => blockKey(cid)))
+    const accepted = added.filter(want => acceptedKeys.has(want.key)).slice(0, Math.max(0, limit - ledger.size))
+    const refused = added.length - accepted.length
+    ledger.evictions += refused
+    this.totals.evictions += refused
+    return accepted
+  }
+
+  /** Queues the reply a want deserves now, if any: a block we lack and nobody asked DONT_HAVE for waits. */
+  private enqueue (peer: PeerKey, want: LedgerWant, size: number | undefined): void {
+    let reply: Reply
+    let work = PRESENCE_WORK
+    if (size != null) {
+      reply = want.wantType === 'block' || this.strategy.answerWantHave(size) === 'block' ? 'block' : 'have'
+      if (reply === 'block') work = size
+    } else if (want.sendDontHave) {
+      reply = 'dont-have'
+    } else {
+      return
+    }
+    const task: Task = {
+      peer, key: want.key, cid: want.cid, priority: want.priority, wantType: want.wantType,
+      sendDontHave: want.sendDontHave, reply, work, blockSize: size, seq: this.seq++, dead: false
+    }
+    this.queue.push(task)
+  }
+
+  private removeWant (peer: PeerKey, ledger: Ledger, key: string): boolean {
+    this.queue.remove(peer, key)
+    if (!ledger.delete(key)) return false
+    this.unindex(peer, key)
+    return true
+  }
+
+  private index (peer: PeerKey, key: string): void {
+    let peers = this.wantedBy.get(key)
+    if (peers == null) {
+      peers = new Set()
+      this.wantedBy.set(key, peers)
+    }
+    peers.add(peer)
+  }
+
+  private unindex (peer: PeerKey, key: string): void {
+    const peers = this.wantedBy.get(key)
+    if (peers == null) return
+    peers.delete(peer)
+    if (peers.size === 0) this.wantedBy.delete(key)
+  }
+
+  private accountReceived (peer: PeerKey, ledger: Ledger, message: DecodedMessage): void {
+    if (message.blocks.length === 0) return
+    let bytes = 0
+    for (const block of message.blocks) bytes += block.data.byteLength
+    ledger.blocksReceived += message.blocks.length
+    ledger.bytesReceived += bytes
+    this.queue.tracker(peer).bytesReceived += bytes
+    this.strategy.observe?.({ type: 'received', peer, bytes })
+  }
+
+  private async work (): Promise<void> {
+    while (this.running) {
+      const batch = this.queue.pop()
+      if (batch == null) {
+        await this.wake.wait()
+        continue
+      }
+      try {
+        await this.serve(batch)
+      } catch (err) {
+        log.error('serving %s failed: %s', batch.peer, (err as Error).message)
+      } finally {
+        this.queue.done(batch)
+      }
+      // Freed outstanding bytes may let another worker take this peer's next batch.
+      if (this.queue.hasWork()) this.wake.notify()
+    }
+  }
+
+  /** Builds one reply from a batch (loading blocks with bounded concurrency), sends it, updates the ledger. */
+  private async serve (batch: TaskBatch): Promise<void> {
+    const { peer, tasks } = batch
+    const loaded = await Promise.all(tasks.map(async task => task.reply === 'block' ? this.blocks.get(task.cid) : undefined))
+    const message: BitswapMessage = { blocks: [], presences: [], pendingBytes: batch.pendingBytes }
+    const outcome: Reply[] = []
+    tasks.forEach((task, i) => {
+      let reply = task.reply
+      if (reply === 'block') {
+        const data = loaded[i]
+        if (data != null) {
+          message.blocks.push({ prefix: encodePrefixOf(task.cid), data })
+        } else {
+          // Deleted since the want arrived: the want stays, and the peer hears DONT_HAVE if it asked to.
+          reply = 'dont-have'
+          const want = this.ledgers.get(peer)?.get(task.key)
+          if (want != null) want.have = false
+        }
+      }
+      if (reply === 'have') message.presences.push({ cid: task.cid, type: 'have' })
+      if (reply === 'dont-have' && task.sendDontHave) message.presences.push({ cid: task.cid, type: 'dont-have' })
+      outcome.push(reply)
+    })
+    if (message.blocks.length === 0 && message.presences.length === 0) return
+
+    try {
+      await this.network.send(peer, message)
+    } catch (err) {
+      this.totals.failedSends++
+      log('sending %d blocks and %d presences to %s failed: %s', message.blocks.length, message.presences.length, peer, (err as Error).message)
+      return
+    }
+    this.totals.messagesSent++
+    this.recordSent(peer, tasks, outcome, message)
+  }
+
+  /** A sent block or HAVE answers the want for good; a DONT_HAVE leaves it waiting for the block. */
+  private recordSent (peer: PeerKey, tasks: Task[], outcome: Reply[], message: BitswapMessage): void {
+    const ledger = this.ledgers.get(peer)
+    let bytes = 0
+    for (const block of message.blocks) bytes += block.data.byteLength
+    this.totals.blocksSent += message.blocks.length
+    this.totals.bytesSent += bytes
+    if (ledger != null) {
+      ledger.blocksSent += message.blocks.length
+      ledger.bytesSent += bytes
+    }
+    const tracker = this.queue.peek(peer)
+    if (tracker != null) tracker.bytesSent += bytes
+    if (bytes > 0) this.strategy.observe?.({ type: 'sent', peer, bytes })
+    tasks.forEach((task, i) => {
+      const reply = outcome[i]
+      if (reply === 'have') this.totals.havesSent++
+      if (reply === 'dont-have' && task.sendDontHave) this.totals.dontHavesSent++
+      if (ledger == null || reply === 'dont-have') return
+      const want = ledger.get(task.key)
+      // A want upgraded from have to block while the HAVE was in flight still needs its block.
+      if (want != null && (reply === 'block' || want.wantType === 'have')) this.removeWant(peer, ledger, task.key)
+    })
+  }
+}
