@@ -1,0 +1,31 @@
+import { optimisticRequestSplitter } from './request-splitter/optimistic-request-splitter.js'
+import { adaptiveRequestSplitter } from './request-splitter/adaptive-request-splitter.js'
+import { presencePeerSelector } from './peer-selector/presence-peer-selector.js'
+import { latencyPeerSelector } from './peer-selector/latency-peer-selector.js'
+import { fairDecisionStrategy } from './decision-strategy/fair-decision-strategy.js'
+import { activeWorkDecisionStrategy } from './decision-strategy/active-work-decision-strategy.js'
+import type { SlotPlugins } from '@swapwright/core'
+
+/** The three policy slots a preset fills; pass one as `createBitswap({ preset })`. */
+export type StrategyPreset = Pick<SlotPlugins, 'requestSplitter' | 'peerSelector' | 'decisionStrategy'>
+
+/**
+ * Current Go Bitswap (protocol 1.2.0): optimistic WANT_BLOCK plus WANT_HAVEs, presence-based peer choice, the
+ * fair server order. Core falls back to this for any policy slot left empty.
+ */
+export function goDefaults (): StrategyPreset {
+  return {
+    requestSplitter: optimisticRequestSplitter(),
+    peerSelector: presencePeerSelector(),
+    decisionStrategy: fairDecisionStrategy()
+  }
+}
+
+/** The 2019 Go design (protocol 1.1.0 era): adaptive split factor, latency-ranked peers, active-work order. */
+export function go2019 (): StrategyPreset {
+  return {
+    requestSplitter: adaptiveRequestSplitter(),
+    peerSelector: latencyPeerSelector(),
+    decisionStrategy: activeWorkDecisionStrategy()
+  }
+}

@@ -1,0 +1,45 @@
+import { Tokens, factoryPlugin, type Plugin, type PendingWant, type RequestSplitter, type SessionFeedback, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
+import { DontHaveMemory } from './dont-have-memory.js'
+
+/**
+ * The request splitter of current Go Bitswap (1.2.0), as the session want sender of boxo
+ * (`bitswap/client/internal/session/sessionwantsender.go`) behaves: each want is asked for optimistically as a
+ * WANT_BLOCK from the single best peer, and as a cheap WANT_HAVE from everyone else, so the block usually comes
+ * once while the HAVE answers tell the session who to try next. A peer that said DONT_HAVE is never the
+ * WANT_BLOCK target; when every ranked peer has said so the want waits for new peers, as in Go.
+ */
+export class OptimisticRequestSplitter implements RequestSplitter {
+  readonly name = 'optimistic-request-splitter'
+
+  forSession (): SessionRequestSplitter {
+    return new OptimisticSession()
+  }
+}
+
+class OptimisticSession implements SessionRequestSplitter {
+  private readonly dontHaves = new DontHaveMemory()
+
+  split (wants: readonly PendingWant[]): WantAssignment[] {
+    const out: WantAssignment[] = []
+    for (const want of wants) {
+      const { cid, ranked, blockSentTo, haveSentTo } = want
+      const willing = ranked.filter(peer => !this.dontHaves.saidDontHave(cid, peer))
+      const blockTarget = blockSentTo.size === 0 ? willing[0] : undefined
+      if (blockTarget !== undefined) out.push({ peer: blockTarget, cid, wantType: 'block' })
+      for (const peer of willing) {
+        if (peer === blockTarget || blockSentTo.has(peer) || haveSentTo.has(peer)) continue
+        out.push({ peer, cid, wantType: 'have' })
+      }
+    }
+    return out
+  }
+
+  observe (feedback: SessionFeedback): void {
+    this.dontHaves.observe(feedback)
+  }
+}
+
+/** The Go default: one WANT_BLOCK to the best peer, WANT_HAVE to the rest. */
+export function optimisticRequestSplitter (): Plugin<RequestSplitter> {
+  return factoryPlugin('optimistic-request-splitter', Tokens.RequestSplitter, () => new OptimisticRequestSplitter())
+}

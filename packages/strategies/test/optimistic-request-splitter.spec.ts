@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { OptimisticRequestSplitter } from '../src/index.js'
+import { cidOf, want } from './fixtures.js'
+import type { WantAssignment } from '@swapwright/core'
+
+const brief = (assigned: WantAssignment[]): string[] => assigned.map(a => `${a.wantType}:${a.peer}`)
+
+describe('OptimisticRequestSplitter', () => {
+  const cid = cidOf(1)
+
+  it('sends one WANT_BLOCK to the best peer and WANT_HAVE to every other', () => {
+    const s = new OptimisticRequestSplitter().forSession()
+    assert.deepEqual(brief(s.split([want(cid, ['a', 'b', 'c'])])), ['block:a', 'have:b', 'have:c'])
+  })
+
+  it('sends no second WANT_BLOCK while a peer holds one, and asks only peers not yet asked', () => {
+    const s = new OptimisticRequestSplitter().forSession()
+    assert.deepEqual(brief(s.split([want(cid, ['a', 'b', 'c', 'd'], { block: ['b'], have: ['a'] })])), ['have:c', 'have:d'])
+  })
+
+  it('moves the WANT_BLOCK on to the next peer once the best one said DONT_HAVE', () => {
+    const s = new OptimisticRequestSplitter().forSession()
+    s.observe({ type: 'dont-have', peer: 'a', cid, timedOut: false })
+    assert.deepEqual(brief(s.split([want(cid, ['a', 'b', 'c'], { have: ['b', 'c'] })])), ['block:b'])
+  })
+
+  it('forgets a DONT_HAVE when the peer later says HAVE', () => {
+    const s = new OptimisticRequestSplitter().forSession()
+    s.observe({ type: 'dont-have', peer: 'a', cid, timedOut: true })
+    s.observe({ type: 'have', peer: 'a', cid })
+    assert.deepEqual(brief(s.split([want(cid, ['a', 'b'], { have: ['a', 'b'] })])), ['block:a'])
+  })
+
+  it('waits for new peers when every ranked peer said DONT_HAVE', () => {
+    const s = new OptimisticRequestSplitter().forSession()
+    for (const peer of ['a', 'b']) s.observe({ type: 'dont-have', peer, cid, timedOut: false })
+    assert.deepEqual(s.split([want(cid, ['a', 'b'])]), [])
+  })
+
+  it('keeps DONT_HAVEs per session', () => {
+    const splitter = new OptimisticRequestSplitter()
+    const first = splitter.forSession()
+    first.observe({ type: 'dont-have', peer: 'a', cid, timedOut: false })
+    assert.deepEqual(brief(splitter.forSession().split([want(cid, ['a'])])), ['block:a'])
+  })
+
+  it('handles each want on its own', () => {
+    const s = new OptimisticRequestSplitter().forSession()
+    const assigned = s.split([want(cidOf(1), ['a', 'b']), want(cidOf(2), ['b', 'a'])])
+    assert.deepEqual(assigned.map(a => `${a.wantType}:${a.peer}:${a.cid.equals(cidOf(1)) ? 1 : 2}`), ['block:a:1', 'have:b:1', 'block:b:2', 'have:a:2'])
+  })
+})
