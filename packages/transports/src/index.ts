@@ -1,0 +1,7 @@
+/**
+ * @packageDocumentation
+ * Networks for Swapwright nodes. The simulated network runs many nodes in one process in virtual time.
+ */
+export * from './simulated/simulated-network.js'
+export * from './simulated/simulated-node-network.js'
+export * from './simulated/link.js'

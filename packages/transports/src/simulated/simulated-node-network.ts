@@ -1,0 +1,158 @@
+import { logger } from '@libp2p/logger'
+import {
+  commonVersion, decodeMessage, encodeForPeer, NotStartedError, SwapwrightError,
+  type AbortOptions, type BitswapMessage, type BitswapNetwork, type LinkStats, type NetworkHandler, type PeerKey,
+  type ProtocolVersion, type ProviderRecord, MessageTooLargeError
+} from '@swapwright/core'
+import { emptyLinkStats } from './link.js'
+import type { SimulatedNetwork } from './simulated-network.js'
+
+const log = logger('swapwright:transports:simulated')
+
+/** Sending to, or connecting to, a simulated peer that is not there. */
+export class PeerUnreachableError extends SwapwrightError {
+  constructor (peer: PeerKey, why: string) {
+    super('ERR_PEER_UNREACHABLE', `Peer ${peer} is unreachable: ${why}`)
+  }
+}
+
+/** One node's view of the simulated network: a `BitswapNetwork` like any other. */
+export class SimulatedNodeNetwork implements BitswapNetwork {
+  readonly name = 'simulated-network'
+  readonly self: PeerKey
+  /** The newest version this node speaks. */
+  readonly maxVersion: ProtocolVersion
+  private readonly hub: SimulatedNetwork
+  private handler: NetworkHandler | undefined
+  private readonly connections = new Map<PeerKey, ProtocolVersion>()
+  private readonly traffic = new Map<PeerKey, LinkStats>()
+
+  constructor (hub: SimulatedNetwork, self: PeerKey, maxVersion: ProtocolVersion) {
+    this.hub = hub
+    this.self = self
+    this.maxVersion = maxVersion
+  }
+
+  get isStarted (): boolean {
+    return this.handler != null
+  }
+
+  async start (handler: NetworkHandler): Promise<void> {
+    this.handler = handler
+  }
+
+  async stop (): Promise<void> {
+    for (const peer of [...this.connections.keys()]) await this.disconnect(peer)
+    this.handler = undefined
+  }
+
+  async connect (target: PeerKey | ProviderRecord, options: AbortOptions = {}): Promise<ProtocolVersion> {
+    options.signal?.throwIfAborted()
+    if (this.handler == null) throw new NotStartedError('The simulated network')
+    const peer = typeof target === 'string' ? target : target.peer
+    const existing = this.connections.get(peer)
+    if (existing != null) return existing
+    const remote = this.hub.peer(peer)
+    if (remote == null || !remote.isStarted || peer === this.self) {
+      throw new PeerUnreachableError(peer, remote == null ? 'no such peer' : peer === this.self ? 'it is this node' : 'it is not started')
+    }
+    const version = commonVersion(this.maxVersion, remote.maxVersion)
+    this.attach(peer, version)
+    remote.attach(this.self, version)
+    return version
+  }
+
+  async disconnect (peer: PeerKey): Promise<void> {
+    if (!this.connections.has(peer)) return
+    this.detach(peer)
+    this.hub.peer(peer)?.detach(this.self)
+  }
+
+  async send (peer: PeerKey, message: BitswapMessage, options: AbortOptions = {}): Promise<void> {
+    options.signal?.throwIfAborted()
+    const version = this.connections.get(peer)
+    if (version == null) throw new PeerUnreachableError(peer, 'not connected')
+    const remote = this.hub.peer(peer) as SimulatedNodeNetwork
+    const link = this.hub.link(this.self, peer)
+    const stats = this.statsFor(peer)
+    const parts = encodeForPeer(message, version, { targetSize: this.hub.init.maxOutgoingMessageSize })
+    let leftAt = this.hub.clock.now()
+    for (const bytes of parts) {
+      link.messages++
+      link.bytes += bytes.byteLength
+      stats.messagesSent++
+      stats.bytesSent += bytes.byteLength
+      const now = this.hub.clock.now()
+      const { sentAt, deliverAt } = link.transmit(now, bytes.byteLength)
+      leftAt = sentAt
+      this.hub.clock.setTimeout(() => {
+        if (this.connections.get(peer) == null) {
+          link.dropped++
+          return
+        }
+        remote.receive(this.self, bytes)
+      }, deliverAt - now)
+    }
+    const wait = leftAt - this.hub.clock.now()
+    if (wait > 0) await this.hub.clock.sleep(wait, options)
+  }
+
+  version (peer: PeerKey): ProtocolVersion | undefined {
+    return this.connections.get(peer)
+  }
+
+  connectedPeers (): PeerKey[] {
+    return [...this.connections.keys()]
+  }
+
+  /** Round trip: the two one-way delays. */
+  latency (peer: PeerKey): number | undefined {
+    if (!this.connections.has(peer)) return undefined
+    return this.hub.link(this.self, peer).latency + this.hub.link(peer, this.self).latency
+  }
+
+  stats (peer: PeerKey): LinkStats | undefined {
+    const stats = this.traffic.get(peer)
+    return stats == null ? undefined : { ...stats }
+  }
+
+  /** Called by the hub side of a connection. */
+  attach (peer: PeerKey, version: ProtocolVersion): void {
+    this.connections.set(peer, version)
+    this.handler?.onPeerConnected(peer, version)
+  }
+
+  detach (peer: PeerKey): void {
+    if (this.connections.delete(peer)) this.handler?.onPeerDisconnected(peer)
+  }
+
+  /** A message arrives: decoded with the same limits a real stream applies. */
+  receive (from: PeerKey, bytes: Uint8Array): void {
+    const handler = this.handler
+    if (handler == null) return
+    const stats = this.statsFor(from)
+    stats.messagesReceived++
+    stats.bytesReceived += bytes.byteLength
+    const init = this.hub.init
+    let message
+    try {
+      const limit = init.maxIncomingMessageSize
+      if (limit != null && bytes.byteLength > limit) throw new MessageTooLargeError(bytes.byteLength, limit)
+      message = decodeMessage(bytes, init.decodeLimits)
+    } catch (err) {
+      log('rejected a message from %s: %s', from, (err as Error).message)
+      handler.onProtocolError?.(from, err as Error)
+      return
+    }
+    handler.onMessage(from, message, bytes.byteLength)
+  }
+
+  private statsFor (peer: PeerKey): LinkStats {
+    let stats = this.traffic.get(peer)
+    if (stats == null) {
+      stats = emptyLinkStats()
+      this.traffic.set(peer, stats)
+    }
+    return stats
+  }
+}
