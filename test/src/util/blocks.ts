@@ -1,0 +1,21 @@
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { SeededRandom } from '@swapwright/core'
+
+export interface TestBlock {
+  cid: CID
+  data: Uint8Array
+}
+
+/** `count` raw blocks of `size` bytes with reproducible, distinct contents. */
+export async function makeBlocks (count: number, size: number, seed = 1): Promise<TestBlock[]> {
+  const random = new SeededRandom(seed)
+  const blocks: TestBlock[] = []
+  for (let i = 0; i < count; i++) {
+    const data = new Uint8Array(size)
+    for (let j = 0; j < size; j++) data[j] = random.int(256)
+    blocks.push({ cid: CID.createV1(raw.code, await sha256.digest(data)), data })
+  }
+  return blocks
+}
