@@ -1,65 +1,25 @@
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { CID } from 'multiformats/cid'
-import * as Digest from 'multiformats/hashes/digest'
 import {
   BITSWAP_PROTOCOLS, commonVersion, decodeMessage, downgradeMessage, emptyMessage, encodeMessage, encodePrefix,
   isEmptyMessage, supportsCidPrefixes, supportsPresences, versionOf
 } from '../src/index.js'
-import type { BitswapMessage, BlockPayload, Presence, ProtocolVersion, WantEntry } from '../src/index.js'
+import type { BitswapMessage, BlockPayload, ProtocolVersion } from '../src/index.js'
+import {
+  cidV0, cidV1, DAG_CBOR, DAG_PB, hash, hex, pbBytes, pbVarint, PREFIX_RAW_256, PREFIX_V0, presenceArb, RAW, SHA2_256,
+  SHA2_512, text, view, want, wantArb
+} from './fixtures/wire.js'
 
 /*
  * Round trips of the codec for each protocol version, and the downgrade rules for older peers. Expected
  * values come from the protocol rules and from protobuf bytes written out by hand, not from the encoder.
  */
 
-const RAW = 0x55
-const DAG_PB = 0x70
-const DAG_CBOR = 0x71
-const SHA2_256 = 0x12
-const SHA2_512 = 0x13
-
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
-const sha256 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(data).digest())
-const sha512 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash('sha512').update(data).digest())
-const text = (s: string): Uint8Array => new TextEncoder().encode(s)
-
-function cidV1 (codec: number, hashCode: number, digest: Uint8Array): CID {
-  return CID.createV1(codec, Digest.create(hashCode, digest))
-}
-
-function cidV0 (digest: Uint8Array): CID {
-  return CID.createV0(Digest.create(SHA2_256, digest) as any)
-}
-
-/** Wire prefixes written out by hand: version, codec, hash code, digest length (all below 128, one byte each). */
-const PREFIX_V0 = Uint8Array.from([0x00, DAG_PB, SHA2_256, 32])
-const PREFIX_RAW_256 = Uint8Array.from([0x01, RAW, SHA2_256, 32])
+/** More wire prefixes written out by hand: version, codec, hash code, digest length (all below 128, one byte each). */
 const PREFIX_PB_256 = Uint8Array.from([0x01, DAG_PB, SHA2_256, 32])
 const PREFIX_RAW_512 = Uint8Array.from([0x01, RAW, SHA2_512, 64])
-
-function want (cid: CID, fields: Partial<WantEntry> = {}): WantEntry {
-  return { cid, priority: 1, wantType: 'block', sendDontHave: false, cancel: false, ...fields }
-}
-
-/** A plain, comparable picture of a message: CIDs as strings (so the version shows), bytes as hex. */
-function view (message: BitswapMessage): unknown {
-  return {
-    wantlist: message.wantlist == null
-      ? null
-      : {
-          full: message.wantlist.full,
-          entries: message.wantlist.entries.map(e => ({
-            cid: e.cid.toString(), priority: e.priority, wantType: e.wantType, sendDontHave: e.sendDontHave, cancel: e.cancel
-          }))
-        },
-    blocks: message.blocks.map(b => ({ prefix: hex(b.prefix), data: hex(b.data) })),
-    presences: message.presences.map(p => ({ cid: p.cid.toString(), type: p.type })),
-    pendingBytes: message.pendingBytes
-  }
-}
 
 /** Top-level protobuf field numbers in order of appearance, read with a small independent parser. */
 function topLevelFields (bytes: Uint8Array): number[] {
@@ -89,27 +49,14 @@ function topLevelFields (bytes: Uint8Array): number[] {
   return fields
 }
 
-/** Hand protobuf writer for fixtures: tags and varints as the protobuf spec defines them. */
-function varint (n: number): number[] {
-  const out: number[] = []
-  while (n >= 0x80) {
-    out.push((n % 128) | 0x80)
-    n = Math.floor(n / 128)
-  }
-  out.push(n)
-  return out
-}
-const pbVarint = (field: number, n: number): number[] => [...varint(field * 8), ...varint(n)]
-const pbBytes = (field: number, bytes: Uint8Array | number[]): number[] => [...varint(field * 8 + 2), ...varint(bytes.length), ...bytes]
-
 const dataA = text('block a')
 const dataB = text('block b, a little longer')
 const dataC = text('block c')
-const rawA = cidV1(RAW, SHA2_256, sha256(dataA))
-const pbB = cidV1(DAG_PB, SHA2_256, sha256(dataB))
-const v0B = cidV0(sha256(dataB))
-const raw512C = cidV1(RAW, SHA2_512, sha512(dataC))
-const cborA = cidV1(DAG_CBOR, SHA2_256, sha256(dataA))
+const rawA = cidV1(RAW, SHA2_256, hash('sha256', dataA))
+const pbB = cidV1(DAG_PB, SHA2_256, hash('sha256', dataB))
+const v0B = cidV0(hash('sha256', dataB))
+const raw512C = cidV1(RAW, SHA2_512, hash('sha512', dataC))
+const cborA = cidV1(DAG_CBOR, SHA2_256, hash('sha256', dataA))
 
 /** A message using every feature of 1.2.0. */
 function richMessage (): BitswapMessage {
@@ -380,22 +327,12 @@ const v0TestPrefixArb = fc.constantFrom(
   Uint8Array.from([0x07, 0x07])
 )
 
-const wantArb: fc.Arbitrary<WantEntry> = fc.record({
-  cid: cidArb,
-  priority: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
-  wantType: fc.constantFrom<'block' | 'have'>('block', 'have'),
-  sendDontHave: fc.boolean(),
-  cancel: fc.boolean()
-})
-
-const presenceArb: fc.Arbitrary<Presence> = fc.record({ cid: cidArb, type: fc.constantFrom<'have' | 'dont-have'>('have', 'dont-have') })
-
 function messageArb (prefixArb: fc.Arbitrary<Uint8Array>): fc.Arbitrary<BitswapMessage> {
   const blockArb: fc.Arbitrary<BlockPayload> = fc.record({ prefix: prefixArb, data: fc.uint8Array({ maxLength: 64 }) })
   return fc.record({
-    wantlist: fc.option(fc.record({ entries: fc.array(wantArb, { maxLength: 6 }), full: fc.boolean() }), { nil: undefined }),
+    wantlist: fc.option(fc.record({ entries: fc.array(wantArb(cidArb), { maxLength: 6 }), full: fc.boolean() }), { nil: undefined }),
     blocks: fc.array(blockArb, { maxLength: 4 }),
-    presences: fc.array(presenceArb, { maxLength: 5 }),
+    presences: fc.array(presenceArb(cidArb), { maxLength: 5 }),
     pendingBytes: fc.integer({ min: 0, max: 2 ** 31 - 1 })
   })
 }

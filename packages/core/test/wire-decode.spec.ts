@@ -1,33 +1,17 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { CID } from 'multiformats/cid'
-import * as Digest from 'multiformats/hashes/digest'
 import {
   decodeMessage, DEFAULT_DECODE_LIMITS, encodeMessage, MalformedMessageError, MAX_CID_BYTES, MessageLimitError,
   SwapwrightError
 } from '../src/index.js'
 import type { BitswapMessage, DecodeLimits } from '../src/index.js'
+import { cidOf, pbBytes, pbVarint } from './fixtures/wire.js'
 
 /*
  * decodeMessage on hostile input: it either returns a message or throws MalformedMessageError /
  * MessageLimitError, and one bad CID costs only its own entry. Fixtures are protobuf written by hand.
  */
-
-function varint (n: number): number[] {
-  const out: number[] = []
-  while (n >= 0x80) {
-    out.push((n % 128) | 0x80)
-    n = Math.floor(n / 128)
-  }
-  out.push(n)
-  return out
-}
-const pbVarint = (field: number, n: number): number[] => [...varint(field * 8), ...varint(n)]
-const pbBytes = (field: number, bytes: Uint8Array | number[]): number[] => [...varint(field * 8 + 2), ...varint(bytes.length), ...bytes]
-
-const cidOf = (n: number, digestLength = 32, hashCode = 0x12): CID =>
-  CID.createV1(0x55, Digest.create(hashCode, new Uint8Array(digestLength).fill(n % 256)))
 
 /** A wantlist (field 1) holding one entry per CID byte string. */
 const wantsField = (cids: Array<Uint8Array | number[]>): number[] =>

@@ -6,24 +6,12 @@ import {
   decodeMessage, DEFAULT_MAX_INCOMING_MESSAGE_SIZE, frame, FrameDecoder, InvalidLengthPrefixError, MalformedMessageError,
   MessageLimitError, MessageTooLargeError, readFrames, SwapwrightError, TruncatedMessageError
 } from '../src/index.js'
+import { hex, varint } from './fixtures/wire.js'
 
 /*
  * Length-prefixed framing: messages cut anywhere by the transport come out whole; hostile prefixes are rejected
  * early and with a typed error; a stream cut short is reported, never silently accepted.
  */
-
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
-
-/** Unsigned varint, written here from the multiformats definition: 7 bits a byte, low bits first. */
-function varint (n: number): number[] {
-  const out: number[] = []
-  while (n >= 0x80) {
-    out.push((n % 128) | 0x80)
-    n = Math.floor(n / 128)
-  }
-  out.push(n)
-  return out
-}
 
 function concat (parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))

@@ -7,7 +7,8 @@ import fc from 'fast-check'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import { decodeMessage, encodeMessage } from '../src/index.js'
-import type { BitswapMessage, WantEntry } from '../src/index.js'
+import type { BitswapMessage } from '../src/index.js'
+import { hex, presenceArb, text, view, want, wantArb } from './fixtures/wire.js'
 
 /*
  * Golden bytes against the protobuf module of @helia/bitswap, the other TypeScript Bitswap: what it writes we
@@ -32,48 +33,26 @@ function findHeliaModule (): string {
 /** Helia's generated module, loaded by file URL because its package exports do not expose it. */
 let helia: any
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
-const text = (s: string): Uint8Array => new TextEncoder().encode(s)
-
-function want (cid: CID, fields: Partial<WantEntry> = {}): WantEntry {
-  return { cid, priority: 1, wantType: 'block', sendDontHave: false, cancel: false, ...fields }
-}
-
-/** The comparable content of a message: CIDs as strings, bytes as hex, booleans and enums as ours. */
-function view (message: BitswapMessage): unknown {
-  return {
-    wantlist: message.wantlist == null
-      ? null
-      : {
-          full: message.wantlist.full,
-          entries: message.wantlist.entries.map(e => [e.cid.toString(), e.priority, e.wantType, e.sendDontHave, e.cancel])
-        },
-    blocks: message.blocks.map(b => [hex(b.prefix), hex(b.data)]),
-    presences: message.presences.map(p => [p.cid.toString(), p.type]),
-    pendingBytes: message.pendingBytes
-  }
-}
-
-/** The same picture of a message Helia decoded; its optional fields are undefined when absent. */
+/** The same picture as `view`, of a message Helia decoded; its optional fields are undefined when absent. */
 function heliaView (decoded: any): unknown {
   return {
     wantlist: decoded.wantlist == null
       ? null
       : {
           full: decoded.wantlist.full ?? false,
-          entries: decoded.wantlist.entries.map((e: any) => [
-            CID.decode(e.cid).toString(),
-            e.priority,
-            e.wantType === helia.WantType.WantHave ? 'have' : 'block',
-            e.sendDontHave ?? false,
-            e.cancel ?? false
-          ])
+          entries: decoded.wantlist.entries.map((e: any) => ({
+            cid: CID.decode(e.cid).toString(),
+            priority: e.priority,
+            wantType: e.wantType === helia.WantType.WantHave ? 'have' : 'block',
+            sendDontHave: e.sendDontHave ?? false,
+            cancel: e.cancel ?? false
+          }))
         },
-    blocks: decoded.blocks.map((b: any) => [hex(b.prefix), hex(b.data)]),
-    presences: decoded.blockPresences.map((p: any) => [
-      CID.decode(p.cid).toString(),
-      p.type === helia.BlockPresenceType.DoNotHaveBlock ? 'dont-have' : 'have'
-    ]),
+    blocks: decoded.blocks.map((b: any) => ({ prefix: hex(b.prefix), data: hex(b.data) })),
+    presences: decoded.blockPresences.map((p: any) => ({
+      cid: CID.decode(p.cid).toString(),
+      type: p.type === helia.BlockPresenceType.DoNotHaveBlock ? 'dont-have' : 'have'
+    })),
     pendingBytes: decoded.pendingBytes
   }
 }
@@ -197,16 +176,10 @@ describe('wire golden bytes against @helia/bitswap', () => {
     const messageArb: fc.Arbitrary<BitswapMessage> = fc.record({
       wantlist: fc.option(fc.record({
         full: fc.boolean(),
-        entries: fc.array(fc.record({
-          cid: cidArb,
-          priority: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
-          wantType: fc.constantFrom<'block' | 'have'>('block', 'have'),
-          sendDontHave: fc.boolean(),
-          cancel: fc.boolean()
-        }), { maxLength: 5 })
+        entries: fc.array(wantArb(cidArb), { maxLength: 5 })
       }), { nil: undefined }),
       blocks: fc.array(fc.record({ prefix: fc.uint8Array({ maxLength: 6 }), data: fc.uint8Array({ maxLength: 40 }) }), { maxLength: 3 }),
-      presences: fc.array(fc.record({ cid: cidArb, type: fc.constantFrom<'have' | 'dont-have'>('have', 'dont-have') }), { maxLength: 4 }),
+      presences: fc.array(presenceArb(cidArb), { maxLength: 4 }),
       pendingBytes: fc.integer({ min: 0, max: 2 ** 31 - 1 })
     })
     fc.assert(fc.property(messageArb, message => {

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { CID } from 'multiformats/cid'
-import * as Digest from 'multiformats/hashes/digest'
 import {
   BlockTooLargeError, DEFAULT_MAX_OUTGOING_MESSAGE_SIZE, downgradeMessage, emptyMessage, encodedSize, encodeMessage,
   isEmptyMessage, MAX_BLOCK_SIZE, splitMessage
 } from '../src/index.js'
-import type { BitswapMessage, BlockPayload, Presence, ProtocolVersion, WantEntry } from '../src/index.js'
+import type { BitswapMessage, BlockPayload, ProtocolVersion } from '../src/index.js'
+import { cidOf, cidV0, cidV1, hex, int32Arb, PREFIX_RAW_256, PREFIX_V0, presenceArb, want, wantArb } from './fixtures/wire.js'
 
 /*
  * Size estimates and splitting. Every size is checked against the real encoder's output, and every split
@@ -15,46 +15,32 @@ import type { BitswapMessage, BlockPayload, Presence, ProtocolVersion, WantEntry
  */
 
 const VERSIONS: ProtocolVersion[] = ['1.2.0', '1.1.0', '1.0.0']
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
 
-const PREFIX_V0 = Uint8Array.from([0, 0x70, 0x12, 32])
-const PREFIX_RAW = Uint8Array.from([1, 0x55, 0x12, 32])
-
-const cidOf = (n: number): CID => CID.createV1(0x55, Digest.create(0x12, new Uint8Array(32).fill(n % 256)))
-const want = (n: number, fields: Partial<WantEntry> = {}): WantEntry =>
-  ({ cid: cidOf(n), priority: 1, wantType: 'block', sendDontHave: false, cancel: false, ...fields })
-const block = (length: number, prefix = PREFIX_RAW): BlockPayload => ({ prefix, data: new Uint8Array(length).fill(length % 256) })
+const block = (length: number, prefix = PREFIX_RAW_256): BlockPayload => ({ prefix, data: new Uint8Array(length).fill(length % 256) })
 
 // Arbitraries --------------------------------------------------------------------------------------------------
 
 const cidArb: fc.Arbitrary<CID> = fc.oneof(
-  fc.uint8Array({ minLength: 32, maxLength: 32 }).map(d => CID.createV0(Digest.create(0x12, d) as any)),
+  fc.uint8Array({ minLength: 32, maxLength: 32 }).map(d => cidV0(d)),
   fc.record({
     codec: fc.constantFrom(0x55, 0x70, 0x0129),
     hash: fc.constantFrom([0x12, 32], [0x13, 64], [0xb220, 32]),
     seed: fc.uint8Array({ minLength: 64, maxLength: 64 })
-  }).map(({ codec, hash, seed }) => CID.createV1(codec, Digest.create(hash[0], seed.slice(0, hash[1]))))
+  }).map(({ codec, hash, seed }) => cidV1(codec, hash[0], seed.slice(0, hash[1])))
 )
 
-const wantArb: fc.Arbitrary<WantEntry> = fc.record({
-  cid: cidArb,
-  priority: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })),
-  wantType: fc.constantFrom<'block' | 'have'>('block', 'have'),
-  sendDontHave: fc.boolean(),
-  cancel: fc.boolean()
-})
-
-const presenceArb: fc.Arbitrary<Presence> = fc.record({ cid: cidArb, type: fc.constantFrom<'have' | 'dont-have'>('have', 'dont-have') })
-
 const blockArb: fc.Arbitrary<BlockPayload> = fc.record({
-  prefix: fc.oneof(fc.constantFrom(PREFIX_V0, PREFIX_RAW, Uint8Array.from([1, 0x70, 0x12, 32])), fc.uint8Array({ maxLength: 6 })),
+  prefix: fc.oneof(fc.constantFrom(PREFIX_V0, PREFIX_RAW_256, Uint8Array.from([1, 0x70, 0x12, 32])), fc.uint8Array({ maxLength: 6 })),
   data: fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.integer({ min: 100, max: 600 }).map(n => new Uint8Array(n)))
 })
 
 const messageArb: fc.Arbitrary<BitswapMessage> = fc.record({
-  wantlist: fc.option(fc.record({ entries: fc.array(wantArb, { maxLength: 12 }), full: fc.boolean() }), { nil: undefined }),
+  wantlist: fc.option(fc.record({
+    entries: fc.array(wantArb(cidArb, fc.oneof(fc.integer({ min: 0, max: 300 }), int32Arb)), { maxLength: 12 }),
+    full: fc.boolean()
+  }), { nil: undefined }),
   blocks: fc.array(blockArb, { maxLength: 6 }),
-  presences: fc.array(presenceArb, { maxLength: 10 }),
+  presences: fc.array(presenceArb(cidArb), { maxLength: 10 }),
   pendingBytes: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 ** 31 - 1 }))
 })
 
@@ -127,7 +113,7 @@ describe('wire size: encodedSize', () => {
       }
     }
     for (const priority of [0, 1, 127, 128, -1, 2 ** 31 - 1, -(2 ** 31)]) {
-      const message = { ...emptyMessage(), wantlist: { full: true, entries: [want(1, { priority })] } }
+      const message = { ...emptyMessage(), wantlist: { full: true, entries: [want(cidOf(1), { priority })] } }
       assert.equal(encodedSize(message), encodeMessage(message).byteLength, `priority ${priority}`)
     }
     for (const pendingBytes of [0, 1, 127, 128, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, -1]) {
@@ -167,21 +153,21 @@ describe('wire split: splitMessage', () => {
   it('a full wantlist behind blocks that fill a part starts in the next part, full', () => {
     // The first part holds exactly one block at the target; the wantlist must not ride along with it.
     const target = encodedSize({ ...emptyMessage(), blocks: [block(100)] })
-    const message = { ...emptyMessage(), blocks: [block(100), block(100)], wantlist: { full: true, entries: [want(1), want(2)] } }
+    const message = { ...emptyMessage(), blocks: [block(100), block(100)], wantlist: { full: true, entries: [want(cidOf(1)), want(cidOf(2))] } }
     const parts = checkSplit(message, '1.2.0', target)
     assert.equal(parts[0].wantlist, undefined)
     assert.ok(encodeMessage(parts[0]).byteLength <= target)
   })
 
   it('a full wantlist split over several parts is full only in the first', () => {
-    const entries = Array.from({ length: 40 }, (_, i) => want(i))
+    const entries = Array.from({ length: 40 }, (_, i) => want(cidOf(i)))
     const parts = checkSplit({ ...emptyMessage(), wantlist: { full: true, entries } }, '1.2.0', 400)
     assert.ok(parts.length > 1)
     assert.deepEqual(parts.map(p => p.wantlist?.full), parts.map((_, i) => i === 0))
   })
 
   it('fills parts up to the target rather than sending one item each', () => {
-    const entries = Array.from({ length: 40 }, (_, i) => want(i))
+    const entries = Array.from({ length: 40 }, (_, i) => want(cidOf(i)))
     const message = { ...emptyMessage(), wantlist: { full: false, entries } }
     const total = encodedSize(message)
     const parts = checkSplit(message, '1.2.0', Math.ceil(total / 3) + 50)
@@ -209,8 +195,8 @@ describe('wire split: splitMessage', () => {
 
   it('with the defaults, a block of the maximum size goes out alone and two never share a message', () => {
     const data = new Uint8Array(MAX_BLOCK_SIZE)
-    const max = { prefix: PREFIX_RAW, data }
-    const parts = splitMessage({ ...emptyMessage(), blocks: [max, max, block(10)], wantlist: { full: false, entries: [want(1)] } })
+    const max = { prefix: PREFIX_RAW_256, data }
+    const parts = splitMessage({ ...emptyMessage(), blocks: [max, max, block(10)], wantlist: { full: false, entries: [want(cidOf(1))] } })
     assert.deepEqual(parts.map(p => p.blocks.length), [1, 1, 1])
     assert.ok(encodedSize(parts[0]) > DEFAULT_MAX_OUTGOING_MESSAGE_SIZE, 'one max-size block is over the target on its own')
     assert.deepEqual(parts.map(p => p.wantlist?.entries.length ?? 0), [0, 0, 1])

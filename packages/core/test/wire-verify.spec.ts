@@ -1,36 +1,26 @@
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { CID } from 'multiformats/cid'
-import * as Digest from 'multiformats/hashes/digest'
 import { from } from 'multiformats/hashes/hasher'
 import {
   blockKey, BlockVerificationError, cidOfBlock, decodePrefix, HasherRegistry, InvalidPrefixError, sameBlock, toCidV0,
   UnknownHashError, verifyBlock
 } from '../src/index.js'
 import type { BlockPayload } from '../src/index.js'
+import { cidV0, cidV1, DAG_CBOR, DAG_PB, hash, RAW, SHA2_256, SHA2_512, text } from './fixtures/wire.js'
 
 /*
  * Block verification: a received block is accepted only when its bytes hash to exactly the CID we wanted.
  * Expected CIDs are built from node:crypto digests and prefixes written out by hand.
  */
 
-const RAW = 0x55
-const DAG_PB = 0x70
-const DAG_CBOR = 0x71
 const IDENTITY = 0x00
 const SHA1 = 0x11
-const SHA2_256 = 0x12
-const SHA2_512 = 0x13
 const BLAKE3 = 0x1e
 
-const hash = (algorithm: string, data: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(createHash(algorithm).update(data).digest())
-const cidV1 = (codec: number, code: number, digest: Uint8Array): CID => CID.createV1(codec, Digest.create(code, digest))
-const cidV0 = (digest: Uint8Array): CID => CID.createV0(Digest.create(SHA2_256, digest) as any)
 const block = (prefix: number[], data: Uint8Array): BlockPayload => ({ prefix: Uint8Array.from(prefix), data })
 
-const data = new TextEncoder().encode('the quick brown fox jumps over the lazy dog')
+const data = text('the quick brown fox jumps over the lazy dog')
 
 describe('wire verify: blocks that match', () => {
   it('a sha2-256 raw CIDv1 block', async () => {

@@ -10,39 +10,33 @@ import type { Plugin } from '@swapwright/core'
 // each shipped plugin is resolved through its plugin, so the DI wiring is part of what is checked
 const viaPlugin = <T>(plugin: Plugin<T>): Build<T> => random => resolvePlugin(plugin, random)
 
-describe('RequestSplitter compliance', () => {
-  const cases: Array<[string, Plugin<any>]> = [
-    ['', optimisticRequestSplitter()],
-    ['', adaptiveRequestSplitter()],
-    [' (split 1..3)', adaptiveRequestSplitter({ initialSplit: 1, maxSplit: 3 })],
-    ['', broadcastRequestSplitter()]
-  ]
-  for (const [label, plugin] of cases) {
-    it(`${plugin.name}${label} keeps the contract`, () => { checkRequestSplitter(viaPlugin(plugin)) })
-  }
-})
+/** One test per case, named after the plugin and its label, running `check` on the resolved plugin. */
+function complianceSuite<T> (role: string, check: (build: Build<T>) => void, cases: Array<[string, Plugin<T>]>): void {
+  describe(`${role} compliance`, () => {
+    for (const [label, plugin] of cases) {
+      it(`${plugin.name}${label} keeps the contract`, () => { check(viaPlugin(plugin)) })
+    }
+  })
+}
 
-describe('PeerSelector compliance', () => {
-  const cases: Array<[string, Plugin<any>]> = [
-    ['', presencePeerSelector()],
-    ['', latencyPeerSelector()],
-    [' (maxPeers 2)', latencyPeerSelector({ maxPeers: 2 })],
-    ['', randomPeerSelector()]
-  ]
-  for (const [label, plugin] of cases) {
-    it(`${plugin.name}${label} keeps the contract`, () => { checkPeerSelector(viaPlugin(plugin)) })
-  }
-})
+complianceSuite('RequestSplitter', checkRequestSplitter, [
+  ['', optimisticRequestSplitter()],
+  ['', adaptiveRequestSplitter()],
+  [' (split 1..3)', adaptiveRequestSplitter({ initialSplit: 1, maxSplit: 3 })],
+  ['', broadcastRequestSplitter()]
+])
 
-describe('DecisionStrategy compliance', () => {
-  const cases: Array<[string, Plugin<any>]> = [
-    ['', fairDecisionStrategy()],
-    [' (starvation 0, cap 1)', fairDecisionStrategy({ starvationMs: 0, pendingCap: 1 })],
-    ['', activeWorkDecisionStrategy()],
-    ['', priorityDecisionStrategy()],
-    ['', reciprocityDecisionStrategy()]
-  ]
-  for (const [label, plugin] of cases) {
-    it(`${plugin.name}${label} keeps the contract`, () => { checkDecisionStrategy(viaPlugin(plugin)) })
-  }
-})
+complianceSuite('PeerSelector', checkPeerSelector, [
+  ['', presencePeerSelector()],
+  ['', latencyPeerSelector()],
+  [' (maxPeers 2)', latencyPeerSelector({ maxPeers: 2 })],
+  ['', randomPeerSelector()]
+])
+
+complianceSuite('DecisionStrategy', checkDecisionStrategy, [
+  ['', fairDecisionStrategy()],
+  [' (starvation 0, cap 1)', fairDecisionStrategy({ starvationMs: 0, pendingCap: 1 })],
+  ['', activeWorkDecisionStrategy()],
+  ['', priorityDecisionStrategy()],
+  ['', reciprocityDecisionStrategy()]
+])

@@ -4,7 +4,7 @@
  * source, so the checks can also demand that one seed always gives one behaviour.
  */
 import assert from 'node:assert/strict'
-import { SeededRandom, type DecisionStrategy, type LedgerWantView, type PeerKey, type PeerQueueView, type PeerSelector, type RandomSource, type RequestSplitter, type SessionFeedback, type TaskView, type WantAssignment } from '@swapwright/core'
+import { SeededRandom, type DecisionStrategy, type LedgerWantView, type PeerKey, type PeerQueueView, type PeerSelector, type RandomSource, type RequestSplitter, type SessionContext, type SessionFeedback, type TaskView, type WantAssignment } from '@swapwright/core'
 import fc from 'fast-check'
 import { cidOf, peerNames, session, want } from './fixtures.js'
 
@@ -44,31 +44,47 @@ function assertDistinct (items: readonly string[], what: string): void {
   assert.equal(new Set(items).size, items.length, `${what} has repeats: ${items.join(', ')}`)
 }
 
+/**
+ * Plays a random history on two session instances built from one seed: every feedback goes to both, every
+ * `step` to `act`, which checks the call it makes against the rules and against the twin.
+ */
+function playTwins<S extends { observe: (feedback: SessionFeedback) => void }, Step> (
+  build: Build<{ forSession: (context: SessionContext) => S }>,
+  stepArb: fc.Arbitrary<Step>,
+  act: (one: S, two: S, step: Step) => void,
+  numRuns: number
+): void {
+  const op = fc.oneof(
+    feedback.map(f => ({ kind: 'observe' as const, feedback: f })),
+    stepArb.map(step => ({ kind: 'act' as const, step }))
+  )
+  fc.assert(fc.property(fc.array(op, { maxLength: 40 }), fc.integer(), (ops, seed) => {
+    const one = build(new SeededRandom(seed)).forSession(session())
+    const two = build(new SeededRandom(seed)).forSession(session())
+    for (const event of ops) {
+      if (event.kind === 'observe') {
+        one.observe(event.feedback)
+        two.observe(event.feedback)
+      } else {
+        act(one, two, event.step)
+      }
+    }
+  }), { numRuns })
+}
+
 /** rank() returns given peers only, each at most once, never touches its input, and is reproducible by seed. */
 export function checkPeerSelector (build: Build<PeerSelector>, { numRuns = 60 }: ComplianceOptions = {}): void {
   assertName(build(new SeededRandom(1)).name)
   assert.deepEqual(build(new SeededRandom(1)).forSession(session()).rank(cidOf(0), []), [])
 
-  const op = fc.oneof(
-    feedback.map(f => ({ kind: 'observe' as const, feedback: f })),
-    fc.record({ kind: fc.constant('rank' as const), cid, peers: fc.uniqueArray(peer, { maxLength: PEERS.length }) })
-  )
-  fc.assert(fc.property(fc.array(op, { maxLength: 40 }), fc.integer(), (ops, seed) => {
-    const one = build(new SeededRandom(seed)).forSession(session())
-    const two = build(new SeededRandom(seed)).forSession(session())
-    for (const step of ops) {
-      if (step.kind === 'observe') {
-        one.observe(step.feedback)
-        two.observe(step.feedback)
-        continue
-      }
-      const given = Object.freeze([...step.peers])
-      const ranked = one.rank(step.cid, given)
-      assertDistinct(ranked, 'rank()')
-      for (const p of ranked) assert.ok(given.includes(p), `rank() invented peer ${p}`)
-      assert.deepEqual(two.rank(step.cid, given), ranked, 'the same seed and history must give the same ranking')
-    }
-  }), { numRuns })
+  const rank = fc.record({ cid, peers: fc.uniqueArray(peer, { maxLength: PEERS.length }) })
+  playTwins(build, rank, (one, two, step) => {
+    const given = Object.freeze([...step.peers])
+    const ranked = one.rank(step.cid, given)
+    assertDistinct(ranked, 'rank()')
+    for (const p of ranked) assert.ok(given.includes(p), `rank() invented peer ${p}`)
+    assert.deepEqual(two.rank(step.cid, given), ranked, 'the same seed and history must give the same ranking')
+  }, numRuns)
 }
 
 /** split() only pairs a want's CID with peers ranked for it, once per pair, and is reproducible by seed. */
@@ -82,32 +98,20 @@ export function checkRequestSplitter (build: Build<RequestSplitter>, { numRuns =
     block: fc.subarray(PEERS),
     have: fc.subarray(PEERS)
   })
-  const op = fc.oneof(
-    feedback.map(f => ({ kind: 'observe' as const, feedback: f })),
-    fc.record({ kind: fc.constant('split' as const), wants: fc.uniqueArray(pending, { selector: w => w.cid, maxLength: 5 }) })
-  )
-  fc.assert(fc.property(fc.array(op, { maxLength: 40 }), fc.integer(), (ops, seed) => {
-    const one = build(new SeededRandom(seed)).forSession(session())
-    const two = build(new SeededRandom(seed)).forSession(session())
-    for (const step of ops) {
-      if (step.kind === 'observe') {
-        one.observe(step.feedback)
-        two.observe(step.feedback)
-        continue
-      }
-      const wants = Object.freeze(step.wants.map(w => Object.freeze(want(cidOf(w.cid), Object.freeze(w.ranked), { block: w.block, have: w.have }))))
-      const assigned = one.split(wants)
-      const pairs = assigned.map((a: WantAssignment) => `${a.peer} ${a.cid.toString()}`)
-      assertDistinct(pairs, 'split()')
-      for (const a of assigned) {
-        const target = wants.find(w => w.cid.equals(a.cid))
-        assert.ok(target !== undefined, `split() invented CID ${a.cid.toString()}`)
-        assert.ok(target.ranked.includes(a.peer), `split() sent ${a.cid.toString()} to ${a.peer}, which was not ranked for it`)
-        assert.ok(a.wantType === 'block' || a.wantType === 'have', `unknown want type ${String(a.wantType)}`)
-      }
-      assert.deepEqual(two.split(wants), assigned, 'the same seed and history must give the same split')
+  const split = fc.uniqueArray(pending, { selector: w => w.cid, maxLength: 5 })
+  playTwins(build, split, (one, two, pendingWants) => {
+    const wants = Object.freeze(pendingWants.map(w => Object.freeze(want(cidOf(w.cid), Object.freeze(w.ranked), { block: w.block, have: w.have }))))
+    const assigned = one.split(wants)
+    const pairs = assigned.map((a: WantAssignment) => `${a.peer} ${a.cid.toString()}`)
+    assertDistinct(pairs, 'split()')
+    for (const a of assigned) {
+      const target = wants.find(w => w.cid.equals(a.cid))
+      assert.ok(target !== undefined, `split() invented CID ${a.cid.toString()}`)
+      assert.ok(target.ranked.includes(a.peer), `split() sent ${a.cid.toString()} to ${a.peer}, which was not ranked for it`)
+      assert.ok(a.wantType === 'block' || a.wantType === 'have', `unknown want type ${String(a.wantType)}`)
     }
-  }), { numRuns })
+    assert.deepEqual(two.split(wants), assigned, 'the same seed and history must give the same split')
+  }, numRuns)
 }
 
 const NOW = 30_000
