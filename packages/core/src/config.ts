@@ -2,7 +2,11 @@ import {
   DEFAULT_BLOCK_SIZE_CACHE_ENTRIES, DEFAULT_BLOCKSTORE_CONCURRENCY, DEFAULT_MAX_BLOCKS_PER_MESSAGE,
   DEFAULT_MAX_INCOMING_MESSAGE_SIZE, DEFAULT_MAX_OUTGOING_MESSAGE_SIZE, DEFAULT_MAX_OUTSTANDING_BYTES_PER_PEER,
   DEFAULT_MAX_PRESENCES_PER_MESSAGE, DEFAULT_MAX_WANTLIST_ENTRIES_PER_MESSAGE, DEFAULT_MAX_WANTS_PER_PEER,
-  DEFAULT_TARGET_MESSAGE_SIZE, DEFAULT_TASK_WORKER_COUNT
+  DEFAULT_TARGET_MESSAGE_SIZE, DEFAULT_TASK_WORKER_COUNT, DEFAULT_REBROADCAST_INTERVAL, DEFAULT_MAX_SEND_ATTEMPTS,
+  DEFAULT_SEND_RETRY_DELAY, DEFAULT_PROVIDER_SEARCH_DELAY, DEFAULT_PERIODIC_SEARCH_DELAY,
+  DEFAULT_BROADCAST_LIVE_WANTS_LIMIT, DEFAULT_SESSION_RECEIVED_MEMORY, DEFAULT_PEER_DONT_HAVE_LIMIT,
+  DEFAULT_PROVIDER_QUERY_CONCURRENCY, DEFAULT_PROVIDER_QUERY_TIMEOUT, DEFAULT_MAX_PROVIDERS_PER_QUERY,
+  DEFAULT_PROVIDER_DIAL_CONCURRENCY
 } from './constants.js'
 
 /** Limits and timings of one node. Every field has a documented default (see constants.ts). */
@@ -27,6 +31,30 @@ export interface BitswapConfig {
   blockstoreConcurrency: number
   /** Server: block sizes remembered (default 65,536). */
   blockSizeCacheEntries: number
+  /** Client: wants are sent again after this many ms (default 30 000). */
+  rebroadcastInterval: number
+  /** Client: attempts per outgoing message (default 3). */
+  maxSendAttempts: number
+  /** Client: ms before the first retry, doubling after each (default 100). */
+  sendRetryDelay: number
+  /** Client: ms before a session's first idle tick (default 1000). */
+  providerSearchDelay: number
+  /** Client: ms between a session's searches for a random live want (default 60 000). */
+  periodicSearchDelay: number
+  /** Client: wants broadcast at once (default 64). */
+  broadcastLiveWantsLimit: number
+  /** Client: received CIDs a session remembers to count duplicates (default 65,536). */
+  sessionReceivedMemory: number
+  /** Client: consecutive DONT_HAVEs before a peer leaves a session (default 16). */
+  peerDontHaveLimit: number
+  /** Client: provider lookups running at once, the rest wait in order (default 8). */
+  providerQueryConcurrency: number
+  /** Client: ms before a provider lookup gives up (default 10 000). */
+  providerQueryTimeout: number
+  /** Client: providers a lookup stops at (default 10). */
+  maxProvidersPerQuery: number
+  /** Client: dials to found providers in flight at once, over all lookups (default 16). */
+  providerDialConcurrency: number
 }
 
 export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
@@ -40,7 +68,19 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
   maxOutstandingBytesPerPeer: DEFAULT_MAX_OUTSTANDING_BYTES_PER_PEER,
   taskWorkerCount: DEFAULT_TASK_WORKER_COUNT,
   blockstoreConcurrency: DEFAULT_BLOCKSTORE_CONCURRENCY,
-  blockSizeCacheEntries: DEFAULT_BLOCK_SIZE_CACHE_ENTRIES
+  blockSizeCacheEntries: DEFAULT_BLOCK_SIZE_CACHE_ENTRIES,
+  rebroadcastInterval: DEFAULT_REBROADCAST_INTERVAL,
+  maxSendAttempts: DEFAULT_MAX_SEND_ATTEMPTS,
+  sendRetryDelay: DEFAULT_SEND_RETRY_DELAY,
+  providerSearchDelay: DEFAULT_PROVIDER_SEARCH_DELAY,
+  periodicSearchDelay: DEFAULT_PERIODIC_SEARCH_DELAY,
+  broadcastLiveWantsLimit: DEFAULT_BROADCAST_LIVE_WANTS_LIMIT,
+  sessionReceivedMemory: DEFAULT_SESSION_RECEIVED_MEMORY,
+  peerDontHaveLimit: DEFAULT_PEER_DONT_HAVE_LIMIT,
+  providerQueryConcurrency: DEFAULT_PROVIDER_QUERY_CONCURRENCY,
+  providerQueryTimeout: DEFAULT_PROVIDER_QUERY_TIMEOUT,
+  maxProvidersPerQuery: DEFAULT_MAX_PROVIDERS_PER_QUERY,
+  providerDialConcurrency: DEFAULT_PROVIDER_DIAL_CONCURRENCY
 })
 
 /** Fills unset fields with defaults and rejects values that cannot work. */

@@ -42,3 +42,72 @@ export const DEFAULT_BLOCKSTORE_CONCURRENCY = 32
 
 /** Block sizes remembered by the server (sizes of content-addressed blocks never change). */
 export const DEFAULT_BLOCK_SIZE_CACHE_ENTRIES = 65_536
+
+/** Client: a want sent this long ago is sent again, in case the peer lost it. */
+export const DEFAULT_REBROADCAST_INTERVAL = 30_000
+
+/** Client: attempts to send one message to a peer before giving up on it. */
+export const DEFAULT_MAX_SEND_ATTEMPTS = 3
+
+/** Client: pause between send attempts; doubles after each failure. */
+export const DEFAULT_SEND_RETRY_DELAY = 100
+
+/** Client: first idle tick of a session, and the base of later ones until latency is known. */
+export const DEFAULT_PROVIDER_SEARCH_DELAY = 1000
+
+/** Client: a session with wants left searches for providers of a random one this often. */
+export const DEFAULT_PERIODIC_SEARCH_DELAY = 60_000
+
+/** Client: later idle ticks wait this plus 3 x the session's average latency, times (1 + ticks in a row). */
+export const BASE_TICK_DELAY = 500
+
+/** Client: wants a session broadcasts at once, while discovering peers and on idle ticks. */
+export const DEFAULT_BROADCAST_LIVE_WANTS_LIMIT = 64
+
+/** Client: recently received CIDs a session remembers, to count duplicate blocks. */
+export const DEFAULT_SESSION_RECEIVED_MEMORY = 65_536
+
+/** Client: consecutive DONT_HAVEs after which a peer leaves a session (unless it holds a HAVE for a live want). */
+export const DEFAULT_PEER_DONT_HAVE_LIMIT = 16
+
+/**
+ * Provider lookups running at once; more wait in arrival order. Each lookup holds a routing query open (for the
+ * DHT, many parallel RPCs), so this bounds memory and sockets; Go lowered it from 16 to 8 for the same reason.
+ */
+export const DEFAULT_PROVIDER_QUERY_CONCURRENCY = 8
+
+/** A provider lookup gives up after this many ms; providers found until then are kept. */
+export const DEFAULT_PROVIDER_QUERY_TIMEOUT = 10_000
+
+/** A provider lookup stops once this many providers were dialled successfully: enough to fetch from. */
+export const DEFAULT_MAX_PROVIDERS_PER_QUERY = 10
+
+/** Dials to newly found providers in flight at once, over all lookups. */
+export const DEFAULT_PROVIDER_DIAL_CONCURRENCY = 16
+
+/** Time we give a peer to answer a WANT_BLOCK (with the block, a HAVE or a DONT_HAVE) before we know its latency. */
+export const DEFAULT_DONT_HAVE_TIMEOUT = 5000
+
+/** Floor of the DONT_HAVE timeout: below it, ordinary jitter on a fast link would fake missing answers. */
+export const MIN_DONT_HAVE_TIMEOUT = 50
+
+/** Ceiling of the DONT_HAVE timeout: the default plus the time a busy peer may take to process a want. */
+export const MAX_DONT_HAVE_TIMEOUT = 7000
+
+/** Slack for a peer to look a want up and queue its answer, added to the ping-based DONT_HAVE timeout. */
+export const MAX_EXPECTED_WANT_PROCESS_TIME = 2000
+
+/** The ping-based DONT_HAVE timeout allows this many round trips on top of the processing slack. */
+export const PING_LATENCY_MULTIPLIER = 3
+
+/** The DONT_HAVE timeout is this many times the average time a peer took to answer our wants. */
+export const MESSAGE_LATENCY_MULTIPLIER = 2
+
+/**
+ * Weight of the newest sample in the average answer time. The first samples use 1/n (a plain mean), so one early
+ * sample does not count for more than its share; from then on this weight holds.
+ */
+export const MESSAGE_LATENCY_ALPHA = 0.5
+
+/** An answer slower than this says more about a stalled peer than about the link, so it is not a latency sample. */
+export const MAX_VALID_LATENCY = 30_000

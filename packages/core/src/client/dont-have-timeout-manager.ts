@@ -1,0 +1,185 @@
+import { logger } from '@libp2p/logger'
+import {
+  DEFAULT_DONT_HAVE_TIMEOUT, MAX_DONT_HAVE_TIMEOUT, MAX_EXPECTED_WANT_PROCESS_TIME, MAX_VALID_LATENCY,
+  MESSAGE_LATENCY_ALPHA, MESSAGE_LATENCY_MULTIPLIER, MIN_DONT_HAVE_TIMEOUT, PING_LATENCY_MULTIPLIER
+} from '../constants.js'
+import { blockKey } from '../wire/prefix.js'
+import type { Clock, Timer } from '../interfaces/clock.js'
+import type { PeerKey } from '../types.js'
+import type { CID } from 'multiformats/cid'
+
+const log = logger('swapwright:core:dont-have-timeout-manager')
+
+export interface DontHaveTimeoutManagerInit {
+  clock: Clock
+  /** Called with every want that went unanswered for too long, batched per expiry. */
+  onTimeout(cids: CID[]): void
+  /** The peer the wants went to; only for logs. */
+  peer?: PeerKey
+}
+
+interface PendingWant {
+  cid: CID
+  sentAt: number
+}
+
+/**
+ * Simulates a DONT_HAVE from one peer when it stays silent about a WANT_BLOCK that asked for one. A peer that
+ * speaks an older protocol, or is overloaded, may never answer; without this a session would wait on it forever
+ * instead of asking someone else. The allowance follows what we know of the peer: a fixed default, then its ping,
+ * then how fast it actually answered our wants.
+ */
+export class DontHaveTimeoutManager {
+  private readonly clock: Clock
+  private readonly onTimeout: (cids: CID[]) => void
+  private readonly peer: PeerKey | undefined
+  /** By blockKey. Insertion order is send order, so the first entry always expires first. */
+  private readonly pending = new Map<string, PendingWant>()
+  /**
+   * Wants that timed out but that the peer may still answer, by blockKey, in send order. A late answer is the
+   * best evidence of a slow peer, so it must still count towards the latency; kept up to MAX_VALID_LATENCY only,
+   * since anything older would be discarded as an outlier anyway.
+   */
+  private readonly overdue = new Map<string, PendingWant>()
+  private pingLatency: number | undefined
+  private messageLatency: number | undefined
+  private messageSamples = 0
+  private timer: Timer | undefined
+  private timerDue = Infinity
+  private stopped = false
+
+  constructor (init: DontHaveTimeoutManagerInit) {
+    this.clock = init.clock
+    this.onTimeout = init.onTimeout
+    this.peer = init.peer
+  }
+
+  /** How long a want may go unanswered right now, in ms. */
+  get timeout (): number {
+    let timeout = DEFAULT_DONT_HAVE_TIMEOUT
+    if (this.messageLatency !== undefined) {
+      timeout = MESSAGE_LATENCY_MULTIPLIER * this.messageLatency
+    } else if (this.pingLatency !== undefined) {
+      timeout = MAX_EXPECTED_WANT_PROCESS_TIME + PING_LATENCY_MULTIPLIER * this.pingLatency
+    }
+    return Math.min(MAX_DONT_HAVE_TIMEOUT, Math.max(MIN_DONT_HAVE_TIMEOUT, timeout))
+  }
+
+  /** Wants being waited on. */
+  get size (): number {
+    return this.pending.size
+  }
+
+  /** Starts the clock on WANT_BLOCKs just sent. A want still pending keeps its first send time. */
+  addPending (cids: Iterable<CID>): void {
+    if (this.stopped) return
+    const now = this.clock.now()
+    this.forgetStaleOverdue(now)
+    for (const cid of cids) {
+      const key = blockKey(cid)
+      if (this.pending.has(key)) continue
+      // Sent again after it timed out: the session was told DONT_HAVE already, so this send gets its own wait.
+      this.overdue.delete(key)
+      this.pending.set(key, { cid, sentAt: now })
+    }
+    this.schedule()
+  }
+
+  /** The wants were cancelled (or answered by another path): no DONT_HAVE is due for them. */
+  cancel (cids: Iterable<CID>): void {
+    for (const cid of cids) {
+      const key = blockKey(cid)
+      this.pending.delete(key)
+      this.overdue.delete(key)
+    }
+    this.schedule()
+  }
+
+  /**
+   * The peer answered (a block, HAVE or DONT_HAVE) for these CIDs. The time since the earliest of them was sent
+   * is a sample of how fast the peer answers: one message answers many wants, and the oldest of them is the one
+   * the peer has had longest to work on.
+   */
+  responseReceived (cids: Iterable<CID>): void {
+    let earliest = Infinity
+    for (const cid of cids) {
+      const key = blockKey(cid)
+      const want = this.pending.get(key) ?? this.overdue.get(key)
+      if (want === undefined) continue
+      earliest = Math.min(earliest, want.sentAt)
+      this.pending.delete(key)
+      this.overdue.delete(key)
+    }
+    if (earliest !== Infinity) this.recordMessageLatency(this.clock.now() - earliest)
+    this.schedule()
+  }
+
+  /** The round-trip time to the peer, from a ping; used until real answers give a better measure. */
+  setLatency (rtt: number): void {
+    if (!Number.isFinite(rtt) || rtt < 0) return
+    this.pingLatency = rtt
+    this.schedule()
+  }
+
+  /** Forgets every want and stops the timer; later calls do nothing. */
+  stop (): void {
+    this.stopped = true
+    this.pending.clear()
+    this.overdue.clear()
+    this.schedule()
+  }
+
+  private recordMessageLatency (latency: number): void {
+    if (latency > MAX_VALID_LATENCY) {
+      log('ignoring an answer from %s after %d ms as an outlier', this.peer, latency)
+      return
+    }
+    this.messageSamples++
+    const alpha = Math.max(1 / this.messageSamples, MESSAGE_LATENCY_ALPHA)
+    this.messageLatency = this.messageLatency === undefined
+      ? latency
+      : alpha * latency + (1 - alpha) * this.messageLatency
+  }
+
+  private forgetStaleOverdue (now: number): void {
+    for (const [key, want] of this.overdue) {
+      if (now - want.sentAt <= MAX_VALID_LATENCY) return
+      this.overdue.delete(key)
+    }
+  }
+
+  /** Keeps exactly one timer, due when the oldest want expires, or none when nothing is pending. */
+  private schedule (): void {
+    const oldest = this.pending.values().next().value
+    const due = oldest === undefined ? Infinity : oldest.sentAt + this.timeout
+    if (due === this.timerDue) return
+    this.timer?.cancel()
+    this.timer = undefined
+    this.timerDue = due
+    if (due === Infinity) return
+    // A timeout that shrank below the time already waited fires on the next turn, never inside the caller.
+    this.timer = this.clock.setTimeout(() => { this.expire() }, Math.max(0, due - this.clock.now()))
+  }
+
+  private expire (): void {
+    this.timer = undefined
+    this.timerDue = Infinity
+    const deadline = this.clock.now() - this.timeout
+    const expired: CID[] = []
+    for (const [key, want] of this.pending) {
+      if (want.sentAt > deadline) break
+      expired.push(want.cid)
+      this.pending.delete(key)
+      this.overdue.set(key, want)
+    }
+    this.forgetStaleOverdue(this.clock.now())
+    this.schedule()
+    if (expired.length === 0) return
+    log('%d wants to %s unanswered after %d ms', expired.length, this.peer, this.timeout)
+    try {
+      this.onTimeout(expired)
+    } catch (err) {
+      log.error('the DONT_HAVE timeout handler for %s threw: %e', this.peer, err)
+    }
+  }
+}

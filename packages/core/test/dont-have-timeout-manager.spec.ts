@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { sha256 } from 'multiformats/hashes/sha2'
+import {
+  DEFAULT_DONT_HAVE_TIMEOUT, DontHaveTimeoutManager, MAX_DONT_HAVE_TIMEOUT, MIN_DONT_HAVE_TIMEOUT, VirtualClock
+} from '../src/index.js'
+
+async function cidOf (name: string): Promise<CID> {
+  return CID.createV1(raw.code, await sha256.digest(new TextEncoder().encode(name)))
+}
+
+/** A manager on a virtual clock that records every expiry as (time, names of the CIDs). */
+async function setup (): Promise<{
+  clock: VirtualClock
+  manager: DontHaveTimeoutManager
+  expiries: Array<{ at: number, names: string[] }>
+  cid: (name: string) => CID
+}> {
+  const clock = new VirtualClock()
+  const names = new Map<string, string>()
+  const cids = new Map<string, CID>()
+  for (const name of ['a', 'b', 'c', 'd', 'e']) {
+    const cid = await cidOf(name)
+    cids.set(name, cid)
+    names.set(cid.toString(), name)
+  }
+  const expiries: Array<{ at: number, names: string[] }> = []
+  const manager = new DontHaveTimeoutManager({
+    clock,
+    peer: 'peer-1',
+    onTimeout: expired => { expiries.push({ at: clock.now(), names: expired.map(cid => names.get(cid.toString()) ?? '?') }) }
+  })
+  return { clock, manager, expiries, cid: name => cids.get(name) as CID }
+}
+
+/** Sends `name`, lets `after` ms pass and has the peer answer it: one latency sample of `after` ms. */
+async function sample (t: Awaited<ReturnType<typeof setup>>, name: string, after: number): Promise<void> {
+  t.manager.addPending([t.cid(name)])
+  await t.clock.advance(after)
+  t.manager.responseReceived([t.cid(name)])
+}
+
+describe('DontHaveTimeoutManager', () => {
+  it('waits the default 5 s while nothing is known of the peer', async () => {
+    const t = await setup()
+    assert.equal(t.manager.timeout, DEFAULT_DONT_HAVE_TIMEOUT)
+    t.manager.addPending([t.cid('a')])
+    await t.clock.advance(4999)
+    assert.equal(t.expiries.length, 0)
+    await t.clock.advance(1)
+    assert.deepEqual(t.expiries, [{ at: 5000, names: ['a'] }])
+    assert.equal(t.manager.size, 0)
+    assert.equal(t.clock.pending, 0)
+  })
+
+  it('uses 2 s + 3 x ping RTT once a ping is known, capped at the maximum', async () => {
+    const t = await setup()
+    t.manager.setLatency(100)
+    assert.equal(t.manager.timeout, 2300)
+    t.manager.addPending([t.cid('a')])
+    await t.clock.advance(2299)
+    assert.equal(t.expiries.length, 0)
+    await t.clock.advance(1)
+    assert.deepEqual(t.expiries, [{ at: 2300, names: ['a'] }])
+    t.manager.setLatency(2000)
+    assert.equal(t.manager.timeout, MAX_DONT_HAVE_TIMEOUT, '2 s + 6 s is capped at 7 s')
+    t.manager.setLatency(Number.NaN)
+    assert.equal(t.manager.timeout, MAX_DONT_HAVE_TIMEOUT, 'a nonsense RTT is ignored')
+  })
+
+  it('moves an already running timer when the ping changes the timeout', async () => {
+    const t = await setup()
+    t.manager.addPending([t.cid('a')])
+    await t.clock.advance(1000)
+    t.manager.setLatency(50)
+    await t.clock.advance(1149)
+    assert.equal(t.expiries.length, 0)
+    await t.clock.advance(1)
+    assert.deepEqual(t.expiries, [{ at: 2150, names: ['a'] }], 'sent at 0, 2 s + 150 ms allowed')
+    assert.equal(t.clock.pending, 0)
+  })
+
+  it('switches to 2 x the EWMA of answer times, alpha 1/n at first then held at 0.5', async () => {
+    const t = await setup()
+    t.manager.setLatency(1000)
+    await sample(t, 'a', 100)
+    assert.equal(t.manager.timeout, 200, 'the first sample is the average; answers override the ping')
+    await sample(t, 'b', 300)
+    assert.equal(t.manager.timeout, 400, 'second sample: 0.5 x 300 + 0.5 x 100 = 200')
+    await sample(t, 'c', 600)
+    assert.equal(t.manager.timeout, 800, 'third sample weighs 0.5, not 1/3: 0.5 x 600 + 0.5 x 200 = 400')
+    const before = t.expiries.length
+    t.manager.addPending([t.cid('d')])
+    await t.clock.advance(799)
+    assert.equal(t.expiries.length, before)
+    await t.clock.advance(1)
+    assert.deepEqual(t.expiries.slice(before).map(e => e.names), [['d']])
+  })
+
+  it('measures an answer from the earliest matching send', async () => {
+    const t = await setup()
+    t.manager.addPending([t.cid('a')])
+    await t.clock.advance(50)
+    t.manager.addPending([t.cid('b'), t.cid('a')])
+    await t.clock.advance(100)
+    t.manager.responseReceived([t.cid('b'), t.cid('a'), t.cid('e')])
+    assert.equal(t.manager.timeout, 300, 'a was first sent at 0 (re-adding kept that), so the sample is 150 ms')
+    assert.equal(t.manager.size, 0)
+  })
+
+  it('clamps the timeout to [50 ms, 7 s]', async () => {
+    const low = await setup()
+    await sample(low, 'a', 10)
+    assert.equal(low.manager.timeout, MIN_DONT_HAVE_TIMEOUT, '2 x 10 ms is raised to the floor')
+    low.manager.addPending([low.cid('b')])
+    await low.clock.advance(49)
+    assert.equal(low.expiries.length, 0)
+    await low.clock.advance(1)
+    assert.deepEqual(low.expiries.map(e => e.names), [['b']])
+
+    const high = await setup()
+    await sample(high, 'a', 5000)
+    assert.equal(high.manager.timeout, MAX_DONT_HAVE_TIMEOUT, '2 x 5 s is lowered to the ceiling')
+  })
+
+  it('still learns from an answer that comes after the simulated DONT_HAVE', async () => {
+    const t = await setup()
+    t.manager.addPending([t.cid('a')])
+    await t.clock.advance(5000)
+    assert.deepEqual(t.expiries.map(e => e.names), [['a']])
+    await t.clock.advance(1000)
+    t.manager.responseReceived([t.cid('a')])
+    assert.equal(t.manager.timeout, MAX_DONT_HAVE_TIMEOUT, 'a 6 s answer says the peer is slow: 12 s, capped')
+  })
+
+  it('ignores answers slower than 30 s as outliers', async () => {
+    const t = await setup()
+    await sample(t, 'a', 400)
+    assert.equal(t.manager.timeout, 800)
+    t.manager.addPending([t.cid('b')])
+    await t.clock.advance(30_001)
+    t.manager.responseReceived([t.cid('b')])
+    assert.equal(t.manager.timeout, 800, 'the 30 001 ms sample left the average alone')
+    await sample(t, 'c', 30_000)
+    assert.equal(t.manager.timeout, MAX_DONT_HAVE_TIMEOUT, 'exactly 30 s still counts')
+  })
+
+  it('sends no DONT_HAVE for wants that were cancelled or answered', async () => {
+    const t = await setup()
+    t.manager.addPending([t.cid('a'), t.cid('b'), t.cid('c')])
+    await t.clock.advance(1000)
+    t.manager.cancel([t.cid('a')])
+    t.manager.responseReceived([t.cid('b')])
+    await t.clock.advance(10_000)
+    assert.deepEqual(t.expiries.map(e => e.names), [['c']])
+    t.manager.addPending([t.cid('d')])
+    t.manager.cancel([t.cid('d')])
+    assert.equal(t.clock.pending, 0, 'nothing pending, no timer')
+    await t.clock.advance(10_000)
+    assert.equal(t.expiries.length, 1)
+  })
+
+  it('reports wants that expire together in one call, and later ones in the next', async () => {
+    const t = await setup()
+    t.manager.addPending([t.cid('a'), t.cid('b')])
+    t.manager.addPending([t.cid('c')])
+    await t.clock.advance(10)
+    t.manager.addPending([t.cid('d'), t.cid('e')])
+    await t.clock.runUntilIdle()
+    assert.deepEqual(t.expiries, [
+      { at: 5000, names: ['a', 'b', 'c'] },
+      { at: 5010, names: ['d', 'e'] }
+    ])
+  })
+
+  it('keeps a single clock timer, due at the earliest expiry', async () => {
+    const t = await setup()
+    for (const name of ['a', 'b', 'c', 'd', 'e']) {
+      t.manager.addPending([t.cid(name)])
+      assert.equal(t.clock.pending, 1)
+      await t.clock.advance(100)
+    }
+    t.manager.setLatency(10)
+    assert.equal(t.clock.pending, 1)
+    t.manager.cancel([t.cid('a')])
+    assert.equal(t.clock.pending, 1)
+    await t.clock.advance(1629)
+    assert.equal(t.expiries.length, 0, 'b was sent at 100 and gets 2030 ms')
+    await t.clock.advance(1)
+    assert.deepEqual(t.expiries.map(e => e.names), [['b']])
+    assert.equal(t.clock.pending, 1)
+  })
+
+  it('keeps working when the timeout handler throws', async () => {
+    const clock = new VirtualClock()
+    let calls = 0
+    const manager = new DontHaveTimeoutManager({ clock, onTimeout: () => { calls++; throw new Error('boom') } })
+    manager.addPending([await cidOf('a')])
+    await clock.advance(5000)
+    manager.addPending([await cidOf('b')])
+    await clock.advance(5000)
+    assert.equal(calls, 2)
+  })
+
+  it('stop() cancels the timer and ignores later wants', async () => {
+    const t = await setup()
+    t.manager.addPending([t.cid('a')])
+    assert.equal(t.clock.pending, 1)
+    t.manager.stop()
+    assert.equal(t.clock.pending, 0)
+    t.manager.addPending([t.cid('b')])
+    assert.equal(t.clock.pending, 0)
+    await t.clock.advance(60_000)
+    assert.equal(t.expiries.length, 0)
+  })
+})
