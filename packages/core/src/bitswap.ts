@@ -1,5 +1,7 @@
 import { logger } from '@libp2p/logger'
+import { TypedEventEmitter } from 'main-event'
 import { inject, injectable } from 'tsyringe'
+import { BitswapClient, type ClientStats, type SessionOptions, type WantOptions } from './client/client.js'
 import { DecisionEngine, type ServerStats } from './server/decision-engine.js'
 import { Tokens } from './tokens.js'
 import type { BitswapConfig } from './config.js'
@@ -25,15 +27,28 @@ export interface NodeStats {
   protocolErrors: number
   peers: number
   server: ServerStats
+  client: ClientStats
+}
+
+/** What a node announces; listen with `node.addEventListener('block:received', e => e.detail.cid)`. */
+export interface BitswapEvents {
+  /** A wanted block arrived, was verified and stored. */
+  'block:received': CustomEvent<{ peer: PeerKey, cid: CID }>
+  'peer:connected': CustomEvent<{ peer: PeerKey, version: ProtocolVersion }>
+  'peer:disconnected': CustomEvent<{ peer: PeerKey }>
+  /** A peer sent something we could not accept (its stream was dropped; the node goes on). */
+  'peer:protocol-error': CustomEvent<{ peer: PeerKey, error: Error }>
 }
 
 /** One Bitswap node: the components chosen for its slots, started and stopped together. */
 @injectable()
-export class Bitswap {
+export class Bitswap extends TypedEventEmitter<BitswapEvents> {
   readonly components: Readonly<Components>
   readonly config: Readonly<BitswapConfig>
   /** The server half: ledgers, task queue, replies. */
   readonly server: DecisionEngine
+  /** The client half: sessions, wants, message queues. */
+  readonly client: BitswapClient
   private started = false
   private readonly peers = new Map<PeerKey, ProtocolVersion>()
   private readonly counters = { messagesReceived: 0, bytesReceived: 0, protocolErrors: 0 }
@@ -48,9 +63,13 @@ export class Bitswap {
     @inject(Tokens.PeerSelector) peerSelector: PeerSelector,
     @inject(Tokens.DecisionStrategy) decisionStrategy: DecisionStrategy,
     @inject(Tokens.Config) config: BitswapConfig,
-    @inject(DecisionEngine) server: DecisionEngine
+    @inject(DecisionEngine) server: DecisionEngine,
+    @inject(BitswapClient) client: BitswapClient
   ) {
+    super()
     this.server = server
+    this.client = client
+    client.onBlockReceived = (peer, cid) => { this.safeDispatchEvent('block:received', { detail: { peer, cid } }) }
     this.components = Object.freeze({
       network, blockstore, clock, random, providerFinder, requestSplitter, peerSelector, decisionStrategy
     })
@@ -64,7 +83,9 @@ export class Bitswap {
   async start (): Promise<void> {
     if (this.started) return
     this.server.start()
+    this.client.start()
     await this.components.network.start(this.handler())
+    for (const peer of this.components.network.connectedPeers()) this.client.peerConnected(peer)
     this.started = true
     log('started %s', this.components.network.self)
   }
@@ -72,6 +93,7 @@ export class Bitswap {
   async stop (): Promise<void> {
     if (!this.started) return
     this.started = false
+    this.client.stop()
     await this.components.network.stop()
     await this.server.stop()
     this.peers.clear()
@@ -79,7 +101,22 @@ export class Bitswap {
   }
 
   stats (): NodeStats {
-    return { ...this.counters, peers: this.peers.size, server: this.server.stats() }
+    return { ...this.counters, peers: this.peers.size, server: this.server.stats(), client: this.client.stats() }
+  }
+
+  /** Fetches one block (from the blockstore if it is there). Aborting the signal cancels the want on the wire. */
+  async want (cid: CID, options?: WantOptions): Promise<Uint8Array> {
+    return this.client.want(cid, options)
+  }
+
+  /** A session for fetching related blocks (a DAG, a file) from the peers that turn out to have them. */
+  createSession (options?: SessionOptions): ReturnType<BitswapClient['createSession']> {
+    return this.client.createSession(options)
+  }
+
+  /** Every CID the node currently wants. */
+  getWantlist (): CID[] {
+    return this.client.wantlist()
   }
 
   /**
@@ -96,15 +133,23 @@ export class Bitswap {
         this.counters.messagesReceived++
         this.counters.bytesReceived += bytes
         void this.server.messageReceived(peer, message)
+        void this.client.messageReceived(peer, message)
       },
-      onPeerConnected: (peer, version) => { this.peers.set(peer, version) },
+      onPeerConnected: (peer, version) => {
+        this.peers.set(peer, version)
+        this.client.peerConnected(peer)
+        this.safeDispatchEvent('peer:connected', { detail: { peer, version } })
+      },
       onPeerDisconnected: (peer) => {
         this.peers.delete(peer)
         this.server.peerDisconnected(peer)
+        this.client.peerDisconnected(peer)
+        this.safeDispatchEvent('peer:disconnected', { detail: { peer } })
       },
       onProtocolError: (peer, error) => {
         this.counters.protocolErrors++
         log.error('protocol error from %s: %s', peer, error.message)
+        this.safeDispatchEvent('peer:protocol-error', { detail: { peer, error } })
       }
     }
   }

@@ -19,3 +19,9 @@ export async function makeBlocks (count: number, size: number, seed = 1): Promis
   }
   return blocks
 }
+
+/** Blocks under CIDv0 (dag-pb, sha2-256): the only kind a 1.0.0 peer can exchange. The bytes are opaque here. */
+export async function makeV0Blocks (count: number, size: number, seed = 1): Promise<TestBlock[]> {
+  const blocks = await makeBlocks(count, size, seed)
+  return Promise.all(blocks.map(async ({ data }) => ({ cid: CID.createV0(await sha256.digest(data)), data })))
+}

@@ -24,6 +24,11 @@ export interface WantAssignment {
 /** The state a request splitter keeps for one session. */
 export interface SessionRequestSplitter {
   /**
+   * Most wants the session keeps out at once (the rest wait their turn); undefined for no limit. A policy
+   * that asks several peers per want (the 2019 design: 32) needs a window to bound the traffic it causes.
+   */
+  readonly maxLiveWants?: number
+  /**
    * Decides which peers get which wants, and as WANT_BLOCK or WANT_HAVE. Core never sends the same want to a
    * peer twice, so returning a pair that was already sent is harmless.
    */

@@ -9,6 +9,8 @@ export interface AdaptiveRequestSplitterInit {
   minSplit?: number
   /** Highest split factor. Default 16. */
   maxSplit?: number
+  /** Wants a session keeps out at once, as the 2019 design did. Default 32. */
+  maxLiveWants?: number
 }
 
 /** Blocks a session must have seen before duplicates may raise the split; one early duplicate is noise. */
@@ -33,15 +35,17 @@ export class AdaptiveRequestSplitter implements RequestSplitter {
   private readonly initialSplit: number
   private readonly minSplit: number
   private readonly maxSplit: number
+  private readonly maxLiveWants: number
 
   constructor (init: AdaptiveRequestSplitterInit = {}) {
+    this.maxLiveWants = requireInteger('maxLiveWants', init.maxLiveWants ?? 32, 1)
     this.minSplit = requireInteger('minSplit', init.minSplit ?? 1, 1)
     this.maxSplit = requireInteger('maxSplit', init.maxSplit ?? 16, this.minSplit)
     this.initialSplit = requireInteger('initialSplit', init.initialSplit ?? Math.min(Math.max(2, this.minSplit), this.maxSplit), this.minSplit, this.maxSplit)
   }
 
   forSession (): SessionRequestSplitter {
-    return new AdaptiveSplitSession(this.initialSplit, this.minSplit, this.maxSplit)
+    return new AdaptiveSplitSession(this.initialSplit, this.minSplit, this.maxSplit, this.maxLiveWants)
   }
 }
 
@@ -53,7 +57,7 @@ export class AdaptiveSplitSession implements SessionRequestSplitter {
   private cursor = 0
   private readonly dontHaves = new DontHaveMemory()
 
-  constructor (initialSplit: number, private readonly minSplit: number, private readonly maxSplit: number) {
+  constructor (initialSplit: number, private readonly minSplit: number, private readonly maxSplit: number, readonly maxLiveWants = 32) {
     this.currentSplit = initialSplit
   }
 

@@ -1,0 +1,198 @@
+import { logger } from '@libp2p/logger'
+import { blockKey } from '../wire/prefix.js'
+import type { BitswapConfig } from '../config.js'
+import type { Clock, Timer } from '../interfaces/clock.js'
+import type { BitswapNetwork } from '../interfaces/network.js'
+import type { PeerKey } from '../types.js'
+import type { WantEntry, WantType } from '../wire/types.js'
+import type { CID } from 'multiformats/cid'
+
+const log = logger('swapwright:core:message-queue')
+
+/** Highest int32: the first want gets it, and each later one one less, so earlier wants are more urgent. */
+const FIRST_PRIORITY = 2 ** 31 - 1
+
+interface QueuedWant {
+  cid: CID
+  wantType: WantType
+  sendDontHave: boolean
+  priority: number
+  /** When it last went out; undefined until the first send. */
+  sentAt: number | undefined
+}
+
+export interface MessageQueueInit {
+  peer: PeerKey
+  network: BitswapNetwork
+  clock: Clock
+  config: Pick<BitswapConfig, 'rebroadcastInterval' | 'maxSendAttempts' | 'sendRetryDelay'>
+  /** WANT_BLOCKs that asked for DONT_HAVE have gone out: the peer now owes an answer for each. */
+  onWantBlocksSent?: (cids: CID[]) => void
+  /** Wants withdrawn from the peer: it owes no answer for them any more. */
+  onCancelled?: (cids: CID[]) => void
+}
+
+/**
+ * Everything we tell one peer about our wants. Changes made in one turn of the event loop go out as one message;
+ * a failed send is retried with back-off; a want the peer has not answered within the rebroadcast interval is
+ * sent again. It remembers what the peer was told, so a want is never sent twice and a want-block supersedes a
+ * want-have.
+ */
+export class MessageQueue {
+  readonly peer: PeerKey
+  private readonly init: MessageQueueInit
+  private readonly wants = new Map<string, QueuedWant>()
+  private readonly dirty = new Set<string>()
+  private readonly cancels = new Map<string, CID>()
+  private nextPriority = FIRST_PRIORITY
+  private flushTimer: Timer | undefined
+  private rebroadcastTimer: Timer | undefined
+  private sending = false
+  private stopped = false
+  messagesSent = 0
+  sendFailures = 0
+
+  constructor (init: MessageQueueInit) {
+    this.peer = init.peer
+    this.init = init
+  }
+
+  /** What the peer was asked for this CID, if anything. */
+  wantType (cid: CID): WantType | undefined {
+    return this.wants.get(blockKey(cid))?.wantType
+  }
+
+  /** Asks for the block. Returns false when the peer already has a WANT_BLOCK for it. */
+  wantBlock (cid: CID, sendDontHave: boolean): boolean {
+    return this.add(cid, 'block', sendDontHave)
+  }
+
+  /** Asks whether the peer has the block. Returns false when it was already asked either way. */
+  wantHave (cid: CID, sendDontHave: boolean): boolean {
+    return this.add(cid, 'have', sendDontHave)
+  }
+
+  /** Withdraws wants; only CIDs the peer was actually told about produce a CANCEL. */
+  cancel (cids: readonly CID[]): void {
+    const withdrawn: CID[] = []
+    for (const cid of cids) {
+      const key = blockKey(cid)
+      const want = this.wants.get(key)
+      if (want == null) continue
+      withdrawn.push(cid)
+      this.wants.delete(key)
+      const wasSent = want.sentAt != null
+      this.dirty.delete(key)
+      if (wasSent) this.cancels.set(key, cid)
+    }
+    if (withdrawn.length === 0) return
+    this.init.onCancelled?.(withdrawn)
+    this.scheduleFlush()
+  }
+
+  /** Number of wants the peer holds from us. */
+  get size (): number {
+    return this.wants.size
+  }
+
+  stop (): void {
+    this.stopped = true
+    this.flushTimer?.cancel()
+    this.rebroadcastTimer?.cancel()
+    this.wants.clear()
+    this.dirty.clear()
+    this.cancels.clear()
+  }
+
+  private add (cid: CID, wantType: WantType, sendDontHave: boolean): boolean {
+    const key = blockKey(cid)
+    const existing = this.wants.get(key)
+    if (existing != null && (existing.wantType === 'block' || wantType === 'have')) return false
+    this.cancels.delete(key)
+    this.wants.set(key, { cid, wantType, sendDontHave, priority: existing?.priority ?? this.nextPriority--, sentAt: existing?.sentAt })
+    this.dirty.add(key)
+    this.scheduleFlush()
+    return true
+  }
+
+  /** Coalesces everything changed in this turn into one message. */
+  private scheduleFlush (): void {
+    if (this.stopped || this.flushTimer != null || this.sending) return
+    this.flushTimer = this.init.clock.setTimeout(() => {
+      this.flushTimer = undefined
+      void this.flush()
+    }, 0)
+  }
+
+  private async flush (): Promise<void> {
+    if (this.sending || this.stopped) return
+    this.sending = true
+    try {
+      while (!this.stopped && (this.dirty.size > 0 || this.cancels.size > 0)) {
+        await this.sendPending()
+      }
+    } finally {
+      this.sending = false
+    }
+    this.scheduleRebroadcast()
+  }
+
+  private async sendPending (): Promise<void> {
+    const now = this.init.clock.now()
+    const entries: WantEntry[] = []
+    for (const cid of this.cancels.values()) {
+      entries.push({ cid, cancel: true, priority: 0, wantType: 'block', sendDontHave: false })
+    }
+    const sentBlocks: CID[] = []
+    for (const key of this.dirty) {
+      const want = this.wants.get(key)
+      if (want == null) continue
+      entries.push({ cid: want.cid, cancel: false, priority: want.priority, wantType: want.wantType, sendDontHave: want.sendDontHave })
+      want.sentAt = now
+      if (want.wantType === 'block' && want.sendDontHave) sentBlocks.push(want.cid)
+    }
+    this.cancels.clear()
+    this.dirty.clear()
+    if (entries.length === 0) return
+
+    const message = { wantlist: { entries, full: false }, blocks: [], presences: [], pendingBytes: 0 }
+    const { maxSendAttempts, sendRetryDelay } = this.init.config
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.init.network.send(this.peer, message)
+        this.messagesSent++
+        if (sentBlocks.length > 0) this.init.onWantBlocksSent?.(sentBlocks)
+        return
+      } catch (err) {
+        this.sendFailures++
+        if (attempt >= maxSendAttempts || this.stopped) {
+          // Left to the rebroadcast: the wants keep their sentAt and go out again later if the peer is still here.
+          log('giving up on %d wants to %s after %d attempts: %s', entries.length, this.peer, attempt, (err as Error).message)
+          return
+        }
+        await this.init.clock.sleep(sendRetryDelay * 2 ** (attempt - 1))
+      }
+    }
+  }
+
+  /** One timer for the oldest sent want; none while nothing waits, so an idle node has no timers. */
+  private scheduleRebroadcast (): void {
+    if (this.stopped || this.rebroadcastTimer != null) return
+    let oldest: number | undefined
+    for (const want of this.wants.values()) {
+      if (want.sentAt != null && (oldest == null || want.sentAt < oldest)) oldest = want.sentAt
+    }
+    if (oldest == null) return
+    const interval = this.init.config.rebroadcastInterval
+    const delay = Math.max(0, oldest + interval - this.init.clock.now())
+    this.rebroadcastTimer = this.init.clock.setTimeout(() => {
+      this.rebroadcastTimer = undefined
+      const now = this.init.clock.now()
+      for (const [key, want] of this.wants) {
+        if (want.sentAt != null && now - want.sentAt >= interval) this.dirty.add(key)
+      }
+      if (this.dirty.size > 0) this.scheduleFlush()
+      else this.scheduleRebroadcast()
+    }, delay)
+  }
+}

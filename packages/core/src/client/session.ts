@@ -1,0 +1,456 @@
+import { logger } from '@libp2p/logger'
+import { AbortError } from '../errors.js'
+import { Fifo } from '../util/fifo.js'
+import { LruMap } from '../util/lru-map.js'
+import { blockKey } from '../wire/prefix.js'
+import { SessionWant } from './session-want.js'
+import { BASE_TICK_DELAY } from '../constants.js'
+import type { Notifications } from './notifications.js'
+import type { WantManager } from './want-manager.js'
+import type { BitswapConfig } from '../config.js'
+import type { Clock, Timer } from '../interfaces/clock.js'
+import type { SessionPeerSelector } from '../interfaces/peer-selector.js'
+import type { RandomSource } from '../interfaces/random.js'
+import type { PendingWant, SessionRequestSplitter } from '../interfaces/request-splitter.js'
+import type { SessionFeedback } from '../interfaces/session-feedback.js'
+import type { AbortOptions, PeerKey } from '../types.js'
+import type { PresenceType } from '../wire/types.js'
+import type { CID } from 'multiformats/cid'
+
+const log = logger('swapwright:core:session')
+
+/** Responses slower than this are outliers (a peer that was asleep), not latency. */
+const MAX_VALID_LATENCY = 30_000
+
+export interface SessionInit {
+  id: number
+  clock: Clock
+  random: RandomSource
+  config: BitswapConfig
+  wantManager: WantManager
+  notifications: Notifications
+  selector: SessionPeerSelector
+  splitter: SessionRequestSplitter
+  /** The block from the local blockstore, if it is there. */
+  local: (cid: CID, options: AbortOptions) => Promise<Uint8Array | undefined>
+  /** Peers that hold `cid`, already connected; undefined when the node has no provider search. */
+  findProviders?: (cid: CID, options: AbortOptions) => AsyncIterable<PeerKey>
+  /** Called once when the session ends. */
+  onClose: (session: Session) => void
+}
+
+export interface SessionStats {
+  peers: number
+  wants: number
+  blocksReceived: number
+  duplicateBlocks: number
+  averageLatency: number | undefined
+  providerSearches: number
+}
+
+/**
+ * One fetch job: the wants it still needs, the peers it talks to, and the per-session state of the peer selector
+ * and request splitter. It sends wants through the WantManager, learns from every block, HAVE and DONT_HAVE,
+ * widens its search when stuck (idle ticks, provider searches, broadcasts), and frees everything when it ends.
+ */
+export class Session {
+  readonly id: number
+  private readonly init: SessionInit
+  private readonly peers = new Set<PeerKey>()
+  private readonly wants = new Map<string, SessionWant>()
+  /** Wants whose situation changed since the splitter last saw them. */
+  private readonly dirty = new Set<string>()
+  private readonly received: LruMap<string, true>
+  private readonly dontHaveStreak = new Map<PeerKey, number>()
+  /** Aborted when the session closes: ends its searches and fails the calls still waiting. */
+  private readonly lifetime = new AbortController()
+  private updateTimer: Timer | undefined
+  private idleTimer: Timer | undefined
+  private periodicTimer: Timer | undefined
+  /** Wants sent to someone and not yet received or withdrawn. */
+  private liveCount = 0
+  private consecutiveTicks = 0
+  private latencyTotal = 0
+  private latencyCount = 0
+  private blocksReceived = 0
+  private duplicateBlocks = 0
+  private providerSearches = 0
+  private closed = false
+
+  constructor (init: SessionInit) {
+    this.id = init.id
+    this.init = init
+    this.received = new LruMap(init.config.sessionReceivedMemory)
+  }
+
+  get isClosed (): boolean {
+    return this.closed
+  }
+
+  /** Adds a peer that has (or may have) the session's blocks. */
+  addPeer (peer: PeerKey): void {
+    if (this.closed || this.peers.has(peer)) return
+    this.peers.add(peer)
+    this.feedback({ type: 'peer-added', peer })
+    // A new peer can be asked about everything still wanted.
+    for (const key of this.wants.keys()) this.dirty.add(key)
+    this.scheduleUpdate()
+  }
+
+  removePeer (peer: PeerKey): void {
+    if (!this.peers.delete(peer)) return
+    this.dontHaveStreak.delete(peer)
+    for (const want of this.wants.values()) {
+      const hadBlockWant = want.blockSentTo.has(peer)
+      want.forgetPeer(peer)
+      if (hadBlockWant) this.dirty.add(want.key)
+    }
+    this.feedback({ type: 'peer-removed', peer })
+    this.scheduleUpdate()
+  }
+
+  hasPeer (peer: PeerKey): boolean {
+    return this.peers.has(peer)
+  }
+
+  /** One block: from the blockstore if it is there, else from the session's peers. */
+  async getBlock (cid: CID, options: AbortOptions = {}): Promise<Uint8Array> {
+    if (this.closed) throw new AbortError('The session is closed')
+    options.signal?.throwIfAborted()
+    const local = await this.init.local(cid, options)
+    if (local != null) return local
+    if (this.closed) throw new AbortError('The session is closed')
+    const signal = options.signal == null ? this.lifetime.signal : AbortSignal.any([options.signal, this.lifetime.signal])
+    const waiting = this.init.notifications.wait(cid, { signal })
+    this.addWant(cid)
+    try {
+      return await waiting
+    } catch (err) {
+      this.dropCaller(cid)
+      throw err
+    }
+  }
+
+  /**
+   * Many blocks, yielded as they arrive (not in request order). All are wanted at once, which is what lets the
+   * splitter spread them over peers. Stopping the iteration or aborting the signal withdraws what is left.
+   */
+  async * getBlocks (cids: Iterable<CID>, options: AbortOptions = {}): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
+    const done = new AbortController()
+    const signal = options.signal == null ? done.signal : AbortSignal.any([options.signal, done.signal])
+    const arrived = new Fifo<{ cid: CID, bytes: Uint8Array } | { error: unknown }>()
+    let wake: (() => void) | undefined
+    let outstanding = 0
+    for (const cid of cids) {
+      outstanding++
+      this.getBlock(cid, { signal }).then(
+        bytes => { arrived.push({ cid, bytes }); wake?.() },
+        error => { arrived.push({ error }); wake?.() }
+      )
+    }
+    try {
+      while (outstanding > 0) {
+        if (arrived.length === 0) await new Promise<void>(resolve => { wake = resolve })
+        wake = undefined
+        const next = arrived.shift()
+        if (next == null) continue
+        outstanding--
+        if ('error' in next) throw next.error
+        yield next
+      }
+    } finally {
+      done.abort()
+    }
+  }
+
+  /** A verified block arrived from `peer` (the client already stored it and will wake the waiters). */
+  blockReceived (peer: PeerKey, cid: CID): void {
+    if (this.closed) return
+    const key = blockKey(cid)
+    const want = this.wants.get(key)
+    if (want == null) {
+      if (this.received.get(key) != null) this.duplicateReceived(peer, cid)
+      return
+    }
+    const now = this.init.clock.now()
+    const askedAt = want.askedAt.get(peer) ?? want.broadcastAt
+    const latency = askedAt == null ? undefined : now - askedAt
+    if (latency != null && latency <= MAX_VALID_LATENCY) {
+      this.latencyTotal += latency
+      this.latencyCount++
+    }
+    this.addPeer(peer)
+    this.forget(want)
+    this.received.set(key, true)
+    this.blocksReceived++
+    this.dontHaveStreak.delete(peer)
+    this.feedback({ type: 'block', peer, cid, latency, first: true, duplicate: false })
+    this.init.wantManager.cancel(this.id, [cid])
+    this.consecutiveTicks = 0
+    this.armIdleTick()
+  }
+
+  /** A block this session already had arrived again: wasted bandwidth, counted per session. */
+  duplicateReceived (peer: PeerKey, cid: CID): void {
+    if (this.closed) return
+    this.duplicateBlocks++
+    this.feedback({ type: 'block', peer, cid, latency: undefined, first: false, duplicate: true })
+  }
+
+  /** Whether this session received the CID recently (for duplicate accounting). */
+  hasReceived (cid: CID): boolean {
+    return this.received.get(blockKey(cid)) != null
+  }
+
+  presenceReceived (peer: PeerKey, cid: CID, type: PresenceType, timedOut = false): void {
+    if (this.closed) return
+    const want = this.wants.get(blockKey(cid))
+    if (want == null) return
+    if (type === 'have') {
+      want.haves.add(peer)
+      want.dontHaves.delete(peer)
+      this.dontHaveStreak.delete(peer)
+      this.addPeer(peer)
+      this.feedback({ type: 'have', peer, cid })
+    } else {
+      if (!this.peers.has(peer) || want.haves.has(peer)) return
+      want.dontHaves.add(peer)
+      want.blockSentTo.delete(peer)
+      this.feedback({ type: 'dont-have', peer, cid, timedOut })
+      this.countDontHave(peer)
+      if (want.exhausted(this.peers)) this.onExhausted(want)
+    }
+    this.dirty.add(want.key)
+    this.scheduleUpdate()
+  }
+
+  peerDisconnected (peer: PeerKey): void {
+    this.removePeer(peer)
+  }
+
+  stats (): SessionStats {
+    return {
+      peers: this.peers.size,
+      wants: this.wants.size,
+      blocksReceived: this.blocksReceived,
+      duplicateBlocks: this.duplicateBlocks,
+      averageLatency: this.latencyCount === 0 ? undefined : this.latencyTotal / this.latencyCount,
+      providerSearches: this.providerSearches
+    }
+  }
+
+  /** Ends the session: cancels its wants on the wire, stops its timers and searches, forgets its state. */
+  close (): void {
+    if (this.closed) return
+    this.closed = true
+    this.updateTimer?.cancel()
+    this.idleTimer?.cancel()
+    this.periodicTimer?.cancel()
+    this.lifetime.abort()
+    this.init.wantManager.cancel(this.id, [...this.wants.values()].map(want => want.cid))
+    this.wants.clear()
+    this.dirty.clear()
+    this.liveCount = 0
+    this.peers.clear()
+    this.dontHaveStreak.clear()
+    this.init.onClose(this)
+  }
+
+  private addWant (cid: CID): void {
+    const key = blockKey(cid)
+    const existing = this.wants.get(key)
+    if (existing != null) {
+      existing.callers++
+      return
+    }
+    this.wants.set(key, new SessionWant(cid, key))
+    this.dirty.add(key)
+    this.scheduleUpdate()
+    this.armIdleTick()
+    this.armPeriodicSearch()
+  }
+
+  private dropCaller (cid: CID): void {
+    const key = blockKey(cid)
+    const want = this.wants.get(key)
+    if (want == null || --want.callers > 0) return
+    this.forget(want)
+    this.init.wantManager.cancel(this.id, [cid])
+  }
+
+  private feedback (event: SessionFeedback): void {
+    this.init.selector.observe(event)
+    this.init.splitter.observe(event)
+  }
+
+  /** 16 DONT_HAVEs in a row and a peer leaves, unless it holds a HAVE for something still wanted. */
+  private countDontHave (peer: PeerKey): void {
+    const streak = (this.dontHaveStreak.get(peer) ?? 0) + 1
+    this.dontHaveStreak.set(peer, streak)
+    if (streak < this.init.config.peerDontHaveLimit) return
+    for (const want of this.wants.values()) if (want.haves.has(peer)) return
+    log('session %d drops %s after %d DONT_HAVEs in a row', this.id, peer, streak)
+    this.removePeer(peer)
+  }
+
+  /** Nobody in the session has it: ask everyone connected, and look for providers. */
+  private onExhausted (want: SessionWant): void {
+    this.broadcast([want])
+    this.search(want.cid)
+  }
+
+  /** Coalesces changes made in one turn into one pass of the selector and splitter. */
+  private scheduleUpdate (): void {
+    if (this.closed || this.updateTimer != null) return
+    this.updateTimer = this.init.clock.setTimeout(() => {
+      this.updateTimer = undefined
+      this.update()
+    }, 0)
+  }
+
+  private update (): void {
+    if (this.closed || this.dirty.size === 0) return
+    const discovering = this.peers.size === 0
+    // New wants go out only while the window has room; the rest stay dirty until a block frees a place.
+    let room = Math.min(
+      this.init.splitter.maxLiveWants ?? Infinity,
+      discovering ? this.init.config.broadcastLiveWantsLimit : Infinity
+    ) - this.liveCount
+    const changed: SessionWant[] = []
+    const waiting: string[] = []
+    for (const key of this.dirty) {
+      const want = this.wants.get(key)
+      if (want == null) continue
+      if (want.live) {
+        if (!discovering) changed.push(want)
+      } else if (room > 0) {
+        room--
+        changed.push(want)
+      } else {
+        waiting.push(key)
+      }
+    }
+    this.dirty.clear()
+    for (const key of waiting) this.dirty.add(key)
+    if (discovering) {
+      // Nobody known yet: ask every connected peer about the first wants.
+      this.broadcast(changed)
+      return
+    }
+    const peers = [...this.peers]
+    const pending: PendingWant[] = changed.map(want => ({
+      cid: want.cid,
+      ranked: this.init.selector.rank(want.cid, peers),
+      blockSentTo: want.blockSentTo,
+      haveSentTo: want.haveSentTo
+    }))
+    const byPeer = new Map<PeerKey, { blocks: CID[], haves: CID[] }>()
+    for (const assignment of this.init.splitter.split(pending)) {
+      const want = this.wants.get(blockKey(assignment.cid))
+      if (want == null || !this.peers.has(assignment.peer)) continue
+      let batch = byPeer.get(assignment.peer)
+      if (batch == null) {
+        batch = { blocks: [], haves: [] }
+        byPeer.set(assignment.peer, batch)
+      }
+      if (assignment.wantType === 'block') {
+        if (want.blockSentTo.has(assignment.peer)) continue
+        want.blockSentTo.add(assignment.peer)
+        batch.blocks.push(want.cid)
+      } else {
+        if (want.haveSentTo.has(assignment.peer) || want.blockSentTo.has(assignment.peer)) continue
+        want.haveSentTo.add(assignment.peer)
+        batch.haves.push(want.cid)
+      }
+      this.markLive(want)
+      want.askedAt.set(assignment.peer, this.init.clock.now())
+    }
+    for (const [peer, batch] of byPeer) {
+      this.init.wantManager.sendWants(this.id, peer, batch.blocks, batch.haves)
+    }
+  }
+
+  private markLive (want: SessionWant): void {
+    if (want.live) return
+    want.live = true
+    this.liveCount++
+  }
+
+  /** A want left the session (received or withdrawn): its place in the window goes to the next one. */
+  private forget (want: SessionWant): void {
+    this.wants.delete(want.key)
+    this.dirty.delete(want.key)
+    if (want.live) this.liveCount--
+    if (this.dirty.size > 0) this.scheduleUpdate()
+  }
+
+  private broadcast (wants: readonly SessionWant[]): void {
+    if (wants.length === 0) return
+    const now = this.init.clock.now()
+    for (const want of wants) {
+      this.markLive(want)
+      want.broadcastAt = now
+    }
+    this.init.wantManager.broadcastWantHaves(this.id, wants.map(want => want.cid))
+  }
+
+  /**
+   * The idle tick: when no block has arrived for a while, broadcast the live wants and (on the first tick of a
+   * quiet spell) look for providers. The wait grows with each quiet tick in a row.
+   */
+  private armIdleTick (): void {
+    if (this.closed) return
+    this.idleTimer?.cancel()
+    this.idleTimer = undefined
+    if (this.wants.size === 0) return
+    const { providerSearchDelay } = this.init.config
+    const base = this.latencyCount === 0 ? providerSearchDelay : BASE_TICK_DELAY + 3 * (this.latencyTotal / this.latencyCount)
+    const delay = this.consecutiveTicks === 0 ? providerSearchDelay : base * (1 + this.consecutiveTicks)
+    this.idleTimer = this.init.clock.setTimeout(() => {
+      this.idleTimer = undefined
+      this.onIdleTick()
+    }, delay)
+  }
+
+  private onIdleTick (): void {
+    if (this.closed || this.wants.size === 0) return
+    const limit = this.init.config.broadcastLiveWantsLimit
+    const all = [...this.wants.values()]
+    let live = all.filter(want => want.live).slice(0, limit)
+    if (live.length === 0) live = all.slice(0, Math.min(limit, this.init.splitter.maxLiveWants ?? limit))
+    this.broadcast(live)
+    if (this.consecutiveTicks === 0 && live.length > 0) this.search(live[0].cid)
+    this.consecutiveTicks++
+    this.armIdleTick()
+  }
+
+  private armPeriodicSearch (): void {
+    if (this.closed || this.periodicTimer != null) return
+    this.periodicTimer = this.init.clock.setTimeout(() => {
+      this.periodicTimer = undefined
+      if (this.closed || this.wants.size === 0) return
+      const wants = [...this.wants.values()]
+      const want = wants[Math.floor(this.init.random.next() * wants.length)]
+      this.broadcast([want])
+      this.search(want.cid)
+      this.armPeriodicSearch()
+    }, this.init.config.periodicSearchDelay)
+  }
+
+  /** Peers found for `cid` join the session as they come. */
+  private search (cid: CID): void {
+    const find = this.init.findProviders
+    if (find == null || this.closed) return
+    this.providerSearches++
+    void (async () => {
+      try {
+        for await (const peer of find(cid, { signal: this.lifetime.signal })) {
+          if (this.closed) return
+          this.addPeer(peer)
+        }
+      } catch (err) {
+        if (!this.closed) log('provider search for %s failed: %s', cid, (err as Error).message)
+      }
+    })()
+  }
+}

@@ -1,0 +1,138 @@
+import { blockKey } from '../wire/prefix.js'
+import { MessageQueue, type MessageQueueInit } from './message-queue.js'
+import type { PeerKey } from '../types.js'
+import type { CID } from 'multiformats/cid'
+
+interface Interest {
+  cid: CID
+  /** Sessions that want the block. */
+  sessions: Set<number>
+  /** Sessions that broadcast it: every peer, including ones that connect later, is asked WANT_HAVE. */
+  broadcasters: Set<number>
+}
+
+export type QueueFactory = (peer: PeerKey) => MessageQueue
+
+/**
+ * The node's wantlist across sessions, and one message queue per connected peer. Two sessions wanting one CID
+ * make one wire want; cancelling one session keeps the other's; when nobody wants a CID any more, every peer
+ * that was asked for it hears CANCEL.
+ */
+export class WantManager {
+  private readonly interests = new Map<string, Interest>()
+  private readonly queues = new Map<PeerKey, MessageQueue>()
+  private readonly newQueue: QueueFactory
+
+  constructor (newQueue: QueueFactory | Omit<MessageQueueInit, 'peer'>) {
+    this.newQueue = typeof newQueue === 'function' ? newQueue : (peer) => new MessageQueue({ ...newQueue, peer })
+  }
+
+  peerConnected (peer: PeerKey): void {
+    if (this.queues.has(peer)) return
+    const queue = this.newQueue(peer)
+    this.queues.set(peer, queue)
+    for (const interest of this.interests.values()) {
+      if (interest.broadcasters.size > 0) queue.wantHave(interest.cid, false)
+    }
+  }
+
+  peerDisconnected (peer: PeerKey): void {
+    this.queues.get(peer)?.stop()
+    this.queues.delete(peer)
+  }
+
+  connectedPeers (): PeerKey[] {
+    return [...this.queues.keys()]
+  }
+
+  queue (peer: PeerKey): MessageQueue | undefined {
+    return this.queues.get(peer)
+  }
+
+  /** Targeted wants of a session; they ask for DONT_HAVE so a silent or empty-handed peer is noticed. */
+  sendWants (session: number, peer: PeerKey, wantBlocks: readonly CID[], wantHaves: readonly CID[]): { blocks: CID[], haves: CID[] } {
+    const queue = this.queues.get(peer)
+    const sent = { blocks: [] as CID[], haves: [] as CID[] }
+    for (const cid of wantBlocks) {
+      this.interest(cid).sessions.add(session)
+      if (queue?.wantBlock(cid, true) === true) sent.blocks.push(cid)
+    }
+    for (const cid of wantHaves) {
+      this.interest(cid).sessions.add(session)
+      if (queue?.wantHave(cid, true) === true) sent.haves.push(cid)
+    }
+    return sent
+  }
+
+  /** Asks every connected peer, and every peer that connects while the want lasts, whether it has these blocks. */
+  broadcastWantHaves (session: number, cids: readonly CID[]): void {
+    for (const cid of cids) {
+      const interest = this.interest(cid)
+      interest.sessions.add(session)
+      interest.broadcasters.add(session)
+      for (const queue of this.queues.values()) queue.wantHave(cid, false)
+    }
+  }
+
+  /** A session no longer wants these; CIDs no session wants any more are cancelled on the wire. */
+  cancel (session: number, cids: readonly CID[]): void {
+    const gone: CID[] = []
+    for (const cid of cids) {
+      const key = blockKey(cid)
+      const interest = this.interests.get(key)
+      if (interest == null) continue
+      interest.sessions.delete(session)
+      interest.broadcasters.delete(session)
+      if (interest.sessions.size === 0) {
+        this.interests.delete(key)
+        gone.push(cid)
+      }
+    }
+    if (gone.length > 0) for (const queue of this.queues.values()) queue.cancel(gone)
+  }
+
+  /** The block arrived: nobody needs it from anyone any more. */
+  blockReceived (cid: CID): void {
+    const interest = this.interests.get(blockKey(cid))
+    if (interest == null) return
+    this.interests.delete(blockKey(cid))
+    for (const queue of this.queues.values()) queue.cancel([cid])
+  }
+
+  /** Sessions that want the CID. */
+  sessionsWanting (cid: CID): ReadonlySet<number> {
+    return this.interests.get(blockKey(cid))?.sessions ?? EMPTY
+  }
+
+  /** The CID as it was asked for (a CIDv0 want matched by a CIDv1 block keeps its v0 form). */
+  wantedCid (cid: CID): CID | undefined {
+    return this.interests.get(blockKey(cid))?.cid
+  }
+
+  isWanted (cid: CID): boolean {
+    return this.interests.has(blockKey(cid))
+  }
+
+  /** The node's whole wantlist. */
+  wantlist (): CID[] {
+    return [...this.interests.values()].map(interest => interest.cid)
+  }
+
+  stop (): void {
+    for (const queue of this.queues.values()) queue.stop()
+    this.queues.clear()
+    this.interests.clear()
+  }
+
+  private interest (cid: CID): Interest {
+    const key = blockKey(cid)
+    let interest = this.interests.get(key)
+    if (interest == null) {
+      interest = { cid, sessions: new Set(), broadcasters: new Set() }
+      this.interests.set(key, interest)
+    }
+    return interest
+  }
+}
+
+const EMPTY: ReadonlySet<number> = new Set()

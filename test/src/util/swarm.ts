@@ -1,0 +1,62 @@
+import {
+  blockstorePlugin, clockPlugin, createBitswap, randomPlugin, VirtualClock, type Bitswap, type BitswapOptions,
+  type ProtocolVersion
+} from '@swapwright/core'
+import { MemoryBlockstore } from '@swapwright/stores'
+import { SimulatedNetwork, type SimulatedNetworkInit } from '@swapwright/transports'
+import type { TestBlock } from './blocks.js'
+
+export interface SwarmNode {
+  name: string
+  node: Bitswap
+  store: MemoryBlockstore
+}
+
+export interface SwarmInit extends Omit<SimulatedNetworkInit, 'clock'> {
+  /** Options every node gets (a preset, limits...). */
+  options?: Partial<Omit<BitswapOptions, 'network'>>
+}
+
+/** Nodes of real Bitswap on one simulated network and one virtual clock. */
+export class Swarm {
+  readonly clock = new VirtualClock()
+  readonly net: SimulatedNetwork
+  readonly nodes: SwarmNode[] = []
+  private readonly init: SwarmInit
+
+  constructor (init: SwarmInit = {}) {
+    this.init = init
+    this.net = new SimulatedNetwork({ latency: 10, ...init, clock: this.clock })
+  }
+
+  async add (name: string, init: { blocks?: TestBlock[], version?: ProtocolVersion, options?: Partial<Omit<BitswapOptions, 'network'>> } = {}): Promise<SwarmNode> {
+    const store = new MemoryBlockstore()
+    for (const block of init.blocks ?? []) await store.put(block.cid, block.data)
+    const node = await createBitswap({
+      random: randomPlugin(this.nodes.length + 1),
+      ...this.init.options,
+      ...init.options,
+      network: this.net.plugin(name, { version: init.version }),
+      clock: clockPlugin(this.clock),
+      blockstore: blockstorePlugin(store)
+    })
+    await node.start()
+    const entry = { name, node, store }
+    this.nodes.push(entry)
+    return entry
+  }
+
+  /** Connects every node to every other one. */
+  async connectAll (): Promise<void> {
+    await this.net.connectAll()
+  }
+
+  /** Runs `work` in virtual time (failing, not hanging, if it can never finish). */
+  async run<T> (work: () => Promise<T>, maxTime = 10 * 60_000): Promise<T> {
+    return this.clock.run(work, { maxTime })
+  }
+
+  async stop (): Promise<void> {
+    for (const { node } of this.nodes) await node.stop()
+  }
+}
