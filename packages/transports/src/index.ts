@@ -5,3 +5,4 @@
 export * from './simulated/simulated-network.js'
 export * from './simulated/simulated-node-network.js'
 export * from './simulated/link.js'
+export * from './simulated/simulated-routing.js'

@@ -3,7 +3,7 @@ import {
   type ProtocolVersion
 } from '@swapwright/core'
 import { MemoryBlockstore } from '@swapwright/stores'
-import { SimulatedNetwork, type SimulatedNetworkInit } from '@swapwright/transports'
+import { SimulatedNetwork, SimulatedRouting, type SimulatedNetworkInit } from '@swapwright/transports'
 import type { TestBlock } from './blocks.js'
 
 export interface SwarmNode {
@@ -22,18 +22,24 @@ export class Swarm {
   readonly clock = new VirtualClock()
   readonly net: SimulatedNetwork
   readonly nodes: SwarmNode[] = []
+  /** Who announced which block; every node finds providers through it. */
+  readonly routing: SimulatedRouting
   private readonly init: SwarmInit
 
   constructor (init: SwarmInit = {}) {
     this.init = init
     this.net = new SimulatedNetwork({ latency: 10, ...init, clock: this.clock })
+    this.routing = new SimulatedRouting({ clock: this.clock })
   }
 
-  async add (name: string, init: { blocks?: TestBlock[], version?: ProtocolVersion, options?: Partial<Omit<BitswapOptions, 'network'>> } = {}): Promise<SwarmNode> {
+  /** Adds a started node; its blocks are announced in the routing unless `announce` is false. */
+  async add (name: string, init: { blocks?: TestBlock[], version?: ProtocolVersion, announce?: boolean, options?: Partial<Omit<BitswapOptions, 'network'>> } = {}): Promise<SwarmNode> {
     const store = new MemoryBlockstore()
     for (const block of init.blocks ?? []) await store.put(block.cid, block.data)
+    if (init.announce !== false) this.routing.announce(name, (init.blocks ?? []).map(b => b.cid))
     const node = await createBitswap({
       random: randomPlugin(this.nodes.length + 1),
+      providerFinder: this.routing.plugin(name),
       ...this.init.options,
       ...init.options,
       network: this.net.plugin(name, { version: init.version }),

@@ -70,6 +70,8 @@ export class Session {
   /** Wants sent to someone and not yet received or withdrawn. */
   private liveCount = 0
   private consecutiveTicks = 0
+  /** Each peer's response latency (EWMA, weight 0.5 on the newest sample). */
+  private readonly peerLatencies = new Map<PeerKey, number>()
   private latencyTotal = 0
   private latencyCount = 0
   private blocksReceived = 0
@@ -100,6 +102,7 @@ export class Session {
   removePeer (peer: PeerKey): void {
     if (!this.peers.delete(peer)) return
     this.dontHaveStreak.delete(peer)
+    this.peerLatencies.delete(peer)
     for (const want of this.wants.values()) {
       const hadBlockWant = want.blockSentTo.has(peer)
       want.forgetPeer(peer)
@@ -107,6 +110,11 @@ export class Session {
     }
     this.feedback({ type: 'peer-removed', peer })
     this.scheduleUpdate()
+  }
+
+  /** How fast `peer` has answered this session's wants, in ms; undefined until it delivered one. */
+  peerLatency (peer: PeerKey): number | undefined {
+    return this.peerLatencies.get(peer)
   }
 
   hasPeer (peer: PeerKey): boolean {
@@ -178,6 +186,8 @@ export class Session {
     if (latency != null && latency <= MAX_VALID_LATENCY) {
       this.latencyTotal += latency
       this.latencyCount++
+      const previous = this.peerLatencies.get(peer)
+      this.peerLatencies.set(peer, previous == null ? latency : (previous + latency) / 2)
     }
     this.addPeer(peer)
     this.forget(want)
@@ -253,6 +263,7 @@ export class Session {
     this.liveCount = 0
     this.peers.clear()
     this.dontHaveStreak.clear()
+    this.peerLatencies.clear()
     this.init.onClose(this)
   }
 
