@@ -79,3 +79,27 @@ describe('client: session life and provider search', () => {
     await swarm.stop()
   })
 })
+
+describe('client: announcing blocks', () => {
+  it('announces the blocks it receives, so the next fetcher finds it too', async () => {
+    const [block] = await makeBlocks(1, 3000, 105)
+    const swarm = new Swarm({ latency: 10 })
+    await swarm.add('seed', { blocks: [block] })
+    const first = await swarm.add('first')
+    await first.node.components.network.connect('seed')
+    await swarm.run(async () => first.node.want(block.cid))
+    assert.deepEqual(swarm.routing.providersOf(block.cid).sort(), ['first', 'seed'])
+    await swarm.stop()
+  })
+
+  it('announces nothing when told not to', async () => {
+    const [block] = await makeBlocks(1, 3000, 106)
+    const swarm = new Swarm({ latency: 10 })
+    await swarm.add('seed', { blocks: [block] })
+    const quiet = await swarm.add('quiet', { options: { announceBlocks: false } })
+    await quiet.node.components.network.connect('seed')
+    await swarm.run(async () => quiet.node.want(block.cid))
+    assert.deepEqual(swarm.routing.providersOf(block.cid), ['seed'])
+    await swarm.stop()
+  })
+})

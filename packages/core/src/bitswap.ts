@@ -124,6 +124,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
    * are served now.
    */
   async notifyNewBlocks (cids: readonly CID[]): Promise<void> {
+    this.client.announce(cids)
     await this.server.blocksAdded(cids)
   }
 

@@ -11,6 +11,8 @@ import {
 
 /** Limits and timings of one node. Every field has a documented default (see constants.ts). */
 export interface BitswapConfig {
+  /** Announce blocks the node receives or is told about through the ProviderFinder (default true). */
+  announceBlocks: boolean
   /** Largest incoming message, by its length prefix (default 4 MiB). */
   maxIncomingMessageSize: number
   /** Target size when splitting outgoing messages (default 2 MiB). */
@@ -58,6 +60,7 @@ export interface BitswapConfig {
 }
 
 export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
+  announceBlocks: true,
   maxIncomingMessageSize: DEFAULT_MAX_INCOMING_MESSAGE_SIZE,
   maxOutgoingMessageSize: DEFAULT_MAX_OUTGOING_MESSAGE_SIZE,
   maxWantlistEntriesPerMessage: DEFAULT_MAX_WANTLIST_ENTRIES_PER_MESSAGE,
@@ -85,17 +88,22 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
 
 /** Fills unset fields with defaults and rejects values that cannot work. */
 export function resolveConfig (options: Partial<BitswapConfig> = {}): BitswapConfig {
-  const config: BitswapConfig = { ...DEFAULT_CONFIG }
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG }
   for (const key of Object.keys(DEFAULT_CONFIG) as Array<keyof BitswapConfig>) {
     if (options[key] !== undefined) config[key] = options[key]
   }
   for (const [key, value] of Object.entries(config)) {
-    if (!Number.isSafeInteger(value) || value <= 0) {
+    if (typeof DEFAULT_CONFIG[key as keyof BitswapConfig] === 'boolean') {
+      if (typeof value !== 'boolean') throw new RangeError(`Option "${key}" must be true or false, got ${String(value)}`)
+      continue
+    }
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
       throw new RangeError(`Option "${key}" must be a positive integer, got ${String(value)}`)
     }
   }
-  if (config.maxOutgoingMessageSize > config.maxIncomingMessageSize) {
+  const checked = config as unknown as BitswapConfig
+  if (checked.maxOutgoingMessageSize > checked.maxIncomingMessageSize) {
     throw new RangeError('Option "maxOutgoingMessageSize" cannot exceed "maxIncomingMessageSize"')
   }
-  return config
+  return checked
 }

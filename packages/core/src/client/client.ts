@@ -17,6 +17,7 @@ import type { Blockstore } from '../interfaces/blockstore.js'
 import type { Clock } from '../interfaces/clock.js'
 import type { BitswapNetwork } from '../interfaces/network.js'
 import type { PeerSelector } from '../interfaces/peer-selector.js'
+import type { ProviderFinder } from '../interfaces/provider-finder.js'
 import type { RandomSource } from '../interfaces/random.js'
 import type { RequestSplitter } from '../interfaces/request-splitter.js'
 import type { AbortOptions, PeerKey } from '../types.js'
@@ -70,6 +71,7 @@ export class BitswapClient {
   private readonly config: BitswapConfig
   private readonly server: DecisionEngine
   private readonly providers: ProviderQueryManager
+  private readonly finder: ProviderFinder
   readonly wantManager: WantManager
   /** Per connected peer: the WANT_BLOCKs it owes an answer for, and when to stop waiting. */
   private readonly timeouts = new Map<PeerKey, DontHaveTimeoutManager>()
@@ -92,8 +94,10 @@ export class BitswapClient {
     @inject(Tokens.PeerSelector) selector: PeerSelector,
     @inject(Tokens.Config) config: BitswapConfig,
     @inject(DecisionEngine) server: DecisionEngine,
-    @inject(ProviderQueryManager) providers: ProviderQueryManager
+    @inject(ProviderQueryManager) providers: ProviderQueryManager,
+    @inject(Tokens.ProviderFinder) finder: ProviderFinder
   ) {
+    this.finder = finder
     this.network = network
     this.blockstore = blockstore
     this.clock = clock
@@ -260,6 +264,7 @@ export class BitswapClient {
     try {
       await this.blockstore.put(wanted, block.data)
       void this.server.blocksAdded([wanted])
+      this.announce([wanted])
     } catch (err) {
       // Still delivered: the caller asked for the bytes, and they are verified.
       this.counters.storeFailures++
@@ -269,6 +274,14 @@ export class BitswapClient {
     this.notifications.publish(wanted, block.data)
     this.onBlockReceived?.(peer, wanted)
     return cid
+  }
+
+  /** Tells the routing system we hold these now; failures only cost the announcement, never the block. */
+  announce (cids: readonly CID[]): void {
+    if (!this.config.announceBlocks) return
+    for (const cid of cids) {
+      this.finder.provide(cid).catch((err: Error) => { log('announcing %s failed: %s', cid, err.message) })
+    }
   }
 
   private async local (cid: CID, options: AbortOptions): Promise<Uint8Array | undefined> {
