@@ -5,6 +5,7 @@ import {
   DEFAULT_TARGET_MESSAGE_SIZE, DEFAULT_TASK_WORKER_COUNT, DEFAULT_REBROADCAST_INTERVAL, DEFAULT_MAX_SEND_ATTEMPTS,
   DEFAULT_SEND_RETRY_DELAY, DEFAULT_PROVIDER_SEARCH_DELAY, DEFAULT_PERIODIC_SEARCH_DELAY,
   DEFAULT_BROADCAST_LIVE_WANTS_LIMIT, DEFAULT_SESSION_RECEIVED_MEMORY, DEFAULT_PEER_DONT_HAVE_LIMIT,
+  DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER,
   DEFAULT_PROVIDER_QUERY_CONCURRENCY, DEFAULT_PROVIDER_QUERY_TIMEOUT, DEFAULT_MAX_PROVIDERS_PER_QUERY,
   DEFAULT_PROVIDER_DIAL_CONCURRENCY
 } from './constants.js'
@@ -49,6 +50,8 @@ export interface BitswapConfig {
   sessionReceivedMemory: number
   /** Client: consecutive DONT_HAVEs before a peer leaves a session (default 16). */
   peerDontHaveLimit: number
+  /** Client: wants one peer holds from us at once; more wait for answers (default 1024). */
+  maxWantsInFlightPerPeer: number
   /** Client: provider lookups running at once, the rest wait in order (default 8). */
   providerQueryConcurrency: number
   /** Client: ms before a provider lookup gives up (default 10 000). */
@@ -80,6 +83,7 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
   broadcastLiveWantsLimit: DEFAULT_BROADCAST_LIVE_WANTS_LIMIT,
   sessionReceivedMemory: DEFAULT_SESSION_RECEIVED_MEMORY,
   peerDontHaveLimit: DEFAULT_PEER_DONT_HAVE_LIMIT,
+  maxWantsInFlightPerPeer: DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER,
   providerQueryConcurrency: DEFAULT_PROVIDER_QUERY_CONCURRENCY,
   providerQueryTimeout: DEFAULT_PROVIDER_QUERY_TIMEOUT,
   maxProvidersPerQuery: DEFAULT_MAX_PROVIDERS_PER_QUERY,

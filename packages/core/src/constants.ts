@@ -111,3 +111,9 @@ export const MESSAGE_LATENCY_ALPHA = 0.5
 
 /** An answer slower than this says more about a stalled peer than about the link, so it is not a latency sample. */
 export const MAX_VALID_LATENCY = 30_000
+
+/**
+ * Client: wants one peer holds from us at once. Servers keep about this many per peer (and drop the rest), so
+ * sending more only makes them wait for a rebroadcast; the rest go out as earlier ones are answered.
+ */
+export const DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER = 1024

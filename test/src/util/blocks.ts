@@ -14,7 +14,9 @@ export async function makeBlocks (count: number, size: number, seed = 1): Promis
   const blocks: TestBlock[] = []
   for (let i = 0; i < count; i++) {
     const data = new Uint8Array(size)
-    for (let j = 0; j < size; j++) data[j] = random.int(256)
+    const words = new Uint32Array(data.buffer, 0, size >>> 2)
+    for (let j = 0; j < words.length; j++) words[j] = random.next() * 4294967296
+    for (let j = words.length * 4; j < size; j++) data[j] = random.int(256)
     blocks.push({ cid: CID.createV1(raw.code, await sha256.digest(data)), data })
   }
   return blocks

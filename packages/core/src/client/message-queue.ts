@@ -25,7 +25,7 @@ export interface MessageQueueInit {
   peer: PeerKey
   network: BitswapNetwork
   clock: Clock
-  config: Pick<BitswapConfig, 'rebroadcastInterval' | 'maxSendAttempts' | 'sendRetryDelay'>
+  config: Pick<BitswapConfig, 'rebroadcastInterval' | 'maxSendAttempts' | 'sendRetryDelay' | 'maxWantsInFlightPerPeer'>
   /** WANT_BLOCKs that asked for DONT_HAVE have gone out: the peer now owes an answer for each. */
   onWantBlocksSent?: (cids: CID[]) => void
   /** Wants withdrawn from the peer: it owes no answer for them any more. */
@@ -43,6 +43,10 @@ export class MessageQueue {
   private readonly init: MessageQueueInit
   private readonly wants = new Map<string, QueuedWant>()
   private readonly dirty = new Set<string>()
+  /** New wants held back because the peer already holds as many as it will keep; in arrival order. */
+  private readonly waiting = new Set<string>()
+  /** Wants sent to the peer, or about to be, and not cancelled: what counts against the in-flight cap. */
+  private reserved = 0
   private readonly cancels = new Map<string, CID>()
   private nextPriority = FIRST_PRIORITY
   private flushTimer: Timer | undefined
@@ -83,9 +87,11 @@ export class MessageQueue {
       this.wants.delete(key)
       const wasSent = want.sentAt != null
       this.dirty.delete(key)
+      if (!this.waiting.delete(key)) this.reserved--
       if (wasSent) this.cancels.set(key, cid)
     }
     if (withdrawn.length === 0) return
+    this.admitWaiting()
     this.init.onCancelled?.(withdrawn)
     this.scheduleFlush()
   }
@@ -101,7 +107,9 @@ export class MessageQueue {
     this.rebroadcastTimer?.cancel()
     this.wants.clear()
     this.dirty.clear()
+    this.waiting.clear()
     this.cancels.clear()
+    this.reserved = 0
   }
 
   private add (cid: CID, wantType: WantType, sendDontHave: boolean): boolean {
@@ -110,9 +118,29 @@ export class MessageQueue {
     if (existing != null && (existing.wantType === 'block' || wantType === 'have')) return false
     this.cancels.delete(key)
     this.wants.set(key, { cid, wantType, sendDontHave, priority: existing?.priority ?? this.nextPriority--, sentAt: existing?.sentAt })
+    if (existing == null) {
+      // A new CID needs a place in flight; an upgrade (have to block) reuses the place it has.
+      if (this.reserved >= this.init.config.maxWantsInFlightPerPeer) {
+        this.waiting.add(key)
+        return true
+      }
+      this.reserved++
+    } else if (this.waiting.has(key)) {
+      return true
+    }
     this.dirty.add(key)
     this.scheduleFlush()
     return true
+  }
+
+  /** Cancels freed places: the longest-waiting wants take them. */
+  private admitWaiting (): void {
+    for (const key of this.waiting) {
+      if (this.reserved >= this.init.config.maxWantsInFlightPerPeer) break
+      this.waiting.delete(key)
+      this.reserved++
+      this.dirty.add(key)
+    }
   }
 
   /** Coalesces everything changed in this turn into one message. */

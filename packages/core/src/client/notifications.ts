@@ -8,34 +8,50 @@ interface Waiter {
   reject: (err: Error) => void
 }
 
-/** Wakes whoever waits for a block when it arrives; an aborted wait leaves nothing behind. */
+/** A pending wait for one block; `cancel` rejects it with an AbortError and forgets it. */
+export interface Waiting {
+  promise: Promise<Uint8Array>
+  cancel: (reason?: unknown) => void
+}
+
+/** Wakes whoever waits for a block when it arrives; a cancelled wait leaves nothing behind. */
 export class Notifications {
   private readonly waiting = new Map<string, Set<Waiter>>()
 
-  wait (cid: CID, options: AbortOptions = {}): Promise<Uint8Array> {
-    const { signal } = options
-    if (signal?.aborted === true) return Promise.reject(new AbortError(`Want for ${cid} was aborted`, { cause: signal.reason }))
+  /**
+   * Waits for `cid` without any signal: callers waiting for many blocks attach one abort listener for all of
+   * them, because thousands of listeners on one signal make each removal linear.
+   */
+  wait (cid: CID): Waiting {
     const key = blockKey(cid)
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        this.remove(key, waiter)
-        reject(new AbortError(`Want for ${cid} was aborted`, { cause: signal?.reason }))
+    let waiter!: Waiter
+    const promise = new Promise<Uint8Array>((resolve, reject) => { waiter = { resolve, reject } })
+    let set = this.waiting.get(key)
+    if (set == null) {
+      set = new Set()
+      this.waiting.set(key, set)
+    }
+    set.add(waiter)
+    return {
+      promise,
+      cancel: (reason?: unknown) => {
+        if (this.remove(key, waiter)) waiter.reject(new AbortError(`Want for ${cid} was aborted`, { cause: reason }))
       }
-      const waiter: Waiter = {
-        resolve: bytes => {
-          signal?.removeEventListener('abort', onAbort)
-          resolve(bytes)
-        },
-        reject
-      }
-      let set = this.waiting.get(key)
-      if (set == null) {
-        set = new Set()
-        this.waiting.set(key, set)
-      }
-      set.add(waiter)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
+    }
+  }
+
+  /** Waits for `cid` until it arrives or `signal` aborts. */
+  async waitFor (cid: CID, options: AbortOptions = {}): Promise<Uint8Array> {
+    const { signal } = options
+    if (signal?.aborted === true) throw new AbortError(`Want for ${cid} was aborted`, { cause: signal.reason })
+    const waiting = this.wait(cid)
+    const onAbort = (): void => { waiting.cancel(signal?.reason) }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      return await waiting.promise
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
+    }
   }
 
   /** Delivers a verified block to everyone waiting for it. */
@@ -58,10 +74,10 @@ export class Notifications {
     return this.waiting.size
   }
 
-  private remove (key: string, waiter: Waiter): void {
+  private remove (key: string, waiter: Waiter): boolean {
     const set = this.waiting.get(key)
-    if (set == null) return
-    set.delete(waiter)
+    if (set?.delete(waiter) !== true) return false
     if (set.size === 0) this.waiting.delete(key)
+    return true
   }
 }

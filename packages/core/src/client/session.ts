@@ -5,7 +5,7 @@ import { LruMap } from '../util/lru-map.js'
 import { blockKey } from '../wire/prefix.js'
 import { SessionWant } from './session-want.js'
 import { BASE_TICK_DELAY } from '../constants.js'
-import type { Notifications } from './notifications.js'
+import type { Notifications, Waiting } from './notifications.js'
 import type { WantManager } from './want-manager.js'
 import type { BitswapConfig } from '../config.js'
 import type { Clock, Timer } from '../interfaces/clock.js'
@@ -123,19 +123,15 @@ export class Session {
 
   /** One block: from the blockstore if it is there, else from the session's peers. */
   async getBlock (cid: CID, options: AbortOptions = {}): Promise<Uint8Array> {
-    if (this.closed) throw new AbortError('The session is closed')
-    options.signal?.throwIfAborted()
-    const local = await this.init.local(cid, options)
-    if (local != null) return local
-    if (this.closed) throw new AbortError('The session is closed')
     const signal = options.signal == null ? this.lifetime.signal : AbortSignal.any([options.signal, this.lifetime.signal])
-    const waiting = this.init.notifications.wait(cid, { signal })
-    this.addWant(cid)
+    const waiting = await this.request(cid, signal)
+    if (waiting instanceof Uint8Array) return waiting
+    const onAbort = (): void => { waiting.cancel(signal.reason) }
+    signal.addEventListener('abort', onAbort, { once: true })
     try {
-      return await waiting
-    } catch (err) {
-      this.dropCaller(cid)
-      throw err
+      return await this.settle(cid, waiting)
+    } finally {
+      signal.removeEventListener('abort', onAbort)
     }
   }
 
@@ -145,16 +141,30 @@ export class Session {
    */
   async * getBlocks (cids: Iterable<CID>, options: AbortOptions = {}): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
     const done = new AbortController()
-    const signal = options.signal == null ? done.signal : AbortSignal.any([options.signal, done.signal])
+    const signal = AbortSignal.any([done.signal, this.lifetime.signal, ...(options.signal == null ? [] : [options.signal])])
     const arrived = new Fifo<{ cid: CID, bytes: Uint8Array } | { error: unknown }>()
+    // One abort listener for the whole batch: thousands on one signal would make each removal linear.
+    const pending = new Set<Waiting>()
+    const onAbort = (): void => { for (const waiting of pending) waiting.cancel(signal.reason) }
+    signal.addEventListener('abort', onAbort, { once: true })
     let wake: (() => void) | undefined
     let outstanding = 0
+    const deliver = (item: { cid: CID, bytes: Uint8Array } | { error: unknown }): void => {
+      arrived.push(item)
+      wake?.()
+    }
     for (const cid of cids) {
       outstanding++
-      this.getBlock(cid, { signal }).then(
-        bytes => { arrived.push({ cid, bytes }); wake?.() },
-        error => { arrived.push({ error }); wake?.() }
-      )
+      this.request(cid, signal).then(async waiting => {
+        if (waiting instanceof Uint8Array) return waiting
+        if (signal.aborted) waiting.cancel(signal.reason)
+        pending.add(waiting)
+        try {
+          return await this.settle(cid, waiting)
+        } finally {
+          pending.delete(waiting)
+        }
+      }).then(bytes => { deliver({ cid, bytes }) }, error => { deliver({ error }) })
     }
     try {
       while (outstanding > 0) {
@@ -168,6 +178,30 @@ export class Session {
       }
     } finally {
       done.abort()
+      signal.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** The block from the blockstore, or a registered wait for it from the network. */
+  private async request (cid: CID, signal: AbortSignal): Promise<Uint8Array | Waiting> {
+    if (this.closed) throw new AbortError('The session is closed')
+    signal.throwIfAborted()
+    const local = await this.init.local(cid, { signal })
+    if (local != null) return local
+    if (this.closed) throw new AbortError('The session is closed')
+    signal.throwIfAborted()
+    const waiting = this.init.notifications.wait(cid)
+    this.addWant(cid)
+    return waiting
+  }
+
+  /** Waits for a registered want; a caller that gives up releases its share of the want. */
+  private async settle (cid: CID, waiting: Waiting): Promise<Uint8Array> {
+    try {
+      return await waiting.promise
+    } catch (err) {
+      this.dropCaller(cid)
+      throw err
     }
   }
 
