@@ -142,3 +142,10 @@ describe('createBitswap', () => {
     assert.equal(a.isStarted, false)
   })
 })
+
+describe('createBitswap: one of each part per node', () => {
+  it('the client and the node share one server engine', async () => {
+    const node = await createBitswap({ network: new SimulatedNetwork({ clock: new VirtualClock() }).plugin('solo') })
+    assert.equal((node.client as unknown as { server: unknown }).server, node.server)
+  })
+})

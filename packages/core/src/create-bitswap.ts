@@ -1,5 +1,8 @@
-import { container as rootContainer, type DependencyContainer } from 'tsyringe'
+import { container as rootContainer, Lifecycle, type DependencyContainer } from 'tsyringe'
 import { Bitswap } from './bitswap.js'
+import { BitswapClient } from './client/client.js'
+import { ProviderQueryManager } from './client/provider-query-manager.js'
+import { DecisionEngine } from './server/decision-engine.js'
 import { resolveConfig, type BitswapConfig } from './config.js'
 import { loadDefaultPlugins, type Preset } from './default-plugins.js'
 import { MissingPluginError, PluginError } from './errors.js'
@@ -42,8 +45,15 @@ export async function createBitswap (options: BitswapOptions): Promise<Bitswap> 
   for (const slot of SLOT_NAMES) {
     resolveSlot(container, slot, (chosen[slot] ?? defaults[slot]) as Plugin<unknown>)
   }
+  // One of each per node: tsyringe would otherwise build a fresh engine for every class that asks for one.
+  for (const part of NODE_PARTS) {
+    container.register<unknown>(part, { useClass: part as new (...args: any[]) => unknown }, { lifecycle: Lifecycle.ContainerScoped })
+  }
   return container.resolve(Bitswap)
 }
+
+/** The node's own parts, shared by everything in its container. */
+const NODE_PARTS: ReadonlyArray<new (...args: any[]) => unknown> = [DecisionEngine, ProviderQueryManager, BitswapClient, Bitswap]
 
 function registerPlugin (container: DependencyContainer, slot: SlotName, plugin: unknown): void {
   const candidate = plugin as Partial<Plugin<unknown>>
