@@ -3,3 +3,10 @@
  * Blockstores for Swapwright. Every store follows `interface-blockstore`, so any `blockstore-*` package works too.
  */
 export * from './memory-blockstore.js'
+export { FsBlockstore, fsBlockstore, DEFAULT_FS_CONCURRENCY } from './fs-blockstore.js'
+export type { FsBlockstoreInit } from './fs-blockstore.js'
+export { FsBlockstoreError, StoreNotOpenError } from './fs-errors.js'
+export type { FsOperation } from './fs-errors.js'
+export { LevelBlockstore, levelBlockstore } from './level-blockstore.js'
+export type { LevelBlockstoreInit } from './level-blockstore.js'
+export { DelayedBlockstore, delayedBlockstore, type DelayedBlockstoreInit, type BlockstoreDelays } from './delayed-blockstore.js'

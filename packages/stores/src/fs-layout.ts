@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto'
+import { base32upper } from 'multiformats/bases/base32'
+import * as Digest from 'multiformats/hashes/digest'
+import type { MultihashDigest } from 'multiformats/hashes/interface'
+
+/**
+ * Where a block lives on disk: `<root>/<shard>/<NAME>.data`, NAME being the block's multihash in upper-case
+ * base32 without a multibase prefix. Keying by multihash (not CID) lets CIDv0 and CIDv1 of one block share a
+ * file, as in blockstore-core.
+ *
+ * The shard is the two characters before the last one. Not the last two: a 34-byte sha2-256 multihash is 272
+ * bits, so its final base32 character carries only 2 bits (4 values) and "last two" would give 128 directories
+ * instead of 1024.
+ */
+export const BLOCK_EXTENSION = '.data'
+const TEMP_EXTENSION = '.tmp'
+const SHARD_LENGTH = 2
+const BLOCK_NAME = /^[A-Z2-7]+\.data$/
+const SHARD_NAME = /^[A-Z2-7]{2}$/
+
+export function blockFileName (multihash: Uint8Array): string {
+  return base32upper.baseEncode(multihash) + BLOCK_EXTENSION
+}
+
+export function shardOf (fileName: string): string {
+  const key = fileName.slice(0, fileName.length - BLOCK_EXTENSION.length)
+  return key.slice(-SHARD_LENGTH - 1, -1).padStart(SHARD_LENGTH, '_')
+}
+
+export function isShardName (name: string): boolean {
+  return SHARD_NAME.test(name)
+}
+
+/** The digest a block file holds, or undefined for anything that is not a well-formed block file name. */
+export function digestOfFileName (fileName: string): MultihashDigest<number> | undefined {
+  if (!BLOCK_NAME.test(fileName)) return undefined
+  try {
+    return Digest.decode(base32upper.baseDecode(fileName.slice(0, -BLOCK_EXTENSION.length)))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * A fresh temp name beside the final file. Random per write, so two writers of the same block never share a
+ * temp file (sharing one lets the second writer's truncation corrupt the first writer's file after its rename);
+ * dot-prefixed and `.tmp`-suffixed, so it can never be mistaken for a block.
+ */
+export function tempFileName (finalName: string): string {
+  return `.${finalName}.${randomBytes(6).toString('hex')}${TEMP_EXTENSION}`
+}
+
+export function isTempFileName (name: string): boolean {
+  return name.startsWith('.') && name.endsWith(TEMP_EXTENSION)
+}

@@ -1,0 +1,81 @@
+import { LevelBlockstore as UpstreamLevelBlockstore } from 'blockstore-level'
+import { abortReasonOr } from './abort.js'
+import type { AbortOptions } from './abort.js'
+import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
+import type { LevelBlockstoreInit } from 'blockstore-level'
+import type { CID } from 'multiformats/cid'
+
+export type { LevelBlockstoreInit }
+
+/**
+ * Blocks in a LevelDB database at `path`, through blockstore-level (keys are multihashes, so CIDv0 and CIDv1 of
+ * a block share an entry). Its defaults are kept: `createIfMissing` true, `compression` false (blocks are
+ * mostly already compressed or hashed data). Call `open()` before use.
+ *
+ * A thin wrapper: every call goes to blockstore-level, except that an abort surfaces as the signal's reason
+ * (blockstore-level wraps it in PutFailedError / GetFailedError / DeleteFailedError), as in the other stores.
+ */
+export class LevelBlockstore implements Blockstore {
+  readonly path: string
+  readonly #store: UpstreamLevelBlockstore
+
+  constructor (path: string, init: LevelBlockstoreInit = {}) {
+    this.path = path
+    this.#store = new UpstreamLevelBlockstore(path, init)
+  }
+
+  async open (): Promise<void> {
+    await this.#store.open()
+  }
+
+  async close (): Promise<void> {
+    await this.#store.close()
+  }
+
+  async has (key: CID, options: AbortOptions = {}): Promise<boolean> {
+    return this.#store.has(key, options).catch(err => { throw abortReasonOr(err, options.signal) })
+  }
+
+  async put (key: CID, val: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options: AbortOptions = {}): Promise<CID> {
+    return this.#store.put(key, val, options).catch(err => { throw abortReasonOr(err, options.signal) })
+  }
+
+  async * putMany (source: Iterable<InputPair> | AsyncIterable<InputPair>, options: AbortOptions = {}): AsyncGenerator<CID> {
+    yield * this.#guard(this.#store.putMany(source, options), options)
+  }
+
+  async * get (key: CID, options: AbortOptions = {}): AsyncGenerator<Uint8Array> {
+    yield * this.#guard(this.#store.get(key, options), options)
+  }
+
+  async * getMany (source: Iterable<CID> | AsyncIterable<CID>, options: AbortOptions = {}): AsyncGenerator<Pair> {
+    for await (const { cid, bytes } of this.#guard(this.#store.getMany(source, options), options)) {
+      yield { cid, bytes: this.#guard(bytes, options) }
+    }
+  }
+
+  async delete (key: CID, options: AbortOptions = {}): Promise<void> {
+    await this.#store.delete(key, options).catch(err => { throw abortReasonOr(err, options.signal) })
+  }
+
+  async * deleteMany (source: Iterable<CID> | AsyncIterable<CID>, options: AbortOptions = {}): AsyncGenerator<CID> {
+    yield * this.#guard(this.#store.deleteMany(source, options), options)
+  }
+
+  async * getAll (options: AbortOptions = {}): AsyncGenerator<Pair> {
+    yield * this.#guard(this.#store.getAll(options), options)
+  }
+
+  async * #guard<T> (source: Iterable<T> | AsyncIterable<T>, options: AbortOptions): AsyncGenerator<T> {
+    try {
+      yield * source
+    } catch (err) {
+      throw abortReasonOr(err, options.signal)
+    }
+  }
+}
+
+/** A LevelBlockstore at `path`; call `await store.open()` before use. */
+export function levelBlockstore (path: string, init?: LevelBlockstoreInit): LevelBlockstore {
+  return new LevelBlockstore(path, init)
+}
