@@ -1,0 +1,148 @@
+import { frame, versionOf, type BitswapMessage, type PeerKey, type ProtocolVersion } from '@swapwright/core'
+import { SerialQueue } from './serial-queue.js'
+import type { Libp2pLinkStats } from './traffic.js'
+import type { Logger, Stream } from '@libp2p/interface'
+
+export interface OutboundStreamInit {
+  peer: PeerKey
+  /** Opens a fresh stream to the peer, offering our protocols newest first. */
+  open(signal: AbortSignal): Promise<Stream>
+  /** The protobuf bodies of `message` as a peer of `version` must receive it. */
+  encode(message: BitswapMessage, version: ProtocolVersion): Uint8Array[]
+  stats: Libp2pLinkStats
+  log: Logger
+}
+
+/**
+ * Lets the caller tell a send that failed while it held the stream from one that never got its turn: only the
+ * first says anything about the stream itself.
+ */
+export interface SendAttempt {
+  writing: boolean
+}
+
+/** The version a stream negotiated; the bare `/ipfs/bitswap` is 1.0.0. */
+export function streamVersion (stream: Stream): ProtocolVersion {
+  return versionOf(stream.protocol) ?? '1.0.0'
+}
+
+function isWritable (stream: Stream): boolean {
+  return stream.status === 'open' && stream.writeStatus === 'writable'
+}
+
+/**
+ * The one long-lived stream we write to a peer on. It is opened on first use and reused for every message after
+ * that, so the muxer's flow-control window grows once instead of restarting per message. Sends run one at a
+ * time, in order; each waits while the stream is backed up, so a peer that reads slowly slows its senders
+ * down instead of growing our buffers.
+ */
+export class OutboundStream {
+  private readonly init: OutboundStreamInit
+  private readonly queue = new SerialQueue()
+  private stream: Stream | undefined
+
+  constructor (init: OutboundStreamInit) {
+    this.init = init
+  }
+
+  /** True while no stream is open: dropping this object then loses nothing. */
+  get idle (): boolean {
+    return this.stream == null
+  }
+
+  /** The version the current stream negotiated, if one is open. */
+  get version (): ProtocolVersion | undefined {
+    return this.stream == null ? undefined : streamVersion(this.stream)
+  }
+
+  /** Makes sure a stream is open (e.g. right after dialling) and returns the version it negotiated. */
+  async open (signal: AbortSignal): Promise<ProtocolVersion> {
+    return this.queue.run(async () => streamVersion((await this.acquire(signal)).stream), signal)
+  }
+
+  /**
+   * Writes every part of `message`, then waits until the stream has room again. A stream found dead (closed or
+   * reset since the last send) is replaced once and the parts not known to have gone out are written again; a
+   * second failure, or any failure on a stream opened for this very send, is the caller's to retry.
+   */
+  async send (message: BitswapMessage, signal: AbortSignal, attempt: SendAttempt = { writing: false }): Promise<void> {
+    await this.queue.run(async () => {
+      attempt.writing = true
+      let reopened = false
+      let parts: Uint8Array[] = []
+      let partsVersion: ProtocolVersion | undefined
+      let next = 0
+      for (;;) {
+        const { stream, fresh } = await this.acquire(signal)
+        const version = streamVersion(stream)
+        if (version !== partsVersion) {
+          parts = this.init.encode(message, version)
+          partsVersion = version
+          next = 0
+        }
+        // Parts from here on may still sit in the stream's buffer; they are lost if the stream dies now.
+        let unconfirmed = next
+        try {
+          while (next < parts.length) {
+            if (stream.writableNeedsDrain) {
+              await stream.onDrain({ signal })
+              unconfirmed = next
+            }
+            const body = parts[next]
+            if (stream.send(frame(body))) unconfirmed = next + 1
+            this.init.stats.messagesSent++
+            this.init.stats.bytesSent += body.byteLength
+            next++
+          }
+          if (stream.writableNeedsDrain) await stream.onDrain({ signal })
+          return
+        } catch (err) {
+          if (signal.aborted) throw err
+          this.drop(stream, err as Error)
+          if (fresh || reopened) throw err
+          this.init.log('stream to %s died (%s), reopening it once', this.init.peer, (err as Error).message)
+          reopened = true
+          next = unconfirmed
+        }
+      }
+    }, signal)
+  }
+
+  /** Resets the stream, e.g. after a send timed out: whatever it still buffers would only arrive late. */
+  reset (err: Error): void {
+    const stream = this.stream
+    if (stream != null) this.drop(stream, err)
+  }
+
+  /** Lets the stream flush what it holds, within `timeout` ms, then closes our end; resets it if that fails. */
+  async close (timeout: number): Promise<void> {
+    const stream = this.stream
+    this.stream = undefined
+    if (stream == null) return
+    try {
+      await stream.close({ signal: AbortSignal.timeout(timeout) })
+    } catch (err) {
+      stream.abort(err as Error)
+    }
+  }
+
+  private async acquire (signal: AbortSignal): Promise<{ stream: Stream, fresh: boolean }> {
+    const current = this.stream
+    if (current != null && isWritable(current)) return { stream: current, fresh: false }
+    this.stream = undefined
+    const stream = await this.init.open(signal)
+    this.init.stats.streamsOpened++
+    // Forget the stream as soon as it ends, whoever ended it, so the next send opens a new one.
+    stream.addEventListener('close', () => {
+      if (this.stream === stream) this.stream = undefined
+    }, { once: true })
+    this.stream = stream
+    this.init.log('opened %s to %s', stream.protocol, this.init.peer)
+    return { stream, fresh: true }
+  }
+
+  private drop (stream: Stream, err: Error): void {
+    if (this.stream === stream) this.stream = undefined
+    stream.abort(err)
+  }
+}

@@ -1,0 +1,65 @@
+import {
+  BITSWAP_PROTOCOLS, DEFAULT_CONFIG, DEFAULT_DECODE_LIMITS, versionOf, type BitswapConfig, type DecodeLimits
+} from '@swapwright/core'
+import {
+  DEFAULT_CLOSE_TIMEOUT, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS, DEFAULT_SEND_TIMEOUT
+} from './constants.js'
+
+export interface Libp2pNetworkInit {
+  /**
+   * The Bitswap protocols to handle and offer, newest first (default all four, as Go does). Give fewer to act
+   * as an older peer, e.g. `['/ipfs/bitswap/1.1.0']`.
+   */
+  protocols?: readonly string[]
+  /** Ms before a send gives up and the peer's stream is reset (default `DEFAULT_SEND_TIMEOUT`, 10 s). */
+  sendTimeout?: number
+  /** Inbound Bitswap streams per connection (default 1024). */
+  maxInboundStreams?: number
+  /** Outbound Bitswap streams per connection (default 64). */
+  maxOutboundStreams?: number
+  /** Ms an outbound stream gets to flush on stop before it is reset (default 2000). */
+  closeTimeout?: number
+  /** Largest incoming message by its length prefix (default: the node's `maxIncomingMessageSize`, 4 MiB). */
+  maxIncomingMessageSize?: number
+  /** Outgoing messages are split under this size (default: the node's `maxOutgoingMessageSize`, 2 MiB). */
+  maxOutgoingMessageSize?: number
+  /** Per-message decode limits (default: the node's). */
+  decodeLimits?: DecodeLimits
+}
+
+export interface Settings {
+  protocols: string[]
+  sendTimeout: number
+  maxInboundStreams: number
+  maxOutboundStreams: number
+  closeTimeout: number
+  maxIncomingMessageSize: number
+  maxOutgoingMessageSize: number
+  decodeLimits: DecodeLimits
+}
+
+/** The init options, filled from the node's configuration and then the defaults, and checked. */
+export function settle (init: Libp2pNetworkInit, config?: Readonly<BitswapConfig>): Settings {
+  const protocols = [...(init.protocols ?? BITSWAP_PROTOCOLS)]
+  if (protocols.length === 0) throw new RangeError('Option "protocols" needs at least one Bitswap protocol')
+  for (const protocol of protocols) {
+    if (versionOf(protocol) == null) throw new RangeError(`Option "protocols": "${protocol}" is not a Bitswap protocol`)
+  }
+  const limits = config ?? DEFAULT_CONFIG
+  return {
+    protocols,
+    sendTimeout: init.sendTimeout ?? DEFAULT_SEND_TIMEOUT,
+    maxInboundStreams: init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS,
+    maxOutboundStreams: init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS,
+    closeTimeout: init.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
+    maxIncomingMessageSize: init.maxIncomingMessageSize ?? limits.maxIncomingMessageSize,
+    maxOutgoingMessageSize: init.maxOutgoingMessageSize ?? limits.maxOutgoingMessageSize,
+    decodeLimits: init.decodeLimits ?? (config == null
+      ? DEFAULT_DECODE_LIMITS
+      : {
+          maxWantlistEntries: config.maxWantlistEntriesPerMessage,
+          maxBlocks: config.maxBlocksPerMessage,
+          maxPresences: config.maxPresencesPerMessage
+        })
+  }
+}

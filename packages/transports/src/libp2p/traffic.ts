@@ -1,0 +1,79 @@
+import type { LinkStats, PeerKey } from '@swapwright/core'
+
+/** What the libp2p network counts per peer, on top of the messages and bytes every network counts. */
+export interface Libp2pLinkStats extends LinkStats {
+  /** Outbound streams opened to the peer: 1 for as long as the reused stream stays healthy. */
+  streamsOpened: number
+  /** Inbound streams the peer opened to us. */
+  streamsAccepted: number
+  /** Inbound streams reset because the peer sent something malformed or oversized. */
+  protocolErrors: number
+  /** Sends that failed (after the one reopen), timed out, or were aborted. */
+  sendFailures: number
+}
+
+function emptyStats (): Libp2pLinkStats {
+  return {
+    messagesSent: 0,
+    bytesSent: 0,
+    messagesReceived: 0,
+    bytesReceived: 0,
+    streamsOpened: 0,
+    streamsAccepted: 0,
+    protocolErrors: 0,
+    sendFailures: 0
+  }
+}
+
+/**
+ * Counters per peer. They outlive the connection (like the simulated network's), so a test or a benchmark can
+ * read them after the peers have gone. Bytes are protobuf bodies, without length prefixes: the size a message
+ * has on every network.
+ */
+export class Traffic {
+  private readonly peers = new Map<PeerKey, Libp2pLinkStats>()
+  /** Peers that left, oldest first; only the newest `retain` keep their counters. */
+  private readonly gone = new Set<PeerKey>()
+  private readonly retain: number
+
+  /** `retain`: departed peers whose counters are kept (default 1024), so churn cannot grow the map forever. */
+  constructor (retain = 1024) {
+    this.retain = retain
+  }
+
+  of (peer: PeerKey): Libp2pLinkStats {
+    this.gone.delete(peer)
+    let stats = this.peers.get(peer)
+    if (stats == null) {
+      stats = emptyStats()
+      this.peers.set(peer, stats)
+    }
+    return stats
+  }
+
+  /** The peer disconnected: its counters stay readable until `retain` later departures push them out. */
+  departed (peer: PeerKey): void {
+    this.gone.delete(peer)
+    this.gone.add(peer)
+    for (const oldest of this.gone) {
+      if (this.gone.size <= this.retain) break
+      this.gone.delete(oldest)
+      this.peers.delete(oldest)
+    }
+  }
+
+  /** A copy, so callers cannot change the counters. */
+  snapshot (peer: PeerKey): Libp2pLinkStats | undefined {
+    const stats = this.peers.get(peer)
+    return stats == null ? undefined : { ...stats }
+  }
+
+  /** Every peer's counters added up. */
+  total (): Libp2pLinkStats {
+    const total = emptyStats()
+    for (const stats of this.peers.values()) {
+      for (const key of Object.keys(total) as Array<keyof Libp2pLinkStats>) total[key] += stats[key]
+    }
+    return total
+  }
+}

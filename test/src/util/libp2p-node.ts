@@ -1,0 +1,58 @@
+import { identify, type Identify } from '@libp2p/identify'
+import { noise } from '@libp2p/noise'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { createLibp2p } from 'libp2p'
+import type { Libp2p, Stream } from '@libp2p/interface'
+
+export type TestNode = Libp2p<{ identify: Identify }>
+
+/**
+ * A real libp2p node for tests: TCP on 127.0.0.1 only (an OS-chosen port), noise, yamux and identify. Nothing
+ * else: no bootstrap, no discovery, no relay, so a test only ever talks to the nodes it created.
+ */
+export async function createNode (): Promise<TestNode> {
+  return createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify() }
+  })
+}
+
+/** The node's listen addresses as strings, each ending in /p2p/<peer id>. */
+export function addressesOf (node: Libp2p): string[] {
+  return node.getMultiaddrs().map(ma => ma.toString())
+}
+
+/** Dials `to` from `from` by its addresses (a plain libp2p dial, not Bitswap's connect). */
+export async function dialNode (from: Libp2p, to: Libp2p): Promise<void> {
+  await from.dial(to.getMultiaddrs())
+}
+
+/** Stops every node given, even if some fail; undefined entries (a setup that failed half way) are skipped. */
+export async function stopNodes (...nodes: Array<Libp2p | undefined>): Promise<void> {
+  await Promise.allSettled(nodes.map(async node => node?.stop()))
+}
+
+/** Open streams from `node` to `peer` on protocols starting with `prefix`, in the given direction. */
+export function streamsTo (node: Libp2p, peer: Libp2p, direction: 'inbound' | 'outbound', prefix = '/ipfs/bitswap'): Stream[] {
+  return node.getConnections(peer.peerId)
+    .flatMap(connection => connection.streams)
+    .filter(stream => stream.direction === direction && stream.protocol.startsWith(prefix))
+}
+
+/** Resolves once the stream has closed or been reset (at once if it already has). */
+export async function closed (stream: Stream): Promise<void> {
+  if (stream.status !== 'open' && stream.status !== 'closing') return
+  await new Promise<void>(resolve => { stream.addEventListener('close', () => { resolve() }, { once: true }) })
+}
+
+/**
+ * Waits until `condition` holds, checking every few ms. Used to wait for something that happens on another
+ * node; never to assert on timing (the test runner's timeout is what fails a test that never gets there).
+ */
+export async function until (condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise(resolve => setTimeout(resolve, 5))
+}
