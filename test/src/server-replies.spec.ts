@@ -193,3 +193,17 @@ describe('server and client together', () => {
     await swarm.stop()
   })
 })
+
+describe('server without DONT_HAVE', () => {
+  it('never answers DONT_HAVE when sendDontHaves is off, and the want still waits for the block', async () => {
+    const [missing] = await makeBlocks(1, 100, 14)
+    const { peers: [p], settle, server, store } = await serverHarness({ sendDontHaves: false })
+    await p.want('server', [{ cid: missing.cid, sendDontHave: true }])
+    await settle()
+    assert.equal(p.received.length, 0)
+    await store.put(missing.cid, missing.data)
+    await server.notifyNewBlocks([missing.cid])
+    await settle()
+    assert.deepEqual(await p.blockCids(), [missing.cid.toString()])
+  })
+})

@@ -14,6 +14,8 @@ import {
 export interface BitswapConfig {
   /** Announce blocks the node receives or is told about through the ProviderFinder (default true). */
   announceBlocks: boolean
+  /** Server: answer DONT_HAVE to peers that ask for it (default true; off behaves like older servers). */
+  sendDontHaves: boolean
   /** Largest incoming message, by its length prefix (default 4 MiB). */
   maxIncomingMessageSize: number
   /** Target size when splitting outgoing messages (default 2 MiB). */
@@ -64,6 +66,7 @@ export interface BitswapConfig {
 
 export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
   announceBlocks: true,
+  sendDontHaves: true,
   maxIncomingMessageSize: DEFAULT_MAX_INCOMING_MESSAGE_SIZE,
   maxOutgoingMessageSize: DEFAULT_MAX_OUTGOING_MESSAGE_SIZE,
   maxWantlistEntriesPerMessage: DEFAULT_MAX_WANTLIST_ENTRIES_PER_MESSAGE,

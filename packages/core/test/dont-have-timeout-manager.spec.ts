@@ -216,3 +216,29 @@ describe('DontHaveTimeoutManager', () => {
     assert.equal(t.expiries.length, 0)
   })
 })
+
+describe('DontHaveTimeoutManager with fractional times', () => {
+  it('expires a want whose send time and timeout do not add up exactly in floating point', async () => {
+    // A ping of this length makes the timeout 2893.504... ms; sent at 32.322... ms, `(sent + t) - t < sent`.
+    const rtt = (2893.5043830999493 - 2000) / 3
+    const probe = new DontHaveTimeoutManager({ clock: new VirtualClock(), onTimeout: () => {} })
+    probe.setLatency(rtt)
+    const timeout = probe.timeout
+    probe.stop()
+    let sentAt = 32.3224893244334
+    while ((sentAt + timeout) - timeout >= sentAt) sentAt += 0.001
+    const clock = new VirtualClock({ start: sentAt })
+    const expired: number[] = []
+    const manager = new DontHaveTimeoutManager({ clock, onTimeout: cids => { expired.push(cids.length) } })
+    manager.setLatency(rtt)
+    manager.addPending([await cidOf('fractional')])
+    // A manager that re-arms at 0 ms forever never lets `advance` return; the watchdog turns that into a failure.
+    let watchdog: NodeJS.Timeout | undefined
+    const stuck = new Promise<'stuck'>(resolve => { watchdog = setTimeout(() => { resolve('stuck') }, 5000) })
+    const outcome = await Promise.race([clock.advance(timeout + 10).then(() => 'done' as const), stuck])
+    clearTimeout(watchdog)
+    assert.equal(outcome, 'done')
+    assert.deepEqual(expired, [1])
+    assert.equal(clock.pending, 0)
+  })
+})

@@ -226,7 +226,11 @@ export class BitswapClient {
   }
 
   private presencesReceived (peer: PeerKey, presences: ReadonlyArray<{ cid: CID, type: 'have' | 'dont-have' }>, timedOut: boolean): void {
-    for (const presence of presences) {
+    const refused = presences.filter(p => p.type === 'dont-have').map(p => p.cid)
+    if (refused.length > 0) this.wantManager.queue(peer)?.refused(refused)
+    // HAVEs first: a peer holding a HAVE for a live want is not dropped for the DONT_HAVEs in the same message.
+    const ordered = [...presences].sort((a, b) => (a.type === 'have' ? 0 : 1) - (b.type === 'have' ? 0 : 1))
+    for (const presence of ordered) {
       for (const id of this.wantManager.sessionsWanting(presence.cid)) {
         this.sessions.get(id)?.presenceReceived(peer, presence.cid, presence.type, timedOut)
       }

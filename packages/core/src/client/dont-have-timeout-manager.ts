@@ -164,10 +164,11 @@ export class DontHaveTimeoutManager {
   private expire (): void {
     this.timer = undefined
     this.timerDue = Infinity
-    const deadline = this.clock.now() - this.timeout
+    const now = this.clock.now()
     const expired: CID[] = []
     for (const [key, want] of this.pending) {
-      if (want.sentAt > deadline) break
+      // The same sum as the timer's due time: `now - timeout` can round below it and re-arm at 0 ms forever.
+      if (want.sentAt + this.timeout > now) break
       expired.push(want.cid)
       this.pending.delete(key)
       this.overdue.set(key, want)

@@ -19,6 +19,8 @@ interface QueuedWant {
   priority: number
   /** When it last went out; undefined until the first send. */
   sentAt: number | undefined
+  /** The peer said DONT_HAVE (or stayed silent past the timeout): asking again is new information to send. */
+  refused: boolean
 }
 
 export interface MessageQueueInit {
@@ -96,6 +98,17 @@ export class MessageQueue {
     this.scheduleFlush()
   }
 
+  /**
+   * The peer answered DONT_HAVE for these (or was silent past the timeout). The wants stay, so a block it gets
+   * later is still pushed and a cancel still goes out, but a session may ask it again.
+   */
+  refused (cids: readonly CID[]): void {
+    for (const cid of cids) {
+      const want = this.wants.get(blockKey(cid))
+      if (want != null) want.refused = true
+    }
+  }
+
   /** Number of wants the peer holds from us. */
   get size (): number {
     return this.wants.size
@@ -115,9 +128,9 @@ export class MessageQueue {
   private add (cid: CID, wantType: WantType, sendDontHave: boolean): boolean {
     const key = blockKey(cid)
     const existing = this.wants.get(key)
-    if (existing != null && (existing.wantType === 'block' || wantType === 'have')) return false
+    if (existing != null && !existing.refused && (existing.wantType === 'block' || wantType === 'have')) return false
     this.cancels.delete(key)
-    this.wants.set(key, { cid, wantType, sendDontHave, priority: existing?.priority ?? this.nextPriority--, sentAt: existing?.sentAt })
+    this.wants.set(key, { cid, wantType, sendDontHave, priority: existing?.priority ?? this.nextPriority--, sentAt: existing?.sentAt, refused: false })
     if (existing == null) {
       // A new CID needs a place in flight; an upgrade (have to block) reuses the place it has.
       if (this.reserved >= this.init.config.maxWantsInFlightPerPeer) {

@@ -289,7 +289,7 @@ export class DecisionEngine {
     if (size != null) {
       reply = want.wantType === 'block' || this.strategy.answerWantHave(size) === 'block' ? 'block' : 'have'
       if (reply === 'block') work = size
-    } else if (want.sendDontHave) {
+    } else if (want.sendDontHave && this.config.sendDontHaves) {
       reply = 'dont-have'
     } else {
       return
@@ -373,7 +373,7 @@ export class DecisionEngine {
         }
       }
       if (reply === 'have') message.presences.push({ cid: task.cid, type: 'have' })
-      if (reply === 'dont-have' && task.sendDontHave) message.presences.push({ cid: task.cid, type: 'dont-have' })
+      if (reply === 'dont-have' && task.sendDontHave && this.config.sendDontHaves) message.presences.push({ cid: task.cid, type: 'dont-have' })
       outcome.push(reply)
     })
     if (message.blocks.length === 0 && message.presences.length === 0) return
