@@ -1,6 +1,11 @@
-import { SeededRandom, valuePlugin, Tokens, type Clock, type PeerKey, type Plugin, type BitswapNetwork, type ProtocolVersion, type RandomSource, type DecodeLimits } from '@swapwright/core'
+import { SeededRandom, valuePlugin, Tokens, type Clock, type PeerKey, type Plugin, type BitswapNetwork, type ProtocolVersion, type RandomSource, type DecodeLimits, type DecodedMessage } from '@swapwright/core'
+import { hashString } from './distributions.js'
 import { SimulatedLink } from './link.js'
 import { SimulatedNodeNetwork } from './simulated-node-network.js'
+
+// The link distributions belong with the network they configure; exported from here so the package index,
+// which lists whole modules, picks them up with the network.
+export * from './distributions.js'
 
 /** One-way delay of a link in ms: a constant, or drawn once per ordered pair of peers from the seeded source. */
 export type LatencyModel = number | ((from: PeerKey, to: PeerKey, random: RandomSource) => number)
@@ -8,18 +13,32 @@ export type LatencyModel = number | ((from: PeerKey, to: PeerKey, random: Random
 /** Bytes per second of a link: a constant, or drawn once per ordered pair. */
 export type BandwidthModel = number | ((from: PeerKey, to: PeerKey, random: RandomSource) => number)
 
+/** Sees every message a node accepted: decoded, with its size on the wire. Must not change the message. */
+export type DeliveryObserver = (from: PeerKey, to: PeerKey, message: DecodedMessage, bytes: number) => void
+
 export interface SimulatedNetworkInit {
   /** Drives delivery; share one VirtualClock with every node for a deterministic run in virtual time. */
   clock: Clock
   /** Default 0 ms. */
   latency?: LatencyModel
   /**
-   * Default Infinity. A link sends one message after another at this rate, and `send` resolves when the
-   * message has left, so a busy link holds its sender back as a real stream does.
+   * Default Infinity. Each link is a token bucket filled at this rate (see `SimulatedLink`), and `send`
+   * resolves when the message has left, so a busy link holds its sender back as a real stream does.
    */
   bandwidth?: BandwidthModel
-  /** Seed for latency draws (default 1). */
+  /**
+   * Seconds of bandwidth a link's bucket may save up while idle. Default 0: a link sends strictly one message
+   * after another at its rate, as it always did. The Go virtual network uses 1 (`GO_BURST_SECONDS`).
+   */
+  burstSeconds?: number
+  /**
+   * Seed for the link draws (default 1). Each ordered pair of peers draws from its own stream, derived from
+   * the seed and the two names, so a link's latency and bandwidth do not depend on which links were used
+   * first: two strategies compared on one seed run over the same network.
+   */
   seed?: number
+  /** Called for every message a started node accepts, after decoding (for counting what the network carries). */
+  onDeliver?: DeliveryObserver
   /** Messages are split under this many bytes (default 2 MiB), as on a real stream. */
   maxOutgoingMessageSize?: number
   /** Receivers reject messages over this size (default 4 MiB). */
@@ -38,6 +57,8 @@ export interface SimulatedLinkStats {
   from: PeerKey
   to: PeerKey
   latency: number
+  /** Bytes per second (Infinity: no limit). */
+  bandwidth: number
   messages: number
   bytes: number
   dropped: number
@@ -53,12 +74,18 @@ export class SimulatedNetwork {
   readonly init: Readonly<SimulatedNetworkInit>
   private readonly nodes = new Map<PeerKey, SimulatedNodeNetwork>()
   private readonly links = new Map<string, SimulatedLink>()
-  private readonly random: SeededRandom
+  private readonly seed: number
+  private scheduled = 0
 
   constructor (init: SimulatedNetworkInit) {
     this.init = init
     this.clock = init.clock
-    this.random = new SeededRandom(init.seed ?? 1)
+    this.seed = init.seed ?? 1
+  }
+
+  /** Messages on their way: sent, and neither delivered nor dropped yet. */
+  get inFlight (): number {
+    return this.scheduled
   }
 
   /** The network of one node; creating the same peer twice is an error. */
@@ -95,24 +122,40 @@ export class SimulatedNetwork {
     const key = `${from}\u0000${to}`
     let link = this.links.get(key)
     if (link == null) {
-      const latency = this.draw(this.init.latency ?? 0, from, to)
+      const random = new SeededRandom(hashString(key, hashString(String(this.seed))))
+      const latency = this.draw(this.init.latency ?? 0, from, to, random)
       if (!Number.isFinite(latency) || latency < 0) throw new RangeError(`Latency from ${from} to ${to} must be >= 0, got ${latency}`)
-      const bandwidth = this.draw(this.init.bandwidth ?? Infinity, from, to)
+      const bandwidth = this.draw(this.init.bandwidth ?? Infinity, from, to, random)
       if (Number.isNaN(bandwidth) || bandwidth <= 0) throw new RangeError(`Bandwidth from ${from} to ${to} must be > 0, got ${bandwidth}`)
-      link = new SimulatedLink(latency, bandwidth)
+      link = new SimulatedLink(latency, bandwidth, this.init.burstSeconds ?? 0, this.clock.now())
       this.links.set(key, link)
     }
     return link
   }
 
-  private draw (model: number | ((from: PeerKey, to: PeerKey, random: RandomSource) => number), from: PeerKey, to: PeerKey): number {
-    return typeof model === 'number' ? model : model(from, to, this.random)
+  private draw (model: number | ((from: PeerKey, to: PeerKey, random: RandomSource) => number), from: PeerKey, to: PeerKey, random: RandomSource): number {
+    return typeof model === 'number' ? model : model(from, to, random)
+  }
+
+  /** Called by a sending node for each message it puts on a link. */
+  messageScheduled (): void {
+    this.scheduled++
+  }
+
+  /** Called when a scheduled message reached its receiver or was dropped. */
+  messageSettled (): void {
+    this.scheduled--
+  }
+
+  /** Called by a receiving node for each message it accepted. */
+  delivered (from: PeerKey, to: PeerKey, message: DecodedMessage, bytes: number): void {
+    this.init.onDeliver?.(from, to, message, bytes)
   }
 
   linkStats (): SimulatedLinkStats[] {
     return [...this.links.entries()].map(([key, link]) => {
       const [from, to] = key.split('\u0000')
-      return { from, to, latency: link.latency, messages: link.messages, bytes: link.bytes, dropped: link.dropped }
+      return { from, to, latency: link.latency, bandwidth: link.bandwidth, messages: link.messages, bytes: link.bytes, dropped: link.dropped }
     })
   }
 

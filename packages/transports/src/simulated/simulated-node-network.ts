@@ -85,7 +85,9 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
       const now = this.hub.clock.now()
       const { sentAt, deliverAt } = link.transmit(now, bytes.byteLength)
       leftAt = sentAt
+      this.hub.messageScheduled()
       this.hub.clock.setTimeout(() => {
+        this.hub.messageSettled()
         if (this.connections.get(peer) == null) {
           link.dropped++
           return
@@ -144,6 +146,7 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
       handler.onProtocolError?.(from, err as Error)
       return
     }
+    this.hub.delivered(from, this.self, message, bytes.byteLength)
     handler.onMessage(from, message, bytes.byteLength)
   }
 

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import { CliError, ExitCode } from './errors.js'
+import { Output } from './output.js'
+import { commands } from './commands/index.js'
+
+const USAGE = `Usage: swapwright <command> [options]
+
+Commands:
+${commands.map(c => `  ${c.name.padEnd(8)} ${c.summary}`).join('\n')}
+
+Run swapwright <command> --help for a command's options. Every command takes --json.`
+
+async function main (argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  const output = new Output(rest.includes('--json'))
+  if (name == null || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE + '\n')
+    return name == null ? ExitCode.usage : ExitCode.ok
+  }
+  const command = commands.find(c => c.name === name)
+  if (command == null) {
+    output.error(`unknown command "${name}"\n\n${USAGE}`)
+    return ExitCode.usage
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.help + '\n')
+    return ExitCode.ok
+  }
+  const controller = new AbortController()
+  const interrupt = (): void => { controller.abort(new CliError('interrupted', ExitCode.interrupted)) }
+  process.once('SIGINT', interrupt)
+  process.once('SIGTERM', interrupt)
+  try {
+    await command.run(rest, output, controller.signal)
+    return ExitCode.ok
+  } catch (err) {
+    const failure = err instanceof CliError ? err : toCliError(err, controller.signal)
+    output.error(failure.message, { code: failure.exitCode })
+    return failure.exitCode
+  } finally {
+    process.off('SIGINT', interrupt)
+    process.off('SIGTERM', interrupt)
+  }
+}
+
+function toCliError (err: unknown, signal: AbortSignal): CliError {
+  if (signal.aborted && signal.reason instanceof CliError) return signal.reason
+  const code = (err as { code?: string }).code
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    return new CliError((err as Error).message, ExitCode.usage)
+  }
+  return new CliError((err as Error).message, ExitCode.failure, { cause: err })
+}
+
+process.exitCode = await main(process.argv.slice(2))

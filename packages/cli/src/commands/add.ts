@@ -1,0 +1,72 @@
+import { createReadStream } from 'node:fs'
+import { lstat, readdir } from 'node:fs/promises'
+import { basename, join, relative, resolve, sep } from 'node:path'
+import { importer, type ImportCandidate, type ImporterOptions } from 'ipfs-unixfs-importer'
+import { fixedSize } from 'ipfs-unixfs-importer/chunker'
+import { fileError } from '../errors.js'
+import type { Blockstore } from 'interface-blockstore'
+import type { CID } from 'multiformats/cid'
+
+/** Default chunk size of `add`: 1 MiB, the largest the UnixFS guidance recommends. */
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024
+
+export interface AddOptions {
+  /** Kubo's defaults (CIDv0, 256 KiB chunks, leaves wrapped in UnixFS) instead of CIDv1, raw leaves, 1 MiB. */
+  kubo?: boolean
+  /** Chunk size in bytes for the default layout. */
+  chunkSize?: number
+}
+
+export interface Added {
+  path: string
+  cid: CID
+  /** Bytes of file content (0 for directories). */
+  size: bigint
+}
+
+/** Imports a file or a directory tree as UnixFS into `blockstore` and returns its root. */
+export async function addPath (path: string, blockstore: Blockstore, options: AddOptions = {}): Promise<Added> {
+  const absolute = resolve(path)
+  let info
+  try {
+    info = await lstat(absolute)
+  } catch (err) {
+    throw fileError(err, path)
+  }
+  const name = basename(absolute)
+  const importerOptions: ImporterOptions = options.kubo === true
+    ? { profile: 'unixfs-v0-2015' }
+    : { cidVersion: 1, rawLeaves: true, chunker: fixedSize({ chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE }) }
+  const source = info.isDirectory() ? walk(absolute, name) : [{ path: name, content: read(absolute) }]
+  let root: Added | undefined
+  try {
+    for await (const entry of importer(source, blockstore, importerOptions)) {
+      if (entry.path === name) root = { path: name, cid: entry.cid, size: entry.size }
+    }
+  } catch (err) {
+    throw fileError(err, (err as { path?: string }).path ?? path)
+  }
+  if (root == null) throw fileError(new Error('nothing was imported'), path)
+  return root
+}
+
+/** The tree under `dir` as import candidates named `prefix/...`; symbolic links are left out. */
+async function * walk (dir: string, prefix: string): AsyncGenerator<ImportCandidate> {
+  const entries = await readdir(dir, { withFileTypes: true })
+  entries.sort((a, b) => a.name.localeCompare(b.name))
+  if (entries.length === 0) yield { path: prefix }
+  for (const entry of entries) {
+    const absolute = join(dir, entry.name)
+    const path = [prefix, ...relative(dir, absolute).split(sep)].join('/')
+    if (entry.isDirectory()) yield * walk(absolute, path)
+    else if (entry.isFile()) yield { path, content: read(absolute) }
+  }
+}
+
+async function * read (path: string): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of createReadStream(path)) yield chunk as Uint8Array
+  } catch (err) {
+    throw fileError(err, path)
+  }
+}

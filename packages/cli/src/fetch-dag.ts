@@ -1,0 +1,36 @@
+import * as dagPb from '@ipld/dag-pb'
+import { CID } from 'multiformats/cid'
+import type { Session } from '@swapwright/core'
+
+export interface DagProgress {
+  blocks: number
+  bytes: number
+}
+
+/**
+ * Fetches every block of a DAG through a session, a level at a time with every child of a level wanted at once,
+ * as a client walking a file does; blocks already in the repository come from it, so a second run resumes.
+ * Only dag-pb nodes have links here (UnixFS); raw blocks are leaves.
+ */
+export async function fetchDag (session: Session, root: CID, onBlock: (progress: DagProgress) => void, signal: AbortSignal): Promise<DagProgress> {
+  const progress = { blocks: 0, bytes: 0 }
+  const seen = new Set<string>([root.toString()])
+  let level: CID[] = [root]
+  while (level.length > 0) {
+    const next: CID[] = []
+    for await (const { cid, bytes } of session.getBlocks(level, { signal })) {
+      progress.blocks++
+      progress.bytes += bytes.byteLength
+      onBlock(progress)
+      if (cid.code !== dagPb.code) continue
+      for (const link of dagPb.decode(bytes).Links) {
+        const child = CID.asCID(link.Hash) ?? link.Hash
+        if (seen.has(child.toString())) continue
+        seen.add(child.toString())
+        next.push(child)
+      }
+    }
+    level = next
+  }
+  return progress
+}

@@ -1,0 +1,7 @@
+/**
+ * @packageDocumentation
+ * The pieces of the `swapwright` command, for programs that want the same behaviour.
+ */
+export { addPath, DEFAULT_CHUNK_SIZE, type AddOptions, type Added } from './commands/add.js'
+export { openRepo, DEFAULT_REPO, type Repo } from './repo.js'
+export { CliError, ExitCode } from './errors.js'

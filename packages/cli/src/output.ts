@@ -1,0 +1,26 @@
+/**
+ * Everything the command tells its user goes through here: readable lines on a terminal, or with `--json` one
+ * JSON object per line, each with an `event` field, for scripts.
+ */
+export class Output {
+  readonly json: boolean
+  private readonly out: NodeJS.WritableStream
+  private readonly err: NodeJS.WritableStream
+
+  constructor (json: boolean, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr) {
+    this.json = json
+    this.out = out
+    this.err = err
+  }
+
+  /** An event: `text` for people, `fields` (plus `event`) for scripts. */
+  event (event: string, fields: Record<string, unknown>, text?: string): void {
+    if (this.json) this.out.write(JSON.stringify({ event, ...fields }) + '\n')
+    else if (text != null) this.out.write(text + '\n')
+  }
+
+  error (message: string, fields: Record<string, unknown> = {}): void {
+    if (this.json) this.out.write(JSON.stringify({ event: 'error', message, ...fields }) + '\n')
+    else this.err.write(`swapwright: ${message}\n`)
+  }
+}

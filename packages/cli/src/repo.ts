@@ -1,0 +1,31 @@
+import { mkdir } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { fsBlockstore, type FsBlockstore } from '@swapwright/stores'
+import { CliError, ExitCode } from './errors.js'
+
+/** Default repository: blocks of this directory's swapwright node. */
+export const DEFAULT_REPO = '.swapwright'
+
+/** A repository on disk: `<dir>/blocks` holds the blocks (written atomically, so an interrupted fetch resumes). */
+export interface Repo {
+  dir: string
+  blockstore: FsBlockstore
+  close: () => Promise<void>
+}
+
+export async function openRepo (dir: string = DEFAULT_REPO): Promise<Repo> {
+  const root = resolve(dir)
+  try {
+    await mkdir(root, { recursive: true })
+  } catch (err) {
+    throw new CliError(`Cannot create the repository ${root}: ${(err as Error).message}`, ExitCode.failure, { cause: err })
+  }
+  const blockstore = fsBlockstore(join(root, 'blocks'))
+  try {
+    await blockstore.open()
+  } catch (err) {
+    const code = (err as { code?: string }).code
+    throw new CliError(`Cannot open the repository ${root}: ${(err as Error).message}`, code === 'ENOSPC' ? ExitCode.diskFull : ExitCode.failure, { cause: err })
+  }
+  return { dir: root, blockstore, close: async () => blockstore.close() }
+}

@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+
+export const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url))
+
+export interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+  events: Array<Record<string, any>>
+}
+
+/** Runs the command to completion, as a user would from a shell. */
+export async function swapwright (args: string[], cwd: string): Promise<RunResult> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', chunk => { stdout += String(chunk) })
+  child.stderr.on('data', chunk => { stderr += String(chunk) })
+  const [code] = await once(child, 'exit') as [number | null]
+  return { code, stdout, stderr, events: parseEvents(stdout) }
+}
+
+/** A long-running command (serve, a get to interrupt) whose JSON events can be awaited one by one. */
+export class Running {
+  readonly child: ChildProcess
+  readonly events: Array<Record<string, any>> = []
+  private buffer = ''
+  private readonly waiters: Array<() => void> = []
+
+  constructor (args: string[], cwd: string) {
+    this.child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    this.child.stdout?.on('data', chunk => {
+      this.buffer += String(chunk)
+      const lines = this.buffer.split('\n')
+      this.buffer = lines.pop() ?? ''
+      for (const line of lines) if (line.trim() !== '') this.events.push(JSON.parse(line))
+      for (const wake of this.waiters.splice(0)) wake()
+    })
+  }
+
+  /** Resolves with the first event named `name`; rejects if the process exits first. */
+  async next (name: string): Promise<Record<string, any>> {
+    for (;;) {
+      const found = this.events.find(e => e.event === name)
+      if (found != null) return found
+      if (this.child.exitCode != null) throw new Error(`exited (${this.child.exitCode}) before "${name}": ${JSON.stringify(this.events)}`)
+      await Promise.race([
+        new Promise<void>(resolve => { this.waiters.push(resolve) }),
+        once(this.child, 'exit')
+      ])
+    }
+  }
+
+  async stop (signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
+    if (this.child.exitCode != null) return this.child.exitCode
+    this.child.kill(signal)
+    const [code] = await once(this.child, 'exit') as [number | null]
+    return code
+  }
+}
+
+function parseEvents (stdout: string): Array<Record<string, any>> {
+  return stdout.split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line))
+}

@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util'
+
+export interface CliOptions {
+  help: boolean
+  list: boolean
+  scenarios: string[]
+  strategies: string[]
+  seeds: number[]
+  json?: string
+  html?: string
+  traffic: boolean
+  maxTime?: number
+}
+
+export const USAGE = `swapwright-lab: the Go Bitswap benchmark scenarios in virtual time, strategy sets side by side
+
+usage: swapwright-lab [options]
+
+  --scenario <glob|name>   scenarios to run; repeat or comma-separate; matched against the full name
+                           (FixedDelay/3Nodes-AllToAll-OneAtATime) and the name after the group
+                           (default: FixedDelay/*)
+  --strategy <a,b,...>     strategy sets to compare (default: goDefaults,go2019)
+  --seeds <1,2,3>          one run per seed; the table shows medians (default: 1,2,3)
+  --json <file>            write every run and the medians as JSON
+  --html <file>            write a self-contained HTML report with charts
+  --traffic                also print the wants, presences and blocks the network carried
+  --max-time <ms>          virtual time a fetch may take before it counts as stalled (default 600000)
+  --list                   list the scenarios and strategy sets, then exit
+  --help                   this text
+
+examples:
+  swapwright-lab --scenario '3Nodes-*' --seeds 1
+  swapwright-lab --scenario 'RealWorld/*Fast*' --strategy goDefaults --seeds 1 --html out.html
+`
+
+function list (value: string | undefined, fallback: string): string[] {
+  return (value ?? fallback).split(',').map(s => s.trim()).filter(s => s !== '')
+}
+
+/** Parses the command line; throws a TypeError with a readable message on a bad option. */
+export function parseCli (argv: string[]): CliOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      scenario: { type: 'string', multiple: true },
+      strategy: { type: 'string' },
+      seeds: { type: 'string' },
+      json: { type: 'string' },
+      html: { type: 'string' },
+      traffic: { type: 'boolean', default: false },
+      'max-time': { type: 'string' },
+      list: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false }
+    }
+  })
+  const seeds = list(values.seeds, '1,2,3').map(s => {
+    const seed = Number(s)
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new TypeError(`--seeds: "${s}" is not a whole number >= 0`)
+    return seed
+  })
+  const maxTime = values['max-time'] == null ? undefined : Number(values['max-time'])
+  if (maxTime != null && !(maxTime > 0)) throw new TypeError(`--max-time: "${values['max-time']}" is not a positive number of ms`)
+  return {
+    help: values.help,
+    list: values.list,
+    scenarios: values.scenario ?? ['FixedDelay/*'],
+    strategies: list(values.strategy, 'goDefaults,go2019'),
+    seeds,
+    json: values.json,
+    html: values.html,
+    traffic: values.traffic,
+    maxTime
+  }
+}

@@ -1,0 +1,5 @@
+export * from './summary-table.js'
+export * from './html-report.js'
+export * from './svg-chart.js'
+export * from './text-table.js'
+export * from './format.js'

@@ -1,0 +1,6 @@
+export * from './run-scenario.js'
+export * from './metrics.js'
+export * from './message-counter.js'
+export * from './lab-swarm.js'
+export * from './interning-blockstore.js'
+export * from './guarded-clock.js'

@@ -1,0 +1,7 @@
+export * from './scenario.js'
+export * from './catalog.js'
+export * from './distributions.js'
+export * from './fetch-patterns.js'
+export * from './networks.js'
+export * from './blocks.js'
+export * from './select.js'

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { goDefaults } from '@swapwright/strategies'
+import { checkConsistency, goScenarios, runScenario, selectScenarios, type RunResult } from '../src/index.js'
+
+async function run (name: string): Promise<RunResult> {
+  const [scenario] = selectScenarios(goScenarios(), [name])
+  return runScenario(scenario, 'goDefaults', goDefaults, 1)
+}
+
+describe('lab: metrics', () => {
+  it('add up: every block wanted arrives once, plus the duplicates, as the network carried them', async () => {
+    for (const name of ['FixedDelay/3Nodes-Overlap3-BigBatch', 'FixedDelay/3Nodes-AllToAll-BigBatch', 'FetchFromOldBitswap/3Nodes-Overlap3-AllConcurrent']) {
+      const r = await run(name)
+      assert.equal(r.ok, true, `${name}: ${r.error ?? ''}`)
+      assert.deepEqual(r.inconsistencies, [], name)
+      assert.equal(r.uniqueBlocks, r.blocksRequested, name)
+      assert.equal(r.blocksReceived, r.uniqueBlocks + r.duplicateBlocks, name)
+      // the fetcher is the only node that wants anything, so every block on the wire went to it
+      assert.equal(r.traffic.blocks, r.blocksReceived, name)
+      assert.equal(r.traffic.messages, r.messagesSent + r.messagesReceived, name)
+      assert.ok(r.bytesReceived > r.blocksRequested * 700, name)
+      assert.ok(r.timeMs > 0, name)
+    }
+  })
+
+  it('counts wants and presences by kind: 1.2.0 seeds answer with HAVE and DONT_HAVE, 1.1.0 seeds cannot', async () => {
+    const modern = await run('FixedDelay/3Nodes-Overlap3-OneAtATime')
+    assert.ok(modern.traffic.wantHaves > 0 && modern.traffic.wantBlocks > 0)
+    assert.ok(modern.traffic.haves > 0 && modern.traffic.dontHaves > 0)
+    assert.ok(modern.traffic.cancels > 0)
+    const old = await run('FetchFromOldBitswap/3Nodes-Overlap3-OneAtATime')
+    assert.equal(old.seed, 1)
+    assert.deepEqual([old.traffic.wantHaves, old.traffic.haves, old.traffic.dontHaves], [0, 0, 0], 'no presences on 1.1.0 links')
+    assert.ok(old.traffic.wantBlocks >= old.blocksRequested)
+  })
+
+  it('keeps duplicates at or under 5 % for a small scenario under goDefaults()', async () => {
+    const r = await run('FixedDelay/3Nodes-AllToAll-OneAtATime')
+    assert.ok(r.ok)
+    assert.ok(r.duplicateBlocks / r.blocksReceived <= 0.05, `${r.duplicateBlocks} duplicates in ${r.blocksReceived} blocks`)
+  })
+
+  it('reports each broken identity in words', () => {
+    const good = { blocksRequested: 10, uniqueBlocks: 10, duplicateBlocks: 2, blocksDelivered: 12, clientBlocks: 12, clientDuplicates: 2 }
+    assert.deepEqual(checkConsistency(good, true), [])
+    assert.equal(checkConsistency({ ...good, uniqueBlocks: 9 }, true).length, 2)
+    assert.match(checkConsistency({ ...good, blocksDelivered: 13 }, true).join(), /network delivered 13/)
+    assert.match(checkConsistency({ ...good, clientDuplicates: 3 }, true).join(), /clients 3/)
+    // a failed run is not expected to have every block
+    assert.deepEqual(checkConsistency({ ...good, uniqueBlocks: 5, blocksDelivered: 7, clientBlocks: 7 }, false), [])
+  })
+})
