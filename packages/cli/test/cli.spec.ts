@@ -50,7 +50,7 @@ describe('the swapwright command', () => {
     for (const file of ['a.txt', 'nested/b.bin', 'nested/deeper/c.txt']) {
       assert.deepEqual(await readFile(join(work, 'tree.out', file)), await readFile(join(work, 'tree', file)), file)
     }
-    assert.match(result.stdout, /fetched .* MB\/s, 0 duplicates/)
+    assert.match(result.stdout, /fetched .* MB\/s, \d+ duplicates/)
   })
 
   it('an interrupted get keeps its blocks, and running it again resumes', async () => {

@@ -1,0 +1,38 @@
+import { withBitswap } from '@helia/bitswap'
+import { withLibp2pLight, type HeliaWithLibp2p } from '@helia/libp2p'
+import { identify, type Identify } from '@libp2p/identify'
+import { noise } from '@libp2p/noise'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { MemoryBlockstore } from 'blockstore-core/memory'
+import { MemoryDatastore } from 'datastore-core/memory'
+import { createHeliaLight } from 'helia'
+
+export type HeliaNode = HeliaWithLibp2p<{ identify: Identify }>
+
+/**
+ * A Helia node as an interop peer: in-memory stores, libp2p on 127.0.0.1 only (TCP, noise, yamux, identify) and
+ * Bitswap as its only block broker. No routers, gateways, bootstrap or discovery, so it only ever talks to the
+ * nodes a test connects it to. Identify is required: Helia's Bitswap learns its peers through the topology.
+ */
+export async function createHeliaNode (): Promise<HeliaNode> {
+  const helia = withBitswap(withLibp2pLight(createHeliaLight({
+    blockstore: new MemoryBlockstore(),
+    datastore: new MemoryDatastore()
+  }), {
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify() }
+  }))
+  await helia.start()
+  return helia
+}
+
+/** Reads a block out of a Helia blockstore (which yields it in chunks) as one array. */
+export async function heliaGet (helia: HeliaNode, ...args: Parameters<HeliaNode['blockstore']['get']>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = []
+  for await (const chunk of helia.blockstore.get(...args)) chunks.push(chunk)
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
+}
