@@ -69,7 +69,10 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
     super()
     this.server = server
     this.client = client
-    client.onBlockReceived = (peer, cid) => { this.safeDispatchEvent('block:received', { detail: { peer, cid } }) }
+    client.onBlockReceived = (peer, cid) => {
+      // Once per block: build the event only for someone listening.
+      if (this.listenerCount('block:received') > 0) this.safeDispatchEvent('block:received', { detail: { peer, cid } })
+    }
     this.components = Object.freeze({
       network, blockstore, clock, random, providerFinder, requestSplitter, peerSelector, decisionStrategy
     })

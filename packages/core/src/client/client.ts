@@ -5,7 +5,8 @@ import { DecisionEngine } from '../server/decision-engine.js'
 import { Tokens } from '../tokens.js'
 import { LruMap } from '../util/lru-map.js'
 import { blockKey } from '../wire/prefix.js'
-import { cidOfBlock, defaultHashers } from '../wire/verify.js'
+import { blockCid, defaultHashers, fastBlockKey, isPromiseLike } from '../wire/verify.js'
+import { NullProviderFinder } from '../null/null-provider-finder.js'
 import { DontHaveTimeoutManager } from './dont-have-timeout-manager.js'
 import { MessageQueue } from './message-queue.js'
 import { Notifications } from './notifications.js'
@@ -25,6 +26,8 @@ import type { DecodedMessage } from '../wire/types.js'
 import type { CID } from 'multiformats/cid'
 
 const log = logger('swapwright:core:client')
+
+const DONE: Promise<void> = Promise.resolve()
 
 /** Progress of a fetch, for `onProgress`. */
 export type WantProgressEvent =
@@ -180,7 +183,7 @@ export class BitswapClient {
       notifications: this.notifications,
       selector: this.selector.forSession(context),
       splitter: this.splitter.forSession(context),
-      local: async (cid, opts) => this.local(cid, opts),
+      local: (cid, opts) => this.local(cid, opts),
       findProviders: (cid, opts) => this.providers.findProviders(cid, opts),
       onClose: closed => { this.sessions.delete(closed.id) }
     })
@@ -215,14 +218,37 @@ export class BitswapClient {
     for (const session of this.sessions.values()) session.peerDisconnected(peer)
   }
 
-  /** Blocks and presences from a peer. */
-  async messageReceived (peer: PeerKey, message: DecodedMessage): Promise<void> {
-    const answered = await Promise.all(message.blocks.map(async block => this.blockReceived(peer, block)))
+  /**
+   * Blocks and presences from a peer. Runs to the end without waiting when hashing and storing answer at once (as
+   * sha2 in Node and an in-memory store do), so a message of many small blocks costs no promise per block; the
+   * promise settles once every block is stored and delivered.
+   */
+  messageReceived (peer: PeerKey, message: DecodedMessage): Promise<void> {
+    const answered: CID[] = []
+    let storing: Array<PromiseLike<CID | undefined>> | undefined
+    for (const block of message.blocks) {
+      const outcome = this.blockReceived(peer, block)
+      if (isPromiseLike(outcome)) (storing ??= []).push(outcome)
+      else if (outcome != null) answered.push(outcome)
+    }
+    if (storing == null) {
+      this.answersReceived(peer, message, answered)
+      return DONE
+    }
+    return Promise.all(storing).then(cids => {
+      for (const cid of cids) if (cid != null) answered.push(cid)
+      this.answersReceived(peer, message, answered)
+    })
+  }
+
+  /** After a message's blocks: its blocks and presences answer our wants, then the presences go to sessions. */
+  private answersReceived (peer: PeerKey, message: DecodedMessage, blocks: CID[]): void {
     const timeouts = this.timeouts.get(peer)
     if (timeouts != null) {
-      timeouts.responseReceived([...answered.filter(cid => cid != null), ...message.presences.map(p => p.cid)])
+      for (const presence of message.presences) blocks.push(presence.cid)
+      timeouts.responseReceived(blocks)
     }
-    this.presencesReceived(peer, message.presences, false)
+    if (message.presences.length > 0) this.presencesReceived(peer, message.presences, false)
   }
 
   private presencesReceived (peer: PeerKey, presences: ReadonlyArray<{ cid: CID, type: 'have' | 'dont-have' }>, timedOut: boolean): void {
@@ -237,19 +263,35 @@ export class BitswapClient {
     }
   }
 
-  /** Returns the block's CID when its bytes are a valid block (wanted or not). */
-  private async blockReceived (peer: PeerKey, block: DecodedMessage['blocks'][number]): Promise<CID | undefined> {
-    let cid: CID
+  /** Returns the block's CID when its bytes are a valid block (wanted or not), as soon as it is stored. */
+  private blockReceived (peer: PeerKey, block: DecodedMessage['blocks'][number]): CID | undefined | PromiseLike<CID | undefined> {
+    let cid: CID | Promise<CID>
     try {
-      cid = await cidOfBlock(block, defaultHashers)
+      // Nearly every block: hash it straight to the key it is wanted under, and use the wanted CID from there on.
+      const key = fastBlockKey(block, defaultHashers)
+      const interest = key === undefined ? undefined : this.wantManager.wantedByKey(key)
+      if (key !== undefined && interest !== undefined && interest.sessions.size > 0) {
+        return this.wantedBlock(peer, block, key, interest.cid, [...interest.sessions])
+      }
+      cid = blockCid(block, defaultHashers)
     } catch (err) {
-      this.counters.invalidBlocks++
-      log('dropped a block from %s: %s', peer, (err as Error).message)
-      return undefined
+      return this.invalidBlock(peer, err)
     }
+    if (isPromiseLike(cid)) return cid.then(verified => this.verifiedBlock(peer, block, verified), err => this.invalidBlock(peer, err))
+    return this.verifiedBlock(peer, block, cid)
+  }
+
+  private invalidBlock (peer: PeerKey, err: unknown): undefined {
+    this.counters.invalidBlocks++
+    log('dropped a block from %s: %s', peer, (err as Error).message)
+    return undefined
+  }
+
+  /** A block whose bytes hash to `cid`: stored and delivered if some session wants it, else only counted. */
+  private verifiedBlock (peer: PeerKey, block: DecodedMessage['blocks'][number], cid: CID): CID | PromiseLike<CID> {
     const key = blockKey(cid)
-    const sessions = [...this.wantManager.sessionsWanting(cid)]
-    if (sessions.length === 0) {
+    const wanting = this.wantManager.sessionsWanting(cid)
+    if (wanting.size === 0) {
       const earlier = this.recent.get(key)
       if (earlier == null) {
         this.counters.unwantedBlocks++
@@ -259,44 +301,94 @@ export class BitswapClient {
       for (const id of earlier) this.sessions.get(id)?.duplicateReceived(peer, cid)
       return cid
     }
-    // Claim the block before the first await, so a second copy arriving meanwhile counts as a duplicate.
-    const wanted = this.wantManager.wantedCid(cid) ?? cid
+    return this.wantedBlock(peer, block, key, this.wantManager.wantedCid(cid) ?? cid, [...wanting])
+  }
+
+  /**
+   * A verified block some sessions want, under `key`: stored, then delivered. Returns the wanted CID (what the
+   * block answers) once stored.
+   */
+  private wantedBlock (peer: PeerKey, block: DecodedMessage['blocks'][number], key: string, wanted: CID, sessions: number[]): CID | PromiseLike<CID> {
+    // Claim the block before storing it, so a second copy arriving meanwhile counts as a duplicate.
     this.recent.set(key, sessions)
-    this.wantManager.blockReceived(cid)
+    this.wantManager.blockReceived(wanted)
     this.counters.blocksReceived++
     this.counters.dataReceived += block.data.byteLength
+    let stored
     try {
-      await this.blockstore.put(wanted, block.data)
-      void this.server.blocksAdded([wanted])
-      this.announce([wanted])
+      stored = this.blockstore.put(wanted, block.data)
     } catch (err) {
-      // Still delivered: the caller asked for the bytes, and they are verified.
-      this.counters.storeFailures++
-      log.error('storing %s failed: %s', wanted, (err as Error).message)
+      this.storeFailed(wanted, err)
+      this.deliver(peer, wanted, sessions, block.data)
+      return wanted
     }
-    for (const id of sessions) this.sessions.get(id)?.blockReceived(peer, wanted)
-    this.notifications.publish(wanted, block.data)
-    this.onBlockReceived?.(peer, wanted)
-    return cid
+    if (isPromiseLike(stored)) {
+      return stored.then(() => { this.stored(wanted) }, err => { this.storeFailed(wanted, err) }).then(() => {
+        this.deliver(peer, wanted, sessions, block.data)
+        return wanted
+      })
+    }
+    this.stored(wanted)
+    this.deliver(peer, wanted, sessions, block.data)
+    return wanted
+  }
+
+  /** The block is in the blockstore: peers waiting for it are served, and the routing system hears of it. */
+  private stored (cid: CID): void {
+    void this.server.blocksAdded([cid])
+    this.announce([cid])
+  }
+
+  /** Still delivered: the caller asked for the bytes, and they are verified. */
+  private storeFailed (cid: CID, err: unknown): void {
+    this.counters.storeFailures++
+    log.error('storing %s failed: %s', cid, (err as Error).message)
+  }
+
+  private deliver (peer: PeerKey, cid: CID, sessions: readonly number[], bytes: Uint8Array): void {
+    for (const id of sessions) this.sessions.get(id)?.blockReceived(peer, cid)
+    this.notifications.publish(cid, bytes)
+    this.onBlockReceived?.(peer, cid)
   }
 
   /** Tells the routing system we hold these now; failures only cost the announcement, never the block. */
   announce (cids: readonly CID[]): void {
-    if (!this.config.announceBlocks) return
+    // Nothing to tell when no routing is plugged in: no promise per block for nobody.
+    if (!this.config.announceBlocks || this.finder instanceof NullProviderFinder) return
     for (const cid of cids) {
       this.finder.provide(cid).catch((err: Error) => { log('announcing %s failed: %s', cid, err.message) })
     }
   }
 
-  private async local (cid: CID, options: AbortOptions): Promise<Uint8Array | undefined> {
+  /**
+   * The block from the blockstore, or undefined when it is not there (or cannot be read). Answers at once when
+   * the store does, as an in-memory one does for `has`: a fetch of thousands of blocks looks each one up first.
+   */
+  private local (cid: CID, options: AbortOptions): Uint8Array | undefined | Promise<Uint8Array | undefined> {
+    let has
     try {
-      if (!(await this.blockstore.has(cid, options))) return undefined
+      has = this.blockstore.has(cid, options)
+    } catch (err) {
+      return unreadable(err)
+    }
+    if (isPromiseLike(has)) return Promise.resolve(has).then(found => found ? this.read(cid, options) : undefined, unreadable)
+    return has ? this.read(cid, options) : undefined
+  }
+
+  private async read (cid: CID, options: AbortOptions): Promise<Uint8Array | undefined> {
+    try {
       const chunks: Uint8Array[] = []
       for await (const chunk of this.blockstore.get(cid, options)) chunks.push(chunk)
       return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
     } catch (err) {
-      if ((err as Error).name === 'AbortError') throw err
-      return undefined
+      return unreadable(err)
     }
   }
+
+}
+
+/** A local lookup that failed: the block counts as missing, unless the caller gave up. */
+function unreadable (err: unknown): undefined {
+  if ((err as Error).name === 'AbortError') throw err
+  return undefined
 }

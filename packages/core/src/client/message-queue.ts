@@ -47,6 +47,11 @@ export class MessageQueue {
   private readonly dirty = new Set<string>()
   /** New wants held back because the peer already holds as many as it will keep; in arrival order. */
   private readonly waiting = new Set<string>()
+  /**
+   * Where admitting resumes in `waiting`. A live iterator over the set: it skips what was deleted behind it and
+   * sees what is added after it, so each admission is O(1) instead of a scan past every key admitted before.
+   */
+  private waitingCursor: Iterator<string> | undefined
   /** Wants sent to the peer, or about to be, and not cancelled: what counts against the in-flight cap. */
   private reserved = 0
   private readonly cancels = new Map<string, CID>()
@@ -121,6 +126,7 @@ export class MessageQueue {
     this.wants.clear()
     this.dirty.clear()
     this.waiting.clear()
+    this.waitingCursor = undefined
     this.cancels.clear()
     this.reserved = 0
   }
@@ -148,11 +154,17 @@ export class MessageQueue {
 
   /** Cancels freed places: the longest-waiting wants take them. */
   private admitWaiting (): void {
-    for (const key of this.waiting) {
-      if (this.reserved >= this.init.config.maxWantsInFlightPerPeer) break
-      this.waiting.delete(key)
+    while (this.waiting.size > 0 && this.reserved < this.init.config.maxWantsInFlightPerPeer) {
+      this.waitingCursor ??= this.waiting.values()
+      const next = this.waitingCursor.next()
+      if (next.done === true) {
+        // A finished iterator stays finished: start over to see keys added since.
+        this.waitingCursor = undefined
+        continue
+      }
+      this.waiting.delete(next.value)
       this.reserved++
-      this.dirty.add(key)
+      this.dirty.add(next.value)
     }
   }
 

@@ -3,7 +3,8 @@ import { blockKey } from '../wire/prefix.js'
 import type { AbortOptions } from '../types.js'
 import type { CID } from 'multiformats/cid'
 
-interface Waiter {
+/** Called once: with the block's bytes, or with the error that ended the wait. */
+export interface Waiter {
   resolve: (bytes: Uint8Array) => void
   reject: (err: Error) => void
 }
@@ -14,28 +15,43 @@ export interface Waiting {
   cancel: (reason?: unknown) => void
 }
 
-/** Wakes whoever waits for a block when it arrives; a cancelled wait leaves nothing behind. */
+/**
+ * Wakes whoever waits for a block when it arrives; a cancelled wait leaves nothing behind. Nearly every block has
+ * exactly one waiter, so a key maps to the waiter itself until a second one joins.
+ */
 export class Notifications {
-  private readonly waiting = new Map<string, Set<Waiter>>()
+  private readonly waiting = new Map<string, Waiter | Set<Waiter>>()
+
+  /**
+   * Registers `waiter` for `cid`, without any promise or signal: a batch of thousands of blocks registers one
+   * waiter each and one abort listener for all. Returns a function that withdraws the waiter, true if it was
+   * still waiting (and so was never called).
+   */
+  listen (cid: CID, waiter: Waiter): () => boolean {
+    const key = blockKey(cid)
+    const current = this.waiting.get(key)
+    if (current === undefined) {
+      this.waiting.set(key, waiter)
+    } else if (current instanceof Set) {
+      current.add(waiter)
+    } else {
+      this.waiting.set(key, new Set([current, waiter]))
+    }
+    return () => this.remove(key, waiter)
+  }
 
   /**
    * Waits for `cid` without any signal: callers waiting for many blocks attach one abort listener for all of
    * them, because thousands of listeners on one signal make each removal linear.
    */
   wait (cid: CID): Waiting {
-    const key = blockKey(cid)
     let waiter!: Waiter
     const promise = new Promise<Uint8Array>((resolve, reject) => { waiter = { resolve, reject } })
-    let set = this.waiting.get(key)
-    if (set == null) {
-      set = new Set()
-      this.waiting.set(key, set)
-    }
-    set.add(waiter)
+    const withdraw = this.listen(cid, waiter)
     return {
       promise,
       cancel: (reason?: unknown) => {
-        if (this.remove(key, waiter)) waiter.reject(new AbortError(`Want for ${cid} was aborted`, { cause: reason }))
+        if (withdraw()) waiter.reject(new AbortError(`Want for ${cid} was aborted`, { cause: reason }))
       }
     }
   }
@@ -57,17 +73,27 @@ export class Notifications {
   /** Delivers a verified block to everyone waiting for it. */
   publish (cid: CID, bytes: Uint8Array): void {
     const key = blockKey(cid)
-    const set = this.waiting.get(key)
-    if (set == null) return
+    const current = this.waiting.get(key)
+    if (current === undefined) return
     this.waiting.delete(key)
-    for (const waiter of set) waiter.resolve(bytes)
+    if (current instanceof Set) {
+      for (const waiter of current) waiter.resolve(bytes)
+    } else {
+      current.resolve(bytes)
+    }
   }
 
   /** Fails every waiter (the node is stopping). */
   rejectAll (err: Error): void {
     const all = [...this.waiting.values()]
     this.waiting.clear()
-    for (const set of all) for (const waiter of set) waiter.reject(err)
+    for (const entry of all) {
+      if (entry instanceof Set) {
+        for (const waiter of entry) waiter.reject(err)
+      } else {
+        entry.reject(err)
+      }
+    }
   }
 
   get size (): number {
@@ -75,9 +101,13 @@ export class Notifications {
   }
 
   private remove (key: string, waiter: Waiter): boolean {
-    const set = this.waiting.get(key)
-    if (set?.delete(waiter) !== true) return false
-    if (set.size === 0) this.waiting.delete(key)
+    const current = this.waiting.get(key)
+    if (current === waiter) {
+      this.waiting.delete(key)
+      return true
+    }
+    if (!(current instanceof Set) || !current.delete(waiter)) return false
+    if (current.size === 1) this.waiting.set(key, current.values().next().value as Waiter)
     return true
   }
 }

@@ -1,7 +1,13 @@
 import type { PeerKey } from '../types.js'
 import type { CID } from 'multiformats/cid'
 
-/** What a session knows about one CID it wants. */
+/** Shared by every want that has no entry in a set yet; never written to. */
+const NONE: ReadonlySet<PeerKey> = new Set()
+
+/**
+ * What a session knows about one CID it wants. A fetch has thousands of these and most never hear from more
+ * than one peer, so the per-peer sets are created on first write; until then they read as empty.
+ */
 export class SessionWant {
   readonly cid: CID
   readonly key: string
@@ -11,30 +17,83 @@ export class SessionWant {
   live = false
   /** When it was last broadcast, for latency when the answer comes from a peer we never targeted. */
   broadcastAt: number | undefined
-  readonly blockSentTo = new Set<PeerKey>()
-  readonly haveSentTo = new Set<PeerKey>()
-  readonly haves = new Set<PeerKey>()
-  readonly dontHaves = new Set<PeerKey>()
+  private sentBlocks: Set<PeerKey> | undefined
+  private sentHaves: Set<PeerKey> | undefined
+  private saidHave: Set<PeerKey> | undefined
+  private saidDontHave: Set<PeerKey> | undefined
   /** When each peer was asked, for response latency. */
-  readonly askedAt = new Map<PeerKey, number>()
+  private asked: Map<PeerKey, number> | undefined
 
   constructor (cid: CID, key: string) {
     this.cid = cid
     this.key = key
   }
 
+  /** Peers sent a WANT_BLOCK for it. */
+  get blockSentTo (): ReadonlySet<PeerKey> {
+    return this.sentBlocks ?? NONE
+  }
+
+  /** Peers sent a WANT_HAVE for it. */
+  get haveSentTo (): ReadonlySet<PeerKey> {
+    return this.sentHaves ?? NONE
+  }
+
+  /** Peers that said HAVE. */
+  get haves (): ReadonlySet<PeerKey> {
+    return this.saidHave ?? NONE
+  }
+
+  /** Peers that said DONT_HAVE (or stayed silent past the timeout). */
+  get dontHaves (): ReadonlySet<PeerKey> {
+    return this.saidDontHave ?? NONE
+  }
+
+  /** When `peer` was last asked for it. */
+  askedAt (peer: PeerKey): number | undefined {
+    return this.asked?.get(peer)
+  }
+
+  sentBlock (peer: PeerKey, at: number): void {
+    (this.sentBlocks ??= new Set()).add(peer)
+    this.setAsked(peer, at)
+  }
+
+  sentHave (peer: PeerKey, at: number): void {
+    (this.sentHaves ??= new Set()).add(peer)
+    this.setAsked(peer, at)
+  }
+
+  /** The peer has it: it is no longer one that said DONT_HAVE. */
+  heardHave (peer: PeerKey): void {
+    (this.saidHave ??= new Set()).add(peer)
+    this.saidDontHave?.delete(peer)
+  }
+
+  /** The peer lacks it: it stops counting as a WANT_BLOCK target, so the want can go elsewhere. */
+  heardDontHave (peer: PeerKey): void {
+    (this.saidDontHave ??= new Set()).add(peer)
+    this.sentBlocks?.delete(peer)
+  }
+
   /** Every peer of the session said DONT_HAVE (or stayed silent past the timeout). */
   exhausted (peers: ReadonlySet<PeerKey>): boolean {
     if (peers.size === 0) return false
-    for (const peer of peers) if (!this.dontHaves.has(peer)) return false
+    const dontHaves = this.saidDontHave
+    if (dontHaves == null) return false
+    for (const peer of peers) if (!dontHaves.has(peer)) return false
     return true
   }
 
   forgetPeer (peer: PeerKey): void {
-    this.blockSentTo.delete(peer)
-    this.haveSentTo.delete(peer)
-    this.haves.delete(peer)
-    this.dontHaves.delete(peer)
-    this.askedAt.delete(peer)
+    this.sentBlocks?.delete(peer)
+    this.sentHaves?.delete(peer)
+    this.saidHave?.delete(peer)
+    this.saidDontHave?.delete(peer)
+    this.asked?.delete(peer)
+  }
+
+  private setAsked (peer: PeerKey, at: number): void {
+    (this.asked ??= new Map()).set(peer, at)
   }
 }

@@ -3,9 +3,10 @@ import { AbortError } from '../errors.js'
 import { Fifo } from '../util/fifo.js'
 import { LruMap } from '../util/lru-map.js'
 import { blockKey } from '../wire/prefix.js'
+import { isPromiseLike } from '../wire/verify.js'
 import { SessionWant } from './session-want.js'
 import { BASE_TICK_DELAY } from '../constants.js'
-import type { Notifications, Waiting } from './notifications.js'
+import type { Notifications, Waiter, Waiting } from './notifications.js'
 import type { WantManager } from './want-manager.js'
 import type { BitswapConfig } from '../config.js'
 import type { Clock, Timer } from '../interfaces/clock.js'
@@ -19,8 +20,18 @@ import type { CID } from 'multiformats/cid'
 
 const log = logger('swapwright:core:session')
 
+/** Wants one update pass hands to the splitter at most; more wait for the next pass, on the next turn. */
+const UPDATE_BATCH = 1024
+
 /** Responses slower than this are outliers (a peer that was asleep), not latency. */
 const MAX_VALID_LATENCY = 30_000
+
+/** What a `getBlocks` batch hands its consumer: a block, or the error that ends the batch. */
+type Arrival = { cid: CID, bytes: Uint8Array } | { error: unknown }
+
+interface BatchWaiter extends Waiter {
+  cid: CID
+}
 
 export interface SessionInit {
   id: number
@@ -31,8 +42,8 @@ export interface SessionInit {
   notifications: Notifications
   selector: SessionPeerSelector
   splitter: SessionRequestSplitter
-  /** The block from the local blockstore, if it is there. */
-  local: (cid: CID, options: AbortOptions) => Promise<Uint8Array | undefined>
+  /** The block from the local blockstore, if it is there; at once when the store answers at once. */
+  local: (cid: CID, options: AbortOptions) => Uint8Array | undefined | Promise<Uint8Array | undefined>
   /** Peers that hold `cid`, already connected; undefined when the node has no provider search. */
   findProviders?: (cid: CID, options: AbortOptions) => AsyncIterable<PeerKey>
   /** Called once when the session ends. */
@@ -58,14 +69,19 @@ export class Session {
   private readonly init: SessionInit
   private readonly peers = new Set<PeerKey>()
   private readonly wants = new Map<string, SessionWant>()
-  /** Wants whose situation changed since the splitter last saw them. */
-  private readonly dirty = new Set<string>()
+  /** Live wants whose situation changed since the splitter last saw them. */
+  private readonly dirtyLive = new Set<string>()
+  /** Wants not sent to anyone yet that the splitter should look at, oldest first. */
+  private readonly queued = new Set<string>()
   private readonly received: LruMap<string, true>
   private readonly dontHaveStreak = new Map<PeerKey, number>()
   /** Aborted when the session closes: ends its searches and fails the calls still waiting. */
   private readonly lifetime = new AbortController()
   private updateTimer: Timer | undefined
   private idleTimer: Timer | undefined
+  /** When the idle tick is due, and when its timer fires (never later; it re-arms for what is left). */
+  private idleDue = 0
+  private idleTimerDue = 0
   private periodicTimer: Timer | undefined
   /** Wants sent to someone and not yet received or withdrawn. */
   private liveCount = 0
@@ -92,10 +108,13 @@ export class Session {
   /** Adds a peer that has (or may have) the session's blocks. */
   addPeer (peer: PeerKey): void {
     if (this.closed || this.peers.has(peer)) return
+    // A block or HAVE still in flight when its peer disconnected must not bring the peer back: wants sent to it
+    // would go nowhere and wait for a timeout that never comes.
+    if (this.init.wantManager.queue(peer) == null) return
     this.peers.add(peer)
     this.feedback({ type: 'peer-added', peer })
     // A new peer can be asked about everything still wanted.
-    for (const key of this.wants.keys()) this.dirty.add(key)
+    for (const want of this.wants.values()) this.markDirty(want)
     this.scheduleUpdate()
   }
 
@@ -106,7 +125,7 @@ export class Session {
     for (const want of this.wants.values()) {
       const hadBlockWant = want.blockSentTo.has(peer)
       want.forgetPeer(peer)
-      if (hadBlockWant) this.dirty.add(want.key)
+      if (hadBlockWant) this.markDirty(want)
     }
     this.feedback({ type: 'peer-removed', peer })
     this.scheduleUpdate()
@@ -140,31 +159,32 @@ export class Session {
    * splitter spread them over peers. Stopping the iteration or aborting the signal withdraws what is left.
    */
   async * getBlocks (cids: Iterable<CID>, options: AbortOptions = {}): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
-    const done = new AbortController()
-    const signal = AbortSignal.any([done.signal, this.lifetime.signal, ...(options.signal == null ? [] : [options.signal])])
-    const arrived = new Fifo<{ cid: CID, bytes: Uint8Array } | { error: unknown }>()
+    // One plain controller for the batch, aborted when the session closes, the caller's signal aborts or the
+    // iteration ends: checking it per block is cheap, where a composite signal re-checks all of its sources.
+    const batch = new AbortController()
+    const signal = batch.signal
+    const sources = options.signal == null ? [this.lifetime.signal] : [this.lifetime.signal, options.signal]
+    const onSourceAbort = (): void => { batch.abort(sources.find(source => source.aborted)?.reason) }
+    for (const source of sources) source.addEventListener('abort', onSourceAbort, { once: true })
+    if (sources.some(source => source.aborted)) onSourceAbort()
+    const arrived = new Fifo<Arrival>()
     // One abort listener for the whole batch: thousands on one signal would make each removal linear.
-    const pending = new Set<Waiting>()
-    const onAbort = (): void => { for (const waiting of pending) waiting.cancel(signal.reason) }
+    const pending = new Map<BatchWaiter, () => boolean>()
+    const onAbort = (): void => {
+      for (const [waiter, withdraw] of pending) {
+        if (withdraw()) waiter.reject(new AbortError(`Want for ${waiter.cid} was aborted`, { cause: signal.reason }))
+      }
+    }
     signal.addEventListener('abort', onAbort, { once: true })
     let wake: (() => void) | undefined
     let outstanding = 0
-    const deliver = (item: { cid: CID, bytes: Uint8Array } | { error: unknown }): void => {
+    const deliver = (item: Arrival): void => {
       arrived.push(item)
       wake?.()
     }
     for (const cid of cids) {
       outstanding++
-      this.request(cid, signal).then(async waiting => {
-        if (waiting instanceof Uint8Array) return waiting
-        if (signal.aborted) waiting.cancel(signal.reason)
-        pending.add(waiting)
-        try {
-          return await this.settle(cid, waiting)
-        } finally {
-          pending.delete(waiting)
-        }
-      }).then(bytes => { deliver({ cid, bytes }) }, error => { deliver({ error }) })
+      this.fetchInto(cid, signal, pending, deliver)
     }
     try {
       while (outstanding > 0) {
@@ -177,16 +197,66 @@ export class Session {
         yield next
       }
     } finally {
-      done.abort()
-      signal.removeEventListener('abort', onAbort)
+      batch.abort()
+      for (const source of sources) source.removeEventListener('abort', onSourceAbort)
     }
+  }
+
+  /**
+   * One block of a `getBlocks` batch, handed to `deliver`: from the blockstore, or through a waiter registered
+   * for its arrival (no promise per block; the batch's abort listener withdraws what is still pending).
+   */
+  private fetchInto (cid: CID, signal: AbortSignal, pending: Map<BatchWaiter, () => boolean>, deliver: (item: Arrival) => void): void {
+    let found
+    try {
+      found = this.lookUp(cid, signal)
+    } catch (error) {
+      deliver({ error })
+      return
+    }
+    if (isPromiseLike(found)) {
+      found.then(local => { this.waitOrDeliver(cid, local, signal, pending, deliver) }, error => { deliver({ error }) })
+    } else {
+      this.waitOrDeliver(cid, found, signal, pending, deliver)
+    }
+  }
+
+  private waitOrDeliver (cid: CID, local: Uint8Array | undefined, signal: AbortSignal, pending: Map<BatchWaiter, () => boolean>, deliver: (item: Arrival) => void): void {
+    if (local != null) {
+      deliver({ cid, bytes: local })
+      return
+    }
+    // The batch may have been aborted since the lookup began: its listener has already run, so register nothing.
+    if (this.closed || signal.aborted) {
+      deliver({ error: this.closed ? new AbortError('The session is closed') : signal.reason })
+      return
+    }
+    const waiter: BatchWaiter = {
+      cid,
+      resolve: bytes => {
+        pending.delete(waiter)
+        deliver({ cid, bytes })
+      },
+      reject: error => {
+        pending.delete(waiter)
+        this.dropCaller(cid)
+        deliver({ error })
+      }
+    }
+    pending.set(waiter, this.init.notifications.listen(cid, waiter))
+    this.addWant(cid)
+  }
+
+  /** The block from the blockstore, or undefined when the network has to be asked. */
+  private lookUp (cid: CID, signal: AbortSignal): Uint8Array | undefined | Promise<Uint8Array | undefined> {
+    if (this.closed) throw new AbortError('The session is closed')
+    signal.throwIfAborted()
+    return this.init.local(cid, { signal })
   }
 
   /** The block from the blockstore, or a registered wait for it from the network. */
   private async request (cid: CID, signal: AbortSignal): Promise<Uint8Array | Waiting> {
-    if (this.closed) throw new AbortError('The session is closed')
-    signal.throwIfAborted()
-    const local = await this.init.local(cid, { signal })
+    const local = await this.lookUp(cid, signal)
     if (local != null) return local
     if (this.closed) throw new AbortError('The session is closed')
     signal.throwIfAborted()
@@ -215,7 +285,7 @@ export class Session {
       return
     }
     const now = this.init.clock.now()
-    const askedAt = want.askedAt.get(peer) ?? want.broadcastAt
+    const askedAt = want.askedAt(peer) ?? want.broadcastAt
     const latency = askedAt == null ? undefined : now - askedAt
     if (latency != null && latency <= MAX_VALID_LATENCY) {
       this.latencyTotal += latency
@@ -251,20 +321,18 @@ export class Session {
     const want = this.wants.get(blockKey(cid))
     if (want == null) return
     if (type === 'have') {
-      want.haves.add(peer)
-      want.dontHaves.delete(peer)
+      want.heardHave(peer)
       this.dontHaveStreak.delete(peer)
       this.addPeer(peer)
       this.feedback({ type: 'have', peer, cid })
     } else {
       if (!this.peers.has(peer) || want.haves.has(peer)) return
-      want.dontHaves.add(peer)
-      want.blockSentTo.delete(peer)
+      want.heardDontHave(peer)
       this.feedback({ type: 'dont-have', peer, cid, timedOut })
       this.countDontHave(peer)
       if (want.exhausted(this.peers)) this.onExhausted(want)
     }
-    this.dirty.add(want.key)
+    this.markDirty(want)
     this.scheduleUpdate()
   }
 
@@ -293,7 +361,8 @@ export class Session {
     this.lifetime.abort()
     this.init.wantManager.cancel(this.id, [...this.wants.values()].map(want => want.cid))
     this.wants.clear()
-    this.dirty.clear()
+    this.dirtyLive.clear()
+    this.queued.clear()
     this.liveCount = 0
     this.peers.clear()
     this.dontHaveStreak.clear()
@@ -309,7 +378,7 @@ export class Session {
       return
     }
     this.wants.set(key, new SessionWant(cid, key))
-    this.dirty.add(key)
+    this.queued.add(key)
     this.scheduleUpdate()
     this.armIdleTick()
     this.armPeriodicSearch()
@@ -353,35 +422,47 @@ export class Session {
     }, 0)
   }
 
+  /** The want's situation changed: the splitter looks at it again on the next update. */
+  private markDirty (want: SessionWant): void {
+    if (want.live) this.dirtyLive.add(want.key)
+    else this.queued.add(want.key)
+  }
+
+  /**
+   * One pass of the selector and splitter over what changed: live wants first, then new wants while the window
+   * has room, at most UPDATE_BATCH of them. A fetch of thousands of blocks then gets its first wants on the wire
+   * after one batch of work, not after all of it; the next pass follows on the next turn.
+   */
   private update (): void {
-    if (this.closed || this.dirty.size === 0) return
+    if (this.closed) return
     const discovering = this.peers.size === 0
-    // New wants go out only while the window has room; the rest stay dirty until a block frees a place.
+    // New wants go out only while the window has room; the rest stay queued until a block frees a place.
     let room = Math.min(
       this.init.splitter.maxLiveWants ?? Infinity,
       discovering ? this.init.config.broadcastLiveWantsLimit : Infinity
     ) - this.liveCount
     const changed: SessionWant[] = []
-    const waiting: string[] = []
-    for (const key of this.dirty) {
+    for (const key of this.dirtyLive) {
+      if (changed.length >= UPDATE_BATCH) break
+      this.dirtyLive.delete(key)
+      const want = this.wants.get(key)
+      if (want != null && !discovering) changed.push(want)
+    }
+    for (const key of this.queued) {
+      if (room <= 0 || changed.length >= UPDATE_BATCH) break
+      this.queued.delete(key)
       const want = this.wants.get(key)
       if (want == null) continue
-      if (want.live) {
-        if (!discovering) changed.push(want)
-      } else if (room > 0) {
-        room--
-        changed.push(want)
-      } else {
-        waiting.push(key)
-      }
+      room--
+      changed.push(want)
     }
-    this.dirty.clear()
-    for (const key of waiting) this.dirty.add(key)
+    if (this.dirtyLive.size > 0 || (this.queued.size > 0 && room > 0)) this.scheduleUpdate()
     if (discovering) {
       // Nobody known yet: ask every connected peer about the first wants.
       this.broadcast(changed)
       return
     }
+    if (changed.length === 0) return
     const peers = [...this.peers]
     const pending: PendingWant[] = changed.map(want => ({
       cid: want.cid,
@@ -390,6 +471,7 @@ export class Session {
       haveSentTo: want.haveSentTo
     }))
     const byPeer = new Map<PeerKey, { blocks: CID[], haves: CID[] }>()
+    const now = this.init.clock.now()
     for (const assignment of this.init.splitter.split(pending)) {
       const want = this.wants.get(blockKey(assignment.cid))
       if (want == null || !this.peers.has(assignment.peer)) continue
@@ -400,15 +482,14 @@ export class Session {
       }
       if (assignment.wantType === 'block') {
         if (want.blockSentTo.has(assignment.peer)) continue
-        want.blockSentTo.add(assignment.peer)
+        want.sentBlock(assignment.peer, now)
         batch.blocks.push(want.cid)
       } else {
         if (want.haveSentTo.has(assignment.peer) || want.blockSentTo.has(assignment.peer)) continue
-        want.haveSentTo.add(assignment.peer)
+        want.sentHave(assignment.peer, now)
         batch.haves.push(want.cid)
       }
       this.markLive(want)
-      want.askedAt.set(assignment.peer, this.init.clock.now())
     }
     for (const [peer, batch] of byPeer) {
       this.init.wantManager.sendWants(this.id, peer, batch.blocks, batch.haves)
@@ -419,14 +500,17 @@ export class Session {
     if (want.live) return
     want.live = true
     this.liveCount++
+    // Queued as new, it is now live: if the splitter has yet to see it, it sees it as a live want.
+    if (this.queued.delete(want.key)) this.dirtyLive.add(want.key)
   }
 
   /** A want left the session (received or withdrawn): its place in the window goes to the next one. */
   private forget (want: SessionWant): void {
     this.wants.delete(want.key)
-    this.dirty.delete(want.key)
+    this.dirtyLive.delete(want.key)
+    this.queued.delete(want.key)
     if (want.live) this.liveCount--
-    if (this.dirty.size > 0) this.scheduleUpdate()
+    if (this.queued.size > 0) this.scheduleUpdate()
   }
 
   private broadcast (wants: readonly SessionWant[]): void {
@@ -445,14 +529,31 @@ export class Session {
    */
   private armIdleTick (): void {
     if (this.closed) return
-    this.idleTimer?.cancel()
-    this.idleTimer = undefined
-    if (this.wants.size === 0) return
+    if (this.wants.size === 0) {
+      this.idleTimer?.cancel()
+      this.idleTimer = undefined
+      return
+    }
     const { providerSearchDelay } = this.init.config
     const base = this.latencyCount === 0 ? providerSearchDelay : BASE_TICK_DELAY + 3 * (this.latencyTotal / this.latencyCount)
     const delay = this.consecutiveTicks === 0 ? providerSearchDelay : base * (1 + this.consecutiveTicks)
+    this.idleDue = this.init.clock.now() + delay
+    // Every block pushes the tick back. A timer already set for no later than the new time is kept: when it
+    // fires it waits the rest. That is one timer per quiet spell instead of one per block.
+    if (this.idleTimer != null && this.idleTimerDue <= this.idleDue) return
+    this.setIdleTimer(delay)
+  }
+
+  private setIdleTimer (delay: number): void {
+    this.idleTimer?.cancel()
+    this.idleTimerDue = this.init.clock.now() + delay
     this.idleTimer = this.init.clock.setTimeout(() => {
       this.idleTimer = undefined
+      const rest = this.idleDue - this.init.clock.now()
+      if (rest > 0) {
+        this.setIdleTimer(rest)
+        return
+      }
       this.onIdleTick()
     }, delay)
   }

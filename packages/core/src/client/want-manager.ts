@@ -104,6 +104,11 @@ export class WantManager {
     return this.interests.get(blockKey(cid))?.sessions ?? EMPTY
   }
 
+  /** The CID wanted under a `blockKey`, as it was asked for, and the sessions that want it; undefined if none. */
+  wantedByKey (key: string): { cid: CID, sessions: ReadonlySet<number> } | undefined {
+    return this.interests.get(key)
+  }
+
   /** The CID as it was asked for (a CIDv0 want matched by a CIDv1 block keeps its v0 form). */
   wantedCid (cid: CID): CID | undefined {
     return this.interests.get(blockKey(cid))?.cid

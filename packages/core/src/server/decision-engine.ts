@@ -18,6 +18,8 @@ import type { CID } from 'multiformats/cid'
 
 const log = logger('swapwright:core:decision-engine')
 
+const DONE: Promise<void> = Promise.resolve()
+
 /** What the server did for one peer. */
 export interface ServerPeerStats {
   wantlistSize: number
@@ -119,9 +121,14 @@ export class DecisionEngine {
   }
 
   /** Blocks that are now in the blockstore: every peer waiting for one is sent it (or a HAVE). */
-  async blocksAdded (cids: readonly CID[]): Promise<void> {
+  blocksAdded (cids: readonly CID[]): Promise<void> {
+    // Called for every block a node fetches; nearly always nobody is waiting, and then no promise is made.
     const waiting = cids.filter(cid => this.wantedBy.has(blockKey(cid)))
-    if (waiting.length === 0) return
+    if (waiting.length === 0) return DONE
+    return this.pushAdded(waiting)
+  }
+
+  private async pushAdded (waiting: CID[]): Promise<void> {
     const sizes = await this.blocks.sizesOf(waiting)
     waiting.forEach((cid, i) => {
       const size = sizes[i]

@@ -7,7 +7,7 @@ import { InvalidLengthPrefixError, MessageTooLargeError, TruncatedMessageError }
 const MAX_VARINT_BYTES = 9
 
 /** The chunks to write for one message: its unsigned-varint length, then the bytes themselves (not copied). */
-export function frame (message: Uint8Array): Uint8ArrayList {
+export function frame (message: Uint8Array | Uint8ArrayList): Uint8ArrayList {
   return new Uint8ArrayList(varint.encode(message.byteLength), message)
 }
 
@@ -21,10 +21,10 @@ export interface FrameDecoderOptions {
  * the prefix shows it, before any of the body is buffered, so a peer cannot make us hold more than the limit.
  */
 export class FrameDecoder {
-  private readonly buffer = new Uint8ArrayList()
+  protected readonly buffer = new Uint8ArrayList()
   private readonly maxMessageSize: number
   /** Length of the message being read, once its prefix is complete. */
-  private expected: number | undefined
+  protected expected: number | undefined
 
   constructor (options: FrameDecoderOptions = {}) {
     this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_INCOMING_MESSAGE_SIZE
@@ -65,7 +65,7 @@ export class FrameDecoder {
    * minimal unsigned varints of at most 9 bytes, as multiformats requires: that is what makes an unfinished
    * prefix a lower bound on the length, so an oversized one is rejected before it is even complete.
    */
-  private readLength (): boolean {
+  protected readLength (): boolean {
     let value = 0
     let scale = 1
     const available = Math.min(this.buffer.byteLength, MAX_VARINT_BYTES)
@@ -101,4 +101,97 @@ export async function * readFrames (
     yield * decoder.push(chunk)
   }
   decoder.end()
+}
+
+export interface AssemblingFrameDecoderOptions extends FrameDecoderOptions {
+  /** Messages at least this long are assembled into one contiguous buffer as their bytes arrive (default 64 KiB). */
+  assembleFrom?: number
+}
+
+/**
+ * A FrameDecoder that copies each large message into a buffer of its own as its chunks arrive, instead of holding
+ * the chunks until the message is complete and concatenating them then. The bytes are copied once either way,
+ * but here each chunk is released as soon as it is copied: a reader of large blocks holds one buffer per message
+ * in flight rather than every chunk of it, and those chunks die young, where the collector frees them cheaply.
+ * Every message comes out as a chunk list, a large one as a list of exactly one chunk.
+ */
+export class AssemblingFrameDecoder extends FrameDecoder {
+  private readonly assembleFrom: number
+  private target: Uint8Array | undefined
+  private filled = 0
+
+  constructor (options: AssemblingFrameDecoderOptions = {}) {
+    super(options)
+    this.assembleFrom = options.assembleFrom ?? 64 * 1024
+  }
+
+  override get buffered (): number {
+    return super.buffered + this.filled
+  }
+
+  override push (chunk: Uint8Array | Uint8ArrayList): Uint8ArrayList[] {
+    const out: Uint8ArrayList[] = []
+    let rest = chunk
+    if (this.target !== undefined) {
+      const target = this.target
+      const take = Math.min(target.byteLength - this.filled, rest.byteLength)
+      copyInto(target, this.filled, rest, take)
+      this.filled += take
+      if (this.filled < target.byteLength) return out
+      // One chunk: reading it as a whole (what decoding does) hands back this buffer, not a copy.
+      out.push(new Uint8ArrayList(target))
+      this.target = undefined
+      this.filled = 0
+      if (take === rest.byteLength) return out
+      rest = rest instanceof Uint8Array ? rest.subarray(take) : rest.sublist(take)
+    }
+    this.buffer.append(rest)
+    for (;;) {
+      if (this.expected == null && !this.readLength()) break
+      const length = this.expected as number
+      if (this.buffer.byteLength >= length) {
+        out.push(this.buffer.sublist(0, length))
+        this.buffer.consume(length)
+        this.expected = undefined
+        continue
+      }
+      if (length >= this.assembleFrom) {
+        // Everything buffered belongs to this message; the rest is copied in as it arrives. Not zero-filled: every
+        // byte is written before the buffer is handed out.
+        const whole = Buffer.allocUnsafe(length)
+        const target = new Uint8Array(whole.buffer, whole.byteOffset, length)
+        const have = this.buffer.byteLength
+        copyInto(target, 0, this.buffer, have)
+        this.buffer.consume(have)
+        this.target = target
+        this.filled = have
+        this.expected = undefined
+      }
+      break
+    }
+    return out
+  }
+
+  override end (): void {
+    if (this.target !== undefined) {
+      throw new TruncatedMessageError(`Stream ended after ${this.filled} of ${this.target.byteLength} message bytes`)
+    }
+    super.end()
+  }
+}
+
+/** Copies the first `length` bytes of `source` into `target` at `offset`. */
+function copyInto (target: Uint8Array, offset: number, source: Uint8Array | Uint8ArrayList, length: number): void {
+  if (source instanceof Uint8Array) {
+    target.set(length === source.byteLength ? source : source.subarray(0, length), offset)
+    return
+  }
+  let left = length
+  for (const buf of source) {
+    if (left === 0) break
+    const part = buf.byteLength <= left ? buf : buf.subarray(0, left)
+    target.set(part, offset)
+    offset += part.byteLength
+    left -= part.byteLength
+  }
 }

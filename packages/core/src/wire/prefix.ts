@@ -93,9 +93,33 @@ export function toCidV0 (cid: CID): CID | undefined {
  * its CIDv1 twin share a key): what "the block we wanted" means.
  */
 export function blockKey (cid: CID): string {
-  return `${cid.code}:${toHex(cid.multihash.bytes)}`
+  const cached = (cid as unknown as Record<symbol, string | undefined>)[BLOCK_KEY] ?? frozenKeys.get(cid)
+  if (cached !== undefined) return cached
+  const key = `${cid.code}:${toHex(cid.multihash.bytes)}`
+  remember(cid, key)
+  return key
 }
 
+/**
+ * Keys already computed are kept on the CID object itself, under a private symbol that nothing enumerates or
+ * compares: one block's CID goes through a dozen maps on its way in (wantlists, sessions, queues, timeouts,
+ * waiters), and reusing one string also reuses its cached hash. A CID that cannot take a property (frozen)
+ * falls back to a WeakMap.
+ */
+const BLOCK_KEY = Symbol('swapwright.blockKey')
+const frozenKeys = new WeakMap<CID, string>()
+
+function remember (cid: CID, key: string): void {
+  if (Object.isExtensible(cid)) {
+    Object.defineProperty(cid, BLOCK_KEY, { value: key, enumerable: false, writable: false, configurable: false })
+  } else {
+    frozenKeys.set(cid, key)
+  }
+}
+
+/** Hex of any byte view, without wrapping it in a Buffer first. */
+const hexSlice = (Buffer.prototype as unknown as { hexSlice: (this: Uint8Array, start: number, end: number) => string }).hexSlice
+
 function toHex (bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+  return hexSlice.call(bytes, 0, bytes.byteLength)
 }

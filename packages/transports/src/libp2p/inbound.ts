@@ -1,4 +1,4 @@
-import { decodeMessage, readFrames, type DecodeLimits, type DecodedMessage } from '@swapwright/core'
+import { AssemblingFrameDecoder, decodeMessage, type DecodeLimits, type DecodedMessage } from '@swapwright/core'
 import type { Logger, Stream } from '@libp2p/interface'
 
 /** Error codes (core's typed errors) that mean the peer broke the protocol, not that the stream broke. */
@@ -34,15 +34,20 @@ export interface InboundReaderInit {
  */
 export async function readInbound (stream: Stream, init: InboundReaderInit): Promise<void> {
   try {
-    for await (const bytes of readFrames(stream, { maxMessageSize: init.maxMessageSize })) {
-      const message = decodeMessage(bytes, init.decodeLimits)
-      try {
-        init.deliver(message, bytes.byteLength)
-      } catch (err) {
-        // Our own handler failed: the peer did nothing wrong, so its stream stays up.
-        init.log.error('handler failed on a message: %e', err)
+    // Large messages (blocks) are assembled as their chunks arrive, so each chunk is let go of at once.
+    const decoder = new AssemblingFrameDecoder({ maxMessageSize: init.maxMessageSize })
+    for await (const chunk of stream) {
+      for (const bytes of decoder.push(chunk)) {
+        const message = decodeMessage(bytes, init.decodeLimits)
+        try {
+          init.deliver(message, bytes.byteLength)
+        } catch (err) {
+          // Our own handler failed: the peer did nothing wrong, so its stream stays up.
+          init.log.error('handler failed on a message: %e', err)
+        }
       }
     }
+    decoder.end()
   } catch (err) {
     if (isProtocolViolation(err)) {
       stream.abort(err)

@@ -1,7 +1,7 @@
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import {
-  DEFAULT_MAX_INCOMING_MESSAGE_SIZE, encodeForPeer, factoryPlugin, NotStartedError, Tokens,
+  DEFAULT_MAX_INCOMING_MESSAGE_SIZE, encodeForPeerChunked, factoryPlugin, NotStartedError, Tokens,
   type AbortOptions, type BitswapConfig, type BitswapMessage, type BitswapNetwork, type NetworkHandler,
   type PeerKey, type Plugin, type ProtocolVersion, type ProviderRecord
 } from '@swapwright/core'
@@ -232,7 +232,8 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
       stream = new OutboundStream({
         peer,
         open: async (signal) => this.openStream(peer, peerId, signal),
-        encode: (message, version) => encodeForPeer(message, version, {
+        // Blocks are written from where they lie: a server's large blocks are never copied into its messages.
+        encode: (message, version) => encodeForPeerChunked(message, version, {
           targetSize: this.settings.maxOutgoingMessageSize,
           // What the peer accepts, by the spec; our own incoming limit says nothing about theirs.
           maxSize: DEFAULT_MAX_INCOMING_MESSAGE_SIZE

@@ -2,13 +2,14 @@ import { frame, versionOf, type BitswapMessage, type PeerKey, type ProtocolVersi
 import { SerialQueue } from './serial-queue.js'
 import type { Libp2pLinkStats } from './traffic.js'
 import type { Logger, Stream } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface OutboundStreamInit {
   peer: PeerKey
   /** Opens a fresh stream to the peer, offering our protocols newest first. */
   open(signal: AbortSignal): Promise<Stream>
-  /** The protobuf bodies of `message` as a peer of `version` must receive it. */
-  encode(message: BitswapMessage, version: ProtocolVersion): Uint8Array[]
+  /** The protobuf bodies of `message` as a peer of `version` must receive it (each may be a chunk list). */
+  encode(message: BitswapMessage, version: ProtocolVersion): Array<Uint8Array | Uint8ArrayList>
   stats: Libp2pLinkStats
   log: Logger
 }
@@ -69,7 +70,7 @@ export class OutboundStream {
     await this.queue.run(async () => {
       attempt.writing = true
       let reopened = false
-      let parts: Uint8Array[] = []
+      let parts: Array<Uint8Array | Uint8ArrayList> = []
       let partsVersion: ProtocolVersion | undefined
       let next = 0
       for (;;) {
