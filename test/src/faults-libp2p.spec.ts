@@ -11,6 +11,7 @@ import { sameBytes, startSwapwright, type SwapwrightPeer } from './util/swapwrig
 import type { Libp2p, Stream } from '@libp2p/interface'
 import type { MemoryBlockstore } from '@swapwright/stores'
 import type { CID } from 'multiformats/cid'
+import { varint } from './util/varint.js'
 
 const FETCH_TIMEOUT = 30_000
 
@@ -62,16 +63,6 @@ async function stored (store: MemoryBlockstore, cid: CID): Promise<Uint8Array> {
   const chunks: Uint8Array[] = []
   for await (const chunk of store.get(cid)) chunks.push(chunk)
   return Buffer.concat(chunks)
-}
-
-function varint (value: number): Uint8Array {
-  const bytes: number[] = []
-  while (value >= 0x80) {
-    bytes.push((value % 0x80) | 0x80)
-    value = Math.floor(value / 0x80)
-  }
-  bytes.push(value)
-  return Uint8Array.from(bytes)
 }
 
 describe('faults over real libp2p on 127.0.0.1', { timeout: 90_000 }, () => {

@@ -11,6 +11,7 @@ import { makeBlocks, makeV0Blocks, type TestBlock } from './util/blocks.js'
 import { addressesOf, closed, createNode, dialNode, stopNodes, streamsTo, until, type TestNode } from './util/libp2p-node.js'
 import type { Stream } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
+import { varint } from './util/varint.js'
 
 /** Every event a network reported, with a way to wait for the next ones. */
 class Recorder implements NetworkHandler {
@@ -108,16 +109,6 @@ function bareAddresses (node: TestNode): string[] {
 /** Byte-for-byte equality, whatever the views' classes (decoded bytes may be Buffers). */
 function sameBytes (actual: Uint8Array | undefined, expected: Uint8Array): boolean {
   return actual != null && Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength).equals(expected)
-}
-
-function varint (value: number): Uint8Array {
-  const bytes: number[] = []
-  while (value >= 0x80) {
-    bytes.push((value % 0x80) | 0x80)
-    value = Math.floor(value / 0x80)
-  }
-  bytes.push(value)
-  return Uint8Array.from(bytes)
 }
 
 /** Resolves once `node` has stored the protocols identify reported for `other`. */

@@ -62,6 +62,20 @@ export class Swarm {
     return this.clock.run(work, { maxTime })
   }
 
+  /** Fetches blocks one at a time through `session`, checking each, and returns each fetch's virtual time. */
+  async timeEachBlock (session: { getBlock: (cid: TestBlock['cid']) => Promise<Uint8Array> }, blocks: TestBlock[]): Promise<number[]> {
+    return this.run(async () => {
+      const times: number[] = []
+      for (const block of blocks) {
+        const start = this.clock.now()
+        const bytes = await session.getBlock(block.cid)
+        if (Buffer.compare(Buffer.from(bytes), Buffer.from(block.data)) !== 0) throw new Error(`${block.cid} arrived with other bytes`)
+        times.push(this.clock.now() - start)
+      }
+      return times
+    })
+  }
+
   async stop (): Promise<void> {
     for (const { node } of this.nodes) await node.stop()
   }
