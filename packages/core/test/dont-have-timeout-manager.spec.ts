@@ -162,6 +162,24 @@ describe('DontHaveTimeoutManager', () => {
     assert.equal(t.expiries.length, 1)
   })
 
+  it('does not expire the wants a peer is still working through, only those it stays silent on', async () => {
+    const t = await setup()
+    // A queue of wants for large blocks: the peer answers one every 4 s, each well inside the 5 s allowance of
+    // silence, although the last ones wait far longer than 5 s since they were sent.
+    t.manager.addPending(['a', 'b', 'c'].map(t.cid))
+    for (const name of ['a', 'b']) {
+      await t.clock.advance(4000)
+      t.manager.responseReceived([t.cid(name)])
+    }
+    assert.equal(t.expiries.length, 0, 'nothing expires while answers keep coming')
+    // The answers took 4 s and 8 s: the allowance is now 2 x their average. The peer then goes silent on 'c'.
+    const allowance = t.manager.timeout
+    await t.clock.advance(allowance - 1)
+    assert.equal(t.expiries.length, 0)
+    await t.clock.advance(1)
+    assert.deepEqual(t.expiries, [{ at: 8000 + allowance, names: ['c'] }])
+  })
+
   it('reports wants that expire together in one call, and later ones in the next', async () => {
     const t = await setup()
     t.manager.addPending([t.cid('a'), t.cid('b')])

@@ -41,6 +41,13 @@ export class DontHaveTimeoutManager {
    * since anything older would be discarded as an outlier anyway.
    */
   private readonly overdue = new Map<string, PendingWant>()
+  /**
+   * When the peer last answered one of our wants. A peer still working through a long queue of our wants (large
+   * blocks, a slow disk) answers them one by one: the wants at the back are queued, not ignored, and treating
+   * them as DONT_HAVE would only have them asked for, and sent, twice. So a want's wait starts at the later of
+   * its send and the peer's last answer: only a peer silent for the whole allowance has its wants expire.
+   */
+  private lastAnswerAt = -Infinity
   private pingLatency: number | undefined
   private messageLatency: number | undefined
   private messageSamples = 0
@@ -110,7 +117,10 @@ export class DontHaveTimeoutManager {
       this.pending.delete(key)
       this.overdue.delete(key)
     }
-    if (earliest !== Infinity) this.recordMessageLatency(this.clock.now() - earliest)
+    if (earliest !== Infinity) {
+      this.lastAnswerAt = this.clock.now()
+      this.recordMessageLatency(this.lastAnswerAt - earliest)
+    }
     this.schedule()
   }
 
@@ -151,7 +161,7 @@ export class DontHaveTimeoutManager {
   /** Keeps exactly one timer, due when the oldest want expires, or none when nothing is pending. */
   private schedule (): void {
     const oldest = this.pending.values().next().value
-    const due = oldest === undefined ? Infinity : oldest.sentAt + this.timeout
+    const due = oldest === undefined ? Infinity : this.waitingSince(oldest) + this.timeout
     if (due === this.timerDue) return
     this.timer?.cancel()
     this.timer = undefined
@@ -161,6 +171,11 @@ export class DontHaveTimeoutManager {
     this.timer = this.clock.setTimeout(() => { this.expire() }, Math.max(0, due - this.clock.now()))
   }
 
+  /** When the wait for `want` began: its send, or the peer's last answer if that came later. */
+  private waitingSince (want: PendingWant): number {
+    return Math.max(want.sentAt, this.lastAnswerAt)
+  }
+
   private expire (): void {
     this.timer = undefined
     this.timerDue = Infinity
@@ -168,7 +183,7 @@ export class DontHaveTimeoutManager {
     const expired: CID[] = []
     for (const [key, want] of this.pending) {
       // The same sum as the timer's due time: `now - timeout` can round below it and re-arm at 0 ms forever.
-      if (want.sentAt + this.timeout > now) break
+      if (this.waitingSince(want) + this.timeout > now) break
       expired.push(want.cid)
       this.pending.delete(key)
       this.overdue.set(key, want)
