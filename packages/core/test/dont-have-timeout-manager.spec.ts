@@ -180,6 +180,18 @@ describe('DontHaveTimeoutManager', () => {
     assert.deepEqual(t.expiries, [{ at: 8000 + allowance, names: ['c'] }])
   })
 
+  it('holds the wants of a peer whose answers are still being stored', async () => {
+    const t = await setup()
+    t.manager.addPending([t.cid('a')])
+    await t.clock.advance(4000)
+    // A message arrived; its block is being verified and written to a slow disk.
+    t.manager.heardFrom()
+    await t.clock.advance(4999)
+    assert.equal(t.expiries.length, 0)
+    await t.clock.advance(1)
+    assert.deepEqual(t.expiries, [{ at: 9000, names: ['a'] }], 'the allowance runs again from the last message')
+  })
+
   it('reports wants that expire together in one call, and later ones in the next', async () => {
     const t = await setup()
     t.manager.addPending([t.cid('a'), t.cid('b')])

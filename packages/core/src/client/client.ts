@@ -224,6 +224,7 @@ export class BitswapClient {
    * promise settles once every block is stored and delivered.
    */
   messageReceived (peer: PeerKey, message: DecodedMessage): Promise<void> {
+    if (message.blocks.length > 0 || message.presences.length > 0) this.timeouts.get(peer)?.heardFrom()
     const answered: CID[] = []
     let storing: Array<PromiseLike<CID | undefined>> | undefined
     for (const block of message.blocks) {

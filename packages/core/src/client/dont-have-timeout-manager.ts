@@ -124,6 +124,16 @@ export class DontHaveTimeoutManager {
     this.schedule()
   }
 
+  /**
+   * The peer sent blocks or presences, which may answer our wants once verified and stored. Its wants are not
+   * expired for silence meanwhile: a slow store must not make a busy peer look silent.
+   */
+  heardFrom (): void {
+    if (this.stopped) return
+    this.lastAnswerAt = this.clock.now()
+    this.schedule()
+  }
+
   /** The round-trip time to the peer, from a ping; used until real answers give a better measure. */
   setLatency (rtt: number): void {
     if (!Number.isFinite(rtt) || rtt < 0) return
