@@ -36,4 +36,13 @@ describe('LevelBlockstore', () => {
       await rm(dir, { recursive: true, force: true })
     }
   })
+
+  it('refuses every call before open(), naming the path', async () => {
+    const block = await makeBlock(16)
+    const store = levelBlockstore('/nonexistent/never-opened')
+    await assert.rejects(async () => store.put(block.cid, block.bytes), { name: 'StoreNotOpenError', message: /never-opened/ })
+    await assert.rejects(async () => store.has(block.cid), { name: 'StoreNotOpenError' })
+    await assert.rejects(async () => collect(store.get(block.cid)), { name: 'StoreNotOpenError' })
+    await store.close()
+  })
 })
