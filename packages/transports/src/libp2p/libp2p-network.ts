@@ -13,9 +13,11 @@ import { OutboundStream, streamVersion, type SendAttempt } from './outbound.js'
 import { BitswapPeers } from './peers.js'
 import { settle, type Libp2pNetworkInit, type Settings } from './settings.js'
 import { Traffic, type Libp2pLinkStats } from './traffic.js'
-import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { Libp2pHost } from './host.js'
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
 
 export type { Libp2pNetworkInit } from './settings.js'
+export type { Libp2pHost } from './host.js'
 
 const log = logger('swapwright:transports:libp2p')
 
@@ -28,7 +30,7 @@ const log = logger('swapwright:transports:libp2p')
 export class Libp2pBitswapNetwork implements BitswapNetwork {
   readonly name = 'libp2p-network'
   readonly self: PeerKey
-  private readonly libp2p: Libp2p
+  private readonly host: Libp2pHost
   private readonly settings: Settings
   private readonly peers: BitswapPeers
   private readonly traffic = new Traffic()
@@ -39,12 +41,13 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
   /** Aborted on stop: ends dials, stream opens and sends still under way. */
   private lifetime = new AbortController()
 
-  constructor (libp2p: Libp2p, init: Libp2pNetworkInit = {}, config?: Readonly<BitswapConfig>) {
-    this.libp2p = libp2p
-    this.self = libp2p.peerId.toString()
+  /** `host` is a `Libp2p` node, or what a libp2p service builds from its components (see `componentsHost`). */
+  constructor (host: Libp2pHost, init: Libp2pNetworkInit = {}, config?: Readonly<BitswapConfig>) {
+    this.host = host
+    this.self = host.peerId.toString()
     this.settings = settle(init, config)
     this.peers = new BitswapPeers({
-      libp2p,
+      host,
       protocols: this.settings.protocols,
       onUp: (peer, version) => { this.handler?.onPeerConnected(peer, version) },
       onDown: (peer) => {
@@ -69,7 +72,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
   async start (handler: NetworkHandler): Promise<void> {
     if (this.handler != null) return
     this.lifetime = new AbortController()
-    await this.libp2p.handle(this.settings.protocols, this.onStream, {
+    await this.host.handle(this.settings.protocols, this.onStream, {
       maxInboundStreams: this.settings.maxInboundStreams,
       maxOutboundStreams: this.settings.maxOutboundStreams
     })
@@ -90,7 +93,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
     this.handler = undefined
     this.lifetime.abort(new NotStartedError('The libp2p network'))
     try {
-      await this.libp2p.unhandle(this.settings.protocols)
+      await this.host.unhandle(this.settings.protocols)
     } catch (err) {
       log('could not unhandle our protocols (is the node stopped already?): %s', (err as Error).message)
     }
@@ -113,7 +116,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
     if (!this.peers.isConnected(peerId)) {
       const addresses = typeof target === 'string' ? [] : dialableAddresses(peer, target.addresses)
       try {
-        await this.libp2p.dial(addresses.length > 0 ? addresses : peerId, { signal })
+        await this.host.dial(addresses.length > 0 ? addresses : peerId, { signal })
       } catch (err) {
         signal.throwIfAborted()
         throw new PeerUnreachableError(peer, `dial failed: ${(err as Error).message}`)
@@ -126,7 +129,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
   }
 
   async disconnect (peer: PeerKey): Promise<void> {
-    await this.libp2p.hangUp(parsePeer(peer))
+    await this.host.hangUp(parsePeer(peer))
     // libp2p reports the disconnect too, but asynchronously; the caller may rely on it having happened.
     this.peers.down(peer)
   }
@@ -175,7 +178,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
     } catch {
       return undefined
     }
-    for (const connection of this.libp2p.getConnections(peerId)) {
+    for (const connection of this.host.getConnections(peerId)) {
       if (connection.rtt != null && (best == null || connection.rtt < best)) best = connection.rtt
     }
     return best
@@ -248,7 +251,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
 
   /** A new stream over a connection that is already open: sending never dials, as on the simulated network. */
   private async openStream (peer: PeerKey, peerId: PeerId, signal: AbortSignal): Promise<Stream> {
-    const connection = this.libp2p.getConnections(peerId)
+    const connection = this.host.getConnections(peerId)
       .find(c => c.status === 'open' && c.limits == null)
     if (connection == null) throw new PeerUnreachableError(peer, 'not connected')
     let stream: Stream
@@ -275,10 +278,11 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
 }
 
 /**
- * The libp2p network as the `network` plugin of `createBitswap`. Limits not given in `init` come from the node's
- * configuration (`maxIncomingMessageSize`, `maxOutgoingMessageSize`, decode limits).
+ * The libp2p network as the `network` plugin of `createBitswap`, on a `Libp2p` node (or any other `Libp2pHost`).
+ * Limits not given in `init` come from the node's configuration (`maxIncomingMessageSize`,
+ * `maxOutgoingMessageSize`, decode limits).
  */
-export function libp2pNetwork (libp2p: Libp2p, init: Libp2pNetworkInit = {}): Plugin<BitswapNetwork> {
+export function libp2pNetwork (libp2p: Libp2pHost, init: Libp2pNetworkInit = {}): Plugin<BitswapNetwork> {
   return factoryPlugin(`libp2p-network(${libp2p.peerId.toString()})`, Tokens.Network, container => {
     const config = container.isRegistered(Tokens.Config, true) ? container.resolve<BitswapConfig>(Tokens.Config) : undefined
     return new Libp2pBitswapNetwork(libp2p, init, config)

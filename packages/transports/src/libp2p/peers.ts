@@ -1,8 +1,9 @@
 import { versionOf, type PeerKey, type ProtocolVersion } from '@swapwright/core'
-import type { Libp2p, Logger, PeerId } from '@libp2p/interface'
+import type { Libp2pHost } from './host.js'
+import type { Logger, PeerId } from '@libp2p/interface'
 
 export interface BitswapPeersInit {
-  libp2p: Libp2p
+  host: Libp2pHost
   /** The protocols we speak, newest first. */
   protocols: readonly string[]
   /** A peer became reachable over Bitswap. */
@@ -29,23 +30,23 @@ export class BitswapPeers {
 
   async start (): Promise<void> {
     this.running = true
-    const { libp2p } = this.init
-    libp2p.addEventListener('peer:disconnect', this.onPeerDisconnect)
+    const { host } = this.init
+    host.addEventListener('peer:disconnect', this.onPeerDisconnect)
     for (const protocol of this.init.protocols) {
-      this.topologies.push(await libp2p.register(protocol, {
+      this.topologies.push(await host.register(protocol, {
         onConnect: (peerId) => { void this.identified(peerId) },
         onDisconnect: (peerId) => { void this.recheck(peerId) }
       }))
     }
     // Topologies only report peers identified from now on; pick up the ones that already were.
-    await Promise.all(libp2p.getPeers().map(async peerId => { await this.identified(peerId) }))
+    await Promise.all(host.getPeers().map(async peerId => { await this.identified(peerId) }))
   }
 
   /** Stops listening and forgets every peer; returns the peers that were up, for the caller to report. */
   stop (): PeerKey[] {
     this.running = false
-    this.init.libp2p.removeEventListener('peer:disconnect', this.onPeerDisconnect)
-    for (const id of this.topologies) this.init.libp2p.unregister(id)
+    this.init.host.removeEventListener('peer:disconnect', this.onPeerDisconnect)
+    for (const id of this.topologies) this.init.host.unregister(id)
     this.topologies = []
     const peers = [...this.versions.keys()]
     this.versions.clear()
@@ -66,7 +67,7 @@ export class BitswapPeers {
 
   /** Marks a peer up, reporting it if it is new. A known peer only has its version corrected. */
   up (peer: PeerKey, version: ProtocolVersion): void {
-    if (!this.running || peer === this.init.libp2p.peerId.toString()) return
+    if (!this.running || peer === this.init.host.peerId.toString()) return
     const known = this.versions.has(peer)
     this.versions.set(peer, version)
     if (!known) {
@@ -83,13 +84,13 @@ export class BitswapPeers {
 
   /** True while at least one usable connection to the peer is open. */
   isConnected (peerId: PeerId): boolean {
-    return this.init.libp2p.getConnections(peerId).some(connection => connection.status === 'open')
+    return this.init.host.getConnections(peerId).some(connection => connection.status === 'open')
   }
 
   /** The newest of our protocols the peer store says the peer speaks. */
   async storedVersion (peerId: PeerId): Promise<ProtocolVersion | undefined> {
     try {
-      const { protocols } = await this.init.libp2p.peerStore.get(peerId)
+      const { protocols } = await this.init.host.peerStore.get(peerId)
       const shared = this.init.protocols.find(protocol => protocols.includes(protocol))
       return shared == null ? undefined : versionOf(shared)
     } catch {

@@ -1,0 +1,193 @@
+import { serviceCapabilities, serviceDependencies } from '@libp2p/interface'
+import { logger } from '@libp2p/logger'
+import {
+  createBitswap, DEFAULT_CONFIG, NotStartedError, type Bitswap, type BitswapEvents, type BitswapOptions,
+  type NodeStats, type Session, type SessionOptions, type WantOptions
+} from '@swapwright/core'
+import { componentsHost, type Libp2pHostComponents } from './components-host.js'
+import { libp2pNetwork, type Libp2pBitswapNetwork } from './libp2p-network.js'
+import type { Libp2pNetworkInit } from './settings.js'
+import type { Startable } from '@libp2p/interface'
+import type { CID } from 'multiformats/cid'
+
+const log = logger('swapwright:transports:libp2p-service')
+
+/**
+ * `createBitswap`'s options without `network` (the service supplies it), and the libp2p network's own settings
+ * (`Libp2pNetworkInit`: `protocols`, `sendTimeout`, stream limits...). `maxIncomingMessageSize` and
+ * `maxOutgoingMessageSize` are in both and mean the same in both.
+ */
+export interface BitswapServiceInit extends Omit<BitswapOptions, 'network'>, Libp2pNetworkInit {}
+
+/** The libp2p components the service runs on: the node's own components satisfy it. */
+export type BitswapServiceComponents = Libp2pHostComponents
+
+/** What the service says it provides, for other services to depend on. */
+export const BITSWAP_SERVICE_CAPABILITY = '@swapwright/bitswap'
+
+/** Every event a Bitswap node announces, each passed on by the service. Spelt as a record so none is missed. */
+const FORWARDED: Record<keyof BitswapEvents, true> = {
+  'block:received': true,
+  'peer:connected': true,
+  'peer:disconnected': true,
+  'peer:protocol-error': true
+}
+
+/** Every option of the libp2p network, spelt as a record: one added there fails to compile until named here. */
+const NETWORK_OPTIONS: Record<keyof Libp2pNetworkInit, true> = {
+  protocols: true,
+  sendTimeout: true,
+  maxInboundStreams: true,
+  maxOutboundStreams: true,
+  closeTimeout: true,
+  maxIncomingMessageSize: true,
+  maxOutgoingMessageSize: true,
+  decodeLimits: true
+}
+
+/**
+ * The options for `createBitswap` and those for the network. An option both know (the message size limits) goes
+ * to the node only: the network takes the node's configuration as its defaults, so the two always agree.
+ */
+function split (
+  init: BitswapServiceInit
+): { options: Omit<BitswapOptions, 'network'>, networkInit: Libp2pNetworkInit } {
+  const options: Record<string, unknown> = {}
+  const networkInit: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(init)) {
+    const networkOnly = Object.hasOwn(NETWORK_OPTIONS, key) && !Object.hasOwn(DEFAULT_CONFIG, key)
+    if (networkOnly) networkInit[key] = value
+    else options[key] = value
+  }
+  return { options, networkInit }
+}
+
+/**
+ * Swapwright's Bitswap as a libp2p service. libp2p starts it with the node: it then builds a Bitswap node over
+ * the node's components and starts it. It is stopped before the node closes its connections, so streams can
+ * still flush. Each start builds a fresh Bitswap node: wants, sessions and ledgers do not outlive a stop.
+ *
+ * Use it through `want`, `createSession`, `getWantlist`, `notifyNewBlocks` and `stats`, or reach the whole
+ * node through `bitswap`. Every one of these throws `NotStartedError` while the node is not running. Events
+ * (`block:received`, `peer:connected`, ...) are passed on from whichever Bitswap node is running, so listeners
+ * may be added at any time, before the first start too.
+ */
+export class Libp2pBitswapService implements Startable {
+  readonly [Symbol.toStringTag] = BITSWAP_SERVICE_CAPABILITY
+  readonly [serviceCapabilities]: string[] = [BITSWAP_SERVICE_CAPABILITY]
+  /** Peers are learnt through libp2p's topology, which only reports peers that identify has run on. */
+  readonly [serviceDependencies]: string[] = ['@libp2p/identify']
+  private readonly components: BitswapServiceComponents
+  private readonly init: BitswapServiceInit
+  private readonly events = new EventTarget()
+  private node: Bitswap | undefined
+
+  constructor (components: BitswapServiceComponents, init: BitswapServiceInit = {}) {
+    this.components = components
+    this.init = init
+  }
+
+  get isStarted (): boolean {
+    return this.node?.isStarted === true
+  }
+
+  /** The running Bitswap node. */
+  get bitswap (): Bitswap {
+    const node = this.node
+    if (node == null || !node.isStarted) {
+      throw new NotStartedError(`The Bitswap service of libp2p node ${this.components.peerId.toString()}`)
+    }
+    return node
+  }
+
+  /** The libp2p network under the running node, with its per-peer counters. */
+  get network (): Libp2pBitswapNetwork {
+    return this.bitswap.components.network as Libp2pBitswapNetwork
+  }
+
+  async start (): Promise<void> {
+    if (this.node != null) return
+    const node = await this.create()
+    try {
+      await node.start()
+    } catch (err) {
+      await node.stop().catch(() => {})
+      throw err
+    }
+    this.node = node
+    log('started on %s', node.components.network.self)
+  }
+
+  /** Stops Bitswap while the node's connections are still open, so what our streams hold can still go out. */
+  async beforeStop (): Promise<void> {
+    const node = this.node
+    if (node == null) return
+    this.node = undefined
+    await node.stop()
+    log('stopped on %s', node.components.network.self)
+  }
+
+  /** Nothing is left by now unless libp2p skipped `beforeStop`; then this is where Bitswap stops. */
+  async stop (): Promise<void> {
+    await this.beforeStop()
+  }
+
+  /** Fetches one block (from the blockstore if it is there); see `Bitswap.want`. */
+  async want (cid: CID, options?: WantOptions): Promise<Uint8Array> {
+    return this.bitswap.want(cid, options)
+  }
+
+  /** A session for fetching related blocks; see `Bitswap.createSession`. */
+  createSession (options?: SessionOptions): Session {
+    return this.bitswap.createSession(options)
+  }
+
+  /** Every CID the node currently wants. */
+  getWantlist (): CID[] {
+    return this.bitswap.getWantlist()
+  }
+
+  /** Tells Bitswap that blocks were put in its blockstore from outside, so peers waiting for them get them. */
+  async notifyNewBlocks (cids: readonly CID[]): Promise<void> {
+    await this.bitswap.notifyNewBlocks(cids)
+  }
+
+  stats (): NodeStats {
+    return this.bitswap.stats()
+  }
+
+  addEventListener<K extends keyof BitswapEvents>(
+    type: K, listener: (event: BitswapEvents[K]) => void, options?: boolean | AddEventListenerOptions
+  ): void {
+    this.events.addEventListener(type, listener as EventListener, options)
+  }
+
+  removeEventListener<K extends keyof BitswapEvents>(
+    type: K, listener: (event: BitswapEvents[K]) => void, options?: boolean | EventListenerOptions
+  ): void {
+    this.events.removeEventListener(type, listener as EventListener, options)
+  }
+
+  private async create (): Promise<Bitswap> {
+    const { options, networkInit } = split(this.init)
+    const network = libp2pNetwork(componentsHost(this.components), networkInit)
+    const node = await createBitswap({ ...options, network })
+    for (const type of Object.keys(FORWARDED) as Array<keyof BitswapEvents>) {
+      node.addEventListener(type, (event) => {
+        this.events.dispatchEvent(new CustomEvent(type, { detail: event.detail }))
+      })
+    }
+    return node
+  }
+}
+
+/**
+ * Swapwright's Bitswap as a libp2p service, started and stopped with the node:
+ * `createLibp2p({ ..., services: { identify: identify(), bitswap: bitswapService({ blockstore }) } })`, then
+ * `libp2p.services.bitswap.want(cid)`. Needs the identify service.
+ */
+export function bitswapService (
+  init: BitswapServiceInit = {}
+): (components: BitswapServiceComponents) => Libp2pBitswapService {
+  return (components) => new Libp2pBitswapService(components, init)
+}
