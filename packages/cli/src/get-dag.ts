@@ -1,9 +1,12 @@
-import { multiaddr } from '@multiformats/multiaddr'
+import { DEFAULT_FIND_TIMEOUT, type DhtSettings } from './dht.js'
 import { CliError, ExitCode } from './errors.js'
 import { exportDag } from './export-dag.js'
 import { fetchDag } from './fetch-dag.js'
-import { startNode } from './node.js'
+import { findProvider } from './find-provider.js'
+import { joinDht } from './join-dht.js'
+import { startNode, type CliNode } from './node.js'
 import { progressBar } from './progress.js'
+import { reach } from './reach.js'
 import type { Output } from './output.js'
 import type { Repo } from './repo.js'
 import type { CID } from 'multiformats/cid'
@@ -20,6 +23,10 @@ export interface GetInit {
   idleTimeout: number
   /** How long to try reaching each peer, in ms. */
   dialTimeout: number
+  /** Join this DHT; with no `peers`, the providers of `cid` are looked up on it. */
+  dht?: DhtSettings
+  /** How long to look up providers on the DHT, in ms. */
+  findTimeout?: number
 }
 
 export interface GetSummary {
@@ -40,16 +47,16 @@ export interface GetSummary {
  */
 export async function getDag (init: GetInit): Promise<GetSummary> {
   const { cid, repo, output, signal } = init
-  const node = await startNode(repo.blockstore, [])
+  const node = await startNode(repo.blockstore, [], init.dht)
   const bar = progressBar(!output.json)
   try {
-    const providers: string[] = []
-    for (const address of init.peers) providers.push(await reach(node.libp2p, address, init.dialTimeout, signal))
+    const providers = await initialProviders(node, init)
     const session = node.bitswap.createSession({ providers, signal })
     const started = performance.now()
     const idle = new AbortController()
     let timer = setTimeout(() => { idle.abort() }, init.idleTimeout)
-    const both = AbortSignal.any([signal, idle.signal])
+    // a block the repository could not store (a full disk) ends the fetch too
+    const both = AbortSignal.any([signal, idle.signal, repo.writeFailed])
     let fetched
     let lastReport = 0
     try {
@@ -65,6 +72,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
         }
       }, both)
     } catch (err) {
+      repo.writeFailed.throwIfAborted()
       if (idle.signal.aborted && !signal.aborted) {
         throw new CliError(`No block arrived for ${init.idleTimeout / 1000} s; the peers may not have ${cid}`, ExitCode.failure)
       }
@@ -77,6 +85,8 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
     const seconds = (performance.now() - started) / 1000
     const { duplicateBlocks: duplicates, blocksReceived: received } = session.stats()
     session.close()
+    // a fetch that ended just as a write failed must not go on to export a DAG with blocks missing
+    repo.writeFailed.throwIfAborted()
     await exportDag(cid, repo.blockstore, init.out, signal)
     return {
       cid: cid.toString(),
@@ -93,21 +103,18 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
   }
 }
 
-/** Dials a peer by multiaddr and returns its peer id; a peer that cannot be reached is a clear error. */
-async function reach (libp2p: Awaited<ReturnType<typeof startNode>>['libp2p'], address: string, timeout: number, signal: AbortSignal): Promise<string> {
-  let ma
-  try {
-    ma = multiaddr(address)
-  } catch (err) {
-    throw new CliError(`Not a multiaddr: ${address}`, ExitCode.usage, { cause: err })
-  }
-  const peer = ma.getComponents().findLast(c => c.name === 'p2p')?.value
-  if (peer == null) throw new CliError(`The address ${address} has no /p2p/<peer id> part`, ExitCode.usage)
-  try {
-    await libp2p.dial(ma, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]) })
-  } catch (err) {
-    if (signal.aborted) throw new CliError('Interrupted', ExitCode.interrupted)
-    throw new CliError(`Cannot reach ${address}: ${(err as Error).message}`, ExitCode.unreachable, { cause: err })
-  }
-  return peer
+/** The peers named with --peer, or else the first provider the DHT names; the session may find more later. */
+async function initialProviders (node: CliNode, init: GetInit): Promise<string[]> {
+  const { output, signal } = init
+  const providers: string[] = []
+  for (const address of init.peers) providers.push(await reach(node.libp2p, address, init.dialTimeout, signal))
+  if (init.dht == null) return providers
+  const joined = await joinDht(node.libp2p, init.dht, init.dialTimeout, output, signal)
+  output.event('joined', { protocol: init.dht.protocol, peers: joined }, `joined the DHT ${init.dht.protocol} through ${joined.length} peer(s)`)
+  if (providers.length > 0) return providers
+  const found = await findProvider(node.libp2p, init.cid, {
+    timeout: init.findTimeout ?? DEFAULT_FIND_TIMEOUT * 1000, dialTimeout: init.dialTimeout, signal
+  })
+  output.event('provider', { peer: found.peer, addresses: found.addresses, via: 'dht' }, `found provider ${found.peer} through the DHT`)
+  return [found.peer]
 }

@@ -1,33 +1,50 @@
 import { identify } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
+import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { blockstorePlugin, createBitswap, type Bitswap } from '@swapwright/core'
-import { libp2pNetwork } from '@swapwright/transports'
-import { createLibp2p } from 'libp2p'
+import { dhtProviderFinder, libp2pNetwork } from '@swapwright/transports'
+import { createLibp2p, type ServiceFactoryMap } from 'libp2p'
+import { dhtService, type DhtSettings } from './dht.js'
 import type { Libp2p } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
 import type { Blockstore } from 'interface-blockstore'
 
-/** A Swapwright node on its own libp2p host: TCP, noise, yamux and identify, and nothing that dials by itself. */
+/**
+ * A Swapwright node on its own libp2p host: TCP, noise, yamux and identify, and nothing that dials by itself.
+ * With DHT settings it also runs kad-dht (and the ping it needs), and its sessions find providers through it.
+ */
 export interface CliNode {
   libp2p: Libp2p
   bitswap: Bitswap
+  /** The DHT, when the node runs one. */
+  dht?: KadDHT
   stop: () => Promise<void>
 }
 
-export async function startNode (blockstore: Blockstore, listen: string[]): Promise<CliNode> {
+export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings): Promise<CliNode> {
+  const services: ServiceFactoryMap = { identify: identify() }
+  if (dht != null) Object.assign(services, { ping: ping(), dht: dhtService(dht) })
   const libp2p = await createLibp2p({
     addresses: { listen },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    services: { identify: identify() }
+    services
   })
-  const bitswap = await createBitswap({ network: libp2pNetwork(libp2p), blockstore: blockstorePlugin(blockstore) })
+  const bitswap = await createBitswap({
+    network: libp2pNetwork(libp2p),
+    blockstore: blockstorePlugin(blockstore),
+    ...(dht == null ? {} : { providerFinder: dhtProviderFinder(libp2p) }),
+    // The command announces only the roots it serves, itself: a record per block would cost a DHT walk each.
+    announceBlocks: false
+  })
   await bitswap.start()
   return {
     libp2p,
     bitswap,
+    dht: (libp2p.services as { dht?: KadDHT }).dht,
     stop: async () => {
       await bitswap.stop()
       await libp2p.stop()

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { fsBlockstore, type FsBlockstore } from '@swapwright/stores'
 import { CliError, ExitCode } from './errors.js'
+import { WriteWatchingBlockstore } from './write-watching-blockstore.js'
+import type { FsBlockstore } from '@swapwright/stores'
 
 /** Default repository: blocks of this directory's swapwright node. */
 export const DEFAULT_REPO = '.swapwright'
@@ -10,6 +11,8 @@ export const DEFAULT_REPO = '.swapwright'
 export interface Repo {
   dir: string
   blockstore: FsBlockstore
+  /** Aborted, with the CliError to report as its reason, once a block could not be written (a full disk: exit 5). */
+  writeFailed: AbortSignal
   close: () => Promise<void>
 }
 
@@ -20,12 +23,12 @@ export async function openRepo (dir: string = DEFAULT_REPO): Promise<Repo> {
   } catch (err) {
     throw new CliError(`Cannot create the repository ${root}: ${(err as Error).message}`, ExitCode.failure, { cause: err })
   }
-  const blockstore = fsBlockstore(join(root, 'blocks'))
+  const blockstore = new WriteWatchingBlockstore(join(root, 'blocks'))
   try {
     await blockstore.open()
   } catch (err) {
     const code = (err as { code?: string }).code
     throw new CliError(`Cannot open the repository ${root}: ${(err as Error).message}`, code === 'ENOSPC' ? ExitCode.diskFull : ExitCode.failure, { cause: err })
   }
-  return { dir: root, blockstore, close: async () => blockstore.close() }
+  return { dir: root, blockstore, writeFailed: blockstore.writeFailed, close: async () => blockstore.close() }
 }

@@ -12,16 +12,28 @@ export interface CliOptions {
   maxTime?: number
 }
 
-export const USAGE = `swapwright-lab: the Go Bitswap benchmark scenarios in virtual time, strategy sets side by side
+/** How the usage text names the program and its report-file option; the swapwright command differs in both. */
+export interface UsageNames {
+  /** The command as typed (default `swapwright-lab`). */
+  program?: string
+  /** The option that writes the JSON report file (default `--json`). */
+  reportFileOption?: string
+}
 
-usage: swapwright-lab [options]
+/** The lab's usage text. */
+export function labUsage (names: UsageNames = {}): string {
+  const program = names.program ?? 'swapwright-lab'
+  const reportFile = `${names.reportFileOption ?? '--json'} <file>`
+  return `${program}: the Go Bitswap benchmark scenarios in virtual time, strategy sets side by side
+
+usage: ${program} [options]
 
   --scenario <glob|name>   scenarios to run; repeat or comma-separate; matched against the full name
                            (FixedDelay/3Nodes-AllToAll-OneAtATime) and the name after the group
                            (default: FixedDelay/*)
   --strategy <a,b,...>     strategy sets to compare (default: goDefaults,go2019)
   --seeds <1,2,3>          one run per seed; the table shows medians (default: 1,2,3)
-  --json <file>            write every run and the medians as JSON
+  ${reportFile.padEnd(24)} write every run and the medians as JSON
   --html <file>            write a self-contained HTML report with charts
   --traffic                also print the wants, presences and blocks the network carried
   --max-time <ms>          virtual time a fetch may take before it counts as stalled (default 600000)
@@ -29,9 +41,12 @@ usage: swapwright-lab [options]
   --help                   this text
 
 examples:
-  swapwright-lab --scenario '3Nodes-*' --seeds 1
-  swapwright-lab --scenario 'RealWorld/*Fast*' --strategy goDefaults --seeds 1 --html out.html
+  ${program} --scenario '3Nodes-*' --seeds 1
+  ${program} --scenario 'RealWorld/*Fast*' --strategy goDefaults --seeds 1 --html out.html
 `
+}
+
+export const USAGE = labUsage()
 
 function list (value: string | undefined, fallback: string): string[] {
   return (value ?? fallback).split(',').map(s => s.trim()).filter(s => s !== '')
@@ -48,6 +63,8 @@ export function parseCli (argv: string[]): CliOptions {
       strategy: { type: 'string' },
       seeds: { type: 'string' },
       json: { type: 'string' },
+      // the same as --json <file>, for the swapwright command, whose --json means JSON lines on stdout
+      'json-file': { type: 'string' },
       html: { type: 'string' },
       traffic: { type: 'boolean', default: false },
       'max-time': { type: 'string' },
@@ -68,7 +85,7 @@ export function parseCli (argv: string[]): CliOptions {
     scenarios: values.scenario ?? ['FixedDelay/*'],
     strategies: list(values.strategy, 'goDefaults,go2019'),
     seeds,
-    json: values.json,
+    json: values['json-file'] ?? values.json,
     html: values.html,
     traffic: values.traffic,
     maxTime

@@ -1,11 +1,18 @@
 import { parseArgs } from 'node:util'
+import { announceRoots } from '../announce-roots.js'
+import { DEFAULT_DHT_PROTOCOL, PUBLIC_DHT_PROTOCOL } from '../dht.js'
+import { DHT_OPTIONS, parseDhtOptions } from '../dht-options.js'
+import { joinDht } from '../join-dht.js'
 import { DEFAULT_REPO, openRepo } from '../repo.js'
+import { seconds } from '../seconds.js'
 import { startNode } from '../node.js'
 import { addPath } from './add.js'
 import type { Command } from '../command.js'
 
 /** Where `serve` listens unless told otherwise. */
 export const DEFAULT_LISTEN = '/ip4/0.0.0.0/tcp/4001'
+/** How long `serve` tries to reach each bootstrap peer (seconds). */
+export const DEFAULT_BOOTSTRAP_DIAL_TIMEOUT = 10
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -15,12 +22,28 @@ export const serveCommand: Command = {
 Adds the given paths (if any), listens, prints every dialable address and root CID, and serves blocks over
 Bitswap until interrupted (Ctrl-C), then shuts down cleanly.
 
+With --dht, --bootstrap or --public it also runs a Kademlia DHT and announces there the root CID of every path
+it was given (only the roots: a fetcher looks up the root, and the blocks under it come from the peers that
+serve it), printing "provided" for each. Unless --public is given that is a DHT of Swapwright nodes only,
+speaking ${DEFAULT_DHT_PROTOCOL} and keeping every address its peers give (loopback, LAN or public), and this node
+serves it (answers queries, keeps records), so others can join through it: start the first node with --dht
+alone and give its address to the rest as --bootstrap. Only --public joins the public IPFS DHT
+(${PUBLIC_DHT_PROTOCOL}, private addresses dropped; it answers queries there once it has a public address).
+
 Options:
-  --repo DIR        repository directory (default ${DEFAULT_REPO})
-  --listen ADDR     multiaddr to listen on; repeat for several (default ${DEFAULT_LISTEN})
-  --kubo            import with Kubo's defaults (see swapwright add --help)
-  --json            one JSON object per line, each with an "event" field
-  -h, --help        this help`,
+  --repo DIR           repository directory (default ${DEFAULT_REPO})
+  --listen ADDR        multiaddr to listen on; repeat for several (default ${DEFAULT_LISTEN})
+  --kubo               import with Kubo's defaults (see swapwright add --help)
+  --dht                run the DHT even with no --bootstrap: the first node, which the others join through
+  --bootstrap ADDR     multiaddr of a DHT peer to join through, ending in /p2p/<peer id>; repeat for several.
+                       Every one that cannot be reached or does not run the DHT is skipped; none left is exit 4
+  --public             join the public IPFS DHT through its well-known bootstrap peers
+  --dht-protocol NAME  DHT protocol of a DHT of your own (default ${DEFAULT_DHT_PROTOCOL}); not with --public
+  --dial-timeout SEC   how long to try each bootstrap peer (default ${DEFAULT_BOOTSTRAP_DIAL_TIMEOUT})
+  --json               one JSON object per line, each with an "event" field
+  -h, --help           this help
+
+Exit codes: 0 stopped, 1 failed, 2 bad arguments, 3 missing path, 4 every bootstrap peer unreachable.`,
   async run (argv, output, signal) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -29,22 +52,34 @@ Options:
         repo: { type: 'string', default: DEFAULT_REPO },
         listen: { type: 'string', multiple: true },
         kubo: { type: 'boolean', default: false },
+        dht: { type: 'boolean', default: false },
+        ...DHT_OPTIONS,
+        'dial-timeout': { type: 'string', default: String(DEFAULT_BOOTSTRAP_DIAL_TIMEOUT) },
         json: { type: 'boolean', default: false }
       }
     })
+    const dht = parseDhtOptions(values, { server: true, always: values.dht })
+    const dialTimeout = seconds(values['dial-timeout'], '--dial-timeout')
     const repo = await openRepo(values.repo)
     try {
       const roots = []
       for (const path of positionals) roots.push(await addPath(path, repo.blockstore, { kubo: values.kubo }))
-      const node = await startNode(repo.blockstore, values.listen ?? [DEFAULT_LISTEN])
+      const node = await startNode(repo.blockstore, values.listen ?? [DEFAULT_LISTEN], dht)
+      let announcing: { stop: () => void } | undefined
       try {
         for (const address of node.libp2p.getMultiaddrs()) {
           output.event('listening', { address: address.toString() }, `listening on ${address.toString()}`)
+        }
+        if (dht != null && node.dht != null) {
+          const joined = dht.bootstrap.length > 0 ? await joinDht(node.libp2p, dht, dialTimeout, output, signal) : []
+          output.event('dht', { protocol: dht.protocol, mode: node.dht.getMode(), peers: joined },
+            `DHT ${dht.protocol} in ${node.dht.getMode()} mode, joined through ${joined.length} peer(s)`)
         }
         for (const root of roots) {
           output.event('serving', { path: root.path, cid: root.cid.toString(), size: Number(root.size) }, `serving ${root.cid} ${root.path}`)
         }
         output.event('ready', { peer: node.libp2p.peerId.toString() }, 'ready; press Ctrl-C to stop')
+        if (node.dht != null) announcing = announceRoots(node.dht, roots.map(root => root.cid), output)
         await new Promise<void>(resolve => {
           if (signal.aborted) resolve()
           signal.addEventListener('abort', () => { resolve() }, { once: true })
@@ -52,6 +87,7 @@ Options:
         const served = node.bitswap.stats().server
         output.event('stopped', { blocksSent: served.blocksSent, bytesSent: served.bytesSent }, `stopped after sending ${served.blocksSent} blocks (${served.bytesSent} bytes)`)
       } finally {
+        announcing?.stop()
         await node.stop()
       }
     } finally {

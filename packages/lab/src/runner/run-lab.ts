@@ -14,6 +14,8 @@ export interface LabInit {
   onResult?: (result: RunResult, wallMs: number) => void
   /** Virtual ms one fetch may take (default 10 minutes). */
   maxTime?: number
+  /** Stops the lab between runs: the promise rejects with the signal's reason and no report is made. */
+  signal?: AbortSignal
 }
 
 export interface LabReport {
@@ -42,6 +44,7 @@ export async function runLab (init: LabInit): Promise<LabReport> {
     const byStrategy = new Map<string, RunResult[]>(names.map(name => [name, []]))
     for (const seed of seeds) {
       for (const name of names) {
+        init.signal?.throwIfAborted()
         const started = performance.now()
         const result = await runScenario(scenario, name, init.strategies[name], seed, { maxTime: init.maxTime })
         init.onResult?.(result, performance.now() - started)
