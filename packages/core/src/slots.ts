@@ -26,7 +26,8 @@ export type SlotName = keyof Components
 /** A plugin for each slot. */
 export type SlotPlugins = { [K in SlotName]: Plugin<Components[K]> }
 
-interface SlotSpec {
+/** What a slot resolves through and what its plugin must provide. */
+export interface SlotSpec {
   token: Token<unknown>
   /** Methods the resolved object must have; checked at start so a wrong plugin fails there, not mid-fetch. */
   methods: readonly string[]

@@ -95,6 +95,7 @@ export class Session {
   private providerSearches = 0
   private closed = false
 
+  /** @internal Sessions come from `createSession()` of a node, which wires them to its client. */
   constructor (init: SessionInit) {
     this.id = init.id
     this.init = init

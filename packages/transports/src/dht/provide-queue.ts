@@ -11,10 +11,15 @@ export class ProvideQueueFullError extends SwapwrightError {
   }
 }
 
+/** Announcements running at once: each is a DHT walk of many round trips, so a few overlap well. */
+export const DEFAULT_PROVIDE_WORKERS = 4
+/** Announcements waiting at most; a node that receives a large DAG queues one per block. */
+export const DEFAULT_MAX_QUEUED_PROVIDES = 1024
+
 export interface ProvideQueueInit {
-  /** Announcements running at once (default 4). */
+  /** Announcements running at once (default `DEFAULT_PROVIDE_WORKERS`, 4). */
   workers?: number
-  /** Announcements waiting; more are refused with ProvideQueueFullError (default 1024). */
+  /** Announcements waiting; more are refused with ProvideQueueFullError (default `DEFAULT_MAX_QUEUED_PROVIDES`, 1024). */
   maxQueued?: number
 }
 
@@ -43,8 +48,8 @@ export class ProvideQueue {
 
   constructor (announce: (cid: CID, options: AbortOptions) => Promise<void>, init: ProvideQueueInit = {}) {
     this.announce = announce
-    this.workers = init.workers ?? 4
-    this.maxQueued = init.maxQueued ?? 1024
+    this.workers = init.workers ?? DEFAULT_PROVIDE_WORKERS
+    this.maxQueued = init.maxQueued ?? DEFAULT_MAX_QUEUED_PROVIDES
   }
 
   get size (): number {

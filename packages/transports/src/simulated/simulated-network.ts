@@ -41,7 +41,7 @@ export interface SimulatedNetworkInit {
   onDeliver?: DeliveryObserver
   /** Messages are split under this many bytes (default 2 MiB), as on a real stream. */
   maxOutgoingMessageSize?: number
-  /** Receivers reject messages over this size (default 4 MiB). */
+  /** Receivers reject messages over this size (default core's `DEFAULT_MAX_INCOMING_MESSAGE_SIZE`, 4 MiB). */
   maxIncomingMessageSize?: number
   /** Receivers' decode limits (defaults of core). */
   decodeLimits?: DecodeLimits

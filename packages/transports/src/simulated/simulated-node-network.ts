@@ -2,7 +2,7 @@ import { logger } from '@libp2p/logger'
 import {
   commonVersion, decodeMessage, encodeForPeer, NotStartedError, SwapwrightError,
   type AbortOptions, type BitswapMessage, type BitswapNetwork, type LinkStats, type NetworkHandler, type PeerKey,
-  type ProtocolVersion, type ProviderRecord, MessageTooLargeError
+  type ProtocolVersion, type ProviderRecord, DEFAULT_MAX_INCOMING_MESSAGE_SIZE, MessageTooLargeError
 } from '@swapwright/core'
 import { emptyLinkStats } from './link.js'
 import type { SimulatedNetwork } from './simulated-network.js'
@@ -138,8 +138,8 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
     const init = this.hub.init
     let message
     try {
-      const limit = init.maxIncomingMessageSize
-      if (limit != null && bytes.byteLength > limit) throw new MessageTooLargeError(bytes.byteLength, limit)
+      const limit = init.maxIncomingMessageSize ?? DEFAULT_MAX_INCOMING_MESSAGE_SIZE
+      if (bytes.byteLength > limit) throw new MessageTooLargeError(bytes.byteLength, limit)
       message = decodeMessage(bytes, init.decodeLimits)
     } catch (err) {
       log('rejected a message from %s: %s', from, (err as Error).message)
