@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { from } from 'multiformats/hashes/hasher'
 import {
-  blockKey, BlockVerificationError, cidOfBlock, decodePrefix, fastBlockKey, HasherRegistry, OFF_THREAD_HASH_SIZE, InvalidPrefixError, sameBlock, toCidV0,
+  blockKey, BlockVerificationError, cidOfBlock, decodePrefix, HasherRegistry, InvalidPrefixError, sameBlock, toCidV0,
   UnknownHashError, verifyBlock
 } from '../src/index.js'
 import type { BlockPayload } from '../src/index.js'
@@ -151,21 +151,6 @@ describe('wire verify: blocks that do not match', () => {
     assert.deepEqual(decodePrefix(Uint8Array.from([0, DAG_PB, SHA2_256, 32])), { version: 0, codec: DAG_PB, multihashCode: SHA2_256, digestLength: 32 })
     assert.deepEqual(decodePrefix(Uint8Array.from([0x01, 0xa9, 0x02, 0xa0, 0xe4, 0x02, 0x20])), { version: 1, codec: 0x0129, multihashCode: 0xb220, digestLength: 32 })
     assert.deepEqual(decodePrefix(Uint8Array.from([1, RAW, SHA2_512, 0x80, 0x01])), { version: 1, codec: RAW, multihashCode: SHA2_512, digestLength: 128 })
-  })
-})
-
-describe('wire verify: the fast key of a received block', () => {
-  it('is the blockKey of its CID, computed here for small blocks and on the thread pool for large ones', async () => {
-    for (const size of [0, 1024, OFF_THREAD_HASH_SIZE - 1, OFF_THREAD_HASH_SIZE, 2 * 1024 * 1024]) {
-      const bytes = new Uint8Array(size).map((_, i) => (i * 31 + size) & 0xff)
-      const key = fastBlockKey(block([1, RAW, SHA2_256, 32], bytes))
-      assert.equal(key instanceof Promise, size >= OFF_THREAD_HASH_SIZE, `${size} bytes`)
-      assert.equal(await key, blockKey(cidV1(RAW, SHA2_256, hash('sha256', bytes))), `${size} bytes`)
-    }
-  })
-
-  it('leaves other hash functions to the general path', () => {
-    assert.equal(fastBlockKey(block([1, RAW, SHA2_512, 64], data)), undefined)
   })
 })
 

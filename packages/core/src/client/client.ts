@@ -266,31 +266,14 @@ export class BitswapClient {
 
   /** Returns the block's CID when its bytes are a valid block (wanted or not), as soon as it is stored. */
   private blockReceived (peer: PeerKey, block: DecodedMessage['blocks'][number]): CID | undefined | PromiseLike<CID | undefined> {
-    let key
-    try {
-      // Nearly every block: hash it straight to the key it is wanted under, and use the wanted CID from there on.
-      key = fastBlockKey(block, defaultHashers)
-    } catch (err) {
-      return this.invalidBlock(peer, err)
-    }
-    if (key === undefined) return this.hashedBlock(peer, block)
-    if (isPromiseLike(key)) return key.then(k => this.keyedBlock(peer, block, k), err => this.invalidBlock(peer, err))
-    return this.keyedBlock(peer, block, key)
-  }
-
-  /** A block whose bytes hash to the CID behind `key`: stored under the wanted CID if some session wants it. */
-  private keyedBlock (peer: PeerKey, block: DecodedMessage['blocks'][number], key: string): CID | undefined | PromiseLike<CID | undefined> {
-    const interest = this.wantManager.wantedByKey(key)
-    if (interest !== undefined && interest.sessions.size > 0) {
-      return this.wantedBlock(peer, block, key, interest.cid, [...interest.sessions])
-    }
-    return this.hashedBlock(peer, block)
-  }
-
-  /** The general path: the CID the block's bytes hash to, built in full. */
-  private hashedBlock (peer: PeerKey, block: DecodedMessage['blocks'][number]): CID | undefined | PromiseLike<CID | undefined> {
     let cid: CID | Promise<CID>
     try {
+      // Nearly every block: hash it straight to the key it is wanted under, and use the wanted CID from there on.
+      const key = fastBlockKey(block, defaultHashers)
+      const interest = key === undefined ? undefined : this.wantManager.wantedByKey(key)
+      if (key !== undefined && interest !== undefined && interest.sessions.size > 0) {
+        return this.wantedBlock(peer, block, key, interest.cid, [...interest.sessions])
+      }
       cid = blockCid(block, defaultHashers)
     } catch (err) {
       return this.invalidBlock(peer, err)

@@ -1,4 +1,4 @@
-import { hash, webcrypto } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { CID } from 'multiformats/cid'
 import { sha256, sha512 } from 'multiformats/hashes/sha2'
 import { BlockVerificationError, UnknownHashError } from '../errors.js'
@@ -78,25 +78,15 @@ function toCid (prefix: CidPrefix, digest: MultihashDigest): CID {
 }
 
 /**
- * Blocks at least this large are hashed off the main thread (Node runs WebCrypto digests on its thread pool).
- * Handing a block over costs one copy of it, cheaper than hashing it here from about this size; below it, the
- * promise and the copy cost more than the hash.
- */
-export const OFF_THREAD_HASH_SIZE = 128 * 1024
-
-/**
  * The `blockKey` of the CID a received block's bytes hash to, when it can be had without building that CID: a
  * full-length sha2-256 digest through the default hasher, which is nearly every block exchanged. Undefined
- * when the block needs the general path (`blockCid`). A large block's key comes as a promise: it is hashed on
- * another thread, so the connection's reader goes on decrypting the next block meanwhile. Throws for a prefix
- * that does not parse.
+ * when the block needs the general path (`blockCid`). Throws for a prefix that does not parse.
  */
-export function fastBlockKey (block: BlockPayload, hashers: HasherRegistry = defaultHashers): string | Promise<string> | undefined {
+export function fastBlockKey (block: BlockPayload, hashers: HasherRegistry = defaultHashers): string | undefined {
   const prefix = prefixOfBlock(block.prefix)
   if (prefix.multihashCode !== SHA2_256_CODE || prefix.digestLength !== 32 || !hashers.isDefault(SHA2_256_CODE)) return undefined
   // A sha2-256 multihash is 0x12 0x20 and the digest: its hex is what blockKey writes after the codec.
-  if (block.data.byteLength < OFF_THREAD_HASH_SIZE) return `${prefix.codec}:1220${hash('sha256', block.data, 'hex')}`
-  return webcrypto.subtle.digest('SHA-256', block.data).then(digest => `${prefix.codec}:1220${Buffer.from(digest).toString('hex')}`)
+  return `${prefix.codec}:1220${hash('sha256', block.data, 'hex')}`
 }
 
 export function isPromiseLike<T> (value: T | PromiseLike<T>): value is PromiseLike<T> {
