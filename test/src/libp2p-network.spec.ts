@@ -193,6 +193,25 @@ describe('libp2p network: real nodes over TCP on 127.0.0.1', { timeout: 60_000 }
     assert.equal(streamsTo(sender.node, receiver.node, 'outbound').length, 1, 'libp2p sees one Bitswap stream')
   })
 
+  it('replaces an outbound stream left unused for maxOutboundIdle, before a peer could reset it', async (t) => {
+    const sender = await peer(t, { maxOutboundIdle: 300 })
+    const receiver = await peer(t)
+    await sender.network.connect({ peer: receiver.self, addresses: addressesOf(receiver.node) })
+    const cids = (await makeBlocks(3, 8, 85)).map(b => b.cid)
+    await sender.network.send(receiver.self, wants([cids[0]]))
+    await sender.network.send(receiver.self, wants([cids[1]]))
+    assert.equal(sender.network.stats(receiver.self)?.streamsOpened, 1, 'busy: one stream')
+    const [first] = streamsTo(sender.node, receiver.node, 'outbound')
+    await new Promise(resolve => setTimeout(resolve, 400))
+    await sender.network.send(receiver.self, wants([cids[2]]))
+    await receiver.events.waitFor(() => receiver.events.messages.length === 3)
+    assert.deepEqual(receiver.events.from(sender.self).map(m => m.wantlist?.entries[0].cid.toString()), cids.map(String))
+    assert.equal(sender.network.stats(receiver.self)?.streamsOpened, 2, 'after the pause: a fresh stream')
+    await closed(first)
+    assert.equal(first.status, 'closed', 'the idle stream was closed gently, not reset')
+    assert.equal(streamsTo(sender.node, receiver.node, 'outbound').length, 1)
+  })
+
   it('delivers a 2 MiB block intact', async (t) => {
     const sender = await peer(t)
     const receiver = await peer(t)

@@ -42,7 +42,8 @@ const NETWORK_OPTIONS: Record<keyof Libp2pNetworkInit, true> = {
   closeTimeout: true,
   maxIncomingMessageSize: true,
   maxOutgoingMessageSize: true,
-  decodeLimits: true
+  decodeLimits: true,
+  maxOutboundIdle: true
 }
 
 /**

@@ -18,3 +18,10 @@ export const DEFAULT_MAX_OUTBOUND_STREAMS = 64
 
 /** On stop, an outbound stream gets this long to flush what is queued before it is reset instead. */
 export const DEFAULT_CLOSE_TIMEOUT = 2_000
+
+/**
+ * An outbound stream unused this long is replaced before the next send. Peers commonly reset a stream after
+ * 10 s without a message; a message written just as that happens is lost without an error, so ours are
+ * retired first, with room for a slow link.
+ */
+export const DEFAULT_MAX_OUTBOUND_IDLE = 8_000

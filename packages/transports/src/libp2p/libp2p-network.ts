@@ -242,6 +242,8 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
           maxSize: DEFAULT_MAX_INCOMING_MESSAGE_SIZE
         }),
         stats: this.traffic.of(peer),
+        maxIdle: this.settings.maxOutboundIdle,
+        closeTimeout: this.settings.closeTimeout,
         log
       })
       this.outbound.set(peer, stream)

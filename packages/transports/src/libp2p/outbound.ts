@@ -11,6 +11,10 @@ export interface OutboundStreamInit {
   /** The protobuf bodies of `message` as a peer of `version` must receive it (each may be a chunk list). */
   encode(message: BitswapMessage, version: ProtocolVersion): Array<Uint8Array | Uint8ArrayList>
   stats: Libp2pLinkStats
+  /** A stream unused for this many ms is replaced by a fresh one before the next send. */
+  maxIdle: number
+  /** Ms a replaced stream gets to flush before it is reset. */
+  closeTimeout: number
   log: Logger
 }
 
@@ -27,6 +31,14 @@ export function streamVersion (stream: Stream): ProtocolVersion {
   return versionOf(stream.protocol) ?? '1.0.0'
 }
 
+async function closeGently (stream: Stream, timeout: number): Promise<void> {
+  try {
+    await stream.close({ signal: AbortSignal.timeout(timeout) })
+  } catch (err) {
+    stream.abort(err as Error)
+  }
+}
+
 function isWritable (stream: Stream): boolean {
   return stream.status === 'open' && stream.writeStatus === 'writable'
 }
@@ -41,6 +53,8 @@ export class OutboundStream {
   private readonly init: OutboundStreamInit
   private readonly queue = new SerialQueue()
   private stream: Stream | undefined
+  /** When the current stream last carried a message (performance.now()). */
+  private lastUsed = 0
 
   constructor (init: OutboundStreamInit) {
     this.init = init
@@ -96,6 +110,7 @@ export class OutboundStream {
             next++
           }
           if (stream.writableNeedsDrain) await stream.onDrain({ signal })
+          this.lastUsed = performance.now()
           return
         } catch (err) {
           if (signal.aborted) throw err
@@ -120,16 +135,24 @@ export class OutboundStream {
     const stream = this.stream
     this.stream = undefined
     if (stream == null) return
-    try {
-      await stream.close({ signal: AbortSignal.timeout(timeout) })
-    } catch (err) {
-      stream.abort(err as Error)
-    }
+    await closeGently(stream, timeout)
+  }
+
+  /** Stops using `stream`; what it still holds goes out in the background. */
+  private retire (stream: Stream): void {
+    if (this.stream === stream) this.stream = undefined
+    void closeGently(stream, this.init.closeTimeout)
   }
 
   private async acquire (signal: AbortSignal): Promise<{ stream: Stream, fresh: boolean }> {
     const current = this.stream
-    if (current != null && isWritable(current)) return { stream: current, fresh: false }
+    if (current != null && isWritable(current)) {
+      if (performance.now() - this.lastUsed < this.init.maxIdle) return { stream: current, fresh: false }
+      // Some peers reset a stream that has been quiet for a while (10 s is common). A message written just as
+      // that happens is lost with no error to retry on, so a quiet stream is retired before it can be.
+      this.init.log('replacing the stream to %s, idle for %d ms', this.init.peer, Math.round(performance.now() - this.lastUsed))
+      this.retire(current)
+    }
     this.stream = undefined
     const stream = await this.init.open(signal)
     this.init.stats.streamsOpened++
@@ -138,6 +161,7 @@ export class OutboundStream {
       if (this.stream === stream) this.stream = undefined
     }, { once: true })
     this.stream = stream
+    this.lastUsed = performance.now()
     this.init.log('opened %s to %s', stream.protocol, this.init.peer)
     return { stream, fresh: true }
   }

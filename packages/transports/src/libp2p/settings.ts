@@ -2,7 +2,7 @@ import {
   BITSWAP_PROTOCOLS, DEFAULT_CONFIG, DEFAULT_DECODE_LIMITS, versionOf, type BitswapConfig, type DecodeLimits
 } from '@swapwright/core'
 import {
-  DEFAULT_CLOSE_TIMEOUT, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS, DEFAULT_SEND_TIMEOUT
+  DEFAULT_CLOSE_TIMEOUT, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_IDLE, DEFAULT_MAX_OUTBOUND_STREAMS, DEFAULT_SEND_TIMEOUT
 } from './constants.js'
 
 export interface Libp2pNetworkInit {
@@ -25,6 +25,11 @@ export interface Libp2pNetworkInit {
   maxOutgoingMessageSize?: number
   /** Per-message decode limits (default: the node's). */
   decodeLimits?: DecodeLimits
+  /**
+   * Ms an outbound stream may sit unused before the next send replaces it with a fresh one (default
+   * `DEFAULT_MAX_OUTBOUND_IDLE`, 8 s), ahead of peers that reset streams quiet for 10 s.
+   */
+  maxOutboundIdle?: number
 }
 
 export interface Settings {
@@ -36,6 +41,7 @@ export interface Settings {
   maxIncomingMessageSize: number
   maxOutgoingMessageSize: number
   decodeLimits: DecodeLimits
+  maxOutboundIdle: number
 }
 
 /** The init options, filled from the node's configuration and then the defaults, and checked. */
@@ -45,6 +51,9 @@ export function settle (init: Libp2pNetworkInit, config?: Readonly<BitswapConfig
   for (const protocol of protocols) {
     if (versionOf(protocol) == null) throw new RangeError(`Option "protocols": "${protocol}" is not a Bitswap protocol`)
   }
+  if (init.maxOutboundIdle != null && !(init.maxOutboundIdle > 0)) {
+    throw new RangeError(`Option "maxOutboundIdle" must be a positive number of ms, got ${init.maxOutboundIdle}`)
+  }
   const limits = config ?? DEFAULT_CONFIG
   return {
     protocols,
@@ -52,6 +61,7 @@ export function settle (init: Libp2pNetworkInit, config?: Readonly<BitswapConfig
     maxInboundStreams: init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS,
     maxOutboundStreams: init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS,
     closeTimeout: init.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
+    maxOutboundIdle: init.maxOutboundIdle ?? DEFAULT_MAX_OUTBOUND_IDLE,
     maxIncomingMessageSize: init.maxIncomingMessageSize ?? limits.maxIncomingMessageSize,
     maxOutgoingMessageSize: init.maxOutgoingMessageSize ?? limits.maxOutgoingMessageSize,
     decodeLimits: init.decodeLimits ?? (config == null
