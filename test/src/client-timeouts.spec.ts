@@ -37,4 +37,35 @@ describe('client: peers that cannot help', () => {
     session.close()
     await swarm.stop()
   })
+
+  it('passes over a peer at once when it answers a want with a malformed message', async () => {
+    const blocks = await makeBlocks(10, 4096, 93)
+    const swarm = new Swarm({ latency: 10 })
+    await swarm.add('seed', { blocks })
+    const fetcher = await swarm.add('fetcher')
+    // A peer that answers every WANT_BLOCK, 10 ms later, with bytes that are not a Bitswap message.
+    const rogue = swarm.net.node('rogue')
+    let broken = 0
+    await rogue.start({
+      onMessage: (from, message) => {
+        if (!(message.wantlist?.entries ?? []).some(e => !e.cancel && e.wantType === 'block')) return
+        swarm.clock.setTimeout(() => {
+          broken++
+          swarm.net.peer(from)?.receive('rogue', Uint8Array.from([0x0a, 0x7f, 0x00, 0x00]))
+        }, 10)
+      },
+      onPeerConnected: () => {},
+      onPeerDisconnected: () => {}
+    })
+    await swarm.connectAll()
+    await rogue.connect('fetcher')
+    const session = fetcher.node.createSession({ providers: ['rogue', 'seed'] })
+    const times = await swarm.timeEachBlock(session, blocks)
+    assert.ok(broken > 0, 'the rogue was asked and answered with garbage')
+    assert.equal(fetcher.node.stats().protocolErrors, broken)
+    // Without this, each want the rogue was asked for waits out the 5 s DONT_HAVE timeout.
+    assert.ok(Math.max(...times) < DEFAULT_DONT_HAVE_TIMEOUT / 10, `slowest block took ${Math.max(...times)} ms`)
+    session.close()
+    await swarm.stop()
+  })
 })

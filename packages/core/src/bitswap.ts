@@ -153,6 +153,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
       onProtocolError: (peer, error) => {
         this.counters.protocolErrors++
         log.error('protocol error from %s: %s', peer, error.message)
+        this.client.peerMisbehaved(peer)
         this.safeDispatchEvent('peer:protocol-error', { detail: { peer, error } })
       }
     }

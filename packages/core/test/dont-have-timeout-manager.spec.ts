@@ -192,6 +192,19 @@ describe('DontHaveTimeoutManager', () => {
     assert.deepEqual(t.expiries, [{ at: 9000, names: ['a'] }], 'the allowance runs again from the last message')
   })
 
+  it('expires every pending want at once when the peer breaks the protocol, and still learns from a late answer', async () => {
+    const t = await setup()
+    t.manager.addPending(['a', 'b'].map(t.cid))
+    await t.clock.advance(100)
+    t.manager.expireAll()
+    assert.deepEqual(t.expiries, [{ at: 100, names: ['a', 'b'] }])
+    assert.equal(t.manager.size, 0)
+    assert.equal(t.clock.pending, 0, 'no timer is left')
+    await t.clock.advance(200)
+    t.manager.responseReceived([t.cid('a')])
+    assert.equal(t.manager.timeout, 2 * 300, 'the late answer is a latency sample of 300 ms')
+  })
+
   it('reports wants that expire together in one call, and later ones in the next', async () => {
     const t = await setup()
     t.manager.addPending([t.cid('a'), t.cid('b')])

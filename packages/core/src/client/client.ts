@@ -211,6 +211,14 @@ export class BitswapClient {
     this.wantManager.peerConnected(peer)
   }
 
+  /**
+   * The peer sent something we could not accept, maybe the answer to our wants: they are treated as DONT_HAVE
+   * now, so sessions ask other peers at once rather than after the timeout.
+   */
+  peerMisbehaved (peer: PeerKey): void {
+    this.timeouts.get(peer)?.expireAll()
+  }
+
   peerDisconnected (peer: PeerKey): void {
     this.wantManager.peerDisconnected(peer)
     this.timeouts.get(peer)?.stop()

@@ -134,6 +134,23 @@ export class DontHaveTimeoutManager {
     this.schedule()
   }
 
+  /**
+   * The peer broke the protocol: the message it sent (perhaps the answer to our wants) was thrown away with its
+   * stream. Every want still pending expires now, so sessions ask elsewhere at once instead of after the
+   * allowance; an answer that does come later still counts.
+   */
+  expireAll (): void {
+    if (this.stopped || this.pending.size === 0) return
+    const expired: CID[] = []
+    for (const [key, want] of this.pending) {
+      expired.push(want.cid)
+      this.overdue.set(key, want)
+    }
+    this.pending.clear()
+    this.schedule()
+    this.report(expired, 'the peer broke the protocol')
+  }
+
   /** The round-trip time to the peer, from a ping; used until real answers give a better measure. */
   setLatency (rtt: number): void {
     if (!Number.isFinite(rtt) || rtt < 0) return
@@ -200,8 +217,11 @@ export class DontHaveTimeoutManager {
     }
     this.forgetStaleOverdue(this.clock.now())
     this.schedule()
-    if (expired.length === 0) return
-    log('%d wants to %s unanswered after %d ms', expired.length, this.peer, this.timeout)
+    if (expired.length > 0) this.report(expired, `unanswered after ${this.timeout} ms`)
+  }
+
+  private report (expired: CID[], why: string): void {
+    log('%d wants to %s expire: %s', expired.length, this.peer, why)
     try {
       this.onTimeout(expired)
     } catch (err) {
