@@ -119,6 +119,18 @@ export class NotStartedError extends SwapwrightError {
   }
 }
 
+/**
+ * A peer cannot be reached through the network: not connected, not dialable, or this node itself. Every
+ * network throws it from `connect` and `send`, so callers can tell "try another peer" from a broken node.
+ */
+export class PeerUnreachableError extends SwapwrightError {
+  readonly peer: string
+  constructor (peer: string, why: string) {
+    super('ERR_PEER_UNREACHABLE', `Peer ${peer} is unreachable: ${why}`)
+    this.peer = peer
+  }
+}
+
 /** A virtual-time run can make no progress: nothing is scheduled and the awaited work has not settled. */
 export class StalledError extends SwapwrightError {
   constructor (message: string) {

@@ -1,9 +1,8 @@
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import { PeerUnreachableError } from '../simulated/simulated-node-network.js'
 import type { PeerId } from '@libp2p/interface'
-import type { PeerKey } from '@swapwright/core'
+import { PeerUnreachableError, type PeerKey } from '@swapwright/core'
 
 const log = logger('swapwright:transports:libp2p')
 

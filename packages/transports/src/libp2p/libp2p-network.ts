@@ -1,11 +1,10 @@
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import {
-  DEFAULT_MAX_INCOMING_MESSAGE_SIZE, encodeForPeerChunked, factoryPlugin, NotStartedError, Tokens,
+  DEFAULT_MAX_INCOMING_MESSAGE_SIZE, encodeForPeerChunked, factoryPlugin, NotStartedError, PeerUnreachableError, Tokens,
   type AbortOptions, type BitswapConfig, type BitswapMessage, type BitswapNetwork, type NetworkHandler,
   type PeerKey, type Plugin, type ProtocolVersion, type ProviderRecord
 } from '@swapwright/core'
-import { PeerUnreachableError } from '../simulated/simulated-node-network.js'
 import { dialableAddresses, parsePeer } from './addresses.js'
 import { ProtocolNotSupportedError, SendTimeoutError } from './errors.js'
 import { readInbound } from './inbound.js'

@@ -1,6 +1,6 @@
 import { logger } from '@libp2p/logger'
 import {
-  commonVersion, decodeMessage, encodeForPeer, NotStartedError, SwapwrightError,
+  commonVersion, decodeMessage, encodeForPeer, NotStartedError, PeerUnreachableError,
   type AbortOptions, type BitswapMessage, type BitswapNetwork, type LinkStats, type NetworkHandler, type PeerKey,
   type ProtocolVersion, type ProviderRecord, DEFAULT_MAX_INCOMING_MESSAGE_SIZE, MessageTooLargeError
 } from '@swapwright/core'
@@ -9,12 +9,8 @@ import type { SimulatedNetwork } from './simulated-network.js'
 
 const log = logger('swapwright:transports:simulated')
 
-/** Sending to, or connecting to, a simulated peer that is not there. */
-export class PeerUnreachableError extends SwapwrightError {
-  constructor (peer: PeerKey, why: string) {
-    super('ERR_PEER_UNREACHABLE', `Peer ${peer} is unreachable: ${why}`)
-  }
-}
+/** Core's error, still exported from here for code written against earlier versions. */
+export { PeerUnreachableError }
 
 /** One node's view of the simulated network: a `BitswapNetwork` like any other. */
 export class SimulatedNodeNetwork implements BitswapNetwork {
