@@ -331,7 +331,7 @@ describe('libp2p network: real nodes over TCP on 127.0.0.1', { timeout: 60_000 }
   })
 
   it('times a send out when the peer never reads, resets the stream and counts the failure', async (t) => {
-    const sender = await peer(t, { sendTimeout: 300 })
+    const sender = await peer(t, { sendTimeout: 300, maxSendTimeout: 300 })
     const reader = await rawNode(t)
     const streams: Stream[] = []
     await reader.handle('/ipfs/bitswap/1.2.0', (stream) => {

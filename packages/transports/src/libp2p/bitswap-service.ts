@@ -37,6 +37,8 @@ const FORWARDED: Record<keyof BitswapEvents, true> = {
 const NETWORK_OPTIONS: Record<keyof Libp2pNetworkInit, true> = {
   protocols: true,
   sendTimeout: true,
+  minSendRate: true,
+  maxSendTimeout: true,
   maxInboundStreams: true,
   maxOutboundStreams: true,
   closeTimeout: true,

@@ -1,8 +1,22 @@
 /**
- * A send gives up after this many ms: waiting behind earlier sends to the same peer, opening the stream, and
- * waiting for a peer that does not read. Go allows a reply at least 10 s before it resets the stream.
+ * The least time a send gets, in ms: waiting behind earlier sends to the same peer, opening the stream, and
+ * waiting for a peer that does not read. Larger messages get more (see `DEFAULT_MIN_SEND_RATE`). Go allows a
+ * reply at least 10 s before it resets the stream.
  */
 export const DEFAULT_SEND_TIMEOUT = 10_000
+
+/**
+ * The slowest link a send is given time for, in bytes per second (100 kbit/s, as Go): a message gets
+ * `SEND_LATENCY_ALLOWANCE` plus its size at this rate, at least `sendTimeout` and at most `maxSendTimeout`.
+ * A 2 MiB message then has 2 minutes instead of being cut off after 10 s on a slow link.
+ */
+export const DEFAULT_MIN_SEND_RATE = 12_500
+
+/** The most time any send gets, in ms, however large the message. */
+export const DEFAULT_MAX_SEND_TIMEOUT = 120_000
+
+/** Ms a send is allowed for the round trip and the peer's scheduling, on top of the bytes at the minimum rate. */
+export const SEND_LATENCY_ALLOWANCE = 2_000
 
 /**
  * Inbound Bitswap streams one connection may hold open at once. Go servers open a fresh stream for every reply

@@ -1,7 +1,7 @@
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import {
-  DEFAULT_MAX_INCOMING_MESSAGE_SIZE, encodeForPeerChunked, factoryPlugin, NotStartedError, PeerUnreachableError, Tokens,
+  DEFAULT_MAX_INCOMING_MESSAGE_SIZE, encodedSize, encodeForPeerChunked, factoryPlugin, NotStartedError, PeerUnreachableError, Tokens,
   type AbortOptions, type BitswapConfig, type BitswapMessage, type BitswapNetwork, type NetworkHandler,
   type PeerKey, type Plugin, type ProtocolVersion, type ProviderRecord
 } from '@swapwright/core'
@@ -10,7 +10,7 @@ import { ProtocolNotSupportedError, SendTimeoutError } from './errors.js'
 import { readInbound } from './inbound.js'
 import { OutboundStream, streamVersion, type SendAttempt } from './outbound.js'
 import { BitswapPeers } from './peers.js'
-import { settle, type Libp2pNetworkInit, type Settings } from './settings.js'
+import { sendTimeoutFor, settle, type Libp2pNetworkInit, type Settings } from './settings.js'
 import { Traffic, type Libp2pLinkStats } from './traffic.js'
 import type { Libp2pHost } from './host.js'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
@@ -139,7 +139,8 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
     if (!this.outbound.has(peer) && !this.peers.isConnected(parsePeer(peer))) {
       throw new PeerUnreachableError(peer, 'not connected')
     }
-    const timeout = AbortSignal.timeout(this.settings.sendTimeout)
+    const allowed = sendTimeoutFor(encodedSize(message), this.settings)
+    const timeout = AbortSignal.timeout(allowed)
     const signal = this.signal(options.signal, timeout)
     const stream = this.outboundTo(peer)
     const attempt: SendAttempt = { writing: false }
@@ -150,7 +151,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
       // Nothing worth keeping for a peer we do not know to speak Bitswap and have no stream to.
       if (!this.peers.has(peer) && stream.idle) this.outbound.delete(peer)
       if (timeout.aborted && options.signal?.aborted !== true && !this.lifetime.signal.aborted) {
-        const timedOut = new SendTimeoutError(peer, this.settings.sendTimeout)
+        const timedOut = new SendTimeoutError(peer, allowed)
         // Stuck while writing: the peer stopped reading, and what the stream still holds would arrive stale.
         // A send that timed out waiting its turn says nothing about the stream, which may be busy but moving.
         if (attempt.writing) stream.reset(timedOut)

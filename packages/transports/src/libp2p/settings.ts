@@ -2,7 +2,8 @@ import {
   BITSWAP_PROTOCOLS, DEFAULT_CONFIG, DEFAULT_DECODE_LIMITS, versionOf, type BitswapConfig, type DecodeLimits
 } from '@swapwright/core'
 import {
-  DEFAULT_CLOSE_TIMEOUT, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_IDLE, DEFAULT_MAX_OUTBOUND_STREAMS, DEFAULT_SEND_TIMEOUT
+  DEFAULT_CLOSE_TIMEOUT, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_IDLE, DEFAULT_MAX_OUTBOUND_STREAMS,
+  DEFAULT_MAX_SEND_TIMEOUT, DEFAULT_MIN_SEND_RATE, DEFAULT_SEND_TIMEOUT, SEND_LATENCY_ALLOWANCE
 } from './constants.js'
 
 export interface Libp2pNetworkInit {
@@ -11,8 +12,15 @@ export interface Libp2pNetworkInit {
    * as an older peer, e.g. `['/ipfs/bitswap/1.1.0']`.
    */
   protocols?: readonly string[]
-  /** Ms before a send gives up and the peer's stream is reset (default `DEFAULT_SEND_TIMEOUT`, 10 s). */
+  /**
+   * The least time in ms a send gets before it gives up and the peer's stream is reset (default
+   * `DEFAULT_SEND_TIMEOUT`, 10 s). A large message gets 2 s plus its size at `minSendRate`, up to `maxSendTimeout`.
+   */
   sendTimeout?: number
+  /** The slowest link sends are given time for, in bytes per second (default `DEFAULT_MIN_SEND_RATE`, 12,500). */
+  minSendRate?: number
+  /** The most time in ms any send gets (default `DEFAULT_MAX_SEND_TIMEOUT`, 2 min). */
+  maxSendTimeout?: number
   /** Inbound Bitswap streams per connection (default 1024). */
   maxInboundStreams?: number
   /** Outbound Bitswap streams per connection (default 64). */
@@ -35,6 +43,8 @@ export interface Libp2pNetworkInit {
 export interface Settings {
   protocols: string[]
   sendTimeout: number
+  minSendRate: number
+  maxSendTimeout: number
   maxInboundStreams: number
   maxOutboundStreams: number
   closeTimeout: number
@@ -51,17 +61,21 @@ export function settle (init: Libp2pNetworkInit, config?: Readonly<BitswapConfig
   for (const protocol of protocols) {
     if (versionOf(protocol) == null) throw new RangeError(`Option "protocols": "${protocol}" is not a Bitswap protocol`)
   }
-  if (init.maxOutboundIdle != null && !(init.maxOutboundIdle > 0)) {
-    throw new RangeError(`Option "maxOutboundIdle" must be a positive number of ms, got ${init.maxOutboundIdle}`)
+  const sendTimeout = positive(init.sendTimeout ?? DEFAULT_SEND_TIMEOUT, 'sendTimeout')
+  const maxSendTimeout = positive(init.maxSendTimeout ?? Math.max(DEFAULT_MAX_SEND_TIMEOUT, sendTimeout), 'maxSendTimeout')
+  if (maxSendTimeout < sendTimeout) {
+    throw new RangeError(`Option "maxSendTimeout" (${maxSendTimeout}) is below "sendTimeout" (${sendTimeout})`)
   }
   const limits = config ?? DEFAULT_CONFIG
   return {
     protocols,
-    sendTimeout: init.sendTimeout ?? DEFAULT_SEND_TIMEOUT,
+    sendTimeout,
+    minSendRate: positive(init.minSendRate ?? DEFAULT_MIN_SEND_RATE, 'minSendRate'),
+    maxSendTimeout,
     maxInboundStreams: init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS,
     maxOutboundStreams: init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS,
     closeTimeout: init.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
-    maxOutboundIdle: init.maxOutboundIdle ?? DEFAULT_MAX_OUTBOUND_IDLE,
+    maxOutboundIdle: positive(init.maxOutboundIdle ?? DEFAULT_MAX_OUTBOUND_IDLE, 'maxOutboundIdle'),
     maxIncomingMessageSize: init.maxIncomingMessageSize ?? limits.maxIncomingMessageSize,
     maxOutgoingMessageSize: init.maxOutgoingMessageSize ?? limits.maxOutgoingMessageSize,
     decodeLimits: init.decodeLimits ?? (config == null
@@ -72,4 +86,15 @@ export function settle (init: Libp2pNetworkInit, config?: Readonly<BitswapConfig
           maxPresences: config.maxPresencesPerMessage
         })
   }
+}
+
+/** How long a send of `bytes` may take, in ms: the latency allowance plus the bytes at the minimum rate, clamped. */
+export function sendTimeoutFor (bytes: number, settings: Pick<Settings, 'sendTimeout' | 'minSendRate' | 'maxSendTimeout'>): number {
+  const needed = SEND_LATENCY_ALLOWANCE + bytes * 1000 / settings.minSendRate
+  return Math.min(settings.maxSendTimeout, Math.max(settings.sendTimeout, Math.ceil(needed)))
+}
+
+function positive (value: number, name: string): number {
+  if (!(value > 0)) throw new RangeError(`Option "${name}" must be a positive number, got ${value}`)
+  return value
 }
