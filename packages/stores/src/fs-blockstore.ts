@@ -111,14 +111,24 @@ export class FsBlockstore implements Blockstore {
   }
 
   async has (key: CID, options: AbortOptions = {}): Promise<boolean> {
+    return (await this.#stat(key, 'has', options)) !== undefined
+  }
+
+  /** The block's size from its file's length, without reading it; undefined when the block is not here. */
+  async size (key: CID, options: AbortOptions = {}): Promise<number | undefined> {
+    return this.#stat(key, 'size', options)
+  }
+
+  async #stat (key: CID, operation: FsOperation, options: AbortOptions): Promise<number | undefined> {
     this.#assertOpen()
     options.signal?.throwIfAborted()
     const { file } = this.#locate(key)
     try {
-      return (await stat(file)).isFile()
+      const info = await stat(file)
+      return info.isFile() ? info.size : undefined
     } catch (err) {
-      if (errnoCode(err) === 'ENOENT') return false
-      throw this.#failure('has', file, err, options.signal)
+      if (errnoCode(err) === 'ENOENT') return undefined
+      throw this.#failure(operation, file, err, options.signal)
     }
   }
 

@@ -1,5 +1,5 @@
 /** What the filesystem store was doing when the filesystem refused. */
-export type FsOperation = 'open' | 'put' | 'get' | 'has' | 'delete' | 'list'
+export type FsOperation = 'open' | 'put' | 'get' | 'has' | 'size' | 'delete' | 'list'
 
 /** Plain words for the errno codes a block directory most often hits, so the message says what to fix. */
 const EXPLAINED: Record<string, string> = {

@@ -101,6 +101,19 @@ describe('FsBlockstore', () => {
     await store.close()
   }))
 
+  it('tells a block\'s size from its file, without reading it, and undefined for a missing block', async () => withStore(async dir => {
+    const [small, large] = await Promise.all([makeBlock(3), makeBlock(300_000)])
+    const store = fsBlockstore(dir)
+    await assert.rejects(async () => store.size(small.cid), { name: 'StoreNotOpenError' })
+    await store.open()
+    await store.put(large.cid, large.bytes)
+    assert.equal(await store.size(large.cid), 300_000)
+    assert.equal(await store.size(small.cid), undefined)
+    await store.delete(large.cid)
+    assert.equal(await store.size(large.cid), undefined)
+    await store.close()
+  }))
+
   it('refuses use before open and after close', async () => withStore(async dir => {
     const block = await makeBlock()
     const store = fsBlockstore(dir)
