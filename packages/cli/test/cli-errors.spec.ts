@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { once } from 'node:events'
 import { existsSync, statSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { CLI, Running, swapwright, type RunResult } from './cli-helpers.js'
+import { CLI, finished, Running, swapwright, type RunResult } from './cli-helpers.js'
 
 /** Linux's always-full device: every write to it fails with ENOSPC. */
 const FULL_DEVICE = '/dev/full'
@@ -29,15 +28,8 @@ function requireFullDevice (): void {
  */
 async function swapwrightOnTinyFs (mountpoint: string, args: string[], cwd: string): Promise<RunResult> {
   const script = `mount -t tmpfs -o size=${TINY_FS_SIZE} swapwright-full "$0" && exec "$@"`
-  const child = spawn('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, mountpoint, process.execPath, CLI, ...args],
-    { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', chunk => { stdout += String(chunk) })
-  child.stderr.on('data', chunk => { stderr += String(chunk) })
-  const [code] = await once(child, 'exit') as [number | null]
-  const events = stdout.split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line))
-  return { code, stdout, stderr, events }
+  return finished(spawn('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, mountpoint, process.execPath, CLI, ...args],
+    { cwd, stdio: ['ignore', 'pipe', 'pipe'] }))
 }
 
 describe('get on a full disk: exit code 5 and a clear message', () => {

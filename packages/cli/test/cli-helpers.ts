@@ -13,11 +13,15 @@ export interface RunResult {
 
 /** Runs the command to completion, as a user would from a shell. */
 export async function swapwright (args: string[], cwd: string): Promise<RunResult> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  return finished(spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] }))
+}
+
+/** Collects a command's output until it exits (stdout and stderr must be pipes). */
+export async function finished (child: ChildProcess): Promise<RunResult> {
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', chunk => { stdout += String(chunk) })
-  child.stderr.on('data', chunk => { stderr += String(chunk) })
+  child.stdout?.on('data', chunk => { stdout += String(chunk) })
+  child.stderr?.on('data', chunk => { stderr += String(chunk) })
   const [code] = await once(child, 'exit') as [number | null]
   return { code, stdout, stderr, events: parseEvents(stdout) }
 }
