@@ -5,6 +5,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
 import { fileError } from './errors.js'
+import { writeUnixfsFile } from './write-unixfs-file.js'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
@@ -27,6 +28,7 @@ async function write (entry: UnixFSEntry, target: string, blockstore: Blockstore
       return written
     }
     if (entry.type === 'object') throw new Error(`${entry.cid} is not a UnixFS file or directory`)
+    if (entry.type === 'file' || entry.type === 'raw') return await writeUnixfsFile(entry.cid, blockstore, target, signal)
     await pipeline(Readable.from(entry.content({ signal })), createWriteStream(target), { signal })
     return Number(entry.size)
   } catch (err) {
