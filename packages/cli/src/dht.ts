@@ -1,5 +1,4 @@
-import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
-import type { KadDHTComponents } from '@libp2p/kad-dht'
+import type { KadDHT, KadDHTComponents } from '@libp2p/kad-dht'
 
 /**
  * The DHT protocol spoken unless `--public` is given: a DHT of Swapwright nodes only, made of the peers reached
@@ -54,8 +53,12 @@ export function dhtSettings (choice: DhtChoice): DhtSettings {
   }
 }
 
-/** The kad-dht service for a libp2p node with these settings. */
-export function dhtService (settings: DhtSettings): (components: KadDHTComponents) => KadDHT {
+/**
+ * The kad-dht service for a libp2p node with these settings. kad-dht is loaded here, on first use, not when the
+ * command starts: a get from a named peer never needs it, and it is about 4 MiB of resident memory.
+ */
+export async function dhtService (settings: DhtSettings): Promise<(components: KadDHTComponents) => KadDHT> {
+  const { kadDHT, passthroughMapper, removePrivateAddressesMapper } = await import('@libp2p/kad-dht')
   return kadDHT({
     protocol: settings.protocol,
     // Left unset on the public DHT, kad-dht turns to server mode by itself once the node has a public address.

@@ -39,6 +39,8 @@ export interface GetSummary {
   duplicates: number
   /** Blocks that came over the network this time (the rest were already in the repository). */
   received: number
+  /** The most resident memory this process has used so far, in bytes. */
+  peakMemoryBytes: number
 }
 
 /**
@@ -87,6 +89,8 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
     session.close()
     // a fetch that ended just as a write failed must not go on to export a DAG with blocks missing
     repo.writeFailed.throwIfAborted()
+    // Every block is local now: the network's buffers and connections are let go of before the file is written.
+    await node.stop()
     await exportDag(cid, repo.blockstore, init.out, signal)
     return {
       cid: cid.toString(),
@@ -96,7 +100,9 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
       seconds,
       megabytesPerSecond: fetched.bytes / 1e6 / Math.max(seconds, 1e-6),
       duplicates,
-      received
+      received,
+      // maxRSS is in KiB
+      peakMemoryBytes: process.resourceUsage().maxRSS * 1024
     }
   } finally {
     await node.stop()

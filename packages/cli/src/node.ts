@@ -25,7 +25,7 @@ export interface CliNode {
 
 export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings): Promise<CliNode> {
   const services: ServiceFactoryMap = { identify: identify() }
-  if (dht != null) Object.assign(services, { ping: ping(), dht: dhtService(dht) })
+  if (dht != null) Object.assign(services, { ping: ping(), dht: await dhtService(dht) })
   const libp2p = await createLibp2p({
     addresses: { listen },
     transports: [tcp()],
@@ -41,13 +41,18 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
     announceBlocks: false
   })
   await bitswap.start()
+  let stopping: Promise<void> | undefined
   return {
     libp2p,
     bitswap,
     dht: (libp2p.services as { dht?: KadDHT }).dht,
+    // Safe to call again: the first call's stop is the one awaited.
     stop: async () => {
-      await bitswap.stop()
-      await libp2p.stop()
+      stopping ??= (async () => {
+        await bitswap.stop()
+        await libp2p.stop()
+      })()
+      await stopping
     }
   }
 }

@@ -42,6 +42,8 @@ describe('the swapwright command', () => {
     assert.ok(done?.blocks > 20, `summary blocks ${done?.blocks}`)
     assert.ok(done?.megabytesPerSecond > 0 && done?.seconds > 0)
     assert.equal(done?.duplicates, 0)
+    // The process's own high-water mark, from the OS: at least the node's code and a block or two.
+    assert.ok(done?.peakMemoryBytes > 32 * 1024 * 1024 && done?.peakMemoryBytes < 4 * 1024 ** 3, `peak memory ${done?.peakMemoryBytes}`)
   })
 
   it('reproduces a directory tree byte-exact', async () => {

@@ -88,7 +88,8 @@ Exit codes: 0 done, 1 failed, 2 bad arguments (e.g. not a CID, or none of --peer
       const out = resolve(values.output ?? cid.toString())
       const summary = await getDag({ cid, peers, repo, out, output, signal, idleTimeout, dialTimeout, dht, findTimeout })
       output.event('done', { ...summary }, `fetched ${summary.cid} to ${summary.out}: ${summary.bytes} bytes in ${summary.blocks} blocks, ` +
-        `${summary.seconds.toFixed(2)} s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, ${summary.duplicates} duplicates`)
+        `${summary.seconds.toFixed(2)} s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, ${summary.duplicates} duplicates, ` +
+        `peak memory ${(summary.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB`)
     } finally {
       await repo.close()
     }
