@@ -21,11 +21,13 @@
  *   --systems a,b         subset of swapwright,helia,raw
  *   --workloads a,b       subset of big,small
  *   --no-rss              skip the memory measurement
- *   --rss-systems a,b     systems whose fetcher's memory is measured (default swapwright; the others keep the
- *                         blocks in memory, so theirs is for comparison only)
+ *   --rss-systems a,b     systems (or variant names) whose fetcher's memory is measured (default swapwright,cli; raw
+ *                         and Helia keep the blocks in memory, so theirs is for comparison only); `cli` is the
+ *                         swapwright command itself: serve and get in their own processes, as a person runs them
  *   --helia-window N      Helia gets in flight at once (default 1000; its server keeps 1024 wants per peer)
  *   --baseline DIR        also run Swapwright as built in another checkout DIR (before/after comparisons)
  *   --variant NAME=JSON   also run Swapwright with these createBitswap options on both nodes (repeatable)
+ *   --node-flags NAME=F   also run Swapwright with these Node.js flags, e.g. a V8 heap setting (repeatable)
  *   --prof DIR            write a CPU profile of each measured transfer, fetcher and seed, to DIR
  * Environment: SWAPWRIGHT_BENCH_HEAP=1 makes --prof write sampled allocation profiles instead;
  * SWAPWRIGHT_BENCH_DEBUG=1 has Swapwright fetchers print their link counters and memory at each new peak.
@@ -35,6 +37,7 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { cliFetch } from './transfer/cli-fetch.js'
 import { SYSTEMS, WORKLOADS, type FetchCommand, type FetchResult, type FromWorker, type SeedReady, type System, type WorkloadName } from './transfer/protocol.js'
 
 const { values: args } = parseArgs({
@@ -44,10 +47,11 @@ const { values: args } = parseArgs({
     systems: { type: 'string', default: SYSTEMS.join(',') },
     workloads: { type: 'string', default: 'big,small' },
     'no-rss': { type: 'boolean', default: false },
-    'rss-systems': { type: 'string', default: 'swapwright' },
+    'rss-systems': { type: 'string', default: 'swapwright,cli' },
     'helia-window': { type: 'string', default: '1000' },
     baseline: { type: 'string' },
     variant: { type: 'string', multiple: true, default: [] },
+    'node-flags': { type: 'string', multiple: true, default: [] },
     prof: { type: 'string' }
   }
 })
@@ -73,6 +77,10 @@ if (args.baseline != null) {
 for (const variant of args.variant) {
   const at = variant.indexOf('=')
   entries.push({ key: variant.slice(0, at), system: 'swapwright', worker: ownWorker, env: { SWAPWRIGHT_BENCH_OPTIONS: variant.slice(at + 1) } })
+}
+for (const flags of args['node-flags']) {
+  const at = flags.indexOf('=')
+  entries.push({ key: flags.slice(0, at), system: 'swapwright', worker: ownWorker, env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${flags.slice(at + 1)}`.trim() } })
 }
 
 /** A child process with a request/response helper over IPC. */
@@ -239,9 +247,15 @@ async function main (): Promise<void> {
   }
 
   if (!args['no-rss']) {
-    for (const system of args['rss-systems'].split(',').filter(Boolean) as System[]) {
+    for (const name of args['rss-systems'].split(',').filter(Boolean)) {
+      if (name === 'cli') {
+        const result = await cliFetch(WORKLOADS.rss.count * WORKLOADS.rss.size / MiB)
+        console.log(`\nswapwright get (the command): ${WORKLOADS.rss.count} MiB file into its repository on disk: ${fmt(result.ms, 0)} ms ` +
+          `(${fmt(result.bytes / 1e6 / (result.ms / 1000))} MB/s, serve and get started as installed); peak RSS ${fmt(result.peakMemoryBytes / MiB)} MiB`)
+        continue
+      }
       // A fresh seed and a fresh fetcher process, so the fetcher's peak RSS is this fetch's and nothing earlier's.
-      const entry = { key: system, system, worker: ownWorker }
+      const entry = entries.find(e => e.key === name) ?? { key: name, system: name as System, worker: ownWorker }
       const seed = await startSeed(entry, ['rss'])
       const fetcher = await startFetcher(entry)
       try {
@@ -249,7 +263,7 @@ async function main (): Promise<void> {
           type: 'fetch', workload: 'rss', seed: { peer: seed.ready.peer, addresses: seed.ready.addresses },
           cids: seed.ready.cids.rss ?? [], store: 'fs', window: heliaWindow
         })
-        console.log(`\n${system}: ${WORKLOADS.rss.label}: ${fmt(result.ms, 0)} ms (${fmt(result.bytes / 1e6 / (result.ms / 1000))} MB/s); ` +
+        console.log(`\n${name}: ${WORKLOADS.rss.label}: ${fmt(result.ms, 0)} ms (${fmt(result.bytes / 1e6 / (result.ms / 1000))} MB/s); ` +
           `fetcher RSS before ${fmt(result.rssBefore / MiB)} MiB, sampled peak ${fmt(result.rssPeak / MiB)} MiB, ` +
           `process max RSS ${fmt(result.maxRss / MiB)} MiB`)
       } finally {
