@@ -32,6 +32,7 @@ async function nodeFlags (): Promise<string[]> {
 function events (child: ChildProcess): (name: string) => Promise<Record<string, any>> {
   const seen: Array<Record<string, any>> = []
   const waiting: Array<() => void> = []
+  const exited = once(child, 'exit')
   createInterface({ input: child.stdout! }).on('line', line => {
     if (line.startsWith('{')) seen.push(JSON.parse(line))
     for (const wake of waiting.splice(0)) wake()
@@ -41,7 +42,7 @@ function events (child: ChildProcess): (name: string) => Promise<Record<string, 
       const found = seen.find(e => e.event === name)
       if (found != null) return found
       if (child.exitCode != null) throw new Error(`swapwright exited (${child.exitCode}) before "${name}"`)
-      await Promise.race([new Promise<void>(resolve => { waiting.push(resolve) }), once(child, 'exit')])
+      await Promise.race([new Promise<void>(resolve => { waiting.push(resolve) }), exited])
     }
   }
 }
