@@ -33,6 +33,7 @@ function events (child: ChildProcess): (name: string) => Promise<Record<string, 
   const seen: Array<Record<string, any>> = []
   const waiting: Array<() => void> = []
   const exited = once(child, 'exit')
+  exited.catch(() => {}) // a spawn error surfaces where the command's exit is awaited
   createInterface({ input: child.stdout! }).on('line', line => {
     if (line.startsWith('{')) seen.push(JSON.parse(line))
     for (const wake of waiting.splice(0)) wake()
