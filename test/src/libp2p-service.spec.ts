@@ -4,16 +4,13 @@ import { once } from 'node:events'
 import { describe, it, type TestContext } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { identify, type Identify } from '@libp2p/identify'
-import { noise } from '@libp2p/noise'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
 import { blockstorePlugin, NotStartedError, type BitswapEvents } from '@swapwright/core'
 import { MemoryBlockstore } from '@swapwright/stores'
 import { bitswapService, type BitswapServiceInit, type Libp2pBitswapService } from '@swapwright/transports'
 import { createLibp2p } from 'libp2p'
 import { makeBlocks, type TestBlock } from './util/blocks.js'
 import { createHeliaNode, heliaGet } from './util/helia-node.js'
-import { stopNodes, until } from './util/libp2p-node.js'
+import { loopbackStack, stopNodes, until } from './util/libp2p-node.js'
 import { sameBytes } from './util/swapwright-node.js'
 import type { Libp2p } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
@@ -45,10 +42,7 @@ async function servicePeer (t: TestContext, init: ServicePeerInit = {}): Promise
   for (const block of blocks) await store.put(block.cid, block.data)
   const libp2p: ServiceNode = await createLibp2p({
     start,
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    ...loopbackStack(),
     services: {
       identify: identify(),
       bitswap: bitswapService({ ...options, blockstore: blockstorePlugin(store) })
@@ -272,10 +266,7 @@ describe('Bitswap as a libp2p service: real nodes over TCP on 127.0.0.1', { time
   it('is refused by libp2p without the identify service it depends on', async () => {
     await assert.rejects(createLibp2p({
       start: false,
-      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
+      ...loopbackStack(),
       services: { bitswap: bitswapService() }
     }), (err: Error) => {
       assert.equal(err.name, 'UnmetServiceDependenciesError')

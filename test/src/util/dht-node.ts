@@ -1,10 +1,8 @@
 import { identify, type Identify } from '@libp2p/identify'
 import { kadDHT, removePublicAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
-import { noise } from '@libp2p/noise'
 import { ping, type Ping } from '@libp2p/ping'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
 import { createLibp2p } from 'libp2p'
+import { loopbackStack } from './libp2p-node.js'
 import type { Libp2p } from '@libp2p/interface'
 
 export type DhtNode = Libp2p<{ identify: Identify, ping: Ping, dht: KadDHT }>
@@ -29,10 +27,7 @@ export interface DhtNodeInit {
  */
 export async function createDhtNode (init: DhtNodeInit = {}): Promise<DhtNode> {
   return createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    ...loopbackStack(),
     services: {
       identify: identify(),
       ping: ping(),

@@ -1,12 +1,10 @@
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight, type HeliaWithLibp2p } from '@helia/libp2p'
 import { identify, type Identify } from '@libp2p/identify'
-import { noise } from '@libp2p/noise'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { MemoryDatastore } from 'datastore-core/memory'
 import { createHeliaLight } from 'helia'
+import { loopbackStack } from './libp2p-node.js'
 
 export type HeliaNode = HeliaWithLibp2p<{ identify: Identify }>
 
@@ -20,10 +18,7 @@ export async function createHeliaNode (): Promise<HeliaNode> {
     blockstore: new MemoryBlockstore(),
     datastore: new MemoryDatastore()
   }), {
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    ...loopbackStack(),
     services: { identify: identify() }
   }))
   await helia.start()

@@ -8,17 +8,26 @@ import type { Libp2p, Stream } from '@libp2p/interface'
 export type TestNode = Libp2p<{ identify: Identify }>
 
 /**
- * A real libp2p node for tests: TCP on 127.0.0.1 only (an OS-chosen port), noise, yamux and identify. Nothing
- * else: no bootstrap, no discovery, no relay, so a test only ever talks to the nodes it created.
+ * The stack every test node runs: TCP on 127.0.0.1 only (an OS-chosen port), noise and yamux. Nothing else: no
+ * bootstrap, no discovery, no relay, so a test only ever talks to the nodes it created. Add the services.
  */
-export async function createNode (): Promise<TestNode> {
-  return createLibp2p({
+export function loopbackStack (): {
+  addresses: { listen: string[] }
+  transports: Array<ReturnType<typeof tcp>>
+  connectionEncrypters: Array<ReturnType<typeof noise>>
+  streamMuxers: Array<ReturnType<typeof yamux>>
+} {
+  return {
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: { identify: identify() }
-  })
+    streamMuxers: [yamux()]
+  }
+}
+
+/** A real libp2p node for tests: the loopback stack and identify. */
+export async function createNode (): Promise<TestNode> {
+  return createLibp2p({ ...loopbackStack(), services: { identify: identify() } })
 }
 
 /** The node's listen addresses as strings, each ending in /p2p/<peer id>. */

@@ -2,7 +2,7 @@ import { logger } from '@libp2p/logger'
 import { blockKey } from '../wire/prefix.js'
 import { Semaphore } from '../util/semaphore.js'
 import { LruMap } from '../util/lru-map.js'
-import { hasBlockSizes, type Blockstore } from '../interfaces/blockstore.js'
+import { hasBlockSizes, type Blockstore, type BlockSizes } from '../interfaces/blockstore.js'
 import type { CID } from 'multiformats/cid'
 
 const log = logger('swapwright:core:blockstore-manager')
@@ -62,7 +62,7 @@ export class BlockstoreManager {
   }
 
   /** One cheap lookup (a stat, for files) instead of a `has` and a read of the whole block. */
-  private async sizeFromStore (store: Blockstore & { size: (cid: CID) => Promise<number | undefined> }, cid: CID): Promise<number | undefined> {
+  private async sizeFromStore (store: BlockSizes, cid: CID): Promise<number | undefined> {
     // Not answered from the cache: the lookup is as cheap as `has`, and also notices a deleted block.
     return this.limit.run(async () => {
       try {

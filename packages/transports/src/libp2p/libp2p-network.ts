@@ -1,8 +1,8 @@
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import {
-  DEFAULT_MAX_INCOMING_MESSAGE_SIZE, encodedSize, encodeForPeerChunked, factoryPlugin, NotStartedError, PeerUnreachableError, Tokens,
-  type AbortOptions, type BitswapConfig, type BitswapMessage, type BitswapNetwork, type NetworkHandler,
+  DEFAULT_MAX_INCOMING_MESSAGE_SIZE, encodedSize, encodeForPeerChunked, factoryPlugin, NotStartedError,
+  PeerUnreachableError, Tokens, type AbortOptions, type BitswapConfig, type BitswapMessage, type BitswapNetwork, type NetworkHandler,
   type PeerKey, type Plugin, type ProtocolVersion, type ProviderRecord
 } from '@swapwright/core'
 import { dialableAddresses, parsePeer } from './addresses.js'

@@ -9,9 +9,6 @@ import { Session as InspectorSession } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { identify } from '@libp2p/identify'
-import { noise } from '@libp2p/noise'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { blockstorePlugin, createBitswap, frame, readFrames, type Bitswap } from '@swapwright/core'
 import { fsBlockstore, MemoryBlockstore } from '@swapwright/stores'
@@ -20,7 +17,7 @@ import { CID } from 'multiformats/cid'
 import { Uint8ArrayList } from 'uint8arraylist'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { createNode, type TestNode } from '../../util/libp2p-node.js'
+import { createNode, loopbackStack, type TestNode } from '../../util/libp2p-node.js'
 import { RAW_PROTOCOL, WORKLOADS, type FetchCommand, type FetchResult, type FromWorker, type Profile, type System, type ToWorker, type WorkloadName } from './protocol.js'
 import type { Libp2p, Stream } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
@@ -92,13 +89,7 @@ async function heliaModules (): Promise<{
 
 /** The same libp2p stack for every system: TCP on 127.0.0.1, noise, yamux, identify; no discovery. */
 function libp2pOptions (): any {
-  return {
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: { identify: identify() }
-  }
+  return { ...loopbackStack(), services: { identify: identify() } }
 }
 
 /** Distinct random raw blocks (CIDv1, sha2-256). */
