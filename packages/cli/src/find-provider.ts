@@ -1,3 +1,4 @@
+import { systemClock } from '@swapwright/core'
 import { CliError, ExitCode } from './errors.js'
 import type { Libp2p } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
@@ -45,12 +46,7 @@ export async function findProvider (libp2p: Libp2p, cid: CID, init: FindInit): P
           unreachable.set(peer, (err as Error).message)
         }
       }
-      bounded.throwIfAborted()
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => { bounded.removeEventListener('abort', stop); resolve() }, FIND_RETRY_DELAY)
-        const stop = (): void => { clearTimeout(timer); reject(bounded.reason) }
-        bounded.addEventListener('abort', stop, { once: true })
-      })
+      await systemClock().sleep(FIND_RETRY_DELAY, { signal: bounded })
     }
   } catch (err) {
     if (signal.aborted) throw new CliError('Interrupted', ExitCode.interrupted)
