@@ -4,6 +4,7 @@
 // of six runs) for about 8% of its speed. The npm scripts pass it too, since `node cli.js` ignores this line.
 import { CliError, ExitCode } from './errors.js'
 import { Output } from './output.js'
+import { EXIT_GRACE } from './constants.js'
 import { commands } from './commands/index.js'
 
 const USAGE = `Usage: swapwright <command> [options]
@@ -13,9 +14,8 @@ ${commands.map(c => `  ${c.name.padEnd(8)} ${c.summary}`).join('\n')}
 
 Run swapwright <command> --help for a command's options. Every command takes --json.`
 
-async function main (argv: string[]): Promise<number> {
+async function main (argv: string[], output: Output): Promise<number> {
   const [name, ...rest] = argv
-  const output = new Output(rest.includes('--json'))
   if (name == null || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE + '\n')
     return name == null ? ExitCode.usage : ExitCode.ok
@@ -55,4 +55,21 @@ function toCliError (err: unknown, signal: AbortSignal): CliError {
   return new CliError((err as Error).message, ExitCode.failure, { cause: err })
 }
 
-process.exitCode = await main(process.argv.slice(2))
+const argv = process.argv.slice(2)
+const output = new Output(argv.includes('--json'))
+let finished = false
+// Every exit says why. An exit before the command finished means Node found nothing left to run while the
+// command still waited (a promise no event will ever settle): without this it would end silently with code 13.
+process.on('exit', code => {
+  if (!finished) output.error(`stopped before finishing: nothing was left to wait for (exit code ${code})`, { code })
+})
+process.on('uncaughtException', err => {
+  output.error(`internal error: ${err.stack ?? err.message}`, { code: ExitCode.failure })
+  finished = true
+  process.exit(ExitCode.failure)
+})
+const code = await main(argv, output)
+finished = true
+process.exitCode = code
+// Sockets that a node's bounded stop left open must not keep the finished command alive.
+setTimeout(() => { process.exit(code) }, EXIT_GRACE).unref()

@@ -6,15 +6,17 @@ import { findProvider } from './find-provider.js'
 import { joinDht } from './join-dht.js'
 import { startNode, type CliNode } from './node.js'
 import { progressBar } from './progress.js'
-import { reach } from './reach.js'
+import { logRetry, reach, type PeerAddress } from './reach.js'
+import { NotFoundWatch } from './not-found-watch.js'
+import { DEFAULT_NOT_FOUND_TIMEOUT, NODE_STOP_TIMEOUT } from './constants.js'
 import type { Output } from './output.js'
 import type { Repo } from './repo.js'
 import type { CID } from 'multiformats/cid'
 
 export interface GetInit {
   cid: CID
-  /** Multiaddrs of peers to fetch from, each ending in /p2p/<peer id>. */
-  peers: string[]
+  /** Peers to fetch from (multiaddrs ending in /p2p/<peer id>). */
+  peers: PeerAddress[]
   repo: Repo
   out: string
   output: Output
@@ -27,6 +29,8 @@ export interface GetInit {
   dht?: DhtSettings
   /** How long to look up providers on the DHT, in ms. */
   findTimeout?: number
+  /** Give up this long (ms) after every peer answered DONT_HAVE for a block (default `DEFAULT_NOT_FOUND_TIMEOUT`). */
+  notFoundTimeout?: number
 }
 
 export interface GetSummary {
@@ -49,7 +53,16 @@ export interface GetSummary {
  */
 export async function getDag (init: GetInit): Promise<GetSummary> {
   const { cid, repo, output, signal } = init
-  const node = await startNode(repo.blockstore, [], init.dht)
+  const notFound = new AbortController()
+  const watch = new NotFoundWatch(init.notFoundTimeout ?? DEFAULT_NOT_FOUND_TIMEOUT * 1000, (missing, peers) => {
+    const which = missing.equals(cid) ? `${cid}` : `${missing} (a block of ${cid})`
+    notFound.abort(new CliError(`No peer has ${which}: ${peers.length === 1 ? 'the peer' : `all ${peers.length} peers`} answered DONT_HAVE` +
+      `${init.dht == null ? '' : ', and the DHT named no other provider'} (${peers.join(', ')})`, ExitCode.notFound))
+  })
+  const node = await startNode(repo.blockstore, [], init.dht, {
+    observe: feedback => { watch.observe(feedback) },
+    onSlowStop: () => { output.warning(`the node did not stop within ${NODE_STOP_TIMEOUT / 1000} s; leaving its connections behind`) }
+  })
   const bar = progressBar(!output.json)
   try {
     const providers = await initialProviders(node, init)
@@ -58,7 +71,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
     const idle = new AbortController()
     let timer = setTimeout(() => { idle.abort() }, init.idleTimeout)
     // a block the repository could not store (a full disk) ends the fetch too
-    const both = AbortSignal.any([signal, idle.signal, repo.writeFailed])
+    const both = AbortSignal.any([signal, idle.signal, repo.writeFailed, notFound.signal])
     let fetched
     let lastReport = 0
     try {
@@ -75,6 +88,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
       }, both)
     } catch (err) {
       repo.writeFailed.throwIfAborted()
+      notFound.signal.throwIfAborted()
       if (idle.signal.aborted && !signal.aborted) {
         throw new CliError(`No block arrived for ${init.idleTimeout / 1000} s; the peers may not have ${cid}`, ExitCode.failure)
       }
@@ -105,6 +119,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
       peakMemoryBytes: process.resourceUsage().maxRSS * 1024
     }
   } finally {
+    watch.stop()
     await node.stop()
   }
 }
@@ -112,8 +127,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
 /** The peers named with --peer, or else the first provider the DHT names; the session may find more later. */
 async function initialProviders (node: CliNode, init: GetInit): Promise<string[]> {
   const { output, signal } = init
-  const providers: string[] = []
-  for (const address of init.peers) providers.push(await reach(node.libp2p, address, init.dialTimeout, signal))
+  const providers = await reachPeers(node, init)
   if (init.dht == null) return providers
   const joined = await joinDht(node.libp2p, init.dht, init.dialTimeout, output, signal)
   output.event('joined', { protocol: init.dht.protocol, peers: joined }, `joined the DHT ${init.dht.protocol} through ${joined.length} peer(s)`)
@@ -123,4 +137,33 @@ async function initialProviders (node: CliNode, init: GetInit): Promise<string[]
   })
   output.event('provider', { peer: found.peer, addresses: found.addresses, via: 'dht' }, `found provider ${found.peer} through the DHT`)
   return [found.peer]
+}
+
+/**
+ * Dials every --peer at once. Those that cannot be reached are skipped with a warning while others remain: one
+ * peer down among several must not stop a fetch the others can serve. None reached is exit 4.
+ */
+async function reachPeers (node: CliNode, init: GetInit): Promise<string[]> {
+  const { output, signal } = init
+  const results = await Promise.allSettled(init.peers.map(async peer => reach(node.libp2p, peer, {
+    timeout: init.dialTimeout, signal, onRetry: (address, message, delay) => { logRetry(output, address, message, delay) }
+  })))
+  const reached: string[] = []
+  const failures: CliError[] = []
+  for (const result of results) {
+    if (result.status === 'fulfilled') {
+      reached.push(result.value)
+      continue
+    }
+    const err = result.reason as unknown
+    if (!(err instanceof CliError) || err.exitCode !== ExitCode.unreachable) throw err
+    failures.push(err)
+  }
+  if (failures.length === 0) return reached
+  if (reached.length === 0) {
+    if (failures.length === 1) throw failures[0]
+    throw new CliError(`None of the ${failures.length} peers can be reached: ${failures.map(f => f.message).join('; ')}`, ExitCode.unreachable)
+  }
+  for (const failure of failures) output.warning(`skipping a peer: ${failure.message}`)
+  return reached
 }

@@ -1,5 +1,5 @@
 import { CliError, ExitCode } from './errors.js'
-import { reach } from './reach.js'
+import { logRetry, reach } from './reach.js'
 import type { DhtSettings } from './dht.js'
 import type { Output } from './output.js'
 import type { IdentifyResult, Libp2p } from '@libp2p/interface'
@@ -14,7 +14,9 @@ export async function joinDht (libp2p: Libp2p, settings: DhtSettings, dialTimeou
   const failures: CliError[] = []
   await Promise.all(settings.bootstrap.map(async address => {
     try {
-      const peer = await reach(libp2p, address, dialTimeout, signal)
+      const peer = await reach(libp2p, address, {
+        timeout: dialTimeout, signal, onRetry: (at, message, delay) => { logRetry(output, at, message, delay) }
+      })
       await speaksDht(libp2p, peer, address, settings.protocol, dialTimeout, signal)
       joined.push(peer)
     } catch (err) {

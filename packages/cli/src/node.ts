@@ -3,10 +3,14 @@ import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
-import { blockstorePlugin, createBitswap, type Bitswap } from '@swapwright/core'
+import { blockstorePlugin, createBitswap, type Bitswap, type SessionFeedback } from '@swapwright/core'
+import { goDefaults } from '@swapwright/strategies'
 import { dhtProviderFinder, libp2pNetwork } from '@swapwright/transports'
 import { createLibp2p, type ServiceFactoryMap } from 'libp2p'
+import { NODE_STOP_TIMEOUT } from './constants.js'
 import { dhtService, type DhtSettings } from './dht.js'
+import { observedPeerSelector } from './observed-peer-selector.js'
+import type { ConnectionLimits } from './connection-limits.js'
 import type { Libp2p } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Blockstore } from 'interface-blockstore'
@@ -20,22 +24,48 @@ export interface CliNode {
   bitswap: Bitswap
   /** The DHT, when the node runs one. */
   dht?: KadDHT
+  /**
+   * Stops Bitswap and libp2p, waiting at most `NODE_STOP_TIMEOUT`: a close that a vanished peer never answers is
+   * left behind (`onSlowStop` says so) rather than keeping the command from ending. Safe to call again.
+   */
   stop: () => Promise<void>
 }
 
-export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings): Promise<CliNode> {
+export interface NodeOptions {
+  /** Told what every session of the node learns: peers added and removed, HAVEs, DONT_HAVEs, blocks. */
+  observe?: (feedback: SessionFeedback) => void
+  /** Connection limits of a node that others connect to; libp2p's defaults otherwise. */
+  limits?: ConnectionLimits
+  /** Called when stopping took longer than `NODE_STOP_TIMEOUT` and was given up on. */
+  onSlowStop?: () => void
+}
+
+export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings, options: NodeOptions = {}): Promise<CliNode> {
   const services: ServiceFactoryMap = { identify: identify() }
   if (dht != null) Object.assign(services, { ping: ping(), dht: await dhtService(dht) })
+  const limits = options.limits
   const libp2p = await createLibp2p({
     addresses: { listen },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
+    ...(limits == null
+      ? {}
+      : {
+          connectionManager: {
+            maxConnections: limits.maxConnections,
+            maxIncomingPendingConnections: limits.maxPendingConnections,
+            inboundConnectionThreshold: limits.inboundConnectionsPerSecond
+          }
+        }),
     services
   })
+  const strategies = goDefaults()
   const bitswap = await createBitswap({
     network: libp2pNetwork(libp2p),
     blockstore: blockstorePlugin(blockstore),
+    ...strategies,
+    ...(options.observe == null ? {} : { peerSelector: observedPeerSelector(strategies.peerSelector, options.observe) }),
     ...(dht == null ? {} : { providerFinder: dhtProviderFinder(libp2p) }),
     // The command announces only the roots it serves, itself: a record per block would cost a DHT walk each.
     announceBlocks: false
@@ -46,13 +76,23 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
     libp2p,
     bitswap,
     dht: (libp2p.services as { dht?: KadDHT }).dht,
-    // Safe to call again: the first call's stop is the one awaited.
     stop: async () => {
-      stopping ??= (async () => {
+      stopping ??= within(NODE_STOP_TIMEOUT, (async () => {
         await bitswap.stop()
         await libp2p.stop()
-      })()
+      })()).then(finished => { if (!finished) options.onSlowStop?.() })
       await stopping
     }
+  }
+}
+
+/** Whether `work` settled within `ms`; a failure counts as settled (the node is going away either way). */
+async function within (ms: number, work: Promise<void>): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<boolean>(resolve => { timer = setTimeout(() => { resolve(false) }, ms) })
+  try {
+    return await Promise.race([work.then(() => true, () => true), late])
+  } finally {
+    clearTimeout(timer)
   }
 }

@@ -19,6 +19,12 @@ export class Output {
     else if (text != null) this.out.write(text + '\n')
   }
 
+  /** Something the user should know that does not stop the command. */
+  warning (message: string, fields: Record<string, unknown> = {}): void {
+    if (this.json) this.out.write(JSON.stringify({ event: 'warning', message, ...fields }) + '\n')
+    else this.err.write(`swapwright: warning: ${message}\n`)
+  }
+
   error (message: string, fields: Record<string, unknown> = {}): void {
     if (this.json) this.out.write(JSON.stringify({ event: 'error', message, ...fields }) + '\n')
     else this.err.write(`swapwright: ${message}\n`)

@@ -59,6 +59,8 @@ export class Running {
 
   async stop (signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
     if (this.child.exitCode != null) return this.child.exitCode
+    // ended by a signal already: 'exit' has fired and will not again
+    if (this.child.signalCode != null) return null
     this.child.kill(signal)
     const [code] = await once(this.child, 'exit') as [number | null]
     return code

@@ -3,6 +3,9 @@ import { announceRoots } from '../announce-roots.js'
 import { DEFAULT_DHT_PROTOCOL, PUBLIC_DHT_PROTOCOL } from '../dht.js'
 import { DHT_OPTIONS, parseDhtOptions } from '../dht-options.js'
 import { joinDht } from '../join-dht.js'
+import { DEFAULT_INBOUND_CONNECTIONS_PER_SECOND, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PENDING_CONNECTIONS, parseConnectionLimits } from '../connection-limits.js'
+import { NODE_STOP_TIMEOUT } from '../constants.js'
+import { parseMultiaddr } from '../reach.js'
 import { DEFAULT_REPO, openRepo } from '../repo.js'
 import { seconds } from '../seconds.js'
 import { startNode } from '../node.js'
@@ -40,6 +43,13 @@ Options:
   --public             join the public IPFS DHT through its well-known bootstrap peers
   --dht-protocol NAME  DHT protocol of a DHT of your own (default ${DEFAULT_DHT_PROTOCOL}); not with --public
   --dial-timeout SEC   how long to try each bootstrap peer (default ${DEFAULT_BOOTSTRAP_DIAL_TIMEOUT})
+  --max-connections N  open connections in all (default ${DEFAULT_MAX_CONNECTIONS})
+  --max-pending-connections N
+                       inbound connections in their handshake at once; more are refused (default
+                       ${DEFAULT_MAX_PENDING_CONNECTIONS})
+  --max-connection-rate N
+                       new inbound connections a second from one address; more are refused (default
+                       ${DEFAULT_INBOUND_CONNECTIONS_PER_SECOND}, so a crowd behind one address all connects)
   --json               one JSON object per line, each with an "event" field
   -h, --help           this help
 
@@ -55,16 +65,26 @@ Exit codes: 0 stopped, 1 failed, 2 bad arguments, 3 missing path, 4 every bootst
         dht: { type: 'boolean', default: false },
         ...DHT_OPTIONS,
         'dial-timeout': { type: 'string', default: String(DEFAULT_BOOTSTRAP_DIAL_TIMEOUT) },
+        'max-connections': { type: 'string' },
+        'max-pending-connections': { type: 'string' },
+        'max-connection-rate': { type: 'string' },
         json: { type: 'boolean', default: false }
       }
     })
     const dht = parseDhtOptions(values, { server: true, always: values.dht })
     const dialTimeout = seconds(values['dial-timeout'], '--dial-timeout')
+    // Every argument is checked before any work starts.
+    const listen = values.listen ?? [DEFAULT_LISTEN]
+    for (const address of listen) parseMultiaddr(address)
+    const limits = parseConnectionLimits(values)
     const repo = await openRepo(values.repo)
     try {
       const roots = []
       for (const path of positionals) roots.push(await addPath(path, repo.blockstore, { kubo: values.kubo }))
-      const node = await startNode(repo.blockstore, values.listen ?? [DEFAULT_LISTEN], dht)
+      const node = await startNode(repo.blockstore, listen, dht, {
+        limits,
+        onSlowStop: () => { output.warning(`the node did not stop within ${NODE_STOP_TIMEOUT / 1000} s; leaving its connections behind`) }
+      })
       let announcing: { stop: () => void } | undefined
       try {
         for (const address of node.libp2p.getMultiaddrs()) {

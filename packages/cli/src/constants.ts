@@ -1,0 +1,22 @@
+/**
+ * The command's own limits, each also a documented option or README entry. Limits of the Bitswap node itself
+ * live in @swapwright/core's constants.
+ */
+
+/** How long stopping a node may take before the command goes on without it (ms): a peer gone mid-close must not hang the exit. */
+export const NODE_STOP_TIMEOUT = 5_000
+
+/**
+ * After the work is done, how long the process may take to exit on its own (ms) before it is ended: sockets a
+ * timed-out stop left open must not keep it alive.
+ */
+export const EXIT_GRACE = 2_000
+
+/** `get` gives up this long (seconds) after every peer answered DONT_HAVE for a block, when no DHT is searched. */
+export const DEFAULT_NOT_FOUND_TIMEOUT = 3
+
+/** The first pause before dialling again a peer that refused or reset the connection (ms); it doubles each time. */
+export const DIAL_RETRY_FIRST_DELAY = 100
+
+/** The longest pause between two dials of a peer that refuses or resets (ms); all retries end with `--dial-timeout`. */
+export const DIAL_RETRY_MAX_DELAY = 2_000

@@ -1,0 +1,80 @@
+import type { PeerKey, SessionFeedback } from '@swapwright/core'
+import type { CID } from 'multiformats/cid'
+
+interface Refusals {
+  cid: CID
+  peers: Set<PeerKey>
+  timer?: ReturnType<typeof setTimeout>
+}
+
+/**
+ * Notices a block that no known peer has: once every peer of the fetch answered DONT_HAVE for it (a real
+ * answer; silence is not counted) and nothing changes that for `grace` ms (a new peer, a HAVE, the block),
+ * `onNotFound` is called with the block and the peers that refused it. Without this, a fetch from peers that
+ * lack the data would wait for the idle timeout.
+ */
+export class NotFoundWatch {
+  private readonly peers = new Set<PeerKey>()
+  private readonly refusals = new Map<string, Refusals>()
+  private readonly grace: number
+  private readonly onNotFound: (cid: CID, peers: PeerKey[]) => void
+  private stopped = false
+
+  constructor (grace: number, onNotFound: (cid: CID, peers: PeerKey[]) => void) {
+    this.grace = grace
+    this.onNotFound = onNotFound
+  }
+
+  observe (feedback: SessionFeedback): void {
+    if (this.stopped) return
+    switch (feedback.type) {
+      case 'peer-added':
+        this.peers.add(feedback.peer)
+        // someone new may have it: every verdict so far is open again
+        for (const refusal of this.refusals.values()) this.check(refusal)
+        return
+      case 'peer-removed':
+        this.peers.delete(feedback.peer)
+        for (const refusal of this.refusals.values()) this.check(refusal)
+        return
+      case 'have':
+      case 'block':
+        this.forget(feedback.cid)
+        return
+      case 'dont-have': {
+        if (feedback.timedOut) return
+        const key = feedback.cid.toString()
+        const refusal = this.refusals.get(key) ?? { cid: feedback.cid, peers: new Set<PeerKey>() }
+        this.refusals.set(key, refusal)
+        refusal.peers.add(feedback.peer)
+        this.check(refusal)
+      }
+    }
+  }
+
+  stop (): void {
+    this.stopped = true
+    for (const refusal of this.refusals.values()) clearTimeout(refusal.timer)
+    this.refusals.clear()
+  }
+
+  /** Arms the verdict when every known peer refused the block, and disarms it when that stops being so. */
+  private check (refusal: Refusals): void {
+    let everyone = true
+    for (const peer of this.peers) if (!refusal.peers.has(peer)) everyone = false
+    if (!everyone) {
+      clearTimeout(refusal.timer)
+      refusal.timer = undefined
+      return
+    }
+    refusal.timer ??= setTimeout(() => {
+      if (!this.stopped) this.onNotFound(refusal.cid, [...refusal.peers])
+    }, this.grace)
+  }
+
+  private forget (cid: CID): void {
+    const key = cid.toString()
+    clearTimeout(this.refusals.get(key)?.timer)
+    this.refusals.delete(key)
+  }
+}
