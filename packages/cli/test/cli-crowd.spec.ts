@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { Running, swapwright } from './cli-helpers.js'
+
+/**
+ * Fetchers started at the same moment from one address. libp2p's defaults turned all but about five of them
+ * away; serve's own limits must let every one in.
+ */
+const CROWD = 32
+
+describe(`a crowd: ${CROWD} swapwright get processes from 127.0.0.1 at once against one serve`, () => {
+  let work: string
+  let server: Running
+  let address: string
+  let root: string
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'swapwright-cli-crowd-'))
+    await writeFile(join(work, 'file.bin'), randomBytes(2 * 1024 * 1024 + 99))
+    server = new Running(['serve', 'file.bin', '--repo', 'server-repo', '--listen', '/ip4/127.0.0.1/tcp/0', '--json'], work)
+    address = (await server.next('listening')).address
+    root = (await server.next('serving')).cid
+    await server.next('ready')
+  })
+
+  after(async () => {
+    assert.equal(await server.stop(), 0, 'serve shuts down cleanly')
+    await rm(work, { recursive: true, force: true })
+  })
+
+  it('every one connects and gets the file byte-exact', async () => {
+    const fetchers = Array.from({ length: CROWD }, async (_, i) =>
+      swapwright(['get', root, '--peer', address, '--repo', `repo-${i}`, '-o', `out-${i}.bin`, '--dial-timeout', '60', '--json'], work))
+    const results = await Promise.all(fetchers)
+    const original = await readFile(join(work, 'file.bin'))
+    const failed = results.map((r, i) => ({ i, r })).filter(({ r }) => r.code !== 0)
+    assert.deepEqual(failed.map(({ i, r }) => `${i}: ${r.code} ${r.stdout.slice(-300)} ${r.stderr.slice(-300)}`), [])
+    for (let i = 0; i < CROWD; i++) assert.deepEqual(await readFile(join(work, `out-${i}.bin`)), original, `fetcher ${i}`)
+  })
+})
