@@ -1,10 +1,11 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
 // The flag above caps V8's young generation at 1 MiB. Received data passes through many short-lived buffers;
 // collected sooner, they cost a 256 MiB get about 45 MiB less peak memory (183 MiB instead of about 230, median
-// of six runs) for about 8% of its speed. The npm scripts pass it too, since `node cli.js` ignores this line.
+// of six runs) for about 8% of its speed. The launcher (bin/swapwright.js) and the npm scripts pass it too.
+import { readFileSync } from 'node:fs'
 import { CliError, ExitCode } from './errors.js'
 import { Output } from './output.js'
-import { EXIT_GRACE } from './constants.js'
+import { EXIT_GRACE, EXIT_PIPE_CLOSED } from './constants.js'
 import { commands } from './commands/index.js'
 
 const USAGE = `Usage: swapwright <command> [options]
@@ -12,10 +13,16 @@ const USAGE = `Usage: swapwright <command> [options]
 Commands:
 ${commands.map(c => `  ${c.name.padEnd(8)} ${c.summary}`).join('\n')}
 
-Run swapwright <command> --help for a command's options. Every command takes --json.`
+Run swapwright <command> --help for a command's options. Every command takes --json.
+swapwright --version prints the version.`
 
 async function main (argv: string[], output: Output): Promise<number> {
   const [name, ...rest] = argv
+  if (name === '--version' || name === '-v' || name === 'version') {
+    const version = commandVersion()
+    output.event('version', { version, node: process.versions.node }, `swapwright ${version}`)
+    return ExitCode.ok
+  }
   if (name == null || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE + '\n')
     return name == null ? ExitCode.usage : ExitCode.ok
@@ -46,6 +53,11 @@ async function main (argv: string[], output: Output): Promise<number> {
   }
 }
 
+/** The version of the installed @swapwright/cli, from its package.json. */
+function commandVersion (): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+}
+
 function toCliError (err: unknown, signal: AbortSignal): CliError {
   if (signal.aborted && signal.reason instanceof CliError) return signal.reason
   const code = (err as { code?: string }).code
@@ -62,6 +74,13 @@ let finished = false
 // command still waited (a promise no event will ever settle): without this it would end silently with code 13.
 process.on('exit', code => {
   if (!finished) output.error(`stopped before finishing: nothing was left to wait for (exit code ${code})`, { code })
+})
+// A reader that went away (`swapwright get --json | head -1`) ends the command quietly, as a closed pipe ends
+// any Unix command: no stack trace, the shell's code for SIGPIPE.
+process.stdout.on('error', err => {
+  if ((err as { code?: string }).code !== 'EPIPE') throw err
+  finished = true
+  process.exit(EXIT_PIPE_CLOSED)
 })
 process.on('uncaughtException', err => {
   output.error(`internal error: ${err.stack ?? err.message}`, { code: ExitCode.failure })

@@ -20,3 +20,6 @@ export const DIAL_RETRY_FIRST_DELAY = 100
 
 /** The longest pause between two dials of a peer that refuses or resets (ms); all retries end with `--dial-timeout`. */
 export const DIAL_RETRY_MAX_DELAY = 2_000
+
+/** The exit code when the reader of stdout went away (128 + SIGPIPE, as a shell reports a command a closed pipe ended). */
+export const EXIT_PIPE_CLOSED = 141

@@ -33,8 +33,11 @@ export class Running {
   private buffer = ''
   private readonly waiters: Array<() => void> = []
 
-  constructor (args: string[], cwd: string) {
-    this.child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  /** Runs this clone's build on this Node, or with `command` an installed `swapwright` found through `env`. */
+  constructor (args: string[], cwd: string, installed?: { command: string, env: NodeJS.ProcessEnv }) {
+    this.child = installed == null
+      ? spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(installed.command, args, { cwd, env: installed.env, stdio: ['ignore', 'pipe', 'pipe'] })
     this.child.stdout?.on('data', chunk => {
       this.buffer += String(chunk)
       const lines = this.buffer.split('\n')
