@@ -11,7 +11,7 @@ import { NODE_STOP_TIMEOUT } from './constants.js'
 import { dhtService, type DhtSettings } from './dht.js'
 import { observedPeerSelector } from './observed-peer-selector.js'
 import type { ConnectionLimits } from './connection-limits.js'
-import type { Libp2p } from '@libp2p/interface'
+import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Blockstore } from 'interface-blockstore'
 
@@ -34,6 +34,8 @@ export interface CliNode {
 export interface NodeOptions {
   /** Told what every session of the node learns: peers added and removed, HAVEs, DONT_HAVEs, blocks. */
   observe?: (feedback: SessionFeedback) => void
+  /** The node's peer identity (a repository's); a fresh one otherwise. */
+  privateKey?: PrivateKey
   /** Connection limits of a node that others connect to; libp2p's defaults otherwise. */
   limits?: ConnectionLimits
   /** Called when stopping took longer than `NODE_STOP_TIMEOUT` and was given up on. */
@@ -45,6 +47,7 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
   if (dht != null) Object.assign(services, { ping: ping(), dht: await dhtService(dht) })
   const limits = options.limits
   const libp2p = await createLibp2p({
+    ...(options.privateKey == null ? {} : { privateKey: options.privateKey }),
     addresses: { listen },
     transports: [tcp()],
     connectionEncrypters: [noise()],

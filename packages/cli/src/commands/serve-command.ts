@@ -23,7 +23,8 @@ export const serveCommand: Command = {
   help: `Usage: swapwright serve [path...] [options]
 
 Adds the given paths (if any), listens, prints every dialable address and root CID, and serves blocks over
-Bitswap until interrupted (Ctrl-C), then shuts down cleanly.
+Bitswap until interrupted (Ctrl-C), then shuts down cleanly. Its peer id is the repository's (see swapwright
+id): started again on the same repository, it keeps its addresses.
 
 With --dht, --bootstrap or --public it also runs a Kademlia DHT and announces there the root CID of every path
 it was given (only the roots: a fetcher looks up the root, and the blocks under it come from the peers that
@@ -82,6 +83,7 @@ Exit codes: 0 stopped, 1 failed, 2 bad arguments, 3 missing path, 4 every bootst
       const roots = []
       for (const path of positionals) roots.push(await addPath(path, repo.blockstore, { kubo: values.kubo }))
       const node = await startNode(repo.blockstore, listen, dht, {
+        privateKey: await repo.identity(),
         limits,
         onSlowStop: () => { output.warning(`the node did not stop within ${NODE_STOP_TIMEOUT / 1000} s; leaving its connections behind`) }
       })
