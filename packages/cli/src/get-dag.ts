@@ -1,36 +1,20 @@
-import { DEFAULT_FIND_TIMEOUT, type DhtSettings } from './dht.js'
+import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
 import { CliError, ExitCode } from './errors.js'
 import { exportDag } from './export-dag.js'
 import { fetchDag } from './fetch-dag.js'
-import { findProvider } from './find-provider.js'
-import { joinDht } from './join-dht.js'
-import { startNode, type CliNode } from './node.js'
 import { progressBar } from './progress.js'
-import { logRetry, reach, type PeerAddress } from './reach.js'
-import { NotFoundWatch } from './not-found-watch.js'
-import { DEFAULT_NOT_FOUND_TIMEOUT, NODE_STOP_TIMEOUT } from './constants.js'
-import type { Output } from './output.js'
-import type { Repo } from './repo.js'
-import type { CID } from 'multiformats/cid'
+import { runFetch, type FetchInit, type Fetching } from './run-fetch.js'
+import { writeToStdout } from './write-stdout.js'
+import type { IpfsPath } from './ipfs-path.js'
 
-export interface GetInit {
-  cid: CID
-  /** Peers to fetch from (multiaddrs ending in /p2p/<peer id>). */
-  peers: PeerAddress[]
-  repo: Repo
+/** `-o -`: the file's bytes go to stdout. */
+export const STDOUT = '-'
+
+export interface GetInit extends Omit<FetchInit, 'cid'> {
+  /** What to fetch: a CID, or a path below one. */
+  path: IpfsPath
+  /** Where to write: a path, or `STDOUT`. */
   out: string
-  output: Output
-  signal: AbortSignal
-  /** Give up when no block has arrived for this long, in ms. */
-  idleTimeout: number
-  /** How long to try reaching each peer, in ms. */
-  dialTimeout: number
-  /** Join this DHT; with no `peers`, the providers of `cid` are looked up on it. */
-  dht?: DhtSettings
-  /** How long to look up providers on the DHT, in ms. */
-  findTimeout?: number
-  /** Give up this long (ms) after every peer answered DONT_HAVE for a block (default `DEFAULT_NOT_FOUND_TIMEOUT`). */
-  notFoundTimeout?: number
 }
 
 export interface GetSummary {
@@ -48,122 +32,67 @@ export interface GetSummary {
 }
 
 /**
- * Fetches a UnixFS DAG from the given peers into the repository (verified block by block), then writes it out.
- * Blocks already in the repository are not fetched again, so running it again after an interruption resumes.
+ * Fetches a UnixFS DAG (the one a path leads to) from the given peers into the repository, verified block by
+ * block, then writes it out. Blocks already in the repository are not fetched again, so running it again after an
+ * interruption resumes.
  */
 export async function getDag (init: GetInit): Promise<GetSummary> {
-  const { cid, repo, output, signal } = init
-  const notFound = new AbortController()
-  const watch = new NotFoundWatch(init.notFoundTimeout ?? DEFAULT_NOT_FOUND_TIMEOUT * 1000, (missing, peers) => {
-    const which = missing.equals(cid) ? `${cid}` : `${missing} (a block of ${cid})`
-    notFound.abort(new CliError(`No peer has ${which}: ${peers.length === 1 ? 'the peer' : `all ${peers.length} peers`} answered DONT_HAVE` +
-      `${init.dht == null ? '' : ', and the DHT named no other provider'} (${peers.join(', ')})`, ExitCode.notFound))
-  })
-  const node = await startNode(repo.blockstore, [], init.dht, {
-    observe: feedback => { watch.observe(feedback) },
-    onSlowStop: () => { output.warning(`the node did not stop within ${NODE_STOP_TIMEOUT / 1000} s; leaving its connections behind`) }
-  })
+  const { repo, output, signal } = init
   const bar = progressBar(!output.json)
-  try {
-    const providers = await initialProviders(node, init)
-    const session = node.bitswap.createSession({ providers, signal })
+  let lastReport = 0
+  const fetched = await runFetch({ ...init, cid: init.path.cid }, async fetching => {
+    // the transfer's time: from the peers connected to the last block
     const started = performance.now()
-    const idle = new AbortController()
-    let timer = setTimeout(() => { idle.abort() }, init.idleTimeout)
-    // a block the repository could not store (a full disk) ends the fetch too
-    const both = AbortSignal.any([signal, idle.signal, repo.writeFailed, notFound.signal])
-    let fetched
-    let lastReport = 0
+    const target = await resolve(init.path, fetching)
+    if (init.out === STDOUT && target.type === 'directory') {
+      throw new CliError(`${init.path.text} is a directory: only a file can go to stdout (ls lists it)`, ExitCode.usage)
+    }
     try {
-      fetched = await fetchDag(session, cid, progress => {
-        clearTimeout(timer)
-        timer = setTimeout(() => { idle.abort() }, init.idleTimeout)
-        bar.update(progress.blocks, progress.bytes)
+      const progress = await fetchDag(fetching.session, target.cid, p => {
+        fetching.touch()
+        bar.update(p.blocks, p.bytes)
         // Scripts see progress too, at most ten times a second.
         const now = performance.now()
-        if (output.json && (progress.blocks === 1 || now - lastReport >= 100)) {
+        if (output.json && (p.blocks === 1 || now - lastReport >= 100)) {
           lastReport = now
-          output.event('progress', { blocks: progress.blocks, bytes: progress.bytes })
+          output.event('progress', { blocks: p.blocks, bytes: p.bytes })
         }
-      }, both)
-    } catch (err) {
-      repo.writeFailed.throwIfAborted()
-      notFound.signal.throwIfAborted()
-      if (idle.signal.aborted && !signal.aborted) {
-        throw new CliError(`No block arrived for ${init.idleTimeout / 1000} s; the peers may not have ${cid}`, ExitCode.failure)
-      }
-      if (signal.aborted) throw new CliError('Interrupted; the blocks fetched so far are kept, run the same command again to resume', ExitCode.interrupted)
-      throw err
+      }, fetching.signal)
+      const { duplicateBlocks, blocksReceived } = fetching.session.stats()
+      return { ...progress, target: target.cid, seconds: (performance.now() - started) / 1000, duplicates: duplicateBlocks, received: blocksReceived }
     } finally {
-      clearTimeout(timer)
       bar.stop()
     }
-    const seconds = (performance.now() - started) / 1000
-    const { duplicateBlocks: duplicates, blocksReceived: received } = session.stats()
-    session.close()
-    // a fetch that ended just as a write failed must not go on to export a DAG with blocks missing
-    repo.writeFailed.throwIfAborted()
-    // Every block is local now: the network's buffers and connections are let go of before the file is written.
-    await node.stop()
-    await exportDag(cid, repo.blockstore, init.out, signal)
-    return {
-      cid: cid.toString(),
-      out: init.out,
-      blocks: fetched.blocks,
-      bytes: fetched.bytes,
-      seconds,
-      megabytesPerSecond: fetched.bytes / 1e6 / Math.max(seconds, 1e-6),
-      duplicates,
-      received,
-      // maxRSS is in KiB
-      peakMemoryBytes: process.resourceUsage().maxRSS * 1024
-    }
-  } finally {
-    watch.stop()
-    await node.stop()
-  }
-}
-
-/** The peers named with --peer, or else the first provider the DHT names; the session may find more later. */
-async function initialProviders (node: CliNode, init: GetInit): Promise<string[]> {
-  const { output, signal } = init
-  const providers = await reachPeers(node, init)
-  if (init.dht == null) return providers
-  const joined = await joinDht(node.libp2p, init.dht, init.dialTimeout, output, signal)
-  output.event('joined', { protocol: init.dht.protocol, peers: joined }, `joined the DHT ${init.dht.protocol} through ${joined.length} peer(s)`)
-  if (providers.length > 0) return providers
-  const found = await findProvider(node.libp2p, init.cid, {
-    timeout: init.findTimeout ?? DEFAULT_FIND_TIMEOUT * 1000, dialTimeout: init.dialTimeout, signal
   })
-  output.event('provider', { peer: found.peer, addresses: found.addresses, via: 'dht' }, `found provider ${found.peer} through the DHT`)
-  return [found.peer]
+  // a fetch that ended just as a write failed must not go on to export a DAG with blocks missing
+  repo.writeFailed.throwIfAborted()
+  // The node is stopped by now: the network's buffers and connections are let go of before the file is written.
+  if (init.out === STDOUT) await writeToStdout(fetched.target, repo.blockstore, signal)
+  else await exportDag(fetched.target, repo.blockstore, init.out, signal)
+  return {
+    cid: fetched.target.toString(),
+    out: init.out,
+    blocks: fetched.blocks,
+    bytes: fetched.bytes,
+    seconds: fetched.seconds,
+    megabytesPerSecond: fetched.bytes / 1e6 / Math.max(fetched.seconds, 1e-6),
+    duplicates: fetched.duplicates,
+    received: fetched.received,
+    // maxRSS is in KiB
+    peakMemoryBytes: process.resourceUsage().maxRSS * 1024
+  }
 }
 
-/**
- * Dials every --peer at once. Those that cannot be reached are skipped with a warning while others remain: one
- * peer down among several must not stop a fetch the others can serve. None reached is exit 4.
- */
-async function reachPeers (node: CliNode, init: GetInit): Promise<string[]> {
-  const { output, signal } = init
-  const results = await Promise.allSettled(init.peers.map(async peer => reach(node.libp2p, peer, {
-    timeout: init.dialTimeout, signal, onRetry: (address, message, delay) => { logRetry(output, address, message, delay) }
-  })))
-  const reached: string[] = []
-  const failures: CliError[] = []
-  for (const result of results) {
-    if (result.status === 'fulfilled') {
-      reached.push(result.value)
-      continue
+/** The entry a path leads to, fetching only the blocks on the way (directory shards included). */
+export async function resolve (path: IpfsPath, fetching: Fetching): Promise<UnixFSEntry> {
+  try {
+    return await exporter(path.text, fetching.blocks, { signal: fetching.signal })
+  } catch (err) {
+    if (fetching.signal.aborted) throw err
+    const code = (err as { name?: string, code?: string }).name ?? ''
+    if (/NotFound|NoResolver|NotUnixFS/i.test(`${code} ${(err as { code?: string }).code ?? ''}`)) {
+      throw new CliError(`No such path: ${path.text} (${(err as Error).message})`, ExitCode.notFound, { cause: err })
     }
-    const err = result.reason as unknown
-    if (!(err instanceof CliError) || err.exitCode !== ExitCode.unreachable) throw err
-    failures.push(err)
+    throw err
   }
-  if (failures.length === 0) return reached
-  if (reached.length === 0) {
-    if (failures.length === 1) throw failures[0]
-    throw new CliError(`None of the ${failures.length} peers can be reached: ${failures.map(f => f.message).join('; ')}`, ExitCode.unreachable)
-  }
-  for (const failure of failures) output.warning(`skipping a peer: ${failure.message}`)
-  return reached
 }

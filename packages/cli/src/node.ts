@@ -8,6 +8,7 @@ import { goDefaults } from '@swapwright/strategies'
 import { dhtProviderFinder, libp2pNetwork } from '@swapwright/transports'
 import { createLibp2p, type ServiceFactoryMap } from 'libp2p'
 import { NODE_STOP_TIMEOUT } from './constants.js'
+import { CliError, ExitCode } from './errors.js'
 import { dhtService, type DhtSettings } from './dht.js'
 import { observedPeerSelector } from './observed-peer-selector.js'
 import type { ConnectionLimits } from './connection-limits.js'
@@ -46,7 +47,7 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
   const services: ServiceFactoryMap = { identify: identify() }
   if (dht != null) Object.assign(services, { ping: ping(), dht: await dhtService(dht) })
   const limits = options.limits
-  const libp2p = await createLibp2p({
+  const libp2p = await listenOrExplain(listen, createLibp2p({
     ...(options.privateKey == null ? {} : { privateKey: options.privateKey }),
     addresses: { listen },
     transports: [tcp()],
@@ -62,7 +63,7 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
           }
         }),
     services
-  })
+  }))
   const strategies = goDefaults()
   const bitswap = await createBitswap({
     network: libp2pNetwork(libp2p),
@@ -97,5 +98,19 @@ async function within (ms: number, work: Promise<void>): Promise<boolean> {
     return await Promise.race([work.then(() => true, () => true), late])
   } finally {
     clearTimeout(timer)
+  }
+}
+
+/** A listen address whose port another program holds is one clear line naming it, not libp2p's stack trace. */
+async function listenOrExplain (listen: string[], starting: Promise<Libp2p>): Promise<Libp2p> {
+  try {
+    return await starting
+  } catch (err) {
+    const message = (err as Error).message ?? ''
+    if (!message.includes('EADDRINUSE')) throw err
+    const taken = [...message.matchAll(/(\/\S+): Error: listen EADDRINUSE/g)].map(m => m[1])
+    throw new CliError(`Cannot listen on ${taken.length > 0 ? taken.join(' and ') : listen.join(' or ')}: the port is taken, by another ` +
+      'swapwright serve or an IPFS node such as Kubo (which uses 4001 too); choose another port with --listen, ' +
+      'e.g. --listen /ip4/0.0.0.0/tcp/4002', ExitCode.failure, { cause: err })
   }
 }

@@ -4,13 +4,18 @@
  */
 export class Output {
   readonly json: boolean
-  private readonly out: NodeJS.WritableStream
+  private out: NodeJS.WritableStream
   private readonly err: NodeJS.WritableStream
 
   constructor (json: boolean, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr) {
     this.json = json
     this.out = out
     this.err = err
+  }
+
+  /** Sends events to stderr from now on: stdout carries data (a file written to stdout). */
+  toStderr (): void {
+    this.out = this.err
   }
 
   /** An event: `text` for people, `fields` (plus `event`) for scripts. */

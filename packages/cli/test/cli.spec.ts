@@ -106,7 +106,7 @@ describe('the swapwright command', () => {
   })
 
   it('every command has --help', async () => {
-    for (const command of ['add', 'serve', 'get', 'id', 'demo']) {
+    for (const command of ['add', 'serve', 'get', 'cat', 'ls', 'id', 'demo']) {
       const result = await swapwright([command, '--help'], work)
       assert.equal(result.code, 0)
       assert.match(result.stdout, new RegExp(`Usage: swapwright ${command}`))

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 import { CliError, ExitCode } from '../errors.js'
 import { getDag } from '../get-dag.js'
 import { startNode } from '../node.js'
+import { parseIpfsPath } from '../ipfs-path.js'
 import { parsePeerAddress } from '../reach.js'
 import { openRepo } from '../repo.js'
 import { addPath } from './add.js'
@@ -47,7 +48,7 @@ Options:
         output.event('serving', { cid: root.cid.toString(), size: Number(root.size), address }, `seeder serves ${root.cid} (${mib} MiB) at ${address}`)
         const out = join(work, 'fetched.bin')
         const summary = await getDag({
-          cid: root.cid, peers: [parsePeerAddress(address)], repo: fetcherRepo, out, output, signal, idleTimeout: 60_000, dialTimeout: 10_000
+          path: parseIpfsPath(root.cid.toString()), peers: [parsePeerAddress(address)], repo: fetcherRepo, out, output, signal, idleTimeout: 60_000, dialTimeout: 10_000
         })
         const same = await digest(file) === await digest(out)
         if (!same) throw new CliError('The fetched file differs from the original', ExitCode.failure)

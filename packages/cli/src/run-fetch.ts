@@ -1,0 +1,144 @@
+import { DEFAULT_FIND_TIMEOUT, type DhtSettings } from './dht.js'
+import { DEFAULT_NOT_FOUND_TIMEOUT, NODE_STOP_TIMEOUT } from './constants.js'
+import { CliError, ExitCode } from './errors.js'
+import { findProvider } from './find-provider.js'
+import { joinDht } from './join-dht.js'
+import { startNode, type CliNode } from './node.js'
+import { NotFoundWatch } from './not-found-watch.js'
+import { logRetry, reach, type PeerAddress } from './reach.js'
+import type { Output } from './output.js'
+import type { Repo } from './repo.js'
+import type { Session } from '@swapwright/core'
+import type { CID } from 'multiformats/cid'
+
+export interface FetchInit {
+  /** The root the fetch starts from (the CID of a /ipfs/<cid>/<path>). */
+  cid: CID
+  /** Peers to fetch from (multiaddrs ending in /p2p/<peer id>). */
+  peers: PeerAddress[]
+  repo: Repo
+  output: Output
+  signal: AbortSignal
+  /** Give up when no block has arrived for this long, in ms. */
+  idleTimeout: number
+  /** How long to try reaching each peer, in ms. */
+  dialTimeout: number
+  /** Join this DHT; with no `peers`, the providers of `cid` are looked up on it. */
+  dht?: DhtSettings
+  /** How long to look up providers on the DHT, in ms. */
+  findTimeout?: number
+  /** Give up this long (ms) after every peer answered DONT_HAVE for a block (default `DEFAULT_NOT_FOUND_TIMEOUT`). */
+  notFoundTimeout?: number
+}
+
+/** What the work of a fetch gets: a session with the peers, and the signal that ends it. */
+export interface Fetching {
+  node: CliNode
+  session: Session
+  /** Aborted by an interrupt, the idle timeout, a block the repository could not store, or a block no peer has. */
+  signal: AbortSignal
+  /** A block arrived: the idle timeout starts again. */
+  touch: () => void
+  /** The blocks of the fetch as a read-only blockstore: from the repository, else through the session. */
+  blocks: { get: (cid: CID, options?: { signal?: AbortSignal }) => AsyncGenerator<Uint8Array> }
+}
+
+/**
+ * Runs `work` with a node connected to the fetch's peers (the --peer ones, or the first provider the DHT
+ * names) and one session over them, and turns the ways a fetch ends early into clear errors and exit codes.
+ * The node is stopped before this returns, whatever happened.
+ */
+export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) => Promise<T>): Promise<T> {
+  const { cid, repo, output, signal } = init
+  const notFound = new AbortController()
+  const watch = new NotFoundWatch(init.notFoundTimeout ?? DEFAULT_NOT_FOUND_TIMEOUT * 1000, (missing, peers) => {
+    const which = missing.equals(cid) ? `${cid}` : `${missing} (a block of ${cid})`
+    notFound.abort(new CliError(`No peer has ${which}: ${peers.length === 1 ? 'the peer' : `all ${peers.length} peers`} answered DONT_HAVE` +
+      `${init.dht == null ? '' : ', and the DHT named no other provider'} (${peers.join(', ')})`, ExitCode.notFound))
+  })
+  const node = await startNode(repo.blockstore, [], init.dht, {
+    observe: feedback => { watch.observe(feedback) },
+    onSlowStop: () => { output.warning(`the node did not stop within ${NODE_STOP_TIMEOUT / 1000} s; leaving its connections behind`) }
+  })
+  try {
+    const providers = await initialProviders(node, init)
+    const session = node.bitswap.createSession({ providers, signal })
+    const idle = new AbortController()
+    let timer = setTimeout(() => { idle.abort() }, init.idleTimeout)
+    const touch = (): void => {
+      clearTimeout(timer)
+      timer = setTimeout(() => { idle.abort() }, init.idleTimeout)
+    }
+    // a block the repository could not store (a full disk) ends the fetch too
+    const ended = AbortSignal.any([signal, idle.signal, repo.writeFailed, notFound.signal])
+    const blocks: Fetching['blocks'] = {
+      get: async function * (wanted, options) {
+        for await (const { bytes } of session.getBlocks([wanted], { signal: options?.signal ?? ended })) {
+          touch()
+          yield bytes
+        }
+      }
+    }
+    try {
+      return await work({ node, session, signal: ended, touch, blocks })
+    } catch (err) {
+      repo.writeFailed.throwIfAborted()
+      notFound.signal.throwIfAborted()
+      if (idle.signal.aborted && !signal.aborted) {
+        throw new CliError(`No block arrived for ${init.idleTimeout / 1000} s; the peers may not have ${cid}`, ExitCode.failure)
+      }
+      if (signal.aborted) throw new CliError('Interrupted; the blocks fetched so far are kept, run the same command again to resume', ExitCode.interrupted)
+      throw err
+    } finally {
+      clearTimeout(timer)
+      session.close()
+    }
+  } finally {
+    watch.stop()
+    await node.stop()
+  }
+}
+
+/** The peers named with --peer, or else the first provider the DHT names; the session may find more later. */
+async function initialProviders (node: CliNode, init: FetchInit): Promise<string[]> {
+  const { output, signal } = init
+  const providers = await reachPeers(node, init)
+  if (init.dht == null) return providers
+  const joined = await joinDht(node.libp2p, init.dht, init.dialTimeout, output, signal)
+  output.event('joined', { protocol: init.dht.protocol, peers: joined }, `joined the DHT ${init.dht.protocol} through ${joined.length} peer(s)`)
+  if (providers.length > 0) return providers
+  const found = await findProvider(node.libp2p, init.cid, {
+    timeout: init.findTimeout ?? DEFAULT_FIND_TIMEOUT * 1000, dialTimeout: init.dialTimeout, signal
+  })
+  output.event('provider', { peer: found.peer, addresses: found.addresses, via: 'dht' }, `found provider ${found.peer} through the DHT`)
+  return [found.peer]
+}
+
+/**
+ * Dials every --peer at once. Those that cannot be reached are skipped with a warning while others remain: one
+ * peer down among several must not stop a fetch the others can serve. None reached is exit 4.
+ */
+async function reachPeers (node: CliNode, init: FetchInit): Promise<string[]> {
+  const { output, signal } = init
+  const results = await Promise.allSettled(init.peers.map(async peer => reach(node.libp2p, peer, {
+    timeout: init.dialTimeout, signal, onRetry: (address, message, delay) => { logRetry(output, address, message, delay) }
+  })))
+  const reached: string[] = []
+  const failures: CliError[] = []
+  for (const result of results) {
+    if (result.status === 'fulfilled') {
+      reached.push(result.value)
+      continue
+    }
+    const err = result.reason as unknown
+    if (!(err instanceof CliError) || err.exitCode !== ExitCode.unreachable) throw err
+    failures.push(err)
+  }
+  if (failures.length === 0) return reached
+  if (reached.length === 0) {
+    if (failures.length === 1) throw failures[0]
+    throw new CliError(`None of the ${failures.length} peers can be reached: ${failures.map(f => f.message).join('; ')}`, ExitCode.unreachable)
+  }
+  for (const failure of failures) output.warning(`skipping a peer: ${failure.message}`)
+  return reached
+}
