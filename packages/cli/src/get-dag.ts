@@ -29,6 +29,8 @@ export interface GetSummary {
   received: number
   /** The most resident memory this process has used so far, in bytes. */
   peakMemoryBytes: number
+  /** Milliseconds from the start of the process to the first want handed to the session: the command's start-up. */
+  firstWantMs: number
 }
 
 /**
@@ -41,7 +43,8 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
   const bar = progressBar(!output.json)
   let lastReport = 0
   const fetched = await runFetch({ ...init, cid: init.path.cid }, async fetching => {
-    // the transfer's time: from the peers connected to the last block
+    // the transfer's time: from the peers connected to the last block; performance.now() counts from the
+    // start of the process, so it is also how long the command took to get going
     const started = performance.now()
     const target = await resolve(init.path, fetching)
     if (init.out === STDOUT && target.type === 'directory') {
@@ -59,7 +62,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
         }
       }, fetching.signal)
       const { duplicateBlocks, blocksReceived } = fetching.session.stats()
-      return { ...progress, target: target.cid, seconds: (performance.now() - started) / 1000, duplicates: duplicateBlocks, received: blocksReceived }
+      return { ...progress, target: target.cid, seconds: (performance.now() - started) / 1000, duplicates: duplicateBlocks, received: blocksReceived, firstWantMs: started }
     } finally {
       bar.stop()
     }
@@ -79,7 +82,8 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
     duplicates: fetched.duplicates,
     received: fetched.received,
     // maxRSS is in KiB
-    peakMemoryBytes: process.resourceUsage().maxRSS * 1024
+    peakMemoryBytes: process.resourceUsage().maxRSS * 1024,
+    firstWantMs: Math.round(fetched.firstWantMs)
   }
 }
 

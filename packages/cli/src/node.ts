@@ -1,6 +1,5 @@
 import { identify } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
-import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { blockstorePlugin, createBitswap, type Bitswap, type SessionFeedback } from '@swapwright/core'
@@ -45,7 +44,8 @@ export interface NodeOptions {
 
 export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings, options: NodeOptions = {}): Promise<CliNode> {
   const services: ServiceFactoryMap = { identify: identify() }
-  if (dht != null) Object.assign(services, { ping: ping(), dht: await dhtService(dht) })
+  // ping is only for the DHT, and loaded with it: a get from a named peer starts without either
+  if (dht != null) Object.assign(services, { ping: (await import('@libp2p/ping')).ping(), dht: await dhtService(dht) })
   const limits = options.limits
   const libp2p = await listenOrExplain(listen, createLibp2p({
     ...(options.privateKey == null ? {} : { privateKey: options.privateKey }),

@@ -38,6 +38,12 @@ describe('the installed command: npm install -g of the packed packages', () => {
     env = { ...process.env, PATH: [join(prefix, 'bin'), SYSTEM_PATH].join(delimiter) }
   })
 
+  it('the package carries the bundle the launcher runs, and no build state', async () => {
+    const installedCli = join(prefix, 'lib', 'node_modules', '@swapwright', 'cli')
+    assert.ok(readdirSync(join(installedCli, 'dist', 'bundle')).includes('cli.js'), 'packing bundled the command')
+    assert.ok(!readdirSync(join(installedCli, 'dist')).some(f => f.endsWith('.tsbuildinfo')))
+  })
+
   after(async () => {
     await rm(work, { recursive: true, force: true })
   })

@@ -6,7 +6,6 @@ import type { Command } from '../command.js'
 
 export const addCommand: Command = {
   name: 'add',
-  summary: 'import a file or directory into the repository as UnixFS and print its CID',
   help: `Usage: swapwright add <path>... [options]
 
 Imports each path (a file or a directory tree) as UnixFS into the repository and prints its root CID.

@@ -18,7 +18,6 @@ export const DEFAULT_DEMO_SIZE_MIB = 16
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'two nodes on 127.0.0.1 in one process: one serves a generated file, the other fetches it',
   help: `Usage: swapwright demo [options]
 
 Starts two Swapwright nodes on 127.0.0.1 in this process, adds a generated file to the first, fetches it with

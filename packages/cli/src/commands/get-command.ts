@@ -12,7 +12,6 @@ export { DEFAULT_DIAL_TIMEOUT, DEFAULT_IDLE_TIMEOUT } from '../fetch-options.js'
 
 export const getCommand: Command = {
   name: 'get',
-  summary: 'fetch a file or directory by CID or path from peers or the DHT, verifying every block',
   help: `Usage: swapwright get ${PATH_FORMS} --peer ADDR [--peer ADDR]... [options]
        swapwright get ${PATH_FORMS} --bootstrap ADDR [--bootstrap ADDR]... [options]
        swapwright get ${PATH_FORMS} --public [options]
@@ -49,7 +48,6 @@ reachable provider in time, 5 disk full, 130 interrupted.`,
 
 export const catCommand: Command = {
   name: 'cat',
-  summary: 'fetch a file by CID or path and write its bytes to stdout (get -o -)',
   help: `Usage: swapwright cat ${PATH_FORMS} --peer ADDR [--peer ADDR]... [options]
 
 The same as swapwright get ... -o -: fetches the file, verifies every block, keeps it in the repository and

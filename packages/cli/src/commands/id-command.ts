@@ -6,7 +6,6 @@ import type { Command } from '../command.js'
 
 export const idCommand: Command = {
   name: 'id',
-  summary: 'print the peer id of the repository, the one serve uses',
   help: `Usage: swapwright id [options]
 
 Prints the repository's peer id. The identity is created the first time it is needed and kept in

@@ -7,7 +7,6 @@ const silent: LabCliIo = { out: () => {}, err: () => {} }
 
 export const labCommand: Command = {
   name: 'lab',
-  summary: 'run the strategy lab: benchmark scenarios in virtual time, strategy sets side by side',
   help: `${labUsage({ program: 'swapwright lab', reportFileOption: '--json-file' })}
 Here --json prints one JSON object per line on stdout, each with an "event" field: "run" after each run, then
 "report" with the medians of every scenario and strategy set; --json-file <file> writes the lab's report file.

@@ -5,7 +5,6 @@ import type { Command } from '../command.js'
 
 export const lsCommand: Command = {
   name: 'ls',
-  summary: 'list a directory by CID or path from peers or the DHT: CID, size and name of each entry',
   help: `Usage: swapwright ls ${PATH_FORMS} --peer ADDR [--peer ADDR]... [options]
 
 Lists the UnixFS directory at <cid> (or at the path below it), one line per entry: its CID, its size in bytes

@@ -19,7 +19,6 @@ export const DEFAULT_BOOTSTRAP_DIAL_TIMEOUT = 10
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'serve the repository (adding the given paths first) until interrupted',
   help: `Usage: swapwright serve [path...] [options]
 
 Adds the given paths (if any), listens, prints every dialable address and root CID, and serves blocks over
