@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { lstat, mkdir, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -19,13 +19,21 @@ export async function exportDag (root: CID, blockstore: Blockstore, out: string,
 
 async function write (entry: UnixFSEntry, target: string, blockstore: Blockstore, signal: AbortSignal): Promise<number> {
   try {
+    // Nothing is ever written through a symbolic link: one already at the target (from this tree, or there
+    // before) would lead the write outside the output directory.
+    await refuseSymlink(target)
     if (entry.type === 'directory') {
       await mkdir(target, { recursive: true })
       let written = 0
       for await (const child of entry.entries({ signal })) {
-        written += await write(await exporter(child.cid, blockstore, { signal }), join(target, child.name), blockstore, signal)
+        written += await write(await exporter(child.cid, blockstore, { signal }), join(target, entryName(child.name, target)), blockstore, signal)
       }
       return written
+    }
+    if (entry.type === 'file' && entry.unixfs.type === 'symlink') {
+      // recreated as it was stored: its target is text, and is neither followed nor checked
+      await symlink(new TextDecoder().decode(entry.unixfs.data ?? new Uint8Array()), target)
+      return 0
     }
     if (entry.type === 'object') throw new Error(`${entry.cid} is not a UnixFS file or directory`)
     if (entry.type === 'file' || entry.type === 'raw') return await writeUnixfsFile(entry.cid, blockstore, target, signal)
@@ -35,4 +43,17 @@ async function write (entry: UnixFSEntry, target: string, blockstore: Blockstore
     if (signal.aborted) throw err
     throw fileError(err, target)
   }
+}
+
+/** A name from a directory of the DAG, which must be one plain name: a name with a / or a .. could reach outside. */
+function entryName (name: string, dir: string): string {
+  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
+    throw new Error(`the directory written to ${dir} holds an entry named ${JSON.stringify(name)}, which is not a plain name`)
+  }
+  return name
+}
+
+async function refuseSymlink (target: string): Promise<void> {
+  const info = await lstat(target).catch(() => undefined)
+  if (info?.isSymbolicLink() === true) throw new Error(`${target} is a symbolic link; nothing is written through one`)
 }

@@ -1,4 +1,4 @@
-import { exporter } from 'ipfs-unixfs-exporter'
+import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
 import { resolve } from './get-dag.js'
 import { runFetch, type FetchInit } from './run-fetch.js'
 import type { IpfsPath } from './ipfs-path.js'
@@ -23,7 +23,7 @@ export async function listDag (init: ListInit): Promise<ListedEntry[]> {
   return runFetch({ ...init, cid: init.path.cid }, async fetching => {
     const target = await resolve(init.path, fetching)
     if (target.type !== 'directory') {
-      return [{ name: target.name, cid: target.cid.toString(), type: kind(target.type), size: Number(target.size) }]
+      return [{ name: target.name, cid: target.cid.toString(), type: kind(target), size: Number(target.size) }]
     }
     const children = []
     for await (const child of target.entries({ signal: fetching.signal })) children.push(child)
@@ -32,13 +32,15 @@ export async function listDag (init: ListInit): Promise<ListedEntry[]> {
     const listed: ListedEntry[] = []
     for (const child of children) {
       const entry = await exporter(child.cid, fetching.blocks, { signal: fetching.signal })
-      listed.push({ name: child.name, cid: child.cid.toString(), type: kind(entry.type), size: entry.type === 'directory' ? 0 : Number(entry.size) })
+      listed.push({ name: child.name, cid: child.cid.toString(), type: kind(entry), size: entry.type === 'directory' ? 0 : Number(entry.size) })
     }
     return listed
   })
 }
 
-/** A raw block under a directory is a file whose bytes fit in one block: listed as the file it is. */
-function kind (type: string): string {
-  return type === 'raw' ? 'file' : type
+/** What an entry is to a person: a raw block is a file whose bytes fit in one block; a symlink says so. */
+function kind (entry: UnixFSEntry): string {
+  if (entry.type === 'raw') return 'file'
+  if (entry.type === 'file' && entry.unixfs.type === 'symlink') return 'symlink'
+  return entry.type
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { lstat, readdir } from 'node:fs/promises'
+import { lstat, readdir, readlink } from 'node:fs/promises'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import { importer, type ImportCandidate, type ImporterOptions } from 'ipfs-unixfs-importer'
 import { fixedSize } from 'ipfs-unixfs-importer/chunker'
@@ -10,9 +10,19 @@ import type { CID } from 'multiformats/cid'
 /** Default chunk size of `add`: 1 MiB, the largest the UnixFS guidance recommends. */
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024
 
+/**
+ * Kubo's import profiles, each reproducing the CIDs Kubo gives the same files: `unixfs-v0-2015` (CIDv0, 256 KiB
+ * chunks, leaves wrapped in UnixFS, 174 links per node) and `unixfs-v1-2025` (CIDv1, raw leaves, 1 MiB chunks,
+ * 1024 links per node, directories sharded by their size in bytes).
+ */
+export const PROFILES = ['unixfs-v0-2015', 'unixfs-v1-2025'] as const
+export type Profile = typeof PROFILES[number]
+
 export interface AddOptions {
   /** Kubo's defaults (CIDv0, 256 KiB chunks, leaves wrapped in UnixFS) instead of CIDv1, raw leaves, 1 MiB. */
   kubo?: boolean
+  /** One of Kubo's import profiles; `kubo` is `unixfs-v0-2015`. */
+  profile?: Profile
   /** Chunk size in bytes for the default layout. */
   chunkSize?: number
 }
@@ -34,10 +44,13 @@ export async function addPath (path: string, blockstore: Blockstore, options: Ad
     throw fileError(err, path)
   }
   const name = basename(absolute)
-  const importerOptions: ImporterOptions = options.kubo === true
-    ? { profile: 'unixfs-v0-2015' }
+  const profile = options.profile ?? (options.kubo === true ? 'unixfs-v0-2015' : undefined)
+  const importerOptions: ImporterOptions = profile != null
+    ? { profile }
     : { cidVersion: 1, rawLeaves: true, chunker: fixedSize({ chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE }) }
-  const source = info.isDirectory() ? walk(absolute, name) : [{ path: name, content: read(absolute) }]
+  const source = info.isDirectory()
+    ? walk(absolute, name)
+    : info.isSymbolicLink() ? [{ path: name, link: await readlink(absolute) }] : [{ path: name, content: read(absolute) }]
   let root: Added | undefined
   try {
     for await (const entry of importer(source, blockstore, importerOptions)) {
@@ -50,7 +63,10 @@ export async function addPath (path: string, blockstore: Blockstore, options: Ad
   return root
 }
 
-/** The tree under `dir` as import candidates named `prefix/...`; symbolic links are left out. */
+/**
+ * The tree under `dir` as import candidates named `prefix/...`. A symbolic link is stored as a UnixFS symlink
+ * (its target as text, never followed), as Kubo stores it, so the root CID is the one Kubo gives the tree.
+ */
 async function * walk (dir: string, prefix: string): AsyncGenerator<ImportCandidate> {
   const entries = await readdir(dir, { withFileTypes: true })
   entries.sort((a, b) => a.name.localeCompare(b.name))
@@ -60,6 +76,7 @@ async function * walk (dir: string, prefix: string): AsyncGenerator<ImportCandid
     const path = [prefix, ...relative(dir, absolute).split(sep)].join('/')
     if (entry.isDirectory()) yield * walk(absolute, path)
     else if (entry.isFile()) yield { path, content: read(absolute) }
+    else if (entry.isSymbolicLink()) yield { path, link: await readlink(absolute) }
   }
 }
 

@@ -10,6 +10,7 @@ import { DEFAULT_REPO, openRepo } from '../repo.js'
 import { seconds } from '../seconds.js'
 import { startNode } from '../node.js'
 import { addPath } from './add.js'
+import { parseProfile } from './add-command.js'
 import type { Command } from '../command.js'
 
 /** Where `serve` listens unless told otherwise. */
@@ -36,7 +37,8 @@ alone and give its address to the rest as --bootstrap. Only --public joins the p
 Options:
   --repo DIR           repository directory (default ${DEFAULT_REPO})
   --listen ADDR        multiaddr to listen on; repeat for several (default ${DEFAULT_LISTEN})
-  --kubo               import with Kubo's defaults (see swapwright add --help)
+  --profile NAME       import with one of Kubo's profiles, unixfs-v0-2015 or unixfs-v1-2025 (see swapwright add --help)
+  --kubo               the same as --profile unixfs-v0-2015
   --dht                run the DHT even with no --bootstrap: the first node, which the others join through
   --bootstrap ADDR     multiaddr of a DHT peer to join through, ending in /p2p/<peer id>; repeat for several.
                        Every one that cannot be reached or does not run the DHT is skipped; none left is exit 4
@@ -62,6 +64,7 @@ Exit codes: 0 stopped, 1 failed, 2 bad arguments, 3 missing path, 4 every bootst
         repo: { type: 'string', default: DEFAULT_REPO },
         listen: { type: 'string', multiple: true },
         kubo: { type: 'boolean', default: false },
+        profile: { type: 'string' },
         dht: { type: 'boolean', default: false },
         ...DHT_OPTIONS,
         'dial-timeout': { type: 'string', default: String(DEFAULT_BOOTSTRAP_DIAL_TIMEOUT) },
@@ -77,10 +80,11 @@ Exit codes: 0 stopped, 1 failed, 2 bad arguments, 3 missing path, 4 every bootst
     const listen = values.listen ?? [DEFAULT_LISTEN]
     for (const address of listen) parseMultiaddr(address)
     const limits = parseConnectionLimits(values)
+    const profile = parseProfile(values.profile, values.kubo)
     const repo = await openRepo(values.repo)
     try {
       const roots = []
-      for (const path of positionals) roots.push(await addPath(path, repo.blockstore, { kubo: values.kubo }))
+      for (const path of positionals) roots.push(await addPath(path, repo.blockstore, { profile }))
       const node = await startNode(repo.blockstore, listen, dht, {
         privateKey: await repo.identity(),
         limits,
