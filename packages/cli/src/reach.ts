@@ -71,11 +71,16 @@ export async function reach (libp2p: Libp2p, address: string | PeerAddress, opti
 }
 
 const REFUSED_OR_RESET = /ECONNREFUSED|ECONNRESET|ECONNABORTED|EPIPE|\breset\b|refused|closed/i
+/**
+ * libp2p's word for a connection that ended while the encryption was being chosen, with no cause attached:
+ * what a server dropping a connection from a crowd looks like from here.
+ */
+const DROPPED_IN_HANDSHAKE = /^Encryption failed$/
 
 /** A dial the other end turned away or dropped, as opposed to a wrong peer id or an unusable address. */
 function refusedOrReset (err: unknown): boolean {
   for (let e = err as { message?: string, code?: string, cause?: unknown, errors?: unknown[] } | undefined, depth = 0; e != null && depth < 8; depth++) {
-    if (REFUSED_OR_RESET.test(`${e.code ?? ''} ${e.message ?? ''}`)) return true
+    if (REFUSED_OR_RESET.test(`${e.code ?? ''} ${e.message ?? ''}`) || DROPPED_IN_HANDSHAKE.test(e.message ?? '')) return true
     if (Array.isArray(e.errors) && e.errors.some(refusedOrReset)) return true
     e = e.cause as typeof e
   }
