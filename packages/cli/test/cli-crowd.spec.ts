@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { Running, swapwright } from './cli-helpers.js'
+import { serveOnLoopback, swapwright, type Running } from './cli-helpers.js'
 
 /**
  * Fetchers started at the same moment from one address. libp2p's defaults turned all but about five of them
@@ -22,10 +22,7 @@ describe(`a crowd: ${CROWD} swapwright get processes from 127.0.0.1 at once agai
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'swapwright-cli-crowd-'))
     await writeFile(join(work, 'file.bin'), randomBytes(2 * 1024 * 1024 + 99))
-    server = new Running(['serve', 'file.bin', '--repo', 'server-repo', '--listen', '/ip4/127.0.0.1/tcp/0', '--json'], work)
-    address = (await server.next('listening')).address
-    root = (await server.next('serving')).cid
-    await server.next('ready')
+    ;({ server, address, root } = await serveOnLoopback(['file.bin', '--repo', 'server-repo'], work))
   })
 
   after(async () => {
@@ -55,11 +52,7 @@ describe('a crowd against a serve that turns most of it away: get dials again un
     work = await mkdtemp(join(tmpdir(), 'swapwright-cli-retry-'))
     await writeFile(join(work, 'file.bin'), randomBytes(1024 * 1024 + 5))
     // one new connection a second from an address, one handshake at a time: most of the crowd is refused or reset
-    server = new Running(['serve', 'file.bin', '--repo', 'server-repo', '--listen', '/ip4/127.0.0.1/tcp/0',
-      '--max-connection-rate', '1', '--max-pending-connections', '1', '--json'], work)
-    address = (await server.next('listening')).address
-    root = (await server.next('serving')).cid
-    await server.next('ready')
+    ;({ server, address, root } = await serveOnLoopback(['file.bin', '--repo', 'server-repo', '--max-connection-rate', '1', '--max-pending-connections', '1'], work))
   })
 
   after(async () => {

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { Running, swapwright } from './cli-helpers.js'
+import { Running, serveOnLoopback, swapwright } from './cli-helpers.js'
 
 /** Node's code for "the event loop emptied while top-level await still waited": the silent exit of old. */
 const UNSETTLED_TOP_LEVEL_AWAIT = 13
@@ -22,10 +22,7 @@ describe('the command under faults: it ends, and says why', () => {
     work = await mkdtemp(join(tmpdir(), 'swapwright-cli-faults-'))
     await writeFile(join(work, 'file.bin'), randomBytes(3 * 1024 * 1024 + 5))
     await writeFile(join(work, 'other.bin'), randomBytes(1024))
-    server = new Running(['serve', 'file.bin', '--repo', 'server-repo', '--listen', '/ip4/127.0.0.1/tcp/0', '--json'], work)
-    address = (await server.next('listening')).address
-    root = (await server.next('serving')).cid
-    await server.next('ready')
+    ;({ server, address, root } = await serveOnLoopback(['file.bin', '--repo', 'server-repo'], work))
   })
 
   after(async () => {
@@ -101,10 +98,7 @@ describe('the command under faults: it ends, and says why', () => {
   async function killedSeed (fault: NodeJS.Signals): Promise<void> {
     const big = await mkdtemp(join(work, 'big-'))
     await writeFile(join(big, 'big.bin'), randomBytes(48 * 1024 * 1024))
-    const seed = new Running(['serve', 'big.bin', '--repo', 'seed-repo', '--listen', '/ip4/127.0.0.1/tcp/0', '--json'], big)
-    const seedAddress = (await seed.next('listening')).address
-    const cid = (await seed.next('serving')).cid
-    await seed.next('ready')
+    const { server: seed, address: seedAddress, root: cid } = await serveOnLoopback(['big.bin', '--repo', 'seed-repo'], big)
     const fetcher = new Running(['get', cid, '--peer', seedAddress, '--repo', 'fetch-repo', '-o', 'big.out', '--idle-timeout', '5', '--json'], big)
     await fetcher.next('progress')
     seed.child.kill(fault)

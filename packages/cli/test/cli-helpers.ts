@@ -73,3 +73,18 @@ export class Running {
 function parseEvents (stdout: string): Array<Record<string, any>> {
   return stdout.split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line))
 }
+
+/** A `serve` on 127.0.0.1 (port chosen by the system) that is ready, with its address and its first root's CID. */
+export interface Served {
+  server: Running
+  address: string
+  /** The root of the first path served (undefined when no path was given). */
+  root: string
+}
+
+export async function serveOnLoopback (args: string[], cwd: string): Promise<Served> {
+  const server = new Running(['serve', ...args, '--listen', '/ip4/127.0.0.1/tcp/0', '--json'], cwd)
+  const address = (await server.next('listening')).address as string
+  await server.next('ready')
+  return { server, address, root: server.events.find(e => e.event === 'serving')?.cid }
+}

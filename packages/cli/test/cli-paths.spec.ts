@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { CLI, Running, swapwright } from './cli-helpers.js'
+import { CLI, serveOnLoopback, swapwright, type Running } from './cli-helpers.js'
 
 /** Runs the command and keeps stdout as bytes: a file written to stdout is not text. */
 async function bytesOut (args: string[], cwd: string): Promise<{ code: number | null, stdout: Buffer, stderr: string }> {
@@ -33,10 +33,7 @@ describe('paths, stdout, cat and ls', () => {
     await writeFile(join(work, 'tree', 'a.txt'), 'first\n')
     await writeFile(join(work, 'tree', 'sub', 'big.bin'), big)
     await writeFile(join(work, 'tree', 'sub', 'c.txt'), 'third\n')
-    server = new Running(['serve', 'tree', '--repo', 'server-repo', '--listen', '/ip4/127.0.0.1/tcp/0', '--json'], work)
-    address = (await server.next('listening')).address
-    root = (await server.next('serving')).cid
-    await server.next('ready')
+    ;({ server, address, root } = await serveOnLoopback(['tree', '--repo', 'server-repo'], work))
   })
 
   after(async () => {

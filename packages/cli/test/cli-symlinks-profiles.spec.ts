@@ -3,7 +3,7 @@ import { lstat, mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile } fro
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { Running, swapwright } from './cli-helpers.js'
+import { serveOnLoopback, swapwright } from './cli-helpers.js'
 
 /**
  * CIDs Kubo publishes for the bytes "hello world" in its own command tests: its unixfs-v0-2015 default (CIDv0,
@@ -61,11 +61,9 @@ describe('symbolic links both ways, and Kubo\'s import profiles', () => {
     await rm(join(work, 'tree', 'dangling'))
     await symlink('missing', join(work, 'tree', 'dangling'))
 
-    const server = new Running(['serve', 'tree', '--repo', 'served', '--listen', '/ip4/127.0.0.1/tcp/0', '--json'], work)
+    const { server, address, root } = await serveOnLoopback(['tree', '--repo', 'served'], work)
     try {
-      const address = (await server.next('listening')).address
-      assert.equal((await server.next('serving')).cid, withLinks)
-      await server.next('ready')
+      assert.equal(root, withLinks)
       const got = await swapwright(['get', withLinks, '--peer', address, '--repo', 'fetched', '-o', 'copy'], work)
       assert.equal(got.code, 0, got.stderr)
       const listed = await swapwright(['ls', withLinks, '--peer', address, '--repo', 'fetched', '--json'], work)
@@ -87,10 +85,8 @@ describe('symbolic links both ways, and Kubo\'s import profiles', () => {
   it('get never writes through a symbolic link already at the output path', async () => {
     const added = await swapwright(['add', 'hello.txt', '--repo', 'r4', '--json'], work)
     const cid = added.events[0].cid as string
-    const server = new Running(['serve', '--repo', 'r4', '--listen', '/ip4/127.0.0.1/tcp/0', '--json'], work)
+    const { server, address } = await serveOnLoopback(['--repo', 'r4'], work)
     try {
-      const address = (await server.next('listening')).address
-      await server.next('ready')
       await writeFile(join(work, 'victim.txt'), 'untouched')
       await symlink('victim.txt', join(work, 'trap'))
       const got = await swapwright(['get', cid, '--peer', address, '--repo', 'r5', '-o', 'trap'], work)
