@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -19,6 +19,15 @@ describe('the command\'s output', () => {
 
   after(async () => {
     await rm(work, { recursive: true, force: true })
+  })
+
+  it('the bin is the launcher from the source tree, so npm links it before anything is built', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'))
+    const bin = pkg.bin.swapwright as string
+    assert.ok(!bin.includes('dist/'), `the bin ${bin} is not build output`)
+    assert.ok(pkg.files.includes('bin'))
+    const launcher = await readFile(new URL(`../../${bin}`, import.meta.url), 'utf8')
+    assert.match(launcher, /^#!\/usr\/bin\/env -S node --max-semi-space-size=1\n/)
   })
 
   it('--version prints the version, as text or as one JSON event', async () => {
