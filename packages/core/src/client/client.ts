@@ -2,7 +2,7 @@ import { logger } from '@libp2p/logger'
 import { inject, injectable } from 'tsyringe'
 import { AbortError, NotStartedError } from '../errors.js'
 import { DecisionEngine } from '../server/decision-engine.js'
-import { Tokens } from '../tokens.js'
+import { GuardedTokens, Tokens } from '../tokens.js'
 import { LruMap } from '../util/lru-map.js'
 import { blockKey } from '../wire/prefix.js'
 import { blockCid, defaultHashers, fastBlockKey, isPromiseLike } from '../wire/verify.js'
@@ -93,8 +93,8 @@ export class BitswapClient {
     @inject(Tokens.Blockstore) blockstore: Blockstore,
     @inject(Tokens.Clock) clock: Clock,
     @inject(Tokens.Random) random: RandomSource,
-    @inject(Tokens.RequestSplitter) splitter: RequestSplitter,
-    @inject(Tokens.PeerSelector) selector: PeerSelector,
+    @inject(GuardedTokens.RequestSplitter) splitter: RequestSplitter,
+    @inject(GuardedTokens.PeerSelector) selector: PeerSelector,
     @inject(Tokens.Config) config: BitswapConfig,
     @inject(DecisionEngine) server: DecisionEngine,
     @inject(ProviderQueryManager) providers: ProviderQueryManager,

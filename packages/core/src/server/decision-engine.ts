@@ -1,6 +1,6 @@
 import { logger } from '@libp2p/logger'
 import { inject, injectable } from 'tsyringe'
-import { Tokens } from '../tokens.js'
+import { GuardedTokens, Tokens } from '../tokens.js'
 import { Notifier } from '../util/notifier.js'
 import { blockKey, encodePrefixOf, IDENTITY_CODE } from '../wire/prefix.js'
 import { BlockstoreManager } from './blockstore-manager.js'
@@ -76,7 +76,7 @@ export class DecisionEngine {
     @inject(Tokens.Network) network: BitswapNetwork,
     @inject(Tokens.Blockstore) blockstore: Blockstore,
     @inject(Tokens.Clock) clock: Clock,
-    @inject(Tokens.DecisionStrategy) strategy: DecisionStrategy,
+    @inject(GuardedTokens.DecisionStrategy) strategy: DecisionStrategy,
     @inject(Tokens.Config) config: BitswapConfig
   ) {
     this.network = network
