@@ -8,15 +8,23 @@ import { loadDefaultPlugins, type Preset } from './default-plugins.js'
 import { MissingPluginError, PluginError } from './errors.js'
 import { SLOTS, SLOT_NAMES, type Components, type SlotName, type SlotPlugins } from './slots.js'
 import { GuardedTokens, Tokens } from './tokens.js'
+import { commonHashers } from './wire/hashers.js'
+import { HasherRegistry } from './wire/verify.js'
 import { guardDecisionStrategy, guardPeerSelector, guardRequestSplitter, PolicyGuard } from './guard/index.js'
 import type { BitswapNetwork } from './interfaces/network.js'
 import type { Plugin } from './plugin.js'
+import type { MultihashHasher } from 'multiformats/hashes/interface'
 
 export interface BitswapOptions extends Partial<Omit<SlotPlugins, 'network'>>, Partial<BitswapConfig> {
   /** How messages reach peers: the libp2p network or the simulated one. Required. */
   network: Plugin<BitswapNetwork>
   /** Plugins for several slots at once (e.g. `go2019()`); a slot given on its own wins over the preset. */
   preset?: Preset
+  /**
+   * The hash functions blocks are verified with; a want for a CID hashed otherwise fails at once with
+   * `UnknownHashError`. Default `commonHashers()`: sha2-256, sha2-512, blake2b-256, sha3-256, sha3-512, blake3.
+   */
+  hashers?: Iterable<MultihashHasher>
 }
 
 /**
@@ -38,6 +46,7 @@ export async function createBitswap (options: BitswapOptions): Promise<Bitswap> 
 
   const container = rootContainer.createChildContainer()
   container.register(Tokens.Config, { useValue: Object.freeze(config) })
+  container.register(HasherRegistry, { useValue: new HasherRegistry(options.hashers ?? commonHashers()) })
   for (const slot of SLOT_NAMES) {
     const plugin = chosen[slot] ?? defaults[slot]
     if (plugin == null) throw new MissingPluginError(slot, 'no default is shipped for it')
