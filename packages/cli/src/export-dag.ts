@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { IdentityBlockstore } from 'blockstore-core/identity'
 import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
 import { fileError } from './errors.js'
 import { writeUnixfsFile } from './write-unixfs-file.js'
@@ -11,9 +12,11 @@ import type { CID } from 'multiformats/cid'
 
 /**
  * Writes a UnixFS file or directory tree from the repository to `out`. Every block is already local and
- * verified, so this reads only the disk. Returns the file bytes written.
+ * verified, so this reads only the disk (and the identity CIDs, whose blocks are their digests). Returns the file bytes written.
  */
-export async function exportDag (root: CID, blockstore: Blockstore, out: string, signal: AbortSignal): Promise<number> {
+export async function exportDag (root: CID, repository: Blockstore, out: string, signal: AbortSignal): Promise<number> {
+  // Inlined blocks (`ipfs add --inline`) live in their identity CIDs, never in the repository.
+  const blockstore = new IdentityBlockstore(repository)
   return write(await exporter(root, blockstore, { signal }), out, blockstore, signal)
 }
 

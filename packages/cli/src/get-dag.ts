@@ -1,3 +1,4 @@
+import { UnknownHashError } from '@swapwright/core'
 import { DEFAULT_FIND_TIMEOUT, type DhtSettings } from './dht.js'
 import { CliError, ExitCode } from './errors.js'
 import { exportDag } from './export-dag.js'
@@ -79,6 +80,9 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
         throw new CliError(`No block arrived for ${init.idleTimeout / 1000} s; the peers may not have ${cid}`, ExitCode.failure)
       }
       if (signal.aborted) throw new CliError('Interrupted; the blocks fetched so far are kept, run the same command again to resume', ExitCode.interrupted)
+      if (err instanceof UnknownHashError) {
+        throw new CliError(`Cannot fetch ${cid}: a block of it is hashed with multihash code 0x${err.hashCode.toString(16)}, which this command has no hasher for`, ExitCode.usage, { cause: err })
+      }
       throw err
     } finally {
       clearTimeout(timer)
