@@ -54,12 +54,13 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
   const bar = progressBar(!output.json)
   try {
     const providers = await initialProviders(node, init)
+    const lost = lostPeerWatch(node, providers)
     const session = node.bitswap.createSession({ providers, signal })
     const started = performance.now()
     const idle = new AbortController()
     let timer = setTimeout(() => { idle.abort() }, init.idleTimeout)
     // a block the repository could not store (a full disk) ends the fetch too
-    const both = AbortSignal.any([signal, idle.signal, repo.writeFailed])
+    const both = AbortSignal.any([signal, idle.signal, repo.writeFailed, lost.signal])
     let fetched
     let lastReport = 0
     try {
@@ -76,6 +77,9 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
       }, both)
     } catch (err) {
       repo.writeFailed.throwIfAborted()
+      if (lost.signal.aborted && !signal.aborted) {
+        throw new CliError(`Lost the connection to peer ${lost.peer} mid-transfer, and no other peer is connected; the blocks fetched so far are kept, run the same command again to resume`, ExitCode.unreachable)
+      }
       if (idle.signal.aborted && !signal.aborted) {
         throw new CliError(`No block arrived for ${init.idleTimeout / 1000} s; the peers may not have ${cid}`, ExitCode.failure)
       }
@@ -86,6 +90,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
       throw err
     } finally {
       clearTimeout(timer)
+      lost.stop()
       bar.stop()
     }
     const seconds = (performance.now() - started) / 1000
@@ -111,6 +116,25 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
   } finally {
     await node.stop()
   }
+}
+
+/**
+ * Aborts when a provider disconnects and leaves no Bitswap peer behind: the fetch cannot go on, and saying which
+ * peer was lost beats waiting out the idle timeout with a frozen progress bar.
+ */
+function lostPeerWatch (node: CliNode, providers: readonly string[]): { signal: AbortSignal, peer?: string, stop: () => void } {
+  const controller = new AbortController()
+  const watch: { signal: AbortSignal, peer?: string, stop: () => void } = {
+    signal: controller.signal,
+    stop: () => { node.bitswap.removeEventListener('peer:disconnected', onGone) }
+  }
+  const onGone = (event: CustomEvent<{ peer: string }>): void => {
+    if (!providers.includes(event.detail.peer) || node.bitswap.components.network.connectedPeers().length > 0) return
+    watch.peer = event.detail.peer
+    controller.abort()
+  }
+  node.bitswap.addEventListener('peer:disconnected', onGone)
+  return watch
 }
 
 /** The peers named with --peer, or else the first provider the DHT names; the session may find more later. */
