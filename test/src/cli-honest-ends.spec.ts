@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { MemoryBlockstore } from '@swapwright/stores'
 import { importBytes } from 'ipfs-unixfs-importer'
+import { libp2pNetwork } from '@swapwright/transports'
 import { addressesOf } from './util/libp2p-node.js'
 import { startSwapwright } from './util/swapwright-node.js'
 import type { AbortOptions } from '@swapwright/core'
@@ -37,7 +38,21 @@ class StallingBlockstore extends MemoryBlockstore {
   }
 }
 
-describe('swapwright get: honest ends', () => {
+/** Runs `swapwright get` in its own process; `onOutput` sees stdout as it grows. */
+function runGet (args: string[], cwd: string, onOutput: (stdout: string) => void = () => {}): { child: ReturnType<typeof spawn>, done: Promise<{ code: number | null, output: string }> } {
+  const child = spawn(process.execPath, [CLI, 'get', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stderr.on('data', chunk => { stderr += String(chunk) })
+  child.stdout.on('data', chunk => {
+    stdout += String(chunk)
+    onOutput(stdout)
+  })
+  const done = (once(child, 'exit') as Promise<[number | null]>).then(([code]) => ({ code, output: stderr + stdout }))
+  return { child, done }
+}
+
+describe('swapwright get: honest ends', { timeout: 120_000 }, () => {
   let work: string
 
   before(async () => { work = await mkdtemp(join(tmpdir(), 'swapwright-honest-ends-')) })
@@ -53,27 +68,39 @@ describe('swapwright get: honest ends', () => {
       })
       const address = addressesOf(seed.libp2p).find(a => a.startsWith('/ip4/127.0.0.1/tcp/')) ?? ''
       // An idle timeout far longer than the test's own: only the lost-peer path can end the command in time.
-      child = spawn(process.execPath, [CLI, 'get', root.toString(), '--peer', address, '-o', 'out', '--repo', 'repo',
-        '--idle-timeout', '600', '--json'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] })
-      let stdout = ''
-      let stderr = ''
-      child.stderr?.on('data', chunk => { stderr += String(chunk) })
-      const exited = once(child, 'exit') as Promise<[number | null]>
-      await new Promise<void>(resolve => {
-        child?.stdout?.on('data', chunk => {
-          stdout += String(chunk)
-          if (stdout.includes('"event":"progress"')) resolve()
-        })
-      })
+      let progressed: () => void = () => {}
+      const progress = new Promise<void>(resolve => { progressed = resolve })
+      const run = runGet([root.toString(), '--peer', address, '-o', 'out', '--repo', 'repo', '--idle-timeout', '600', '--json'], work,
+        stdout => { if (stdout.includes('"event":"progress"')) progressed() })
+      child = run.child
+      await progress
       // Killed as a crash kills it: every connection reset, then the node gone.
       for (const connection of seed.libp2p.getConnections()) connection.abort(new Error('killed by the test'))
       await seed.libp2p.stop()
-      const [code] = await exited
-      assert.equal(code, 4, stderr + stdout)
-      assert.match(stderr + stdout, new RegExp(`Lost the connection to peer ${seed.key}`))
+      const { code, output } = await run.done
+      assert.equal(code, 4, output)
+      assert.match(output, new RegExp(`Lost the connection to peer ${seed.key}`))
     } finally {
       if (child?.exitCode == null) child?.kill()
       store.open()
+      await seed.stop()
+    }
+  })
+
+  it('the only peer speaks Bitswap 1.0.0 and the leaves are CIDv1: exit 4 at once, saying why', async () => {
+    const seed = await startSwapwright({ network: libp2p => libp2pNetwork(libp2p, { protocols: ['/ipfs/bitswap/1.0.0'] }) })
+    let child: ReturnType<typeof spawn> | undefined
+    try {
+      const { cid: root } = await importBytes(randomBytes(300_000), seed.store)
+      assert.equal(root.version, 1, 'a CIDv1 dag-pb root (it has a CIDv0 twin) over CIDv1 raw leaves (they have none)')
+      const address = addressesOf(seed.libp2p).find(a => a.startsWith('/ip4/127.0.0.1/tcp/')) ?? ''
+      const run = runGet([root.toString(), '--peer', address, '-o', 'out-old', '--repo', 'repo-old', '--idle-timeout', '600', '--json'], work)
+      child = run.child
+      const { code, output } = await run.done
+      assert.equal(code, 4, output)
+      assert.match(output, new RegExp(`${seed.key} speaks only Bitswap 1\\.0\\.0, which cannot carry \\w+`))
+    } finally {
+      if (child?.exitCode == null) child?.kill()
       await seed.stop()
     }
   })

@@ -1,4 +1,4 @@
-import { UnknownHashError } from '@swapwright/core'
+import { toCidV0, UnknownHashError } from '@swapwright/core'
 import { DEFAULT_FIND_TIMEOUT, type DhtSettings } from './dht.js'
 import { CliError, ExitCode } from './errors.js'
 import { exportDag } from './export-dag.js'
@@ -54,6 +54,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
   const bar = progressBar(!output.json)
   try {
     const providers = await initialProviders(node, init)
+    const carriable = init.dht == null ? await oldPeerCheck(node, providers, signal) : () => {}
     const lost = lostPeerWatch(node, providers)
     const session = node.bitswap.createSession({ providers, signal })
     const started = performance.now()
@@ -74,7 +75,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
           lastReport = now
           output.event('progress', { blocks: progress.blocks, bytes: progress.bytes })
         }
-      }, both)
+      }, both, carriable)
     } catch (err) {
       repo.writeFailed.throwIfAborted()
       if (lost.signal.aborted && !signal.aborted) {
@@ -115,6 +116,22 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
     }
   } finally {
     await node.stop()
+  }
+}
+
+/**
+ * Bitswap 1.0.0 (and the bare `/ipfs/bitswap`) carries only blocks with a CIDv0 form. When every peer we fetch
+ * from speaks nothing newer, a level of the DAG with another CID can never arrive: the check stops the fetch
+ * there, naming the peers and the block, instead of waiting out the idle timeout.
+ */
+async function oldPeerCheck (node: CliNode, providers: readonly string[], signal: AbortSignal): Promise<(cids: readonly CID[]) => void> {
+  const network = node.bitswap.components.network
+  const versions = await Promise.all(providers.map(async peer => network.connect(peer, { signal }).catch(() => undefined)))
+  if (providers.length === 0 || versions.some(version => version !== '1.0.0')) return () => {}
+  return cids => {
+    const stuck = cids.find(cid => toCidV0(cid) == null)
+    if (stuck == null) return
+    throw new CliError(`${providers.join(', ')} ${providers.length === 1 ? 'speaks' : 'speak'} only Bitswap 1.0.0, which cannot carry ${stuck} (it carries CIDv0 dag-pb blocks only)`, ExitCode.unreachable)
   }
 }
 

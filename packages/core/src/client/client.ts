@@ -12,6 +12,7 @@ import { MessageQueue } from './message-queue.js'
 import { Notifications } from './notifications.js'
 import { ProviderQueryManager } from './provider-query-manager.js'
 import { Session } from './session.js'
+import { UnsendableReporter } from './unsendable-reporter.js'
 import { WantManager } from './want-manager.js'
 import type { BitswapConfig } from '../config.js'
 import type { Blockstore } from '../interfaces/blockstore.js'
@@ -78,6 +79,8 @@ export class BitswapClient {
   readonly wantManager: WantManager
   /** Per connected peer: the WANT_BLOCKs it owes an answer for, and when to stop waiting. */
   private readonly timeouts = new Map<PeerKey, DontHaveTimeoutManager>()
+  /** The network as the message queues use it: it reports wants a peer's version cannot carry. */
+  private readonly sender: UnsendableReporter
   /** The node's hash functions: what received blocks are verified with, and so which CIDs can be wanted. */
   private readonly hashers: HasherRegistry
   /** Set by the node to announce each verified, stored block. */
@@ -116,6 +119,13 @@ export class BitswapClient {
     this.providers = providers
     this.recent = new LruMap(config.sessionReceivedMemory)
     this.wantManager = new WantManager(peer => this.newQueue(peer))
+    this.sender = new UnsendableReporter(network, clock, (peer, cids) => { this.unsendable(peer, cids) })
+  }
+
+  /** Wants a peer's protocol version cannot carry: that peer's DONT_HAVE, now rather than after a timeout. */
+  private unsendable (peer: PeerKey, cids: CID[]): void {
+    this.timeouts.get(peer)?.cancel(cids)
+    this.presencesReceived(peer, cids.map(cid => ({ cid, type: 'dont-have' as const })), false)
   }
 
   start (): void {
@@ -146,7 +156,7 @@ export class BitswapClient {
     this.timeouts.set(peer, timeouts)
     return new MessageQueue({
       peer,
-      network: this.network,
+      network: this.sender,
       clock: this.clock,
       config: this.config,
       onWantBlocksSent: cids => { timeouts.addPending(cids) },
