@@ -9,6 +9,9 @@ import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { importBytes, type ImporterOptions } from 'ipfs-unixfs-importer'
+import { blake2b256, sha3_256 } from '@swapwright/core'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { handDag, type HandDagOptions } from './util/hand-dag.js'
 import { createHeliaNode, type HeliaNode } from './util/helia-node.js'
 import { addressesOf } from './util/libp2p-node.js'
 import type { CID } from 'multiformats/cid'
@@ -116,6 +119,43 @@ describe('swapwright get from a Helia node serving a UnixFS file', () => {
       assert.ok(done.bytes > FILE_SIZE && done.bytes < FILE_SIZE + 64 * 1024, `summary bytes ${done.bytes}`)
       assert.ok(done.seconds > 0 && done.megabytesPerSecond > 0, JSON.stringify(done))
       assert.ok(result.events.some(e => e.event === 'progress'), 'progress events on the way')
+    })
+  }
+})
+
+describe('swapwright get from Helia: inlined blocks and other hash functions', () => {
+  let helia: HeliaNode
+  let work: string
+  let address: string
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'swapwright-cli-helia-hashes-'))
+    helia = await createHeliaNode()
+    address = addressesOf(helia.libp2p).find(a => a.startsWith('/ip4/127.0.0.1/tcp/')) ?? ''
+  })
+
+  after(async () => {
+    await helia?.stop()
+    await rm(work, { recursive: true, force: true })
+  })
+
+  const put = async (cid: CID, bytes: Uint8Array): Promise<void> => { await helia.blockstore.put(cid, bytes) }
+  const cases: Array<{ name: string, parts: number[], options: HandDagOptions }> = [
+    // Small leaves and the small dag-pb nodes above them live in identity CIDs, as `ipfs add --inline` makes them.
+    { name: 'a DAG with inlined leaves and inlined dag-pb nodes', parts: [20, 100_000, 16, 70_000, 10, 12], options: { hasher: sha256, inlineLimit: 128 } },
+    { name: 'blake2b-256 content', parts: [60_000, 60_000, 60_000, 5_000], options: { hasher: blake2b256 } },
+    { name: 'sha3-256 content', parts: [60_000, 60_000, 60_000, 5_000], options: { hasher: sha3_256 } }
+  ]
+
+  for (const [i, { name, parts, options }] of cases.entries()) {
+    it(`${name}, byte-exact`, async () => {
+      const chunks = parts.map(size => randomBytes(size))
+      const root = await handDag(put, chunks, options)
+      const out = `hashes-out-${i}`
+      const result = await swapwright(['get', root.toString(), '--peer', address, '-o', out, '--repo', `hashes-repo-${i}`,
+        '--idle-timeout', IDLE_TIMEOUT, '--json'], work)
+      assert.equal(result.code, 0, result.stderr + result.stdout)
+      assert.deepEqual(await readFile(join(work, out)), Buffer.concat(chunks), 'the file arrived byte-exact')
     })
   }
 })

@@ -103,21 +103,12 @@ describe('server replies', () => {
     assert.deepEqual(await p.blockCids(), [big.cid.toString()])
   })
 
-  it('ignores identity and oversized CIDs without dropping the peer or its valid wants', async () => {
+  it('ignores oversized CIDs without dropping the peer or its valid wants', async () => {
     const [valid] = await makeBlocks(1, 300, 9)
     const { peers: [p], settle, server } = await serverHarness({ blocks: [valid] })
-    const inline = CID.createV1(raw.code, identity.digest(new TextEncoder().encode('inline data')))
+    await p.want('server', [{ cid: valid.cid, sendDontHave: true }])
     // A hand-made CID whose digest is 200 bytes: over the 168-byte ceiling.
     const hugeDigest = new Uint8Array([0x01, 0x55, 0x12, 0xc8, 0x01, ...new Uint8Array(200).fill(1)])
-    await p.send('server', {
-      wantlist: {
-        full: false,
-        entries: [
-          { cid: inline, priority: 1, wantType: 'block', sendDontHave: true, cancel: false },
-          { cid: valid.cid, priority: 1, wantType: 'block', sendDontHave: true, cancel: false }
-        ]
-      }
-    })
     // The oversized CID cannot be built through multiformats' checks, so send it as raw protobuf bytes.
     const { WireMessage } = await import('@swapwright/core')
     const bytes = WireMessage.encode({ wantlist: { full: false, entries: [{ block: hugeDigest, priority: 1, cancel: false, wantType: WireMessage.WantType.Block, sendDontHave: true }] } })
@@ -126,8 +117,24 @@ describe('server replies', () => {
     await settle()
     assert.deepEqual(await p.blockCids(), [valid.cid.toString()])
     assert.equal(p.presences().length, 0)
-    assert.equal(server.server.peerStats('p0')?.ignoredEntries, 2)
+    assert.equal(server.server.peerStats('p0')?.ignoredEntries, 1)
     assert.equal(server.stats().peers, 1)
+  })
+
+  it('answers a want for an identity CID from the CID itself, as Kubo does, without storing it', async () => {
+    const [valid] = await makeBlocks(1, 300, 9)
+    const { peers: [p, q], settle, server, store } = await serverHarness({ blocks: [valid], peers: 2 })
+    const data = new TextEncoder().encode('inline data')
+    const inline = CID.createV1(raw.code, identity.digest(data))
+    await p.want('server', [{ cid: inline, sendDontHave: true }, { cid: valid.cid, sendDontHave: true }])
+    await q.want('server', [{ cid: inline, wantType: 'have', sendDontHave: true }])
+    await settle()
+    assert.deepEqual(p.blocks().map(b => Buffer.from(b).toString()).sort(), [Buffer.from(valid.data).toString(), 'inline data'].sort())
+    assert.deepEqual(p.presences('dont-have'), [])
+    assert.equal(q.presences('dont-have').length, 0, 'an identity CID is never a DONT_HAVE')
+    assert.equal(q.presences('have').length + q.blocks().length, 1, 'a want-have gets a HAVE (or the tiny block)')
+    assert.equal(await store.has(inline), false, 'nothing was stored for it')
+    assert.equal(server.server.peerStats('p0')?.ignoredEntries, 0)
   })
 
   it('treats a failing blockstore read as a missing block and keeps serving', async () => {

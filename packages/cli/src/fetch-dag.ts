@@ -12,11 +12,16 @@ export interface DagProgress {
  * as a client walking a file does; blocks already in the repository come from it, so a second run resumes.
  * Only dag-pb nodes have links here (UnixFS); raw blocks are leaves.
  */
-export async function fetchDag (session: Session, root: CID, onBlock: (progress: DagProgress) => void, signal: AbortSignal): Promise<DagProgress> {
+export async function fetchDag (
+  session: Session, root: CID, onBlock: (progress: DagProgress) => void, signal: AbortSignal,
+  /** Throws when the blocks of a level can never arrive from the peers at hand. */
+  check: (level: readonly CID[]) => void = () => {}
+): Promise<DagProgress> {
   const progress = { blocks: 0, bytes: 0 }
   const seen = new Set<string>([root.toString()])
   let level: CID[] = [root]
   while (level.length > 0) {
+    check(level)
     const next: CID[] = []
     for await (const { cid, bytes } of session.getBlocks(level, { signal })) {
       progress.blocks++

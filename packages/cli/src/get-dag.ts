@@ -1,3 +1,4 @@
+import { IdentityBlockstore } from 'blockstore-core/identity'
 import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
 import { CliError, ExitCode } from './errors.js'
 import { exportDag } from './export-dag.js'
@@ -60,7 +61,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
           lastReport = now
           output.event('progress', { blocks: p.blocks, bytes: p.bytes })
         }
-      }, fetching.signal)
+      }, fetching.signal, fetching.carriable)
       const { duplicateBlocks, blocksReceived } = fetching.session.stats()
       return { ...progress, target: target.cid, seconds: (performance.now() - started) / 1000, duplicates: duplicateBlocks, received: blocksReceived, firstWantMs: started }
     } finally {
@@ -70,8 +71,10 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
   // a fetch that ended just as a write failed must not go on to export a DAG with blocks missing
   repo.writeFailed.throwIfAborted()
   // The node is stopped by now: the network's buffers and connections are let go of before the file is written.
-  if (init.out === STDOUT) await writeToStdout(fetched.target, repo.blockstore, signal)
-  else await exportDag(fetched.target, repo.blockstore, init.out, signal)
+  // Inlined blocks (`ipfs add --inline`) live in their identity CIDs, never in the repository.
+  const local = new IdentityBlockstore(repo.blockstore)
+  if (init.out === STDOUT) await writeToStdout(fetched.target, local, signal)
+  else await exportDag(fetched.target, local, init.out, signal)
   return {
     cid: fetched.target.toString(),
     out: init.out,

@@ -1,3 +1,4 @@
+import { toCidV0, UnknownHashError } from '@swapwright/core'
 import { DEFAULT_FIND_TIMEOUT, type DhtSettings } from './dht.js'
 import { DEFAULT_NOT_FOUND_TIMEOUT, NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
@@ -39,6 +40,8 @@ export interface Fetching {
   signal: AbortSignal
   /** A block arrived: the idle timeout starts again. */
   touch: () => void
+  /** Throws when the blocks of a DAG level can never arrive from the peers at hand (see `oldPeerCheck`). */
+  carriable: (level: readonly CID[]) => void
   /** The blocks of the fetch as a read-only blockstore: from the repository, else through the session. */
   blocks: { get: (cid: CID, options?: { signal?: AbortSignal }) => AsyncGenerator<Uint8Array> }
 }
@@ -62,6 +65,8 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
   })
   try {
     const providers = await initialProviders(node, init)
+    const carriable = init.dht == null ? await oldPeerCheck(node, providers, signal) : () => {}
+    const lost = lostPeerWatch(node, providers)
     const session = node.bitswap.createSession({ providers, signal })
     const idle = new AbortController()
     let timer = setTimeout(() => { idle.abort() }, init.idleTimeout)
@@ -70,7 +75,7 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
       timer = setTimeout(() => { idle.abort() }, init.idleTimeout)
     }
     // a block the repository could not store (a full disk) ends the fetch too
-    const ended = AbortSignal.any([signal, idle.signal, repo.writeFailed, notFound.signal])
+    const ended = AbortSignal.any([signal, idle.signal, repo.writeFailed, notFound.signal, lost.signal])
     const blocks: Fetching['blocks'] = {
       get: async function * (wanted, options) {
         for await (const { bytes } of session.getBlocks([wanted], { signal: options?.signal ?? ended })) {
@@ -80,23 +85,65 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
       }
     }
     try {
-      return await work({ node, session, signal: ended, touch, blocks })
+      return await work({ node, session, signal: ended, touch, carriable, blocks })
     } catch (err) {
       repo.writeFailed.throwIfAborted()
       notFound.signal.throwIfAborted()
+      if (lost.signal.aborted && !signal.aborted) {
+        throw new CliError(`Lost the connection to peer ${lost.peer} mid-transfer, and no other peer is connected; the blocks fetched so far are kept, run the same command again to resume`, ExitCode.unreachable)
+      }
       if (idle.signal.aborted && !signal.aborted) {
         throw new CliError(`No block arrived for ${init.idleTimeout / 1000} s; the peers may not have ${cid}`, ExitCode.failure)
       }
       if (signal.aborted) throw new CliError('Interrupted; the blocks fetched so far are kept, run the same command again to resume', ExitCode.interrupted)
+      if (err instanceof UnknownHashError) {
+        throw new CliError(`Cannot fetch ${cid}: a block of it is hashed with multihash code 0x${err.hashCode.toString(16)}, which this command has no hasher for`, ExitCode.usage, { cause: err })
+      }
       throw err
     } finally {
       clearTimeout(timer)
+      lost.stop()
       session.close()
     }
   } finally {
     watch.stop()
     await node.stop()
   }
+}
+
+/**
+ * Bitswap 1.0.0 (and the bare `/ipfs/bitswap`) carries only blocks with a CIDv0 form. When every peer we fetch
+ * from speaks nothing newer, a level of the DAG with another CID can never arrive: the check stops the fetch
+ * there, naming the peers and the block, instead of waiting out the idle timeout.
+ */
+async function oldPeerCheck (node: CliNode, providers: readonly string[], signal: AbortSignal): Promise<(cids: readonly CID[]) => void> {
+  const network = node.bitswap.components.network
+  const versions = await Promise.all(providers.map(async peer => network.connect(peer, { signal }).catch(() => undefined)))
+  if (providers.length === 0 || versions.some(version => version !== '1.0.0')) return () => {}
+  return cids => {
+    const stuck = cids.find(cid => toCidV0(cid) == null)
+    if (stuck == null) return
+    throw new CliError(`${providers.join(', ')} ${providers.length === 1 ? 'speaks' : 'speak'} only Bitswap 1.0.0, which cannot carry ${stuck} (it carries CIDv0 dag-pb blocks only)`, ExitCode.unreachable)
+  }
+}
+
+/**
+ * Aborts when a provider disconnects and leaves no Bitswap peer behind: the fetch cannot go on, and saying which
+ * peer was lost beats waiting out the idle timeout with a frozen progress bar.
+ */
+function lostPeerWatch (node: CliNode, providers: readonly string[]): { signal: AbortSignal, peer?: string, stop: () => void } {
+  const controller = new AbortController()
+  const watch: { signal: AbortSignal, peer?: string, stop: () => void } = {
+    signal: controller.signal,
+    stop: () => { node.bitswap.removeEventListener('peer:disconnected', onGone) }
+  }
+  const onGone = (event: CustomEvent<{ peer: string }>): void => {
+    if (!providers.includes(event.detail.peer) || node.bitswap.components.network.connectedPeers().length > 0) return
+    watch.peer = event.detail.peer
+    controller.abort()
+  }
+  node.bitswap.addEventListener('peer:disconnected', onGone)
+  return watch
 }
 
 /** The peers named with --peer, or else the first provider the DHT names; the session may find more later. */

@@ -3,6 +3,7 @@ import { TypedEventEmitter } from 'main-event'
 import { inject, injectable } from 'tsyringe'
 import { BitswapClient, type ClientStats, type SessionOptions, type WantOptions } from './client/client.js'
 import { DecisionEngine, type ServerStats } from './server/decision-engine.js'
+import { PolicyGuard, type PolicyFailures } from './guard/policy-guard.js'
 import { Tokens } from './tokens.js'
 import type { BitswapConfig } from './config.js'
 import type { Blockstore } from './interfaces/blockstore.js'
@@ -28,6 +29,8 @@ export interface NodeStats {
   peers: number
   server: ServerStats
   client: ClientStats
+  /** Calls into a policy that threw or answered nonsense, per slot; each fell back to a safe choice. */
+  policyFailures: PolicyFailures
 }
 
 /** What a node announces; listen with `node.addEventListener('block:received', e => e.detail.cid)`. */
@@ -49,6 +52,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
   readonly server: DecisionEngine
   /** The client half: sessions, wants, message queues. */
   readonly client: BitswapClient
+  private readonly guard: PolicyGuard
   private started = false
   private readonly peers = new Map<PeerKey, ProtocolVersion>()
   private readonly counters = { messagesReceived: 0, bytesReceived: 0, protocolErrors: 0 }
@@ -64,11 +68,13 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
     @inject(Tokens.DecisionStrategy) decisionStrategy: DecisionStrategy,
     @inject(Tokens.Config) config: BitswapConfig,
     @inject(DecisionEngine) server: DecisionEngine,
-    @inject(BitswapClient) client: BitswapClient
+    @inject(BitswapClient) client: BitswapClient,
+    @inject(PolicyGuard) guard: PolicyGuard
   ) {
     super()
     this.server = server
     this.client = client
+    this.guard = guard
     client.onBlockReceived = (peer, cid) => {
       // Once per block: build the event only for someone listening.
       if (this.listenerCount('block:received') > 0) this.safeDispatchEvent('block:received', { detail: { peer, cid } })
@@ -104,7 +110,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
   }
 
   stats (): NodeStats {
-    return { ...this.counters, peers: this.peers.size, server: this.server.stats(), client: this.client.stats() }
+    return { ...this.counters, peers: this.peers.size, server: this.server.stats(), client: this.client.stats(), policyFailures: this.guard.stats() }
   }
 
   /** Fetches one block (from the blockstore if it is there). Aborting the signal cancels the want on the wire. */

@@ -7,15 +7,24 @@ import { resolveConfig, type BitswapConfig } from './config.js'
 import { loadDefaultPlugins, type Preset } from './default-plugins.js'
 import { MissingPluginError, PluginError } from './errors.js'
 import { SLOTS, SLOT_NAMES, type Components, type SlotName, type SlotPlugins } from './slots.js'
-import { Tokens } from './tokens.js'
+import { GuardedTokens, Tokens } from './tokens.js'
+import { commonHashers } from './wire/hashers.js'
+import { HasherRegistry } from './wire/verify.js'
+import { guardDecisionStrategy, guardPeerSelector, guardRequestSplitter, PolicyGuard } from './guard/index.js'
 import type { BitswapNetwork } from './interfaces/network.js'
 import type { Plugin } from './plugin.js'
+import type { MultihashHasher } from 'multiformats/hashes/interface'
 
 export interface BitswapOptions extends Partial<Omit<SlotPlugins, 'network'>>, Partial<BitswapConfig> {
   /** How messages reach peers: the libp2p network or the simulated one. Required. */
   network: Plugin<BitswapNetwork>
   /** Plugins for several slots at once (e.g. `go2019()`); a slot given on its own wins over the preset. */
   preset?: Preset
+  /**
+   * The hash functions blocks are verified with; a want for a CID hashed otherwise fails at once with
+   * `UnknownHashError`. Default `commonHashers()`: sha2-256, sha2-512, blake2b-256, sha3-256, sha3-512, blake3.
+   */
+  hashers?: Iterable<MultihashHasher>
 }
 
 /**
@@ -37,19 +46,39 @@ export async function createBitswap (options: BitswapOptions): Promise<Bitswap> 
 
   const container = rootContainer.createChildContainer()
   container.register(Tokens.Config, { useValue: Object.freeze(config) })
+  container.register(HasherRegistry, { useValue: new HasherRegistry(options.hashers ?? commonHashers()) })
   for (const slot of SLOT_NAMES) {
     const plugin = chosen[slot] ?? defaults[slot]
     if (plugin == null) throw new MissingPluginError(slot, 'no default is shipped for it')
     registerPlugin(container, slot, plugin)
   }
+  const resolved: Partial<Components> = {}
+  const names: Partial<Record<SlotName, string>> = {}
   for (const slot of SLOT_NAMES) {
-    resolveSlot(container, slot, (chosen[slot] ?? defaults[slot]) as Plugin<unknown>)
+    const plugin = (chosen[slot] ?? defaults[slot]) as Plugin<unknown>
+    names[slot] = plugin.name
+    ;(resolved as Record<SlotName, unknown>)[slot] = resolveSlot(container, slot, plugin)
   }
+  registerGuardedPolicies(container, resolved as Components, names as Record<SlotName, string>, config)
   // One of each per node: tsyringe would otherwise build a fresh engine for every class that asks for one.
   for (const part of NODE_PARTS) {
     container.register<unknown>(part, { useClass: part as new (...args: any[]) => unknown }, { lifecycle: Lifecycle.ContainerScoped })
   }
   return container.resolve(Bitswap)
+}
+
+/**
+ * Every call the node makes into a policy goes through one guard: the node's parts resolve the guarded tokens,
+ * so neither the client nor the server handles a throwing plugin itself.
+ */
+function registerGuardedPolicies (container: DependencyContainer, c: Components, names: Record<SlotName, string>, config: BitswapConfig): void {
+  const guard = new PolicyGuard()
+  container.register(PolicyGuard, { useValue: guard })
+  container.register(GuardedTokens.RequestSplitter, {
+    useValue: guardRequestSplitter(c.requestSplitter, names.requestSplitter, guard, config.broadcastLiveWantsLimit)
+  })
+  container.register(GuardedTokens.PeerSelector, { useValue: guardPeerSelector(c.peerSelector, names.peerSelector, guard) })
+  container.register(GuardedTokens.DecisionStrategy, { useValue: guardDecisionStrategy(c.decisionStrategy, names.decisionStrategy, guard) })
 }
 
 /** The node's own parts, shared by everything in its container. */

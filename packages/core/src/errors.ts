@@ -82,11 +82,14 @@ export class BlockTooLargeError extends SwapwrightError {
   }
 }
 
-/** A CID prefix names a hash function we have no hasher for. */
+/**
+ * A CID names a hash function this node has no hasher for, so a block for it could never be verified: a want
+ * for it fails at once with this error instead of waiting for a block it would have to drop.
+ */
 export class UnknownHashError extends SwapwrightError {
   readonly hashCode: number
   constructor (hashCode: number) {
-    super('ERR_UNKNOWN_HASH', `No hasher for multihash code 0x${hashCode.toString(16)}`)
+    super('ERR_UNKNOWN_HASH', `No hasher for multihash code 0x${hashCode.toString(16)}; add one to the node's \`hashers\` option`)
     this.hashCode = hashCode
   }
 }

@@ -15,6 +15,7 @@ export * from './slots.js'
 export type { Preset } from './default-plugins.js'
 export * from './create-bitswap.js'
 export * from './bitswap.js'
+export type { PolicyFailures, PolicySlot } from './guard/policy-guard.js'
 export * from './random.js'
 export * from './blockstore-plugin.js'
 

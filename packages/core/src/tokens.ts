@@ -31,3 +31,13 @@ export const Tokens = {
   /** The node's resolved configuration (limits and timings). */
   Config: token<BitswapConfig>('config')
 } as const
+
+/**
+ * The policies as the node's own parts call them: the plugin wrapped by the policy guard, so a throw becomes a
+ * counted, logged fallback. `Tokens` keeps the plugins as given, for plugins that depend on one another.
+ */
+export const GuardedTokens = {
+  RequestSplitter: token<RequestSplitter>('guarded-request-splitter'),
+  PeerSelector: token<PeerSelector>('guarded-peer-selector'),
+  DecisionStrategy: token<DecisionStrategy>('guarded-decision-strategy')
+} as const

@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
+import { blake2b } from '@noble/hashes/blake2.js'
+import { blake3 } from '@noble/hashes/blake3.js'
+import { sha3_256 as nobleSha3_256, sha3_512 as nobleSha3_512 } from '@noble/hashes/sha3.js'
 import { from } from 'multiformats/hashes/hasher'
+import { sha256 } from 'multiformats/hashes/sha2'
 import {
   blockKey, BlockVerificationError, cidOfBlock, decodePrefix, HasherRegistry, InvalidPrefixError, sameBlock, toCidV0,
   UnknownHashError, verifyBlock
 } from '../src/index.js'
 import type { BlockPayload } from '../src/index.js'
-import { cidV0, cidV1, DAG_CBOR, DAG_PB, hash, RAW, SHA2_256, SHA2_512, text } from './fixtures/wire.js'
+import { cidV0, cidV1, DAG_CBOR, DAG_PB, hash, RAW, SHA2_256, SHA2_512, text, varint } from './fixtures/wire.js'
 
 /*
  * Block verification: a received block is accepted only when its bytes hash to exactly the CID we wanted.
@@ -18,6 +22,9 @@ const IDENTITY = 0x00
 const SHA1 = 0x11
 const BLAKE3 = 0x1e
 
+/** One node's hashers (the shipped set), as every verification call names its own. */
+const hashers = new HasherRegistry()
+
 const block = (prefix: number[], data: Uint8Array): BlockPayload => ({ prefix: Uint8Array.from(prefix), data })
 
 const data = text('the quick brown fox jumps over the lazy dog')
@@ -26,40 +33,55 @@ describe('wire verify: blocks that match', () => {
   it('a sha2-256 raw CIDv1 block', async () => {
     const wanted = cidV1(RAW, SHA2_256, hash('sha256', data))
     const received = block([1, RAW, SHA2_256, 32], data)
-    assert.equal((await cidOfBlock(received)).toString(), wanted.toString())
-    assert.equal(await verifyBlock(received, wanted), wanted)
+    assert.equal((await cidOfBlock(received, hashers)).toString(), wanted.toString())
+    assert.equal(await verifyBlock(received, wanted, hashers), wanted)
   })
 
   it('a dag-pb CIDv0 block, wanted as CIDv0 or as its CIDv1 twin', async () => {
     const v0 = cidV0(hash('sha256', data))
     const v1 = cidV1(DAG_PB, SHA2_256, hash('sha256', data))
     const received = block([0, DAG_PB, SHA2_256, 32], data)
-    assert.equal((await cidOfBlock(received)).toString(), v0.toString())
-    assert.equal(await verifyBlock(received, v0), v0)
-    assert.equal(await verifyBlock(received, v1), v1)
+    assert.equal((await cidOfBlock(received, hashers)).toString(), v0.toString())
+    assert.equal(await verifyBlock(received, v0, hashers), v0)
+    assert.equal(await verifyBlock(received, v1, hashers), v1)
     // And the other way round: sent with a CIDv1 prefix, wanted as CIDv0.
-    assert.equal(await verifyBlock(block([1, DAG_PB, SHA2_256, 32], data), v0), v0)
+    assert.equal(await verifyBlock(block([1, DAG_PB, SHA2_256, 32], data), v0, hashers), v0)
   })
 
   it('a sha2-512 block, full length and truncated', async () => {
     const full = hash('sha512', data)
     const wanted = cidV1(RAW, SHA2_512, full)
-    assert.equal(await verifyBlock(block([1, RAW, SHA2_512, 64], data), wanted), wanted)
+    assert.equal(await verifyBlock(block([1, RAW, SHA2_512, 64], data), wanted, hashers), wanted)
     const truncated = cidV1(DAG_CBOR, SHA2_512, full.slice(0, 20))
-    assert.equal(await verifyBlock(block([1, DAG_CBOR, SHA2_512, 20], data), truncated), truncated)
+    assert.equal(await verifyBlock(block([1, DAG_CBOR, SHA2_512, 20], data), truncated, hashers), truncated)
   })
 
   it('an empty block', async () => {
     const wanted = cidV1(RAW, SHA2_256, hash('sha256', new Uint8Array(0)))
-    assert.equal(await verifyBlock(block([1, RAW, SHA2_256, 32], new Uint8Array(0)), wanted), wanted)
+    assert.equal(await verifyBlock(block([1, RAW, SHA2_256, 32], new Uint8Array(0)), wanted, hashers), wanted)
   })
 
-  it('a hash function added to the registry', async () => {
+  it('a node verifies with its own hashers only: none is shared or added behind its back', async () => {
     const sha1 = from({ name: 'sha1', code: SHA1, encode: (input: Uint8Array) => hash('sha1', input) })
-    const hashers = new HasherRegistry().add(sha1)
+    const withSha1 = new HasherRegistry([sha1])
     const wanted = cidV1(RAW, SHA1, hash('sha1', data))
-    assert.equal(await verifyBlock(block([1, RAW, SHA1, 20], data), wanted, hashers), wanted)
-    await assert.rejects(verifyBlock(block([1, RAW, SHA1, 20], data), wanted), UnknownHashError)
+    assert.equal(await verifyBlock(block([1, RAW, SHA1, 20], data), wanted, withSha1), wanted)
+    await assert.rejects(verifyBlock(block([1, RAW, SHA1, 20], data), wanted, hashers), UnknownHashError)
+    const sha256Only = cidV1(RAW, SHA2_256, hash('sha256', data))
+    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 32], data), sha256Only, withSha1), UnknownHashError, 'the sha1-only node has no sha2-256')
+    assert.equal(await verifyBlock(block([1, RAW, SHA2_256, 32], data), sha256Only, hashers), sha256Only)
+  })
+
+  it('the shipped hashers verify blake2b-256, sha3-256, sha3-512 and blake3 content', async () => {
+    for (const [code, digest] of [
+      [0xb220, blake2b(data, { dkLen: 32 })], [0x16, nobleSha3_256(data)], [0x14, nobleSha3_512(data)], [0x1e, blake3(data)]
+    ] as const) {
+      const wanted = cidV1(RAW, code, digest)
+      const prefix = [...varint(1), ...varint(RAW), ...varint(code), ...varint(digest.byteLength)]
+      assert.equal(await verifyBlock(block(prefix, data), wanted, hashers), wanted, `code 0x${code.toString(16)}`)
+      await assert.rejects(verifyBlock(block(prefix, text('other')), wanted, hashers), BlockVerificationError)
+    }
+    assert.deepEqual(hashers.codes().sort((a, b) => a - b), [0x12, 0x13, 0x14, 0x16, 0x1e, 0xb220])
   })
 
   it('any block verifies against the CID of its own bytes (property)', async () => {
@@ -71,9 +93,9 @@ describe('wire verify: blocks that match', () => {
         const digest = hash(algorithm as string, bytes).slice(0, length as number)
         assert.equal(digest.byteLength, Math.min(size as number, length as number))
         const wanted = cidV1(codec, code as number, digest)
-        await verifyBlock(block([1, codec, code as number, length as number], bytes), wanted)
+        await verifyBlock(block([1, codec, code as number, length as number], bytes), wanted, hashers)
         const flipped = bytes.length === 0 ? Uint8Array.from([1]) : Uint8Array.from(bytes, (b, i) => i === 0 ? b ^ 1 : b)
-        await assert.rejects(verifyBlock(block([1, codec, code as number, length as number], flipped), wanted), BlockVerificationError)
+        await assert.rejects(verifyBlock(block([1, codec, code as number, length as number], flipped), wanted, hashers), BlockVerificationError)
       }
     ), { numRuns: 100 })
   })
@@ -85,46 +107,48 @@ describe('wire verify: blocks that do not match', () => {
   it('wrong digest: one byte of the data flipped', async () => {
     const tampered = data.slice()
     tampered[5] ^= 0x01
-    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 32], tampered), wanted), BlockVerificationError)
+    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 32], tampered), wanted, hashers), BlockVerificationError)
   })
 
   it('wrong hash function: the prefix says sha2-512 but we wanted sha2-256', async () => {
-    await assert.rejects(verifyBlock(block([1, RAW, SHA2_512, 64], data), wanted), BlockVerificationError)
+    await assert.rejects(verifyBlock(block([1, RAW, SHA2_512, 64], data), wanted, hashers), BlockVerificationError)
     // Even truncated to 32 bytes, a sha2-512 digest is not a sha2-256 one.
-    await assert.rejects(verifyBlock(block([1, RAW, SHA2_512, 32], data), wanted), BlockVerificationError)
+    await assert.rejects(verifyBlock(block([1, RAW, SHA2_512, 32], data), wanted, hashers), BlockVerificationError)
   })
 
   it('wrong digest length: a truncated digest is not the full one, nor the other way round', async () => {
-    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 20], data), wanted), BlockVerificationError)
+    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 20], data), wanted, hashers), BlockVerificationError)
     const truncatedWant = cidV1(RAW, SHA2_256, hash('sha256', data).slice(0, 20))
-    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 32], data), truncatedWant), BlockVerificationError)
+    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 32], data), truncatedWant, hashers), BlockVerificationError)
   })
 
   it('a digest length the hash function cannot produce', async () => {
-    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 64], data), wanted), BlockVerificationError)
-    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 4], data), wanted), BlockVerificationError)
+    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 64], data), wanted, hashers), BlockVerificationError)
+    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 4], data), wanted, hashers), BlockVerificationError)
   })
 
   it('different codec, same digest', async () => {
-    await assert.rejects(verifyBlock(block([1, DAG_CBOR, SHA2_256, 32], data), wanted), BlockVerificationError)
+    await assert.rejects(verifyBlock(block([1, DAG_CBOR, SHA2_256, 32], data), wanted, hashers), BlockVerificationError)
     const pbWanted = cidV1(DAG_PB, SHA2_256, hash('sha256', data))
-    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 32], data), pbWanted), BlockVerificationError)
+    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 32], data), pbWanted, hashers), BlockVerificationError)
     // A CIDv0 is dag-pb: a raw block with the same digest is a different block.
-    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 32], data), cidV0(hash('sha256', data))), BlockVerificationError)
+    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 32], data), cidV0(hash('sha256', data)), hashers), BlockVerificationError)
   })
 
   it('identity CIDs, which prove nothing', async () => {
     const identity = cidV1(RAW, IDENTITY, data)
-    await assert.rejects(verifyBlock(block([1, RAW, IDENTITY, data.byteLength], data), identity), BlockVerificationError)
-    await assert.rejects(cidOfBlock(block([1, RAW, IDENTITY, data.byteLength], data)), BlockVerificationError)
+    await assert.rejects(verifyBlock(block([1, RAW, IDENTITY, data.byteLength], data), identity, hashers), BlockVerificationError)
+    await assert.rejects(cidOfBlock(block([1, RAW, IDENTITY, data.byteLength], data), hashers), BlockVerificationError)
     // Nor does a correctly hashed block satisfy a want for an identity CID.
-    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 32], data), identity), BlockVerificationError)
+    await assert.rejects(verifyBlock(block([1, RAW, SHA2_256, 32], data), identity, hashers), BlockVerificationError)
   })
 
   it('an unknown hash function throws UnknownHashError naming the code', async () => {
-    await assert.rejects(verifyBlock(block([1, RAW, BLAKE3, 32], data), wanted), (err: unknown) => {
+    const sha2Only = new HasherRegistry([sha256])
+    await assert.rejects(verifyBlock(block([1, RAW, BLAKE3, 32], data), wanted, sha2Only), (err: unknown) => {
       assert.ok(err instanceof UnknownHashError)
       assert.equal(err.hashCode, BLAKE3)
+      assert.match(err.message, /0x1e/)
       return true
     })
   })
@@ -143,7 +167,7 @@ describe('wire verify: blocks that do not match', () => {
     ]
     for (const prefix of bad) {
       assert.throws(() => decodePrefix(Uint8Array.from(prefix)), InvalidPrefixError, `prefix ${prefix.join(',')}`)
-      await assert.rejects(verifyBlock(block(prefix, data), wanted), InvalidPrefixError, `prefix ${prefix.join(',')}`)
+      await assert.rejects(verifyBlock(block(prefix, data), wanted, hashers), InvalidPrefixError, `prefix ${prefix.join(',')}`)
     }
   })
 

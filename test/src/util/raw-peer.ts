@@ -1,7 +1,10 @@
-import { cidOfBlock, VirtualClock } from '@swapwright/core'
+import { cidOfBlock, HasherRegistry, VirtualClock } from '@swapwright/core'
 import type { BitswapMessage, DecodedMessage, PeerKey, WantEntry } from '@swapwright/core'
 import type { SimulatedNetwork, SimulatedNodeNetwork } from '@swapwright/transports'
 import type { CID } from 'multiformats/cid'
+
+/** The hashers the raw checks verify received blocks with. */
+const hashers = new HasherRegistry()
 
 export interface Arrival {
   at: number
@@ -61,7 +64,7 @@ export class RawPeer {
   /** Every block received, in order, as the CID strings their bytes hash to. */
   async blockCids (): Promise<string[]> {
     const blocks = this.received.flatMap(r => r.message.blocks)
-    return Promise.all(blocks.map(async block => (await cidOfBlock(block)).toString()))
+    return Promise.all(blocks.map(async block => (await cidOfBlock(block, hashers)).toString()))
   }
 
   presences (type?: 'have' | 'dont-have'): string[] {

@@ -1,17 +1,18 @@
 import { logger } from '@libp2p/logger'
 import { inject, injectable } from 'tsyringe'
-import { AbortError, NotStartedError } from '../errors.js'
+import { AbortError, NotStartedError, UnknownHashError } from '../errors.js'
 import { DecisionEngine } from '../server/decision-engine.js'
-import { Tokens } from '../tokens.js'
+import { GuardedTokens, Tokens } from '../tokens.js'
 import { LruMap } from '../util/lru-map.js'
-import { blockKey } from '../wire/prefix.js'
-import { blockCid, defaultHashers, fastBlockKey, isPromiseLike } from '../wire/verify.js'
+import { blockKey, IDENTITY_CODE } from '../wire/prefix.js'
+import { blockCid, fastBlockKey, HasherRegistry, isPromiseLike } from '../wire/verify.js'
 import { NullProviderFinder } from '../null/null-provider-finder.js'
 import { DontHaveTimeoutManager } from './dont-have-timeout-manager.js'
 import { MessageQueue } from './message-queue.js'
 import { Notifications } from './notifications.js'
 import { ProviderQueryManager } from './provider-query-manager.js'
 import { Session } from './session.js'
+import { UnsendableReporter } from './unsendable-reporter.js'
 import { WantManager } from './want-manager.js'
 import type { BitswapConfig } from '../config.js'
 import type { Blockstore } from '../interfaces/blockstore.js'
@@ -78,6 +79,10 @@ export class BitswapClient {
   readonly wantManager: WantManager
   /** Per connected peer: the WANT_BLOCKs it owes an answer for, and when to stop waiting. */
   private readonly timeouts = new Map<PeerKey, DontHaveTimeoutManager>()
+  /** The network as the message queues use it: it reports wants a peer's version cannot carry. */
+  private readonly sender: UnsendableReporter
+  /** The node's hash functions: what received blocks are verified with, and so which CIDs can be wanted. */
+  private readonly hashers: HasherRegistry
   /** Set by the node to announce each verified, stored block. */
   onBlockReceived: ((peer: PeerKey, cid: CID) => void) | undefined
   private readonly notifications = new Notifications()
@@ -93,14 +98,16 @@ export class BitswapClient {
     @inject(Tokens.Blockstore) blockstore: Blockstore,
     @inject(Tokens.Clock) clock: Clock,
     @inject(Tokens.Random) random: RandomSource,
-    @inject(Tokens.RequestSplitter) splitter: RequestSplitter,
-    @inject(Tokens.PeerSelector) selector: PeerSelector,
+    @inject(GuardedTokens.RequestSplitter) splitter: RequestSplitter,
+    @inject(GuardedTokens.PeerSelector) selector: PeerSelector,
     @inject(Tokens.Config) config: BitswapConfig,
     @inject(DecisionEngine) server: DecisionEngine,
     @inject(ProviderQueryManager) providers: ProviderQueryManager,
-    @inject(Tokens.ProviderFinder) finder: ProviderFinder
+    @inject(Tokens.ProviderFinder) finder: ProviderFinder,
+    @inject(HasherRegistry) hashers: HasherRegistry
   ) {
     this.finder = finder
+    this.hashers = hashers
     this.network = network
     this.blockstore = blockstore
     this.clock = clock
@@ -112,6 +119,13 @@ export class BitswapClient {
     this.providers = providers
     this.recent = new LruMap(config.sessionReceivedMemory)
     this.wantManager = new WantManager(peer => this.newQueue(peer))
+    this.sender = new UnsendableReporter(network, clock, (peer, cids) => { this.unsendable(peer, cids) })
+  }
+
+  /** Wants a peer's protocol version cannot carry: that peer's DONT_HAVE, now rather than after a timeout. */
+  private unsendable (peer: PeerKey, cids: CID[]): void {
+    this.timeouts.get(peer)?.cancel(cids)
+    this.presencesReceived(peer, cids.map(cid => ({ cid, type: 'dont-have' as const })), false)
   }
 
   start (): void {
@@ -142,7 +156,7 @@ export class BitswapClient {
     this.timeouts.set(peer, timeouts)
     return new MessageQueue({
       peer,
-      network: this.network,
+      network: this.sender,
       clock: this.clock,
       config: this.config,
       onWantBlocksSent: cids => { timeouts.addPending(cids) },
@@ -277,12 +291,12 @@ export class BitswapClient {
     let cid: CID | Promise<CID>
     try {
       // Nearly every block: hash it straight to the key it is wanted under, and use the wanted CID from there on.
-      const key = fastBlockKey(block, defaultHashers)
+      const key = fastBlockKey(block, this.hashers)
       const interest = key === undefined ? undefined : this.wantManager.wantedByKey(key)
       if (key !== undefined && interest !== undefined && interest.sessions.size > 0) {
         return this.wantedBlock(peer, block, key, interest.cid, [...interest.sessions])
       }
-      cid = blockCid(block, defaultHashers)
+      cid = blockCid(block, this.hashers)
     } catch (err) {
       return this.invalidBlock(peer, err)
     }
@@ -374,6 +388,11 @@ export class BitswapClient {
    * the store does, as an in-memory one does for `has`: a fetch of thousands of blocks looks each one up first.
    */
   private local (cid: CID, options: AbortOptions): Uint8Array | undefined | Promise<Uint8Array | undefined> {
+    // Every want passes here first. An identity CID carries its block as its digest: nothing to fetch or store.
+    // A CID whose hash this node cannot verify could never be accepted from a peer: fail now, not at a timeout.
+    const code = cid.multihash.code
+    if (code === IDENTITY_CODE) return cid.multihash.digest
+    if (!this.hashers.has(code)) throw new UnknownHashError(code)
     let has
     try {
       has = this.blockstore.has(cid, options)

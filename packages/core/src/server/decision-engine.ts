@@ -1,8 +1,8 @@
 import { logger } from '@libp2p/logger'
 import { inject, injectable } from 'tsyringe'
-import { Tokens } from '../tokens.js'
+import { GuardedTokens, Tokens } from '../tokens.js'
 import { Notifier } from '../util/notifier.js'
-import { blockKey, encodePrefixOf, IDENTITY_CODE } from '../wire/prefix.js'
+import { blockKey, encodePrefixOf } from '../wire/prefix.js'
 import { BlockstoreManager } from './blockstore-manager.js'
 import { Ledger, type LedgerWant } from './ledger.js'
 import { PeerTaskQueue, type TaskBatch } from './peer-task-queue.js'
@@ -76,7 +76,7 @@ export class DecisionEngine {
     @inject(Tokens.Network) network: BitswapNetwork,
     @inject(Tokens.Blockstore) blockstore: Blockstore,
     @inject(Tokens.Clock) clock: Clock,
-    @inject(Tokens.DecisionStrategy) strategy: DecisionStrategy,
+    @inject(GuardedTokens.DecisionStrategy) strategy: DecisionStrategy,
     @inject(Tokens.Config) config: BitswapConfig
   ) {
     this.network = network
@@ -202,12 +202,6 @@ export class DecisionEngine {
 
     const wants = new Map<string, WantEntry>()
     for (const entry of wantlist.entries) {
-      if (entry.cid.multihash.code === IDENTITY_CODE) {
-        // An identity CID carries its data inline: there is nothing to send, and it is no reason to drop the peer.
-        ledger.ignoredEntries++
-        this.totals.ignoredEntries++
-        continue
-      }
       const key = blockKey(entry.cid)
       if (entry.cancel) {
         wants.delete(key)

@@ -75,6 +75,20 @@ export function downgradeMessage (message: BitswapMessage, version: ProtocolVers
   }
 }
 
+/**
+ * The wants of `message` a peer of `version` can never receive: on 1.0.0 (and the bare `/ipfs/bitswap`), every
+ * want that has no CIDv0 form. `downgradeMessage` leaves them out; the sender learns of them here, so it can
+ * treat them as that peer's DONT_HAVE instead of waiting for an answer that cannot come.
+ */
+export function unsendableWants (message: BitswapMessage, version: ProtocolVersion | undefined): CID[] {
+  if (version == null || supportsCidPrefixes(version) || message.wantlist == null) return []
+  const lost: CID[] = []
+  for (const entry of message.wantlist.entries) {
+    if (!entry.cancel && toCidV0(entry.cid) == null) lost.push(entry.cid)
+  }
+  return lost
+}
+
 function isCidV0Prefix (prefix: Uint8Array): boolean {
   try {
     const p = decodePrefix(prefix)

@@ -1,25 +1,42 @@
 import { hash } from 'node:crypto'
 import { CID } from 'multiformats/cid'
 import { sha256, sha512 } from 'multiformats/hashes/sha2'
+import { commonHashers } from './hashers.js'
 import { BlockVerificationError, UnknownHashError } from '../errors.js'
 import { decodePrefix, IDENTITY_CODE, SHA2_256_CODE, type CidPrefix } from './prefix.js'
 import type { BlockPayload } from './types.js'
 import type { MultihashDigest, MultihashHasher } from 'multiformats/hashes/interface'
 
-/** Hashers by multihash code. sha2-256 and sha2-512 by default; add others (blake2, blake3...) as needed. */
+/**
+ * The hash functions one node verifies blocks with, by multihash code, fixed when the node is built (its
+ * `hashers` option). It also keeps the node's last decoded block prefix: nearly every block of a message shares
+ * one, and keeping it here rather than in the module means nodes in one process share nothing.
+ */
 export class HasherRegistry {
   private readonly byCode = new Map<number, MultihashHasher>()
+  private lastPrefixBytes: Uint8Array | undefined
+  private lastPrefix: CidPrefix | undefined
 
-  constructor (hashers: Iterable<MultihashHasher> = [sha256, sha512]) {
-    for (const hasher of hashers) this.add(hasher)
+  constructor (hashers: Iterable<MultihashHasher> = commonHashers()) {
+    for (const hasher of hashers) {
+      if (hasher == null || typeof hasher.code !== 'number' || typeof hasher.digest !== 'function') {
+        throw new TypeError('hashers: every entry must be a multiformats MultihashHasher ({ code, digest })')
+      }
+      this.byCode.set(hasher.code, hasher)
+    }
   }
 
-  add (hasher: MultihashHasher): this {
-    this.byCode.set(hasher.code, hasher)
-    return this
+  /** Whether blocks hashed with `code` can be verified. */
+  has (code: number): boolean {
+    return this.byCode.has(code)
   }
 
-  /** True while `code` is hashed by the hasher this module ships for it (sha2-256 and sha2-512 by Node's crypto). */
+  /** The multihash codes this node can verify. */
+  codes (): number[] {
+    return [...this.byCode.keys()]
+  }
+
+  /** True while `code` is hashed by multiformats' own sha2-256 or sha2-512, which Node's crypto can stand in for. */
   isDefault (code: number): boolean {
     const hasher = this.byCode.get(code)
     return hasher !== undefined && (hasher === sha256 || hasher === sha512)
@@ -30,19 +47,26 @@ export class HasherRegistry {
     if (hasher == null) throw new UnknownHashError(code)
     return hasher
   }
-}
 
-export const defaultHashers = new HasherRegistry()
+  /** The decoded prefix of a block, from the one-entry cache when it repeats. */
+  prefixOf (bytes: Uint8Array): CidPrefix {
+    if (this.lastPrefix !== undefined && this.lastPrefixBytes !== undefined && equalBytes(bytes, this.lastPrefixBytes)) return this.lastPrefix
+    const prefix = Object.freeze(decodePrefix(bytes))
+    this.lastPrefixBytes = bytes.slice()
+    this.lastPrefix = prefix
+    return prefix
+  }
+}
 
 /**
  * Rebuilds the CID of a received block by hashing its bytes with the hash function its prefix names. Identity
  * "hashes" are refused: they prove nothing and are never exchanged over Bitswap.
  */
-export async function cidOfBlock (block: BlockPayload, hashers: HasherRegistry = defaultHashers): Promise<CID> {
+export async function cidOfBlock (block: BlockPayload, hashers: HasherRegistry): Promise<CID> {
   return blockCid(block, hashers)
 }
 
-export async function hashToCid (prefix: CidPrefix, data: Uint8Array, hashers: HasherRegistry = defaultHashers): Promise<CID> {
+export async function hashToCid (prefix: CidPrefix, data: Uint8Array, hashers: HasherRegistry): Promise<CID> {
   return hashToCidNow(prefix, data, hashers)
 }
 
@@ -50,8 +74,8 @@ export async function hashToCid (prefix: CidPrefix, data: Uint8Array, hashers: H
  * `cidOfBlock` without a promise when the hash function answers synchronously (sha2 in Node does): a message of
  * many small blocks then costs no promise per block. Throws (rather than rejects) for a bad prefix or hash.
  */
-export function blockCid (block: BlockPayload, hashers: HasherRegistry = defaultHashers): CID | Promise<CID> {
-  return hashToCidNow(prefixOfBlock(block.prefix), block.data, hashers)
+export function blockCid (block: BlockPayload, hashers: HasherRegistry): CID | Promise<CID> {
+  return hashToCidNow(hashers.prefixOf(block.prefix), block.data, hashers)
 }
 
 function hashToCidNow (prefix: CidPrefix, data: Uint8Array, hashers: HasherRegistry): CID | Promise<CID> {
@@ -82,8 +106,8 @@ function toCid (prefix: CidPrefix, digest: MultihashDigest): CID {
  * full-length sha2-256 digest through the default hasher, which is nearly every block exchanged. Undefined
  * when the block needs the general path (`blockCid`). Throws for a prefix that does not parse.
  */
-export function fastBlockKey (block: BlockPayload, hashers: HasherRegistry = defaultHashers): string | undefined {
-  const prefix = prefixOfBlock(block.prefix)
+export function fastBlockKey (block: BlockPayload, hashers: HasherRegistry): string | undefined {
+  const prefix = hashers.prefixOf(block.prefix)
   if (prefix.multihashCode !== SHA2_256_CODE || prefix.digestLength !== 32 || !hashers.isDefault(SHA2_256_CODE)) return undefined
   // A sha2-256 multihash is 0x12 0x20 and the digest: its hex is what blockKey writes after the codec.
   return `${prefix.codec}:1220${hash('sha256', block.data, 'hex')}`
@@ -93,23 +117,11 @@ export function isPromiseLike<T> (value: T | PromiseLike<T>): value is PromiseLi
   return typeof (value as { then?: unknown } | null | undefined)?.then === 'function'
 }
 
-/** Nearly every block of a message shares one prefix: the last one decoded is kept, with a copy of its bytes. */
-let lastPrefixBytes: Uint8Array | undefined
-let lastPrefix: CidPrefix | undefined
-
-function prefixOfBlock (bytes: Uint8Array): CidPrefix {
-  if (lastPrefix !== undefined && lastPrefixBytes !== undefined && equalBytes(bytes, lastPrefixBytes)) return lastPrefix
-  const prefix = Object.freeze(decodePrefix(bytes))
-  lastPrefixBytes = bytes.slice()
-  lastPrefix = prefix
-  return prefix
-}
-
 /**
  * Accepts a block only when it is exactly the wanted one: same codec, hash function, digest length and digest
  * (a CIDv0 and its CIDv1 twin are the same block). Returns the wanted CID; throws BlockVerificationError.
  */
-export async function verifyBlock (block: BlockPayload, wanted: CID, hashers: HasherRegistry = defaultHashers): Promise<CID> {
+export async function verifyBlock (block: BlockPayload, wanted: CID, hashers: HasherRegistry): Promise<CID> {
   const actual = await cidOfBlock(block, hashers)
   if (!sameBlock(actual, wanted)) {
     throw new BlockVerificationError(`Block hashes to ${actual.toString()}, not the wanted ${wanted.toString()}`)
