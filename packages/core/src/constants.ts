@@ -64,8 +64,17 @@ export const BASE_TICK_DELAY = 500
 /** Client: wants a session broadcasts at once, while discovering peers and on idle ticks. */
 export const DEFAULT_BROADCAST_LIVE_WANTS_LIMIT = 64
 
-/** Client: recently received CIDs a session remembers, to count duplicate blocks. */
+/** Client: recently received CIDs the node remembers, with the sessions that took them, to count duplicate blocks. */
 export const DEFAULT_SESSION_RECEIVED_MEMORY = 65_536
+
+/**
+ * Client: blocks up to this size are likely to come back whole for a WANT_HAVE, as Go servers (and ours, by
+ * default) answer one that way; a session of such blocks stops asking several peers at once.
+ */
+export const SMALL_BLOCK_SIZE = 1024
+
+/** Client: a want every session peer refused is asked again after this many ms, doubling each time (default). */
+export const DEFAULT_DONT_HAVE_RETRY_DELAY = 1000
 
 /** Client: consecutive DONT_HAVEs after which a peer leaves a session (unless it holds a HAVE for a live want). */
 export const DEFAULT_PEER_DONT_HAVE_LIMIT = 16

@@ -7,7 +7,6 @@ import { LruMap } from '../util/lru-map.js'
 import { blockKey } from '../wire/prefix.js'
 import { blockCid, defaultHashers, fastBlockKey, isPromiseLike } from '../wire/verify.js'
 import { NullProviderFinder } from '../null/null-provider-finder.js'
-import { DontHaveTimeoutManager } from './dont-have-timeout-manager.js'
 import { MessageQueue } from './message-queue.js'
 import { Notifications } from './notifications.js'
 import { ProviderQueryManager } from './provider-query-manager.js'
@@ -76,8 +75,6 @@ export class BitswapClient {
   private readonly providers: ProviderQueryManager
   private readonly finder: ProviderFinder
   readonly wantManager: WantManager
-  /** Per connected peer: the WANT_BLOCKs it owes an answer for, and when to stop waiting. */
-  private readonly timeouts = new Map<PeerKey, DontHaveTimeoutManager>()
   /** Set by the node to announce each verified, stored block. */
   onBlockReceived: ((peer: PeerKey, cid: CID) => void) | undefined
   private readonly notifications = new Notifications()
@@ -125,28 +122,17 @@ export class BitswapClient {
     this.notifications.rejectAll(new AbortError('The node stopped'))
     this.wantManager.stop()
     this.providers.stop()
-    for (const timeouts of this.timeouts.values()) timeouts.stop()
-    this.timeouts.clear()
   }
 
-  /** A peer's queue, wired to its DONT_HAVE timeouts: a silent peer is treated as having said DONT_HAVE. */
+  /** A peer's queue; a WANT_BLOCK it leaves unanswered past its timeout counts as DONT_HAVE. */
   private newQueue (peer: PeerKey): MessageQueue {
-    const timeouts = new DontHaveTimeoutManager({
-      clock: this.clock,
-      peer,
-      onTimeout: cids => { this.presencesReceived(peer, cids.map(cid => ({ cid, type: 'dont-have' as const })), true) }
-    })
-    const rtt = this.network.latency(peer)
-    if (rtt != null) timeouts.setLatency(rtt)
-    this.timeouts.get(peer)?.stop()
-    this.timeouts.set(peer, timeouts)
     return new MessageQueue({
       peer,
       network: this.network,
       clock: this.clock,
       config: this.config,
-      onWantBlocksSent: cids => { timeouts.addPending(cids) },
-      onCancelled: cids => { timeouts.cancel(cids) }
+      latency: this.network.latency(peer),
+      onDontHaveTimeout: cids => { this.presencesReceived(peer, cids.map(cid => ({ cid, type: 'dont-have' as const })), true) }
     })
   }
 
@@ -216,13 +202,11 @@ export class BitswapClient {
    * now, so sessions ask other peers at once rather than after the timeout.
    */
   peerMisbehaved (peer: PeerKey): void {
-    this.timeouts.get(peer)?.expireAll()
+    this.wantManager.queue(peer)?.answersLost()
   }
 
   peerDisconnected (peer: PeerKey): void {
     this.wantManager.peerDisconnected(peer)
-    this.timeouts.get(peer)?.stop()
-    this.timeouts.delete(peer)
     for (const session of this.sessions.values()) session.peerDisconnected(peer)
   }
 
@@ -232,37 +216,35 @@ export class BitswapClient {
    * promise settles once every block is stored and delivered.
    */
   messageReceived (peer: PeerKey, message: DecodedMessage): Promise<void> {
-    if (message.blocks.length > 0 || message.presences.length > 0) this.timeouts.get(peer)?.heardFrom()
-    const answered: CID[] = []
-    let storing: Array<PromiseLike<CID | undefined>> | undefined
+    // Any message is a sign of life, and one that reports bytes queued for us says more are on their way: the
+    // peer's wants do not expire for silence while it talks.
+    this.wantManager.queue(peer)?.heardFrom()
+    let storing: Array<PromiseLike<unknown>> | undefined
     for (const block of message.blocks) {
       const outcome = this.blockReceived(peer, block)
       if (isPromiseLike(outcome)) (storing ??= []).push(outcome)
-      else if (outcome != null) answered.push(outcome)
     }
     if (storing == null) {
-      this.answersReceived(peer, message, answered)
+      this.answersReceived(peer, message)
       return DONE
     }
-    return Promise.all(storing).then(cids => {
-      for (const cid of cids) if (cid != null) answered.push(cid)
-      this.answersReceived(peer, message, answered)
-    })
+    return Promise.all(storing).then(() => { this.answersReceived(peer, message) })
   }
 
-  /** After a message's blocks: its blocks and presences answer our wants, then the presences go to sessions. */
-  private answersReceived (peer: PeerKey, message: DecodedMessage, blocks: CID[]): void {
-    const timeouts = this.timeouts.get(peer)
-    if (timeouts != null) {
-      for (const presence of message.presences) blocks.push(presence.cid)
-      timeouts.responseReceived(blocks)
-    }
-    if (message.presences.length > 0) this.presencesReceived(peer, message.presences, false)
+  /** After a message's blocks (each recorded as an answer when it came): its presences answer our wants too. */
+  private answersReceived (peer: PeerKey, message: DecodedMessage): void {
+    if (message.presences.length === 0) return
+    this.wantManager.queue(peer)?.responseReceived(message.presences.map(presence => presence.cid))
+    this.presencesReceived(peer, message.presences, false)
   }
 
   private presencesReceived (peer: PeerKey, presences: ReadonlyArray<{ cid: CID, type: 'have' | 'dont-have' }>, timedOut: boolean): void {
-    const refused = presences.filter(p => p.type === 'dont-have').map(p => p.cid)
-    if (refused.length > 0) this.wantManager.queue(peer)?.refused(refused)
+    // A DONT_HAVE the peer sent makes asking it again worth a message; a silence does not: it still holds the
+    // want, and asking again could only have it send the block twice.
+    if (!timedOut) {
+      const refused = presences.filter(p => p.type === 'dont-have').map(p => p.cid)
+      if (refused.length > 0) this.wantManager.queue(peer)?.refused(refused)
+    }
     // HAVEs first: a peer holding a HAVE for a live want is not dropped for the DONT_HAVEs in the same message.
     const ordered = [...presences].sort((a, b) => (a.type === 'have' ? 0 : 1) - (b.type === 'have' ? 0 : 1))
     for (const presence of ordered) {
@@ -290,9 +272,11 @@ export class BitswapClient {
     return this.verifiedBlock(peer, block, cid)
   }
 
+  /** A block whose bytes cannot be checked: whatever want it answered failed, so the peer's pending ones expire. */
   private invalidBlock (peer: PeerKey, err: unknown): undefined {
     this.counters.invalidBlocks++
     log('dropped a block from %s: %s', peer, (err as Error).message)
+    this.wantManager.queue(peer)?.answersLost()
     return undefined
   }
 
@@ -303,7 +287,11 @@ export class BitswapClient {
     if (wanting.size === 0) {
       const earlier = this.recent.get(key)
       if (earlier == null) {
+        // Neither wanted nor a late copy: most likely a corrupt answer to one of our WANT_BLOCKs (its bytes
+        // hash to something nobody asked for). We cannot tell which, so every WANT_BLOCK the peer owes an
+        // answer for counts as unanswered, and sessions ask elsewhere now instead of after the timeout.
         this.counters.unwantedBlocks++
+        this.wantManager.queue(peer)?.answersLost()
         return cid
       }
       this.counters.duplicateBlocks++
@@ -320,6 +308,9 @@ export class BitswapClient {
   private wantedBlock (peer: PeerKey, block: DecodedMessage['blocks'][number], key: string, wanted: CID, sessions: number[]): CID | PromiseLike<CID> {
     // Claim the block before storing it, so a second copy arriving meanwhile counts as a duplicate.
     this.recent.set(key, sessions)
+    // The peer's answer is recorded before the cancels it causes, which would otherwise leave nothing to learn
+    // the peer's answer time from.
+    this.wantManager.queue(peer)?.responseReceived([wanted])
     this.wantManager.blockReceived(wanted)
     this.counters.blocksReceived++
     this.counters.dataReceived += block.data.byteLength
@@ -355,7 +346,7 @@ export class BitswapClient {
   }
 
   private deliver (peer: PeerKey, cid: CID, sessions: readonly number[], bytes: Uint8Array): void {
-    for (const id of sessions) this.sessions.get(id)?.blockReceived(peer, cid)
+    for (const id of sessions) this.sessions.get(id)?.blockReceived(peer, cid, bytes.byteLength)
     this.notifications.publish(cid, bytes)
     this.onBlockReceived?.(peer, cid)
   }

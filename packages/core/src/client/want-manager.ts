@@ -64,6 +64,12 @@ export class WantManager {
     return sent
   }
 
+  /** Asks `peer` again whether it has `cid`, though it was asked before (see `MessageQueue.askAgain`). */
+  askAgain (session: number, peer: PeerKey, cid: CID): void {
+    this.interest(cid).sessions.add(session)
+    this.queues.get(peer)?.askAgain(cid)
+  }
+
   /** Asks every connected peer, and every peer that connects while the want lasts, whether it has these blocks. */
   broadcastWantHaves (session: number, cids: readonly CID[]): void {
     for (const cid of cids) {
