@@ -216,9 +216,10 @@ export class BitswapClient {
    * promise settles once every block is stored and delivered.
    */
   messageReceived (peer: PeerKey, message: DecodedMessage): Promise<void> {
-    // Any message is a sign of life, and one that reports bytes queued for us says more are on their way: the
-    // peer's wants do not expire for silence while it talks.
-    this.wantManager.queue(peer)?.heardFrom()
+    // Blocks are a sign of life, and bytes reported queued for us say more are on their way: the peer's wants
+    // do not expire for silence while it delivers. Presences answer their own CIDs only: a peer that keeps
+    // saying HAVE and never sends the block must not hold our WANT_BLOCKs forever.
+    if (message.blocks.length > 0 || message.pendingBytes > 0) this.wantManager.queue(peer)?.heardFrom()
     let storing: Array<PromiseLike<unknown>> | undefined
     for (const block of message.blocks) {
       const outcome = this.blockReceived(peer, block)
@@ -234,7 +235,9 @@ export class BitswapClient {
   /** After a message's blocks (each recorded as an answer when it came): its presences answer our wants too. */
   private answersReceived (peer: PeerKey, message: DecodedMessage): void {
     if (message.presences.length === 0) return
-    this.wantManager.queue(peer)?.responseReceived(message.presences.map(presence => presence.cid))
+    // A HAVE is no answer to a WANT_BLOCK (the block is): only a DONT_HAVE ends the wait for one.
+    const refused = message.presences.filter(presence => presence.type === 'dont-have').map(presence => presence.cid)
+    if (refused.length > 0) this.wantManager.queue(peer)?.responseReceived(refused)
     this.presencesReceived(peer, message.presences, false)
   }
 

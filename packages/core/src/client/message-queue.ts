@@ -134,6 +134,15 @@ export class MessageQueue {
   }
 
   /**
+   * A broadcast WANT_HAVE: asks only if the peer was never asked about the block. A peer that refused it is
+   * asked again by its sessions, after their back-off; a broadcast must not undo that pace.
+   */
+  offerHave (cid: CID): boolean {
+    if (this.wants.has(blockKey(cid))) return false
+    return this.add(cid, 'have', false)
+  }
+
+  /**
    * Asks again whether the peer has the block, as a WANT_HAVE that asks for DONT_HAVE, even if it was asked
    * before: it refused, and may have got the block since. A want-block it holds is sent again as it is.
    */

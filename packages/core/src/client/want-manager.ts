@@ -32,7 +32,7 @@ export class WantManager {
     const queue = this.newQueue(peer)
     this.queues.set(peer, queue)
     for (const interest of this.interests.values()) {
-      if (interest.broadcasters.size > 0) queue.wantHave(interest.cid, false)
+      if (interest.broadcasters.size > 0) queue.offerHave(interest.cid)
     }
   }
 
@@ -76,7 +76,7 @@ export class WantManager {
       const interest = this.interest(cid)
       interest.sessions.add(session)
       interest.broadcasters.add(session)
-      for (const queue of this.queues.values()) queue.wantHave(cid, false)
+      for (const queue of this.queues.values()) queue.offerHave(cid)
     }
   }
 
