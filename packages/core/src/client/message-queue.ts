@@ -144,7 +144,7 @@ export class MessageQueue {
 
   /**
    * Asks again whether the peer has the block, as a WANT_HAVE that asks for DONT_HAVE, even if it was asked
-   * before: it refused, and may have got the block since. A want-block it holds is sent again as it is.
+   * before: it refused, and may have got the block since. The session decides on a WANT_BLOCK when it hears HAVE.
    */
   askAgain (cid: CID): void {
     const key = blockKey(cid)
@@ -154,6 +154,7 @@ export class MessageQueue {
       return
     }
     want.refused = false
+    want.wantType = 'have'
     want.sendDontHave = true
     if (this.waiting.has(key)) return
     this.dirty.add(key)
