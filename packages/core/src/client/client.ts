@@ -176,6 +176,12 @@ export class BitswapClient {
     this.sessions.set(id, session)
     options.signal?.addEventListener('abort', () => { session.close() }, { once: true })
     for (const peer of options.providers ?? []) {
+      // A provider already connected joins at once: the session's first wants then go to it as targeted wants,
+      // not as a broadcast that it would answer as well (a small block twice).
+      if (this.wantManager.queue(peer) != null) {
+        session.addPeer(peer)
+        continue
+      }
       void this.network.connect(peer, { signal: options.signal }).then(
         () => { session.addPeer(peer) },
         err => { log('could not reach provider %s: %s', peer, (err as Error).message) }
@@ -219,7 +225,7 @@ export class BitswapClient {
     // Blocks are a sign of life, and bytes reported queued for us say more are on their way: the peer's wants
     // do not expire for silence while it delivers. Presences answer their own CIDs only: a peer that keeps
     // saying HAVE and never sends the block must not hold our WANT_BLOCKs forever.
-    if (message.blocks.length > 0 || message.pendingBytes > 0) this.wantManager.queue(peer)?.heardFrom()
+    if (message.blocks.length > 0 || message.pendingBytes > 0) this.wantManager.queue(peer)?.heardFrom(message.pendingBytes)
     let storing: Array<PromiseLike<unknown>> | undefined
     for (const block of message.blocks) {
       const outcome = this.blockReceived(peer, block)

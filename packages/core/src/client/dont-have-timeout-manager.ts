@@ -48,6 +48,12 @@ export class DontHaveTimeoutManager {
    * its send and the peer's last answer: only a peer silent for the whole allowance has its wants expire.
    */
   private lastAnswerAt = -Infinity
+  /**
+   * The peer's last message said it has bytes queued for us. Large blocks leave a busy peer one by one, with
+   * pauses between them that have nothing to do with its answer time (which may have been learned from a tiny
+   * block): while it says more is coming, its wants get the longest allowance instead of the learned one.
+   */
+  private busy = false
   private pingLatency: number | undefined
   private messageLatency: number | undefined
   private messageSamples = 0
@@ -125,12 +131,14 @@ export class DontHaveTimeoutManager {
   }
 
   /**
-   * The peer sent blocks or presences, which may answer our wants once verified and stored. Its wants are not
-   * expired for silence meanwhile: a slow store must not make a busy peer look silent.
+   * The peer sent blocks, which may answer our wants once verified and stored, and reported `pendingBytes` still
+   * queued for us. Its wants are not expired for silence meanwhile: a slow store must not make a busy peer look
+   * silent, nor the pause between two large blocks.
    */
-  heardFrom (): void {
+  heardFrom (pendingBytes = 0): void {
     if (this.stopped) return
     this.lastAnswerAt = this.clock.now()
+    this.busy = pendingBytes > 0
     this.schedule()
   }
 
@@ -188,7 +196,7 @@ export class DontHaveTimeoutManager {
   /** Keeps exactly one timer, due when the oldest want expires, or none when nothing is pending. */
   private schedule (): void {
     const oldest = this.pending.values().next().value
-    const due = oldest === undefined ? Infinity : this.waitingSince(oldest) + this.timeout
+    const due = oldest === undefined ? Infinity : this.waitingSince(oldest) + this.allowance
     if (due === this.timerDue) return
     this.timer?.cancel()
     this.timer = undefined
@@ -196,6 +204,11 @@ export class DontHaveTimeoutManager {
     if (due === Infinity) return
     // A timeout that shrank below the time already waited fires on the next turn, never inside the caller.
     this.timer = this.clock.setTimeout(() => { this.expire() }, Math.max(0, due - this.clock.now()))
+  }
+
+  /** How long a want may wait now: the timeout, or the ceiling while the peer says more is on its way. */
+  private get allowance (): number {
+    return this.busy ? Math.max(this.timeout, MAX_DONT_HAVE_TIMEOUT) : this.timeout
   }
 
   /** When the wait for `want` began: its send, or the peer's last answer if that came later. */
@@ -210,14 +223,14 @@ export class DontHaveTimeoutManager {
     const expired: CID[] = []
     for (const [key, want] of this.pending) {
       // The same sum as the timer's due time: `now - timeout` can round below it and re-arm at 0 ms forever.
-      if (this.waitingSince(want) + this.timeout > now) break
+      if (this.waitingSince(want) + this.allowance > now) break
       expired.push(want.cid)
       this.pending.delete(key)
       this.overdue.set(key, want)
     }
     this.forgetStaleOverdue(this.clock.now())
     this.schedule()
-    if (expired.length > 0) this.report(expired, `unanswered after ${this.timeout} ms`)
+    if (expired.length > 0) this.report(expired, `unanswered after ${this.allowance} ms`)
   }
 
   private report (expired: CID[], why: string): void {

@@ -106,8 +106,8 @@ export class MessageQueue {
    * Bytes arrived from the peer (or it reported bytes queued for us): it is alive and working through our
    * wants, so none of them expires for silence meanwhile.
    */
-  heardFrom (): void {
-    this.timeouts.heardFrom()
+  heardFrom (pendingBytes = 0): void {
+    this.timeouts.heardFrom(pendingBytes)
   }
 
   /**

@@ -29,8 +29,12 @@ export interface SessionWantSenderInit {
  */
 export class SessionWantSender {
   private readonly init: SessionWantSenderInit
-  /** Share of recent blocks small enough to come back for a WANT_HAVE (moving average); undefined until one came. */
-  private smallShare: number | undefined
+  /**
+   * Share of recent blocks small enough to come back for a WANT_HAVE (moving average). It starts at 1: until a
+   * block shows otherwise, a WANT_HAVE may cost a copy (a file's root usually is small), so the first wants go to
+   * one peer at a time.
+   */
+  private smallShare = 1
 
   constructor (init: SessionWantSenderInit) {
     this.init = init
@@ -38,13 +42,13 @@ export class SessionWantSender {
 
   /** Whether a WANT_HAVE is likely to be answered with the whole block. */
   get haveAnswersWithBlock (): boolean {
-    return this.smallShare != null && this.smallShare > 0.5
+    return this.smallShare > 0.5
   }
 
   /** A block of `size` bytes arrived for the session. */
   blockArrived (size: number): void {
     const small = size <= SMALL_BLOCK_SIZE ? 1 : 0
-    this.smallShare = this.smallShare == null ? small : SMALL_SHARE_ALPHA * small + (1 - SMALL_SHARE_ALPHA) * this.smallShare
+    this.smallShare = SMALL_SHARE_ALPHA * small + (1 - SMALL_SHARE_ALPHA) * this.smallShare
   }
 
   /** One pass over `wants` to the session's `peers`. Returns the wants that went to at least one peer. */
