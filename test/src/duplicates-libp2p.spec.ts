@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
-import { fetchFromSeeds, seededFile, startSeeds } from './util/seed-fetch.js'
+import { fetchFromSeeds, seedAddress, seededFile, startSeeds } from './util/seed-fetch.js'
 import type { SwapwrightPeer } from './util/swapwright-node.js'
 
 const KiB = 1024
@@ -20,7 +20,7 @@ describe('duplicate blocks over real libp2p', () => {
     const seeds = await startSeeds(1, file)
     running.push(...seeds)
     const duplicates: number[] = []
-    for (let i = 0; i < 10; i++) duplicates.push((await fetchFromSeeds(seeds, file)).duplicates)
+    for (let i = 0; i < 10; i++) duplicates.push((await fetchFromSeeds(seeds.map(seedAddress), file)).duplicates)
     console.log(`duplicates per fetch: ${duplicates.join(', ')}`)
     assert.deepEqual(duplicates, new Array(10).fill(0))
   })
@@ -30,7 +30,7 @@ describe('duplicate blocks over real libp2p', () => {
       const file = await seededFile(bytes, chunk, 311 + chunk)
       const seeds = await startSeeds(4, file)
       running.push(...seeds)
-      const outcome = await fetchFromSeeds(seeds, file)
+      const outcome = await fetchFromSeeds(seeds.map(seedAddress), file)
       console.log(`${outcome.blocks} blocks, ${outcome.duplicates} duplicates`)
       assert.ok(outcome.duplicates <= 0.02 * outcome.blocks, `${outcome.duplicates} duplicates of ${outcome.blocks} blocks`)
     })

@@ -109,6 +109,13 @@ export const MAX_EXPECTED_WANT_PROCESS_TIME = 2000
 /** The ping-based DONT_HAVE timeout allows this many round trips on top of the processing slack. */
 export const PING_LATENCY_MULTIPLIER = 3
 
+/**
+ * Each WANT_BLOCK a peer holds from us unanswered, beyond the first, adds this many ms to its DONT_HAVE
+ * allowance (up to the ceiling): a peer asked for a thousand blocks at once needs longer to start answering than one asked for one,
+ * and without this a burst of wants sent after a tiny block taught a 50 ms timeout expired all at once.
+ */
+export const PENDING_WANT_ALLOWANCE = 1
+
 /** The DONT_HAVE timeout is this many times the average time a peer took to answer our wants. */
 export const MESSAGE_LATENCY_MULTIPLIER = 2
 

@@ -1,11 +1,22 @@
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { makeBlocks, type TestBlock } from './blocks.js'
-import { dialNode, until } from './libp2p-node.js'
+import { until } from './libp2p-node.js'
 import { sameBytes, startSwapwright, type SwapwrightPeer } from './swapwright-node.js'
 
 /** A file as a fetch sees it: a small root, then its leaves, asked for level by level as `swapwright get` does. */
 export interface SeededFile {
   root: TestBlock
   leaves: TestBlock[]
+}
+
+/** Where a seed listens: enough to reach one in this process or in another. */
+export interface SeedAddress {
+  key: string
+  addrs: string[]
+}
+
+export function seedAddress (seed: SwapwrightPeer): SeedAddress {
+  return { key: seed.key, addrs: seed.libp2p.getMultiaddrs().map(String) }
 }
 
 export interface FetchOutcome {
@@ -35,10 +46,10 @@ export async function startSeeds (count: number, file: SeededFile): Promise<Swap
  * One fetch of the file by a fresh node from `seeds`, through a session given the seeds as providers: the root,
  * then every leaf at once. Checks every block's bytes; counts the copies that arrived more than once.
  */
-export async function fetchFromSeeds (seeds: SwapwrightPeer[], file: SeededFile): Promise<FetchOutcome> {
+export async function fetchFromSeeds (seeds: SeedAddress[], file: SeededFile): Promise<FetchOutcome> {
   const fetcher = await startSwapwright()
   try {
-    for (const seed of seeds) await dialNode(fetcher.libp2p, seed.libp2p)
+    for (const seed of seeds) await fetcher.libp2p.dial(seed.addrs.map((addr): Multiaddr => multiaddr(addr)))
     await until(() => seeds.every(seed => fetcher.node.components.network.version(seed.key) != null))
     const start = performance.now()
     const session = fetcher.node.createSession({ providers: seeds.map(seed => seed.key) })

@@ -1,7 +1,7 @@
 import { logger } from '@libp2p/logger'
 import {
   DEFAULT_DONT_HAVE_TIMEOUT, MAX_DONT_HAVE_TIMEOUT, MAX_EXPECTED_WANT_PROCESS_TIME, MAX_VALID_LATENCY,
-  MESSAGE_LATENCY_ALPHA, MESSAGE_LATENCY_MULTIPLIER, MIN_DONT_HAVE_TIMEOUT, PING_LATENCY_MULTIPLIER
+  MESSAGE_LATENCY_ALPHA, MESSAGE_LATENCY_MULTIPLIER, MIN_DONT_HAVE_TIMEOUT, PENDING_WANT_ALLOWANCE, PING_LATENCY_MULTIPLIER
 } from '../constants.js'
 import { blockKey } from '../wire/prefix.js'
 import type { Clock, Timer } from '../interfaces/clock.js'
@@ -202,13 +202,22 @@ export class DontHaveTimeoutManager {
     this.timer = undefined
     this.timerDue = due
     if (due === Infinity) return
-    // A timeout that shrank below the time already waited fires on the next turn, never inside the caller.
-    this.timer = this.clock.setTimeout(() => { this.expire() }, Math.max(0, due - this.clock.now()))
+    // A timeout that shrank below the time already waited fires on the next turn, never inside the caller. When
+    // it fires, input may be waiting behind it (timers run before pending reads when the event loop was busy):
+    // one more turn lets that input in before silence is concluded.
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = this.clock.setTimeout(() => { this.expire() }, 0)
+    }, Math.max(0, due - this.clock.now()))
   }
 
-  /** How long a want may wait now: the timeout, or the ceiling while the peer says more is on its way. */
+  /**
+   * How long a want may wait now: the timeout plus a little for each other want the peer still owes us, or
+   * the ceiling while the peer says more is on its way.
+   */
   private get allowance (): number {
-    return this.busy ? Math.max(this.timeout, MAX_DONT_HAVE_TIMEOUT) : this.timeout
+    if (this.busy) return Math.max(this.timeout, MAX_DONT_HAVE_TIMEOUT)
+    const others = Math.max(0, this.pending.size - 1)
+    return Math.max(this.timeout, Math.min(MAX_DONT_HAVE_TIMEOUT, this.timeout + others * PENDING_WANT_ALLOWANCE))
   }
 
   /** When the wait for `want` began: its send, or the peer's last answer if that came later. */
@@ -220,17 +229,19 @@ export class DontHaveTimeoutManager {
     this.timer = undefined
     this.timerDue = Infinity
     const now = this.clock.now()
+    // Fixed for the pass, as the timer computed it: it shrinks as wants leave.
+    const allowance = this.allowance
     const expired: CID[] = []
     for (const [key, want] of this.pending) {
       // The same sum as the timer's due time: `now - timeout` can round below it and re-arm at 0 ms forever.
-      if (this.waitingSince(want) + this.allowance > now) break
+      if (this.waitingSince(want) + allowance > now) break
       expired.push(want.cid)
       this.pending.delete(key)
       this.overdue.set(key, want)
     }
     this.forgetStaleOverdue(this.clock.now())
     this.schedule()
-    if (expired.length > 0) this.report(expired, `unanswered after ${this.allowance} ms`)
+    if (expired.length > 0) this.report(expired, `unanswered after ${allowance} ms`)
   }
 
   private report (expired: CID[], why: string): void {
