@@ -68,4 +68,24 @@ describe('client: peers that cannot help', () => {
     session.close()
     await swarm.stop()
   })
+
+  it('learns the DONT_HAVE timeout from blocks: about twice the time the seed takes to answer', async () => {
+    const blocks = await makeBlocks(40, 64 * 1024, 94)
+    // 60 ms each way plus 400 KB/s: a 64 KiB block takes about 280 ms from want to arrival.
+    const swarm = new Swarm({ latency: 60, bandwidth: 400_000 })
+    await swarm.add('seed', { blocks })
+    const fetcher = await swarm.add('fetcher')
+    await swarm.connectAll()
+    const queue = fetcher.node.client.wantManager.queue('seed')
+    assert.ok(queue != null)
+    const before = queue.dontHaveTimeout
+    const session = fetcher.node.createSession({ providers: ['seed'] })
+    const times = await swarm.timeEachBlock(session, blocks)
+    const answer = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]
+    const learned = queue.dontHaveTimeout
+    console.log(`answer time ${answer} ms (median of ${times.length}); timeout from the ping ${before} ms, learned ${learned} ms`)
+    assert.ok(learned >= 1.6 * answer && learned <= 2.4 * answer, `timeout ${learned} ms is not about twice the ${answer} ms answer time`)
+    session.close()
+    await swarm.stop()
+  })
 })

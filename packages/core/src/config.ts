@@ -5,6 +5,7 @@ import {
   DEFAULT_TARGET_MESSAGE_SIZE, DEFAULT_TASK_WORKER_COUNT, DEFAULT_REBROADCAST_INTERVAL, DEFAULT_MAX_SEND_ATTEMPTS,
   DEFAULT_SEND_RETRY_DELAY, DEFAULT_PROVIDER_SEARCH_DELAY, DEFAULT_PERIODIC_SEARCH_DELAY,
   DEFAULT_BROADCAST_LIVE_WANTS_LIMIT, DEFAULT_SESSION_RECEIVED_MEMORY, DEFAULT_PEER_DONT_HAVE_LIMIT,
+  DEFAULT_DONT_HAVE_RETRY_DELAY,
   DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER,
   DEFAULT_PROVIDER_QUERY_CONCURRENCY, DEFAULT_PROVIDER_QUERY_TIMEOUT, DEFAULT_MAX_PROVIDERS_PER_QUERY,
   DEFAULT_PROVIDER_DIAL_CONCURRENCY
@@ -48,10 +49,15 @@ export interface BitswapConfig {
   periodicSearchDelay: number
   /** Client: wants broadcast at once (default 64). */
   broadcastLiveWantsLimit: number
-  /** Client: received CIDs a session remembers to count duplicates (default 65,536). */
+  /** Client: received CIDs the node remembers, with the sessions that took them, to count duplicates (default 65,536). */
   sessionReceivedMemory: number
   /** Client: consecutive DONT_HAVEs before a peer leaves a session (default 16). */
   peerDontHaveLimit: number
+  /**
+   * Client: ms before a want that every session peer refused is asked of them again, doubling with each retry
+   * up to the rebroadcast interval (default 1000): a peer may get the block later and not say so.
+   */
+  dontHaveRetryDelay: number
   /** Client: wants one peer holds from us at once; more wait for answers (default 1024). */
   maxWantsInFlightPerPeer: number
   /** Client: provider lookups running at once, the rest wait in order (default 8). */
@@ -86,6 +92,7 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
   broadcastLiveWantsLimit: DEFAULT_BROADCAST_LIVE_WANTS_LIMIT,
   sessionReceivedMemory: DEFAULT_SESSION_RECEIVED_MEMORY,
   peerDontHaveLimit: DEFAULT_PEER_DONT_HAVE_LIMIT,
+  dontHaveRetryDelay: DEFAULT_DONT_HAVE_RETRY_DELAY,
   maxWantsInFlightPerPeer: DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER,
   providerQueryConcurrency: DEFAULT_PROVIDER_QUERY_CONCURRENCY,
   providerQueryTimeout: DEFAULT_PROVIDER_QUERY_TIMEOUT,

@@ -64,8 +64,17 @@ export const BASE_TICK_DELAY = 500
 /** Client: wants a session broadcasts at once, while discovering peers and on idle ticks. */
 export const DEFAULT_BROADCAST_LIVE_WANTS_LIMIT = 64
 
-/** Client: recently received CIDs a session remembers, to count duplicate blocks. */
+/** Client: recently received CIDs the node remembers, with the sessions that took them, to count duplicate blocks. */
 export const DEFAULT_SESSION_RECEIVED_MEMORY = 65_536
+
+/**
+ * Client: blocks up to this size are likely to come back whole for a WANT_HAVE, as Go servers (and ours, by
+ * default) answer one that way; a session of such blocks stops asking several peers at once.
+ */
+export const SMALL_BLOCK_SIZE = 1024
+
+/** Client: a want every session peer refused is asked again after this many ms, doubling each time (default). */
+export const DEFAULT_DONT_HAVE_RETRY_DELAY = 1000
 
 /** Client: consecutive DONT_HAVEs after which a peer leaves a session (unless it holds a HAVE for a live want). */
 export const DEFAULT_PEER_DONT_HAVE_LIMIT = 16
@@ -99,6 +108,13 @@ export const MAX_EXPECTED_WANT_PROCESS_TIME = 2000
 
 /** The ping-based DONT_HAVE timeout allows this many round trips on top of the processing slack. */
 export const PING_LATENCY_MULTIPLIER = 3
+
+/**
+ * Each WANT_BLOCK a peer holds from us unanswered, beyond the first, adds this many ms to its DONT_HAVE
+ * allowance (up to the ceiling): a peer asked for a thousand blocks at once needs longer to start answering than one asked for one,
+ * and without this a burst of wants sent after a tiny block taught a 50 ms timeout expired all at once.
+ */
+export const PENDING_WANT_ALLOWANCE = 1
 
 /** The DONT_HAVE timeout is this many times the average time a peer took to answer our wants. */
 export const MESSAGE_LATENCY_MULTIPLIER = 2

@@ -212,9 +212,10 @@ describe('DontHaveTimeoutManager', () => {
     await t.clock.advance(10)
     t.manager.addPending([t.cid('d'), t.cid('e')])
     await t.clock.runUntilIdle()
+    // Each want beyond the first adds 1 ms: five pending give 5004 ms, then the two left give 5001 ms.
     assert.deepEqual(t.expiries, [
-      { at: 5000, names: ['a', 'b', 'c'] },
-      { at: 5010, names: ['d', 'e'] }
+      { at: 5004, names: ['a', 'b', 'c'] },
+      { at: 5011, names: ['d', 'e'] }
     ])
   })
 
@@ -229,8 +230,8 @@ describe('DontHaveTimeoutManager', () => {
     assert.equal(t.clock.pending, 1)
     t.manager.cancel([t.cid('a')])
     assert.equal(t.clock.pending, 1)
-    await t.clock.advance(1629)
-    assert.equal(t.expiries.length, 0, 'b was sent at 100 and gets 2030 ms')
+    await t.clock.advance(1632)
+    assert.equal(t.expiries.length, 0, 'b was sent at 100 and gets 2030 ms, plus 1 ms for each of the 3 wants after it')
     await t.clock.advance(1)
     assert.deepEqual(t.expiries.map(e => e.names), [['b']])
     assert.equal(t.clock.pending, 1)
@@ -245,6 +246,31 @@ describe('DontHaveTimeoutManager', () => {
     manager.addPending([await cidOf('b')])
     await clock.advance(5000)
     assert.equal(calls, 2)
+  })
+
+  it('gives a peer holding many of our wants longer to start answering them', async () => {
+    const t = await setup()
+    await sample(t, 'a', 10)
+    const names = Array.from({ length: 200 }, (_, i) => `burst-${i}`)
+    const cids = await Promise.all(names.map(cidOf))
+    t.manager.addPending(cids)
+    await t.clock.advance(MIN_DONT_HAVE_TIMEOUT + 198)
+    assert.equal(t.expiries.length, 0, '50 ms for one want, and 1 ms for each of the 199 others')
+    await t.clock.advance(1)
+    assert.equal(t.expiries.length, 1)
+    assert.equal(t.expiries[0].names.length, 200)
+  })
+
+  it('gives a peer that reports bytes queued for us the longest allowance', async () => {
+    const t = await setup()
+    await sample(t, 'a', 10)
+    t.manager.addPending([t.cid('b')])
+    t.manager.heardFrom(1024 * 1024)
+    await t.clock.advance(MAX_DONT_HAVE_TIMEOUT - 1)
+    assert.equal(t.expiries.length, 0)
+    t.manager.heardFrom(0)
+    await t.clock.advance(MIN_DONT_HAVE_TIMEOUT)
+    assert.deepEqual(t.expiries.map(e => e.names), [['b']], 'nothing more queued: the learned timeout again')
   })
 
   it('stop() cancels the timer and ignores later wants', async () => {

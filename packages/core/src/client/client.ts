@@ -7,7 +7,6 @@ import { LruMap } from '../util/lru-map.js'
 import { blockKey, IDENTITY_CODE } from '../wire/prefix.js'
 import { blockCid, fastBlockKey, HasherRegistry, isPromiseLike } from '../wire/verify.js'
 import { NullProviderFinder } from '../null/null-provider-finder.js'
-import { DontHaveTimeoutManager } from './dont-have-timeout-manager.js'
 import { MessageQueue } from './message-queue.js'
 import { Notifications } from './notifications.js'
 import { ProviderQueryManager } from './provider-query-manager.js'
@@ -77,8 +76,6 @@ export class BitswapClient {
   private readonly providers: ProviderQueryManager
   private readonly finder: ProviderFinder
   readonly wantManager: WantManager
-  /** Per connected peer: the WANT_BLOCKs it owes an answer for, and when to stop waiting. */
-  private readonly timeouts = new Map<PeerKey, DontHaveTimeoutManager>()
   /** The network as the message queues use it: it reports wants a peer's version cannot carry. */
   private readonly sender: UnsendableReporter
   /** The node's hash functions: what received blocks are verified with, and so which CIDs can be wanted. */
@@ -124,7 +121,7 @@ export class BitswapClient {
 
   /** Wants a peer's protocol version cannot carry: that peer's DONT_HAVE, now rather than after a timeout. */
   private unsendable (peer: PeerKey, cids: CID[]): void {
-    this.timeouts.get(peer)?.cancel(cids)
+    this.wantManager.queue(peer)?.cannotCarry(cids)
     this.presencesReceived(peer, cids.map(cid => ({ cid, type: 'dont-have' as const })), false)
   }
 
@@ -139,28 +136,17 @@ export class BitswapClient {
     this.notifications.rejectAll(new AbortError('The node stopped'))
     this.wantManager.stop()
     this.providers.stop()
-    for (const timeouts of this.timeouts.values()) timeouts.stop()
-    this.timeouts.clear()
   }
 
-  /** A peer's queue, wired to its DONT_HAVE timeouts: a silent peer is treated as having said DONT_HAVE. */
+  /** A peer's queue; a WANT_BLOCK it leaves unanswered past its timeout counts as DONT_HAVE. */
   private newQueue (peer: PeerKey): MessageQueue {
-    const timeouts = new DontHaveTimeoutManager({
-      clock: this.clock,
-      peer,
-      onTimeout: cids => { this.presencesReceived(peer, cids.map(cid => ({ cid, type: 'dont-have' as const })), true) }
-    })
-    const rtt = this.network.latency(peer)
-    if (rtt != null) timeouts.setLatency(rtt)
-    this.timeouts.get(peer)?.stop()
-    this.timeouts.set(peer, timeouts)
     return new MessageQueue({
       peer,
       network: this.sender,
       clock: this.clock,
       config: this.config,
-      onWantBlocksSent: cids => { timeouts.addPending(cids) },
-      onCancelled: cids => { timeouts.cancel(cids) }
+      latency: this.network.latency(peer),
+      onDontHaveTimeout: cids => { this.presencesReceived(peer, cids.map(cid => ({ cid, type: 'dont-have' as const })), true) }
     })
   }
 
@@ -204,6 +190,12 @@ export class BitswapClient {
     this.sessions.set(id, session)
     options.signal?.addEventListener('abort', () => { session.close() }, { once: true })
     for (const peer of options.providers ?? []) {
+      // A provider already connected joins at once: the session's first wants then go to it as targeted wants,
+      // not as a broadcast that it would answer as well (a small block twice).
+      if (this.wantManager.queue(peer) != null) {
+        session.addPeer(peer)
+        continue
+      }
       void this.network.connect(peer, { signal: options.signal }).then(
         () => { session.addPeer(peer) },
         err => { log('could not reach provider %s: %s', peer, (err as Error).message) }
@@ -230,13 +222,11 @@ export class BitswapClient {
    * now, so sessions ask other peers at once rather than after the timeout.
    */
   peerMisbehaved (peer: PeerKey): void {
-    this.timeouts.get(peer)?.expireAll()
+    this.wantManager.queue(peer)?.answersLost()
   }
 
   peerDisconnected (peer: PeerKey): void {
     this.wantManager.peerDisconnected(peer)
-    this.timeouts.get(peer)?.stop()
-    this.timeouts.delete(peer)
     for (const session of this.sessions.values()) session.peerDisconnected(peer)
   }
 
@@ -246,37 +236,38 @@ export class BitswapClient {
    * promise settles once every block is stored and delivered.
    */
   messageReceived (peer: PeerKey, message: DecodedMessage): Promise<void> {
-    if (message.blocks.length > 0 || message.presences.length > 0) this.timeouts.get(peer)?.heardFrom()
-    const answered: CID[] = []
-    let storing: Array<PromiseLike<CID | undefined>> | undefined
+    // Blocks are a sign of life, and bytes reported queued for us say more are on their way: the peer's wants
+    // do not expire for silence while it delivers. Presences answer their own CIDs only: a peer that keeps
+    // saying HAVE and never sends the block must not hold our WANT_BLOCKs forever.
+    if (message.blocks.length > 0 || message.pendingBytes > 0) this.wantManager.queue(peer)?.heardFrom(message.pendingBytes)
+    let storing: Array<PromiseLike<unknown>> | undefined
     for (const block of message.blocks) {
       const outcome = this.blockReceived(peer, block)
       if (isPromiseLike(outcome)) (storing ??= []).push(outcome)
-      else if (outcome != null) answered.push(outcome)
     }
     if (storing == null) {
-      this.answersReceived(peer, message, answered)
+      this.answersReceived(peer, message)
       return DONE
     }
-    return Promise.all(storing).then(cids => {
-      for (const cid of cids) if (cid != null) answered.push(cid)
-      this.answersReceived(peer, message, answered)
-    })
+    return Promise.all(storing).then(() => { this.answersReceived(peer, message) })
   }
 
-  /** After a message's blocks: its blocks and presences answer our wants, then the presences go to sessions. */
-  private answersReceived (peer: PeerKey, message: DecodedMessage, blocks: CID[]): void {
-    const timeouts = this.timeouts.get(peer)
-    if (timeouts != null) {
-      for (const presence of message.presences) blocks.push(presence.cid)
-      timeouts.responseReceived(blocks)
-    }
-    if (message.presences.length > 0) this.presencesReceived(peer, message.presences, false)
+  /** After a message's blocks (each recorded as an answer when it came): its presences answer our wants too. */
+  private answersReceived (peer: PeerKey, message: DecodedMessage): void {
+    if (message.presences.length === 0) return
+    // A HAVE is no answer to a WANT_BLOCK (the block is): only a DONT_HAVE ends the wait for one.
+    const refused = message.presences.filter(presence => presence.type === 'dont-have').map(presence => presence.cid)
+    if (refused.length > 0) this.wantManager.queue(peer)?.responseReceived(refused)
+    this.presencesReceived(peer, message.presences, false)
   }
 
   private presencesReceived (peer: PeerKey, presences: ReadonlyArray<{ cid: CID, type: 'have' | 'dont-have' }>, timedOut: boolean): void {
-    const refused = presences.filter(p => p.type === 'dont-have').map(p => p.cid)
-    if (refused.length > 0) this.wantManager.queue(peer)?.refused(refused)
+    // A DONT_HAVE the peer sent makes asking it again worth a message; a silence does not: it still holds the
+    // want, and asking again could only have it send the block twice.
+    if (!timedOut) {
+      const refused = presences.filter(p => p.type === 'dont-have').map(p => p.cid)
+      if (refused.length > 0) this.wantManager.queue(peer)?.refused(refused)
+    }
     // HAVEs first: a peer holding a HAVE for a live want is not dropped for the DONT_HAVEs in the same message.
     const ordered = [...presences].sort((a, b) => (a.type === 'have' ? 0 : 1) - (b.type === 'have' ? 0 : 1))
     for (const presence of ordered) {
@@ -304,9 +295,11 @@ export class BitswapClient {
     return this.verifiedBlock(peer, block, cid)
   }
 
+  /** A block whose bytes cannot be checked: whatever want it answered failed, so the peer's pending ones expire. */
   private invalidBlock (peer: PeerKey, err: unknown): undefined {
     this.counters.invalidBlocks++
     log('dropped a block from %s: %s', peer, (err as Error).message)
+    this.wantManager.queue(peer)?.answersLost()
     return undefined
   }
 
@@ -317,7 +310,11 @@ export class BitswapClient {
     if (wanting.size === 0) {
       const earlier = this.recent.get(key)
       if (earlier == null) {
+        // Neither wanted nor a late copy: most likely a corrupt answer to one of our WANT_BLOCKs (its bytes
+        // hash to something nobody asked for). We cannot tell which, so every WANT_BLOCK the peer owes an
+        // answer for counts as unanswered, and sessions ask elsewhere now instead of after the timeout.
         this.counters.unwantedBlocks++
+        this.wantManager.queue(peer)?.answersLost()
         return cid
       }
       this.counters.duplicateBlocks++
@@ -334,6 +331,9 @@ export class BitswapClient {
   private wantedBlock (peer: PeerKey, block: DecodedMessage['blocks'][number], key: string, wanted: CID, sessions: number[]): CID | PromiseLike<CID> {
     // Claim the block before storing it, so a second copy arriving meanwhile counts as a duplicate.
     this.recent.set(key, sessions)
+    // The peer's answer is recorded before the cancels it causes, which would otherwise leave nothing to learn
+    // the peer's answer time from.
+    this.wantManager.queue(peer)?.responseReceived([wanted])
     this.wantManager.blockReceived(wanted)
     this.counters.blocksReceived++
     this.counters.dataReceived += block.data.byteLength
@@ -369,7 +369,7 @@ export class BitswapClient {
   }
 
   private deliver (peer: PeerKey, cid: CID, sessions: readonly number[], bytes: Uint8Array): void {
-    for (const id of sessions) this.sessions.get(id)?.blockReceived(peer, cid)
+    for (const id of sessions) this.sessions.get(id)?.blockReceived(peer, cid, bytes.byteLength)
     this.notifications.publish(cid, bytes)
     this.onBlockReceived?.(peer, cid)
   }

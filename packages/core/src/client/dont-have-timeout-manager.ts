@@ -1,7 +1,7 @@
 import { logger } from '@libp2p/logger'
 import {
   DEFAULT_DONT_HAVE_TIMEOUT, MAX_DONT_HAVE_TIMEOUT, MAX_EXPECTED_WANT_PROCESS_TIME, MAX_VALID_LATENCY,
-  MESSAGE_LATENCY_ALPHA, MESSAGE_LATENCY_MULTIPLIER, MIN_DONT_HAVE_TIMEOUT, PING_LATENCY_MULTIPLIER
+  MESSAGE_LATENCY_ALPHA, MESSAGE_LATENCY_MULTIPLIER, MIN_DONT_HAVE_TIMEOUT, PENDING_WANT_ALLOWANCE, PING_LATENCY_MULTIPLIER
 } from '../constants.js'
 import { blockKey } from '../wire/prefix.js'
 import type { Clock, Timer } from '../interfaces/clock.js'
@@ -48,6 +48,12 @@ export class DontHaveTimeoutManager {
    * its send and the peer's last answer: only a peer silent for the whole allowance has its wants expire.
    */
   private lastAnswerAt = -Infinity
+  /**
+   * The peer's last message said it has bytes queued for us. Large blocks leave a busy peer one by one, with
+   * pauses between them that have nothing to do with its answer time (which may have been learned from a tiny
+   * block): while it says more is coming, its wants get the longest allowance instead of the learned one.
+   */
+  private busy = false
   private pingLatency: number | undefined
   private messageLatency: number | undefined
   private messageSamples = 0
@@ -125,12 +131,14 @@ export class DontHaveTimeoutManager {
   }
 
   /**
-   * The peer sent blocks or presences, which may answer our wants once verified and stored. Its wants are not
-   * expired for silence meanwhile: a slow store must not make a busy peer look silent.
+   * The peer sent blocks, which may answer our wants once verified and stored, and reported `pendingBytes` still
+   * queued for us. Its wants are not expired for silence meanwhile: a slow store must not make a busy peer look
+   * silent, nor the pause between two large blocks.
    */
-  heardFrom (): void {
+  heardFrom (pendingBytes = 0): void {
     if (this.stopped) return
     this.lastAnswerAt = this.clock.now()
+    this.busy = pendingBytes > 0
     this.schedule()
   }
 
@@ -188,14 +196,28 @@ export class DontHaveTimeoutManager {
   /** Keeps exactly one timer, due when the oldest want expires, or none when nothing is pending. */
   private schedule (): void {
     const oldest = this.pending.values().next().value
-    const due = oldest === undefined ? Infinity : this.waitingSince(oldest) + this.timeout
+    const due = oldest === undefined ? Infinity : this.waitingSince(oldest) + this.allowance
     if (due === this.timerDue) return
     this.timer?.cancel()
     this.timer = undefined
     this.timerDue = due
     if (due === Infinity) return
-    // A timeout that shrank below the time already waited fires on the next turn, never inside the caller.
-    this.timer = this.clock.setTimeout(() => { this.expire() }, Math.max(0, due - this.clock.now()))
+    // A timeout that shrank below the time already waited fires on the next turn, never inside the caller. When
+    // it fires, input may be waiting behind it (timers run before pending reads when the event loop was busy):
+    // one more turn lets that input in before silence is concluded.
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = this.clock.setTimeout(() => { this.expire() }, 0)
+    }, Math.max(0, due - this.clock.now()))
+  }
+
+  /**
+   * How long a want may wait now: the timeout plus a little for each other want the peer still owes us, or
+   * the ceiling while the peer says more is on its way.
+   */
+  private get allowance (): number {
+    if (this.busy) return Math.max(this.timeout, MAX_DONT_HAVE_TIMEOUT)
+    const others = Math.max(0, this.pending.size - 1)
+    return Math.max(this.timeout, Math.min(MAX_DONT_HAVE_TIMEOUT, this.timeout + others * PENDING_WANT_ALLOWANCE))
   }
 
   /** When the wait for `want` began: its send, or the peer's last answer if that came later. */
@@ -207,17 +229,19 @@ export class DontHaveTimeoutManager {
     this.timer = undefined
     this.timerDue = Infinity
     const now = this.clock.now()
+    // Fixed for the pass, as the timer computed it: it shrinks as wants leave.
+    const allowance = this.allowance
     const expired: CID[] = []
     for (const [key, want] of this.pending) {
       // The same sum as the timer's due time: `now - timeout` can round below it and re-arm at 0 ms forever.
-      if (this.waitingSince(want) + this.timeout > now) break
+      if (this.waitingSince(want) + allowance > now) break
       expired.push(want.cid)
       this.pending.delete(key)
       this.overdue.set(key, want)
     }
     this.forgetStaleOverdue(this.clock.now())
     this.schedule()
-    if (expired.length > 0) this.report(expired, `unanswered after ${this.timeout} ms`)
+    if (expired.length > 0) this.report(expired, `unanswered after ${allowance} ms`)
   }
 
   private report (expired: CID[], why: string): void {

@@ -1,5 +1,6 @@
 import { logger } from '@libp2p/logger'
 import { blockKey } from '../wire/prefix.js'
+import { DontHaveTimeoutManager } from './dont-have-timeout-manager.js'
 import type { BitswapConfig } from '../config.js'
 import type { Clock, Timer } from '../interfaces/clock.js'
 import type { BitswapNetwork } from '../interfaces/network.js'
@@ -19,7 +20,10 @@ interface QueuedWant {
   priority: number
   /** When it last went out; undefined until the first send. */
   sentAt: number | undefined
-  /** The peer said DONT_HAVE (or stayed silent past the timeout): asking again is new information to send. */
+  /**
+   * The peer said DONT_HAVE: asking again is new information to send. A want that only timed out stays as it
+   * is: the peer still holds it and may yet answer, and asking again would have it send the block twice.
+   */
   refused: boolean
 }
 
@@ -28,17 +32,21 @@ export interface MessageQueueInit {
   network: BitswapNetwork
   clock: Clock
   config: Pick<BitswapConfig, 'rebroadcastInterval' | 'maxSendAttempts' | 'sendRetryDelay' | 'maxWantsInFlightPerPeer'>
-  /** WANT_BLOCKs that asked for DONT_HAVE have gone out: the peer now owes an answer for each. */
-  onWantBlocksSent?: (cids: CID[]) => void
-  /** Wants withdrawn from the peer: it owes no answer for them any more. */
-  onCancelled?: (cids: CID[]) => void
+  /**
+   * WANT_BLOCKs the peer left unanswered past its DONT_HAVE timeout (or that it answered with something we had
+   * to throw away): the session treats them as DONT_HAVE and asks elsewhere.
+   */
+  onDontHaveTimeout?: (cids: CID[]) => void
+  /** Round-trip time to the peer, if the network knows it: the first estimate of how fast it answers. */
+  latency?: number
 }
 
 /**
  * Everything we tell one peer about our wants. Changes made in one turn of the event loop go out as one message;
  * a failed send is retried with back-off; a want the peer has not answered within the rebroadcast interval is
  * sent again. It remembers what the peer was told, so a want is never sent twice and a want-block supersedes a
- * want-have.
+ * want-have. It owns the DONT_HAVE timeouts of what it sent: the clock starts when a WANT_BLOCK leaves, stops
+ * when the peer answers or the want is cancelled, and learns from every answer how long the peer takes.
  */
 export class MessageQueue {
   readonly peer: PeerKey
@@ -63,9 +71,59 @@ export class MessageQueue {
   messagesSent = 0
   sendFailures = 0
 
+  private readonly timeouts: DontHaveTimeoutManager
+
   constructor (init: MessageQueueInit) {
     this.peer = init.peer
     this.init = init
+    this.timeouts = new DontHaveTimeoutManager({
+      clock: init.clock,
+      peer: init.peer,
+      onTimeout: cids => { init.onDontHaveTimeout?.(cids) }
+    })
+    if (init.latency != null) this.timeouts.setLatency(init.latency)
+  }
+
+  /** How long the peer may leave a WANT_BLOCK unanswered right now, in ms. */
+  get dontHaveTimeout (): number {
+    return this.timeouts.timeout
+  }
+
+  /** WANT_BLOCKs sent that the peer has neither answered nor let time out. */
+  get awaitingAnswers (): number {
+    return this.timeouts.size
+  }
+
+  /**
+   * The peer answered these wants (a block, HAVE or DONT_HAVE). Recorded before any cancel the answer causes,
+   * so the time it took is a sample of how fast the peer answers.
+   */
+  responseReceived (cids: Iterable<CID>): void {
+    this.timeouts.responseReceived(cids)
+  }
+
+  /**
+   * The peer's protocol version cannot carry these wants: no answer is due, and the DONT_HAVE that stands for
+   * one is no sample of how fast the peer answers.
+   */
+  cannotCarry (cids: Iterable<CID>): void {
+    this.timeouts.cancel(cids)
+  }
+
+  /**
+   * Bytes arrived from the peer (or it reported bytes queued for us): it is alive and working through our
+   * wants, so none of them expires for silence meanwhile.
+   */
+  heardFrom (pendingBytes = 0): void {
+    this.timeouts.heardFrom(pendingBytes)
+  }
+
+  /**
+   * The peer's last message could not be used (malformed, or a block that is not what it claims): its pending
+   * WANT_BLOCKs count as unanswered now, so sessions ask elsewhere at once.
+   */
+  answersLost (): void {
+    this.timeouts.expireAll()
   }
 
   /** What the peer was asked for this CID, if anything. */
@@ -81,6 +139,34 @@ export class MessageQueue {
   /** Asks whether the peer has the block. Returns false when it was already asked either way. */
   wantHave (cid: CID, sendDontHave: boolean): boolean {
     return this.add(cid, 'have', sendDontHave)
+  }
+
+  /**
+   * A broadcast WANT_HAVE: asks only if the peer was never asked about the block. A peer that refused it is
+   * asked again by its sessions, after their back-off; a broadcast must not undo that pace.
+   */
+  offerHave (cid: CID): boolean {
+    if (this.wants.has(blockKey(cid))) return false
+    return this.add(cid, 'have', false)
+  }
+
+  /**
+   * Asks again whether the peer has the block, as a WANT_HAVE that asks for DONT_HAVE, even if it was asked
+   * before: it refused, and may have got the block since. The session decides on a WANT_BLOCK when it hears HAVE.
+   */
+  askAgain (cid: CID): void {
+    const key = blockKey(cid)
+    const want = this.wants.get(key)
+    if (want == null) {
+      this.wantHave(cid, true)
+      return
+    }
+    want.refused = false
+    want.wantType = 'have'
+    want.sendDontHave = true
+    if (this.waiting.has(key)) return
+    this.dirty.add(key)
+    this.scheduleFlush()
   }
 
   /** Withdraws wants; only CIDs the peer was actually told about produce a CANCEL. */
@@ -99,13 +185,13 @@ export class MessageQueue {
     }
     if (withdrawn.length === 0) return
     this.admitWaiting()
-    this.init.onCancelled?.(withdrawn)
+    this.timeouts.cancel(withdrawn)
     this.scheduleFlush()
   }
 
   /**
-   * The peer answered DONT_HAVE for these (or was silent past the timeout). The wants stay, so a block it gets
-   * later is still pushed and a cancel still goes out, but a session may ask it again.
+   * The peer answered DONT_HAVE for these. The wants stay, so a block it gets later is still pushed and a cancel
+   * still goes out, but a session may ask it again.
    */
   refused (cids: readonly CID[]): void {
     for (const cid of cids) {
@@ -121,6 +207,7 @@ export class MessageQueue {
 
   stop (): void {
     this.stopped = true
+    this.timeouts.stop()
     this.flushTimer?.cancel()
     this.rebroadcastTimer?.cancel()
     this.wants.clear()
@@ -214,7 +301,8 @@ export class MessageQueue {
       try {
         await this.init.network.send(this.peer, message)
         this.messagesSent++
-        if (sentBlocks.length > 0) this.init.onWantBlocksSent?.(sentBlocks)
+        // Only wants still held: one cancelled while the message was on its way owes no answer.
+        if (sentBlocks.length > 0) this.timeouts.addPending(sentBlocks.filter(cid => this.wants.has(blockKey(cid))))
         return
       } catch (err) {
         this.sendFailures++

@@ -21,8 +21,12 @@ export class SessionWant {
   private sentHaves: Set<PeerKey> | undefined
   private saidHave: Set<PeerKey> | undefined
   private saidDontHave: Set<PeerKey> | undefined
+  /** Of `saidDontHave`, the peers that only stayed silent: they still hold the want and may yet answer. */
+  private timedOut: Set<PeerKey> | undefined
   /** When each peer was asked, for response latency. */
   private asked: Map<PeerKey, number> | undefined
+  /** Times the peers that refused it were asked again (the back-off doubles with each). */
+  retries = 0
 
   constructor (cid: CID, key: string) {
     this.cid = cid
@@ -68,12 +72,35 @@ export class SessionWant {
   heardHave (peer: PeerKey): void {
     (this.saidHave ??= new Set()).add(peer)
     this.saidDontHave?.delete(peer)
+    this.timedOut?.delete(peer)
   }
 
-  /** The peer lacks it: it stops counting as a WANT_BLOCK target, so the want can go elsewhere. */
-  heardDontHave (peer: PeerKey): void {
+  /**
+   * The peer failed us on it: it said DONT_HAVE, stayed silent past the timeout, or sent something unusable.
+   * Whatever it said before, it stops being a WANT_BLOCK target and a HAVE, so the want goes elsewhere at once.
+   * Returns whether the peer was the target of a WANT_BLOCK for it.
+   */
+  failed (peer: PeerKey, timedOut: boolean): boolean {
     (this.saidDontHave ??= new Set()).add(peer)
-    this.sentBlocks?.delete(peer)
+    if (timedOut) (this.timedOut ??= new Set()).add(peer)
+    else this.timedOut?.delete(peer)
+    this.saidHave?.delete(peer)
+    return this.sentBlocks?.delete(peer) ?? false
+  }
+
+  /**
+   * Forgets the DONT_HAVEs peers actually sent (not their silences) so they can be asked again: a peer may get
+   * the block later. Returns those peers.
+   */
+  forgetRefusals (): PeerKey[] {
+    const refusers: PeerKey[] = []
+    for (const peer of this.saidDontHave ?? NONE) {
+      if (this.timedOut?.has(peer) === true) continue
+      refusers.push(peer)
+      this.saidDontHave?.delete(peer)
+      this.sentHaves?.delete(peer)
+    }
+    return refusers
   }
 
   /** Every peer of the session said DONT_HAVE (or stayed silent past the timeout). */
@@ -90,6 +117,7 @@ export class SessionWant {
     this.sentHaves?.delete(peer)
     this.saidHave?.delete(peer)
     this.saidDontHave?.delete(peer)
+    this.timedOut?.delete(peer)
     this.asked?.delete(peer)
   }
 

@@ -1,18 +1,18 @@
 import { logger } from '@libp2p/logger'
 import { AbortError } from '../errors.js'
-import { Fifo } from '../util/fifo.js'
-import { LruMap } from '../util/lru-map.js'
-import { blockKey } from '../wire/prefix.js'
-import { isPromiseLike } from '../wire/verify.js'
-import { SessionWant } from './session-want.js'
 import { BASE_TICK_DELAY } from '../constants.js'
+import { fetchBatch } from './block-batch.js'
+import { SessionPeers } from './session-peers.js'
+import { SessionWantSender } from './session-want-sender.js'
+import { SessionWants } from './session-wants.js'
 import type { Notifications, Waiter, Waiting } from './notifications.js'
+import type { SessionWant } from './session-want.js'
 import type { WantManager } from './want-manager.js'
 import type { BitswapConfig } from '../config.js'
 import type { Clock, Timer } from '../interfaces/clock.js'
 import type { SessionPeerSelector } from '../interfaces/peer-selector.js'
 import type { RandomSource } from '../interfaces/random.js'
-import type { PendingWant, SessionRequestSplitter } from '../interfaces/request-splitter.js'
+import type { SessionRequestSplitter } from '../interfaces/request-splitter.js'
 import type { SessionFeedback } from '../interfaces/session-feedback.js'
 import type { AbortOptions, PeerKey } from '../types.js'
 import type { PresenceType } from '../wire/types.js'
@@ -22,16 +22,6 @@ const log = logger('swapwright:core:session')
 
 /** Wants one update pass hands to the splitter at most; more wait for the next pass, on the next turn. */
 const UPDATE_BATCH = 1024
-
-/** Responses slower than this are outliers (a peer that was asleep), not latency. */
-const MAX_VALID_LATENCY = 30_000
-
-/** What a `getBlocks` batch hands its consumer: a block, or the error that ends the batch. */
-type Arrival = { cid: CID, bytes: Uint8Array } | { error: unknown }
-
-interface BatchWaiter extends Waiter {
-  cid: CID
-}
 
 export interface SessionInit {
   id: number
@@ -60,21 +50,18 @@ export interface SessionStats {
 }
 
 /**
- * One fetch job: the wants it still needs, the peers it talks to, and the per-session state of the peer selector
- * and request splitter. It sends wants through the WantManager, learns from every block, HAVE and DONT_HAVE,
- * widens its search when stuck (idle ticks, provider searches, broadcasts), and frees everything when it ends.
+ * One fetch job. Its wants (`SessionWants`), its peers (`SessionPeers`) and the way wants reach the wire
+ * (`SessionWantSender`) each live in their own part; the session ties them together: it learns from every
+ * block, HAVE and DONT_HAVE, releases a want at once when the peer holding its WANT_BLOCK fails, asks refusers
+ * again after a back-off, widens its search when stuck (idle ticks, provider searches, broadcasts), and frees
+ * everything when it ends.
  */
 export class Session {
   readonly id: number
   private readonly init: SessionInit
-  private readonly peers = new Set<PeerKey>()
-  private readonly wants = new Map<string, SessionWant>()
-  /** Live wants whose situation changed since the splitter last saw them. */
-  private readonly dirtyLive = new Set<string>()
-  /** Wants not sent to anyone yet that the splitter should look at, oldest first. */
-  private readonly queued = new Set<string>()
-  private readonly received: LruMap<string, true>
-  private readonly dontHaveStreak = new Map<PeerKey, number>()
+  private readonly peers: SessionPeers
+  private readonly wants = new SessionWants()
+  private readonly sender: SessionWantSender
   /** Aborted when the session closes: ends its searches and fails the calls still waiting. */
   private readonly lifetime = new AbortController()
   private updateTimer: Timer | undefined
@@ -83,13 +70,11 @@ export class Session {
   private idleDue = 0
   private idleTimerDue = 0
   private periodicTimer: Timer | undefined
-  /** Wants sent to someone and not yet received or withdrawn. */
-  private liveCount = 0
+  /** Wants every session peer refused, and when to ask the refusers again. */
+  private readonly retries = new Map<SessionWant, number>()
+  private retryTimer: Timer | undefined
+  private retryTimerDue = Infinity
   private consecutiveTicks = 0
-  /** Each peer's response latency (EWMA, weight 0.5 on the newest sample). */
-  private readonly peerLatencies = new Map<PeerKey, number>()
-  private latencyTotal = 0
-  private latencyCount = 0
   private blocksReceived = 0
   private duplicateBlocks = 0
   private providerSearches = 0
@@ -99,7 +84,14 @@ export class Session {
   constructor (init: SessionInit) {
     this.id = init.id
     this.init = init
-    this.received = new LruMap(init.config.sessionReceivedMemory)
+    this.peers = new SessionPeers(init.config.peerDontHaveLimit)
+    this.sender = new SessionWantSender({
+      sessionId: init.id,
+      clock: init.clock,
+      wantManager: init.wantManager,
+      selector: init.selector,
+      splitter: init.splitter
+    })
   }
 
   get isClosed (): boolean {
@@ -115,26 +107,20 @@ export class Session {
     this.peers.add(peer)
     this.feedback({ type: 'peer-added', peer })
     // A new peer can be asked about everything still wanted.
-    for (const want of this.wants.values()) this.markDirty(want)
+    this.wants.markAllDirty()
     this.scheduleUpdate()
   }
 
   removePeer (peer: PeerKey): void {
     if (!this.peers.delete(peer)) return
-    this.dontHaveStreak.delete(peer)
-    this.peerLatencies.delete(peer)
     for (const want of this.wants.values()) {
       const hadBlockWant = want.blockSentTo.has(peer)
       want.forgetPeer(peer)
-      if (hadBlockWant) this.markDirty(want)
+      if (hadBlockWant) this.wants.markDirty(want)
+      else if (want.exhausted(this.peers.all)) this.onExhausted(want)
     }
     this.feedback({ type: 'peer-removed', peer })
     this.scheduleUpdate()
-  }
-
-  /** How fast `peer` has answered this session's wants, in ms; undefined until it delivered one. */
-  peerLatency (peer: PeerKey): number | undefined {
-    return this.peerLatencies.get(peer)
   }
 
   hasPeer (peer: PeerKey): boolean {
@@ -149,7 +135,11 @@ export class Session {
     const onAbort = (): void => { waiting.cancel(signal.reason) }
     signal.addEventListener('abort', onAbort, { once: true })
     try {
-      return await this.settle(cid, waiting)
+      return await waiting.promise
+    } catch (err) {
+      // A caller that gives up releases its share of the want.
+      this.dropCaller(cid)
+      throw err
     } finally {
       signal.removeEventListener('abort', onAbort)
     }
@@ -159,93 +149,21 @@ export class Session {
    * Many blocks, yielded as they arrive (not in request order). All are wanted at once, which is what lets the
    * splitter spread them over peers. Stopping the iteration or aborting the signal withdraws what is left.
    */
-  async * getBlocks (cids: Iterable<CID>, options: AbortOptions = {}): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
-    // One plain controller for the batch, aborted when the session closes, the caller's signal aborts or the
-    // iteration ends: checking it per block is cheap, where a composite signal re-checks all of its sources.
-    const batch = new AbortController()
-    const signal = batch.signal
-    const sources = options.signal == null ? [this.lifetime.signal] : [this.lifetime.signal, options.signal]
-    const onSourceAbort = (): void => { batch.abort(sources.find(source => source.aborted)?.reason) }
-    for (const source of sources) source.addEventListener('abort', onSourceAbort, { once: true })
-    if (sources.some(source => source.aborted)) onSourceAbort()
-    const arrived = new Fifo<Arrival>()
-    // One abort listener for the whole batch: thousands on one signal would make each removal linear.
-    const pending = new Map<BatchWaiter, () => boolean>()
-    const onAbort = (): void => {
-      for (const [waiter, withdraw] of pending) {
-        if (withdraw()) waiter.reject(new AbortError(`Want for ${waiter.cid} was aborted`, { cause: signal.reason }))
-      }
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-    let wake: (() => void) | undefined
-    let outstanding = 0
-    const deliver = (item: Arrival): void => {
-      arrived.push(item)
-      wake?.()
-    }
-    for (const cid of cids) {
-      outstanding++
-      this.fetchInto(cid, signal, pending, deliver)
-    }
-    try {
-      while (outstanding > 0) {
-        if (arrived.length === 0) await new Promise<void>(resolve => { wake = resolve })
-        wake = undefined
-        const next = arrived.shift()
-        if (next == null) continue
-        outstanding--
-        if ('error' in next) throw next.error
-        yield next
-      }
-    } finally {
-      batch.abort()
-      for (const source of sources) source.removeEventListener('abort', onSourceAbort)
-    }
+  getBlocks (cids: Iterable<CID>, options: AbortOptions = {}): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
+    const signals = options.signal == null ? [this.lifetime.signal] : [this.lifetime.signal, options.signal]
+    return fetchBatch({
+      lookUp: (cid, signal) => this.lookUp(cid, signal),
+      want: (cid, waiter) => this.listen(cid, waiter),
+      dropCaller: cid => { this.dropCaller(cid) },
+      closed: () => this.closed
+    }, cids, signals)
   }
 
-  /**
-   * One block of a `getBlocks` batch, handed to `deliver`: from the blockstore, or through a waiter registered
-   * for its arrival (no promise per block; the batch's abort listener withdraws what is still pending).
-   */
-  private fetchInto (cid: CID, signal: AbortSignal, pending: Map<BatchWaiter, () => boolean>, deliver: (item: Arrival) => void): void {
-    let found
-    try {
-      found = this.lookUp(cid, signal)
-    } catch (error) {
-      deliver({ error })
-      return
-    }
-    if (isPromiseLike(found)) {
-      found.then(local => { this.waitOrDeliver(cid, local, signal, pending, deliver) }, error => { deliver({ error }) })
-    } else {
-      this.waitOrDeliver(cid, found, signal, pending, deliver)
-    }
-  }
-
-  private waitOrDeliver (cid: CID, local: Uint8Array | undefined, signal: AbortSignal, pending: Map<BatchWaiter, () => boolean>, deliver: (item: Arrival) => void): void {
-    if (local != null) {
-      deliver({ cid, bytes: local })
-      return
-    }
-    // The batch may have been aborted since the lookup began: its listener has already run, so register nothing.
-    if (this.closed || signal.aborted) {
-      deliver({ error: this.closed ? new AbortError('The session is closed') : signal.reason })
-      return
-    }
-    const waiter: BatchWaiter = {
-      cid,
-      resolve: bytes => {
-        pending.delete(waiter)
-        deliver({ cid, bytes })
-      },
-      reject: error => {
-        pending.delete(waiter)
-        this.dropCaller(cid)
-        deliver({ error })
-      }
-    }
-    pending.set(waiter, this.init.notifications.listen(cid, waiter))
+  /** Registers `waiter` for the block and wants it. */
+  private listen (cid: CID, waiter: Waiter): () => boolean {
+    const withdraw = this.init.notifications.listen(cid, waiter)
     this.addWant(cid)
+    return withdraw
   }
 
   /** The block from the blockstore, or undefined when the network has to be asked. */
@@ -266,39 +184,19 @@ export class Session {
     return waiting
   }
 
-  /** Waits for a registered want; a caller that gives up releases its share of the want. */
-  private async settle (cid: CID, waiting: Waiting): Promise<Uint8Array> {
-    try {
-      return await waiting.promise
-    } catch (err) {
-      this.dropCaller(cid)
-      throw err
-    }
-  }
-
-  /** A verified block arrived from `peer` (the client already stored it and will wake the waiters). */
-  blockReceived (peer: PeerKey, cid: CID): void {
+  /** A verified block of `size` bytes arrived from `peer` (the client stored it and will wake the waiters). */
+  blockReceived (peer: PeerKey, cid: CID, size: number): void {
     if (this.closed) return
-    const key = blockKey(cid)
-    const want = this.wants.get(key)
-    if (want == null) {
-      if (this.received.get(key) != null) this.duplicateReceived(peer, cid)
-      return
-    }
+    const want = this.wants.get(cid)
+    if (want == null) return
     const now = this.init.clock.now()
     const askedAt = want.askedAt(peer) ?? want.broadcastAt
     const latency = askedAt == null ? undefined : now - askedAt
-    if (latency != null && latency <= MAX_VALID_LATENCY) {
-      this.latencyTotal += latency
-      this.latencyCount++
-      const previous = this.peerLatencies.get(peer)
-      this.peerLatencies.set(peer, previous == null ? latency : (previous + latency) / 2)
-    }
     this.addPeer(peer)
+    this.peers.delivered(peer, now, latency)
+    this.sender.blockArrived(size)
     this.forget(want)
-    this.received.set(key, true)
     this.blocksReceived++
-    this.dontHaveStreak.delete(peer)
     this.feedback({ type: 'block', peer, cid, latency, first: true, duplicate: false })
     this.init.wantManager.cancel(this.id, [cid])
     this.consecutiveTicks = 0
@@ -312,28 +210,29 @@ export class Session {
     this.feedback({ type: 'block', peer, cid, latency: undefined, first: false, duplicate: true })
   }
 
-  /** Whether this session received the CID recently (for duplicate accounting). */
-  hasReceived (cid: CID): boolean {
-    return this.received.get(blockKey(cid)) != null
-  }
-
+  /**
+   * What `peer` said about a want, or (`timedOut`) that it stayed silent past its timeout, which counts as
+   * DONT_HAVE. Any failure releases the want to the splitter at once, whatever the peer said before.
+   */
   presenceReceived (peer: PeerKey, cid: CID, type: PresenceType, timedOut = false): void {
     if (this.closed) return
-    const want = this.wants.get(blockKey(cid))
+    const want = this.wants.get(cid)
     if (want == null) return
+    const now = this.init.clock.now()
     if (type === 'have') {
       want.heardHave(peer)
-      this.dontHaveStreak.delete(peer)
+      this.retries.delete(want)
       this.addPeer(peer)
+      this.peers.answered(peer, now)
       this.feedback({ type: 'have', peer, cid })
     } else {
-      if (!this.peers.has(peer) || want.haves.has(peer)) return
-      want.heardDontHave(peer)
+      if (!this.peers.has(peer)) return
+      want.failed(peer, timedOut)
       this.feedback({ type: 'dont-have', peer, cid, timedOut })
-      this.countDontHave(peer)
-      if (want.exhausted(this.peers)) this.onExhausted(want)
+      if (this.peers.refused(peer, now, timedOut)) this.dropRefuser(peer)
+      if (want.exhausted(this.peers.all)) this.onExhausted(want)
     }
-    this.markDirty(want)
+    this.wants.markDirty(want)
     this.scheduleUpdate()
   }
 
@@ -347,7 +246,7 @@ export class Session {
       wants: this.wants.size,
       blocksReceived: this.blocksReceived,
       duplicateBlocks: this.duplicateBlocks,
-      averageLatency: this.latencyCount === 0 ? undefined : this.latencyTotal / this.latencyCount,
+      averageLatency: this.peers.averageLatency,
       providerSearches: this.providerSearches
     }
   }
@@ -359,35 +258,24 @@ export class Session {
     this.updateTimer?.cancel()
     this.idleTimer?.cancel()
     this.periodicTimer?.cancel()
+    this.retryTimer?.cancel()
     this.lifetime.abort()
     this.init.wantManager.cancel(this.id, [...this.wants.values()].map(want => want.cid))
     this.wants.clear()
-    this.dirtyLive.clear()
-    this.queued.clear()
-    this.liveCount = 0
+    this.retries.clear()
     this.peers.clear()
-    this.dontHaveStreak.clear()
-    this.peerLatencies.clear()
     this.init.onClose(this)
   }
 
   private addWant (cid: CID): void {
-    const key = blockKey(cid)
-    const existing = this.wants.get(key)
-    if (existing != null) {
-      existing.callers++
-      return
-    }
-    this.wants.set(key, new SessionWant(cid, key))
-    this.queued.add(key)
+    if (this.wants.add(cid) == null) return
     this.scheduleUpdate()
     this.armIdleTick()
     this.armPeriodicSearch()
   }
 
   private dropCaller (cid: CID): void {
-    const key = blockKey(cid)
-    const want = this.wants.get(key)
+    const want = this.wants.get(cid)
     if (want == null || --want.callers > 0) return
     this.forget(want)
     this.init.wantManager.cancel(this.id, [cid])
@@ -398,20 +286,56 @@ export class Session {
     this.init.splitter.observe(event)
   }
 
-  /** 16 DONT_HAVEs in a row and a peer leaves, unless it holds a HAVE for something still wanted. */
-  private countDontHave (peer: PeerKey): void {
-    const streak = (this.dontHaveStreak.get(peer) ?? 0) + 1
-    this.dontHaveStreak.set(peer, streak)
-    if (streak < this.init.config.peerDontHaveLimit) return
+  /** A peer that refused `peerDontHaveLimit` wants in a row leaves, unless it holds a HAVE for one still wanted. */
+  private dropRefuser (peer: PeerKey): void {
     for (const want of this.wants.values()) if (want.haves.has(peer)) return
-    log('session %d drops %s after %d DONT_HAVEs in a row', this.id, peer, streak)
+    log('session %d drops %s after %d DONT_HAVEs in a row', this.id, peer, this.init.config.peerDontHaveLimit)
     this.removePeer(peer)
   }
 
-  /** Nobody in the session has it: ask everyone connected, and look for providers. */
+  /**
+   * Nobody in the session has it: ask everyone connected, look for providers, and ask the peers that refused it
+   * again after a back-off, since a peer may get the block later (before the rebroadcast, which is far off).
+   */
   private onExhausted (want: SessionWant): void {
     this.broadcast([want])
     this.search(want.cid)
+    if (this.retries.has(want)) return
+    const delay = Math.min(this.init.config.dontHaveRetryDelay * 2 ** want.retries, this.init.config.rebroadcastInterval)
+    this.retries.set(want, this.init.clock.now() + delay)
+    this.armRetry()
+  }
+
+  /** One timer for the earliest retry due. */
+  private armRetry (): void {
+    let due = Infinity
+    for (const at of this.retries.values()) due = Math.min(due, at)
+    if (due === this.retryTimerDue) return
+    this.retryTimer?.cancel()
+    this.retryTimer = undefined
+    this.retryTimerDue = due
+    if (due === Infinity || this.closed) return
+    this.retryTimer = this.init.clock.setTimeout(() => {
+      this.retryTimer = undefined
+      this.retryTimerDue = Infinity
+      this.retryRefused()
+    }, Math.max(0, due - this.init.clock.now()))
+  }
+
+  private retryRefused (): void {
+    if (this.closed) return
+    const now = this.init.clock.now()
+    for (const [want, at] of this.retries) {
+      if (at > now) continue
+      this.retries.delete(want)
+      if (this.wants.get(want.cid) !== want) continue
+      const refusers = want.forgetRefusals().filter(peer => this.peers.has(peer))
+      if (refusers.length === 0) continue
+      want.retries++
+      log('session %d asks %d peers again for %s', this.id, refusers.length, want.cid)
+      this.sender.reask(want, refusers)
+    }
+    this.armRetry()
   }
 
   /** Coalesces changes made in one turn into one pass of the selector and splitter. */
@@ -423,12 +347,6 @@ export class Session {
     }, 0)
   }
 
-  /** The want's situation changed: the splitter looks at it again on the next update. */
-  private markDirty (want: SessionWant): void {
-    if (want.live) this.dirtyLive.add(want.key)
-    else this.queued.add(want.key)
-  }
-
   /**
    * One pass of the selector and splitter over what changed: live wants first, then new wants while the window
    * has room, at most UPDATE_BATCH of them. A fetch of thousands of blocks then gets its first wants on the wire
@@ -438,90 +356,29 @@ export class Session {
     if (this.closed) return
     const discovering = this.peers.size === 0
     // New wants go out only while the window has room; the rest stay queued until a block frees a place.
-    let room = Math.min(
+    const room = Math.min(
       this.init.splitter.maxLiveWants ?? Infinity,
       discovering ? this.init.config.broadcastLiveWantsLimit : Infinity
-    ) - this.liveCount
-    const changed: SessionWant[] = []
-    for (const key of this.dirtyLive) {
-      if (changed.length >= UPDATE_BATCH) break
-      this.dirtyLive.delete(key)
-      const want = this.wants.get(key)
-      if (want != null && !discovering) changed.push(want)
-    }
-    for (const key of this.queued) {
-      if (room <= 0 || changed.length >= UPDATE_BATCH) break
-      this.queued.delete(key)
-      const want = this.wants.get(key)
-      if (want == null) continue
-      room--
-      changed.push(want)
-    }
-    if (this.dirtyLive.size > 0 || (this.queued.size > 0 && room > 0)) this.scheduleUpdate()
+    ) - this.wants.liveCount
+    const { wants, more } = this.wants.take(room, UPDATE_BATCH, discovering)
+    if (more) this.scheduleUpdate()
     if (discovering) {
       // Nobody known yet: ask every connected peer about the first wants.
-      this.broadcast(changed)
+      this.broadcast(wants)
       return
     }
-    if (changed.length === 0) return
-    const peers = [...this.peers]
-    const pending: PendingWant[] = changed.map(want => ({
-      cid: want.cid,
-      ranked: this.init.selector.rank(want.cid, peers),
-      blockSentTo: want.blockSentTo,
-      haveSentTo: want.haveSentTo
-    }))
-    const byPeer = new Map<PeerKey, { blocks: CID[], haves: CID[] }>()
-    const now = this.init.clock.now()
-    for (const assignment of this.init.splitter.split(pending)) {
-      const want = this.wants.get(blockKey(assignment.cid))
-      if (want == null || !this.peers.has(assignment.peer)) continue
-      let batch = byPeer.get(assignment.peer)
-      if (batch == null) {
-        batch = { blocks: [], haves: [] }
-        byPeer.set(assignment.peer, batch)
-      }
-      if (assignment.wantType === 'block') {
-        if (want.blockSentTo.has(assignment.peer)) continue
-        want.sentBlock(assignment.peer, now)
-        batch.blocks.push(want.cid)
-      } else {
-        if (want.haveSentTo.has(assignment.peer) || want.blockSentTo.has(assignment.peer)) continue
-        want.sentHave(assignment.peer, now)
-        batch.haves.push(want.cid)
-      }
-      this.markLive(want)
-    }
-    for (const [peer, batch] of byPeer) {
-      this.init.wantManager.sendWants(this.id, peer, batch.blocks, batch.haves)
-    }
-  }
-
-  private markLive (want: SessionWant): void {
-    if (want.live) return
-    want.live = true
-    this.liveCount++
-    // Queued as new, it is now live: if the splitter has yet to see it, it sees it as a live want.
-    if (this.queued.delete(want.key)) this.dirtyLive.add(want.key)
+    for (const want of this.sender.send(wants, this.peers.all)) this.wants.markLive(want)
   }
 
   /** A want left the session (received or withdrawn): its place in the window goes to the next one. */
   private forget (want: SessionWant): void {
-    this.wants.delete(want.key)
-    this.dirtyLive.delete(want.key)
-    this.queued.delete(want.key)
-    if (want.live) this.liveCount--
-    if (this.queued.size > 0) this.scheduleUpdate()
+    this.retries.delete(want)
+    if (this.wants.forget(want)) this.scheduleUpdate()
   }
 
   private broadcast (wants: readonly SessionWant[]): void {
-    if (wants.length === 0) return
-    const now = this.init.clock.now()
-    for (const want of wants) {
-      this.markLive(want)
-      want.broadcastAt = now
-    }
-    this.init.wantManager.broadcastWantHaves(this.id, wants.map(want => want.cid))
+    for (const want of wants) this.wants.markLive(want)
+    this.sender.broadcast(wants)
   }
 
   /**
@@ -536,7 +393,8 @@ export class Session {
       return
     }
     const { providerSearchDelay } = this.init.config
-    const base = this.latencyCount === 0 ? providerSearchDelay : BASE_TICK_DELAY + 3 * (this.latencyTotal / this.latencyCount)
+    const latency = this.peers.averageLatency
+    const base = latency == null ? providerSearchDelay : BASE_TICK_DELAY + 3 * latency
     const delay = this.consecutiveTicks === 0 ? providerSearchDelay : base * (1 + this.consecutiveTicks)
     this.idleDue = this.init.clock.now() + delay
     // Every block pushes the tick back. A timer already set for no later than the new time is kept: when it

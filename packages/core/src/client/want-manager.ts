@@ -32,7 +32,7 @@ export class WantManager {
     const queue = this.newQueue(peer)
     this.queues.set(peer, queue)
     for (const interest of this.interests.values()) {
-      if (interest.broadcasters.size > 0) queue.wantHave(interest.cid, false)
+      if (interest.broadcasters.size > 0) queue.offerHave(interest.cid)
     }
   }
 
@@ -64,13 +64,19 @@ export class WantManager {
     return sent
   }
 
+  /** Asks `peer` again whether it has `cid`, though it was asked before (see `MessageQueue.askAgain`). */
+  askAgain (session: number, peer: PeerKey, cid: CID): void {
+    this.interest(cid).sessions.add(session)
+    this.queues.get(peer)?.askAgain(cid)
+  }
+
   /** Asks every connected peer, and every peer that connects while the want lasts, whether it has these blocks. */
   broadcastWantHaves (session: number, cids: readonly CID[]): void {
     for (const cid of cids) {
       const interest = this.interest(cid)
       interest.sessions.add(session)
       interest.broadcasters.add(session)
-      for (const queue of this.queues.values()) queue.wantHave(cid, false)
+      for (const queue of this.queues.values()) queue.offerHave(cid)
     }
   }
 

@@ -12,6 +12,11 @@ export interface PendingWant {
   readonly blockSentTo: ReadonlySet<PeerKey>
   /** Peers already asked WANT_HAVE for it. */
   readonly haveSentTo: ReadonlySet<PeerKey>
+  /**
+   * The session's blocks have been small enough (at most 1024 bytes) that a peer asked WANT_HAVE is likely to
+   * answer with the block itself, so every WANT_HAVE may cost a whole duplicate. Undefined reads as false.
+   */
+  readonly haveAnswersWithBlock?: boolean
 }
 
 /** Send `cid` to `peer` as a `wantType` want. */

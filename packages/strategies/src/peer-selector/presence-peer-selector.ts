@@ -49,10 +49,9 @@ class PresenceSession implements SessionPeerSelector {
         this.record(feedback.cid, feedback.peer, 'have')
         break
       case 'dont-have':
-        // a peer that once said HAVE may simply have been too slow, or evicted our want; trust the HAVE
-        if (this.presence.get(feedback.cid.toString())?.get(feedback.peer) !== 'have') {
-          this.record(feedback.cid, feedback.peer, 'dont-have')
-        }
+        // a peer that said HAVE and then failed (refused, went silent, sent garbage) goes last for this block:
+        // trusting its HAVE would send the want straight back to it
+        this.record(feedback.cid, feedback.peer, 'dont-have')
         break
       case 'block':
         if (feedback.first) this.firsts.set(feedback.peer, (this.firsts.get(feedback.peer) ?? 0) + 1)

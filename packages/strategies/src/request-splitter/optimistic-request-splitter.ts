@@ -7,6 +7,9 @@ import { DontHaveMemory } from './dont-have-memory.js'
  * WANT_BLOCK from the single best peer, and as a cheap WANT_HAVE from everyone else, so the block usually comes
  * once while the HAVE answers tell the session who to try next. A peer that said DONT_HAVE is never the
  * WANT_BLOCK target; when every ranked peer has said so the want waits for new peers, as in Go.
+ *
+ * One change from Go: when the session's blocks are small enough that a WANT_HAVE comes back as the block, only
+ * the WANT_BLOCK goes out, so four peers do not send four copies; a failed target releases the want to the next.
  */
 export class OptimisticRequestSplitter implements RequestSplitter {
   readonly name = 'optimistic-request-splitter'
@@ -26,6 +29,8 @@ class OptimisticSession implements SessionRequestSplitter {
       const willing = ranked.filter(peer => !this.dontHaves.saidDontHave(cid, peer))
       const blockTarget = blockSentTo.size === 0 ? willing[0] : undefined
       if (blockTarget !== undefined) out.push({ peer: blockTarget, cid, wantType: 'block' })
+      // a WANT_HAVE for a small block is answered with the block: one peer at a time, or each sends a copy
+      if (want.haveAnswersWithBlock === true) continue
       for (const peer of willing) {
         if (peer === blockTarget || blockSentTo.has(peer) || haveSentTo.has(peer)) continue
         out.push({ peer, cid, wantType: 'have' })

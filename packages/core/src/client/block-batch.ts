@@ -1,0 +1,111 @@
+import { AbortError } from '../errors.js'
+import { Fifo } from '../util/fifo.js'
+import { isPromiseLike } from '../wire/verify.js'
+import type { Waiter } from './notifications.js'
+import type { CID } from 'multiformats/cid'
+
+/** What a batch hands its consumer: a block, or the error that ends the batch. */
+type Arrival = { cid: CID, bytes: Uint8Array } | { error: unknown }
+
+interface BatchWaiter extends Waiter {
+  cid: CID
+}
+
+/** What a batch needs from its session. */
+export interface BatchSource {
+  /** The block from the blockstore, or undefined when the network has to be asked; throws once closed. */
+  lookUp: (cid: CID, signal: AbortSignal) => Uint8Array | undefined | Promise<Uint8Array | undefined>
+  /** Registers a waiter for the block and wants it; returns the function that withdraws the waiter. */
+  want: (cid: CID, waiter: Waiter) => () => boolean
+  /** One waiter fewer for `cid`: the want ends with its last caller. */
+  dropCaller: (cid: CID) => void
+  /** Whether the session has closed. */
+  closed: () => boolean
+}
+
+/**
+ * Many blocks, yielded as they arrive (not in request order). All are wanted at once, which is what lets the
+ * splitter spread them over peers. Stopping the iteration or aborting a signal withdraws what is left.
+ * `signals`: the session's lifetime and the caller's signal, if any.
+ */
+export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, signals: AbortSignal[]): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
+  // One plain controller for the batch, aborted when the session closes, the caller's signal aborts or the
+  // iteration ends: checking it per block is cheap, where a composite signal re-checks all of its sources.
+  const batch = new AbortController()
+  const signal = batch.signal
+  const onSourceAbort = (): void => { batch.abort(signals.find(s => s.aborted)?.reason) }
+  for (const s of signals) s.addEventListener('abort', onSourceAbort, { once: true })
+  if (signals.some(s => s.aborted)) onSourceAbort()
+  const arrived = new Fifo<Arrival>()
+  // One abort listener for the whole batch: thousands on one signal would make each removal linear.
+  const pending = new Map<BatchWaiter, () => boolean>()
+  const onAbort = (): void => {
+    for (const [waiter, withdraw] of pending) {
+      if (withdraw()) waiter.reject(new AbortError(`Want for ${waiter.cid} was aborted`, { cause: signal.reason }))
+    }
+  }
+  signal.addEventListener('abort', onAbort, { once: true })
+  let wake: (() => void) | undefined
+  let outstanding = 0
+  const deliver = (item: Arrival): void => {
+    arrived.push(item)
+    wake?.()
+  }
+
+  /** The block from the blockstore, or through a waiter registered for its arrival (no promise per block). */
+  const fetchOne = (cid: CID): void => {
+    let found
+    try {
+      found = source.lookUp(cid, signal)
+    } catch (error) {
+      deliver({ error })
+      return
+    }
+    if (isPromiseLike(found)) found.then(local => { waitOrDeliver(cid, local) }, error => { deliver({ error }) })
+    else waitOrDeliver(cid, found)
+  }
+
+  const waitOrDeliver = (cid: CID, local: Uint8Array | undefined): void => {
+    if (local != null) {
+      deliver({ cid, bytes: local })
+      return
+    }
+    // The batch may have been aborted since the lookup began: its listener has already run, so register nothing.
+    if (source.closed() || signal.aborted) {
+      deliver({ error: source.closed() ? new AbortError('The session is closed') : signal.reason })
+      return
+    }
+    const waiter: BatchWaiter = {
+      cid,
+      resolve: bytes => {
+        pending.delete(waiter)
+        deliver({ cid, bytes })
+      },
+      reject: error => {
+        pending.delete(waiter)
+        source.dropCaller(cid)
+        deliver({ error })
+      }
+    }
+    pending.set(waiter, source.want(cid, waiter))
+  }
+
+  for (const cid of cids) {
+    outstanding++
+    fetchOne(cid)
+  }
+  try {
+    while (outstanding > 0) {
+      if (arrived.length === 0) await new Promise<void>(resolve => { wake = resolve })
+      wake = undefined
+      const next = arrived.shift()
+      if (next == null) continue
+      outstanding--
+      if ('error' in next) throw next.error
+      yield next
+    }
+  } finally {
+    batch.abort()
+    for (const s of signals) s.removeEventListener('abort', onSourceAbort)
+  }
+}

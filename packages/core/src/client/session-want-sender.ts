@@ -1,0 +1,114 @@
+import { SMALL_BLOCK_SIZE } from '../constants.js'
+import { blockKey } from '../wire/prefix.js'
+import type { SessionWant } from './session-want.js'
+import type { WantManager } from './want-manager.js'
+import type { Clock } from '../interfaces/clock.js'
+import type { SessionPeerSelector } from '../interfaces/peer-selector.js'
+import type { PendingWant, SessionRequestSplitter } from '../interfaces/request-splitter.js'
+import type { PeerKey } from '../types.js'
+import type { CID } from 'multiformats/cid'
+
+/** Weight of the newest block in the session's share of small blocks. */
+const SMALL_SHARE_ALPHA = 0.25
+
+export interface SessionWantSenderInit {
+  sessionId: number
+  clock: Clock
+  wantManager: WantManager
+  selector: SessionPeerSelector
+  splitter: SessionRequestSplitter
+}
+
+/**
+ * How one session's wants reach the wire: the selector ranks the peers for each want, the splitter assigns
+ * wants to peers as WANT_BLOCK or WANT_HAVE, and the assignments go to the peers' queues, recorded on each want.
+ *
+ * It also learns how large the session's blocks are. Servers answer a WANT_HAVE for a block of at most 1024
+ * bytes with the block itself (Go does, and so do we), so for small blocks a WANT_HAVE costs a whole copy; the
+ * splitter is told, and the Go default then asks one peer at a time.
+ */
+export class SessionWantSender {
+  private readonly init: SessionWantSenderInit
+  /**
+   * Share of recent blocks small enough to come back for a WANT_HAVE (moving average). It starts at 1: until a
+   * block shows otherwise, a WANT_HAVE may cost a copy (a file's root usually is small), so the first wants go to
+   * one peer at a time.
+   */
+  private smallShare = 1
+
+  constructor (init: SessionWantSenderInit) {
+    this.init = init
+  }
+
+  /** Whether a WANT_HAVE is likely to be answered with the whole block. */
+  get haveAnswersWithBlock (): boolean {
+    return this.smallShare > 0.5
+  }
+
+  /** A block of `size` bytes arrived for the session. */
+  blockArrived (size: number): void {
+    const small = size <= SMALL_BLOCK_SIZE ? 1 : 0
+    this.smallShare = SMALL_SHARE_ALPHA * small + (1 - SMALL_SHARE_ALPHA) * this.smallShare
+  }
+
+  /** One pass over `wants` to the session's `peers`. Returns the wants that went to at least one peer. */
+  send (wants: readonly SessionWant[], peers: ReadonlySet<PeerKey>): SessionWant[] {
+    if (wants.length === 0 || peers.size === 0) return []
+    const ranked = [...peers]
+    const byKey = new Map<string, SessionWant>()
+    const haveAnswersWithBlock = this.haveAnswersWithBlock
+    const pending: PendingWant[] = wants.map(want => {
+      byKey.set(want.key, want)
+      return {
+        cid: want.cid,
+        ranked: this.init.selector.rank(want.cid, ranked),
+        blockSentTo: want.blockSentTo,
+        haveSentTo: want.haveSentTo,
+        haveAnswersWithBlock
+      }
+    })
+    const byPeer = new Map<PeerKey, { blocks: CID[], haves: CID[] }>()
+    const sent = new Set<SessionWant>()
+    const now = this.init.clock.now()
+    for (const assignment of this.init.splitter.split(pending)) {
+      const want = byKey.get(blockKey(assignment.cid))
+      if (want == null || !peers.has(assignment.peer)) continue
+      let batch = byPeer.get(assignment.peer)
+      if (batch == null) {
+        batch = { blocks: [], haves: [] }
+        byPeer.set(assignment.peer, batch)
+      }
+      if (assignment.wantType === 'block') {
+        if (want.blockSentTo.has(assignment.peer)) continue
+        want.sentBlock(assignment.peer, now)
+        batch.blocks.push(want.cid)
+      } else {
+        if (want.haveSentTo.has(assignment.peer) || want.blockSentTo.has(assignment.peer)) continue
+        want.sentHave(assignment.peer, now)
+        batch.haves.push(want.cid)
+      }
+      sent.add(want)
+    }
+    for (const [peer, batch] of byPeer) {
+      this.init.wantManager.sendWants(this.init.sessionId, peer, batch.blocks, batch.haves)
+    }
+    return [...sent]
+  }
+
+  /** Asks `peers` again, with a WANT_HAVE, whether they have the want's block now. */
+  reask (want: SessionWant, peers: readonly PeerKey[]): void {
+    const now = this.init.clock.now()
+    for (const peer of peers) {
+      want.sentHave(peer, now)
+      this.init.wantManager.askAgain(this.init.sessionId, peer, want.cid)
+    }
+  }
+
+  /** Asks every connected peer (and every peer that connects while the wants last) whether it has these. */
+  broadcast (wants: readonly SessionWant[]): void {
+    if (wants.length === 0) return
+    const now = this.init.clock.now()
+    for (const want of wants) want.broadcastAt = now
+    this.init.wantManager.broadcastWantHaves(this.init.sessionId, wants.map(want => want.cid))
+  }
+}
