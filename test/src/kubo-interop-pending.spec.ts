@@ -7,8 +7,8 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
-import { kuboAdd, kuboFetchFromSwapwright, randomFile, runInteropCase, writeTree, type InteropCase, type KuboPair } from './util/kubo-interop.js'
+import { describe, it } from 'node:test'
+import { kuboAdd, kuboFetchFromSwapwright, randomFile, interopCaseTests, useKuboPair, writeTree, type InteropCase } from './util/kubo-interop.js'
 import { KuboNode, kuboSkipReason } from './util/kubo-node.js'
 
 const MiB = 1024 * 1024
@@ -44,19 +44,8 @@ const cases: InteropCase[] = [
 ]
 
 describe('interop with Kubo: cases waiting for features under way', { skip: await kuboSkipReason(), timeout: 120_000 }, () => {
-  const pair = {} as KuboPair
-  before(async () => {
-    [pair.source, pair.sink] = await Promise.all([KuboNode.start(), KuboNode.start()])
-  })
-  after(async () => {
-    await Promise.all([pair.source?.stop(), pair.sink?.stop()])
-  })
-
-  for (const c of cases) {
-    it(`Kubo → swapwright get → swapwright serve → Kubo: ${c.name}`, async (t) => {
-      await runInteropCase(t, pair, c, async profiles => KuboNode.start({ profiles }))
-    })
-  }
+  const pair = useKuboPair()
+  interopCaseTests(pair, cases)
 
   it('swapwright serve --profile unixfs-v1-2025 → Kubo, the same CID as Kubo with that profile', async (t) => {
     const work = await mkdtemp(join(tmpdir(), 'swapwright-kubo-profile-'))

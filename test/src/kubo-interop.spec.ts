@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import {
-  isHamt, kuboAdd, kuboFetchFromSwapwright, randomFile, runInteropCase, writeTree, type InteropCase, type KuboPair
+  isHamt, kuboAdd, kuboFetchFromSwapwright, randomFile, interopCaseTests, useKuboPair, writeTree, type InteropCase
 } from './util/kubo-interop.js'
 import { KuboNode, kuboSkipReason } from './util/kubo-node.js'
 
@@ -48,19 +48,8 @@ const cases: InteropCase[] = [
 ]
 
 describe('interop with Kubo through the swapwright command', { skip: await kuboSkipReason(), timeout: 180_000 }, () => {
-  const pair = {} as KuboPair
-  before(async () => {
-    [pair.source, pair.sink] = await Promise.all([KuboNode.start(), KuboNode.start()])
-  })
-  after(async () => {
-    await Promise.all([pair.source?.stop(), pair.sink?.stop()])
-  })
-
-  for (const c of cases) {
-    it(`Kubo → swapwright get → swapwright serve → Kubo: ${c.name}`, async (t) => {
-      await runInteropCase(t, pair, c, async profiles => KuboNode.start({ profiles }))
-    })
-  }
+  const pair = useKuboPair()
+  interopCaseTests(pair, cases)
 
   const layouts = [
     { name: 'the default layout (CIDv1, raw leaves, 1 MiB chunks)', serve: [], kubo: ['--cid-version', '1', '--raw-leaves', '--chunker', `size-${MiB}`] },

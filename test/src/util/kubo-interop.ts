@@ -12,9 +12,9 @@ import { randomFillSync } from 'node:crypto'
 import { lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { TestContext } from 'node:test'
+import { after, before, it, type TestContext } from 'node:test'
 import { runCli, startCli } from './cli-process.js'
-import type { KuboNode } from './kubo-node.js'
+import { KuboNode } from './kubo-node.js'
 
 /** Seconds without a block before the command gives up: a broken exchange fails the test instead of hanging it. */
 export const IDLE_TIMEOUT = '20'
@@ -192,4 +192,25 @@ export async function isHamt (kubo: KuboNode, root: string): Promise<boolean> {
   const data = Buffer.from(node.Data?.['/'].bytes ?? '', 'base64')
   // UnixFS Data: field 1 (Type) as a varint, 0x08 then the type; 5 is HAMTShard.
   return data[0] === 0x08 && data[1] === 0x05
+}
+
+/** Starts a source and a sink Kubo before the suite's tests and stops them after; call inside `describe`. */
+export function useKuboPair (): KuboPair {
+  const pair = {} as KuboPair
+  before(async () => {
+    [pair.source, pair.sink] = await Promise.all([KuboNode.start(), KuboNode.start()])
+  })
+  after(async () => {
+    await Promise.all([pair.source?.stop(), pair.sink?.stop()])
+  })
+  return pair
+}
+
+/** One test per case, each run both ways. */
+export function interopCaseTests (pair: KuboPair, cases: InteropCase[]): void {
+  for (const c of cases) {
+    it(`Kubo → swapwright get → swapwright serve → Kubo: ${c.name}`, async (t) => {
+      await runInteropCase(t, pair, c, async profiles => KuboNode.start({ profiles }))
+    })
+  }
 }
