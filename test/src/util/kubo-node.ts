@@ -191,6 +191,17 @@ export class KuboNode {
     return this.rpc('stats/bitswap')
   }
 
+  /** The daemon's peak resident memory so far (VmHWM, Linux), in bytes; undefined where /proc has no answer. */
+  async peakRssBytes (): Promise<number | undefined> {
+    try {
+      const status = await readFile(`/proc/${this.daemon.pid}/status`, 'utf8')
+      const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1]
+      return kib == null ? undefined : Number(kib) * 1024
+    } catch {
+      return undefined
+    }
+  }
+
   /** Stops the daemon (SIGTERM, then SIGKILL after a grace period, to its whole process group) and deletes the repository. */
   async stop (): Promise<void> {
     if (this.daemon.exitCode == null && this.daemon.signalCode == null) {
