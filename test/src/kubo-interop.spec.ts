@@ -10,7 +10,7 @@ import { KuboNode, kuboSkipReason } from './util/kubo-node.js'
 
 const KiB = 1024
 const MiB = 1024 * KiB
-/** The large file of the suite: big enough for many messages and flow control, small enough for CI time. The 1 GiB case is in `npm run bench:kubo -- --large`. */
+/** The large file of the suite: big enough for many messages and flow control, small enough for CI time. The 1 GiB case is `npm run bench:kubo -- --workloads huge`. */
 const LARGE = 64 * MiB
 /** Entries in the HAMT case: their links are well over Kubo's 256 KiB threshold for sharding a directory. */
 const HAMT_ENTRIES = 4000
