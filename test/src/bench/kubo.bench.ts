@@ -35,6 +35,11 @@ import { randomFile } from '../util/kubo-interop.js'
 import { KuboNode, kuboSkipReason } from '../util/kubo-node.js'
 
 const MiB = 1024 * 1024
+/**
+ * A fetch that stalls this long fails and is counted, instead of hanging the bench (Kubo → Kubo at 1 KiB blocks
+ * has been seen to stall for good with a few wants left, on a heavily loaded machine).
+ */
+const FETCH_TIMEOUT_S = 120
 
 const WORKLOADS = {
   big: { label: '128 MiB in 1 MiB blocks', size: 128 * MiB, chunk: MiB },
@@ -116,7 +121,7 @@ async function kuboFetch (work: string, root: string, blocks: number, from: stri
     const connected = performance.now()
     // Kubo's fastest way to fetch a whole DAG: `ipfs get` alone reads a file's leaves a few at a time (about
     // five times slower here at 1 KiB blocks); `refs -r` asks for many at once. Then `get` writes the file.
-    await fetcher.ipfs(['refs', '-r', root])
+    await fetcher.ipfs(['refs', '-r', `--timeout=${FETCH_TIMEOUT_S}s`, root])
     const fetched = performance.now()
     await fetcher.ipfs(['get', '-o', out, root])
     const done = performance.now()
@@ -138,7 +143,8 @@ async function swapwrightFetch (work: string, root: string, from: string[]): Pro
   const dir = await mkdtemp(join(work, 'sw-fetch-'))
   try {
     const started = performance.now()
-    const run = await runCli(['get', root, ...from.flatMap(address => ['--peer', address]), '-o', join(dir, 'out'), '--repo', join(dir, 'repo'), '--json'], dir)
+    const run = await runCli(['get', root, ...from.flatMap(address => ['--peer', address]), '-o', join(dir, 'out'), '--repo', join(dir, 'repo'),
+      '--idle-timeout', String(FETCH_TIMEOUT_S), '--json'], dir)
     const wholeMs = performance.now() - started
     if (run.code !== 0) throw new Error(`swapwright get exited with ${run.code}: ${run.stderr}`)
     const done = run.events.find(e => e.event === 'done') as Record<string, number>
@@ -179,20 +185,32 @@ async function main (): Promise<void> {
       try {
         for (const count of counts) {
           const results = new Map<System, Fetch[]>(systems.map(s => [s, []]))
+          const failures = new Map<System, number>(systems.map(s => [s, 0]))
           for (let round = 0; round < warmup + rounds; round++) {
+            const fetches = new Map<System, Fetch>()
             for (const system of systems) {
-              const fetch = await fetchOnce(system, work, seeds, count)
-              if (round >= warmup) results.get(system)?.push(fetch)
+              try {
+                fetches.set(system, await fetchOnce(system, work, seeds, count))
+              } catch (err) {
+                failures.set(system, (failures.get(system) ?? 0) + 1)
+                process.stderr.write(`${LABELS[system]} failed: ${(err as Error).message.slice(0, 300)}\n`)
+              }
             }
+            // A round counts only when every system finished it, so per-round ratios compare like with like.
+            if (round >= warmup && fetches.size === systems.length) for (const [system, fetch] of fetches) results.get(system)?.push(fetch)
             process.stderr.write(`${WORKLOADS[name].label}, ${count} seed(s): round ${round + 1 - warmup}/${rounds}${round < warmup ? ' (warm-up)' : ''}\n`)
           }
           const base = results.get('kubo-kubo')
-          rows.push(`\n${WORKLOADS[name].label}, ${count} seed${count > 1 ? 's' : ''} (${seeds.blocks} blocks), median [range] over ${rounds} rounds`)
+          const first = rows.length
+          const failed = [...failures].filter(([, n]) => n > 0).map(([system, n]) => `${LABELS[system]} failed ${n}×`).join(', ')
+          rows.push(`\n${WORKLOADS[name].label}, ${count} seed${count > 1 ? 's' : ''} (${seeds.blocks} blocks), median [range] over ` +
+            `${results.get(systems[0])?.length ?? 0} complete rounds of ${rounds}${failed === '' ? '' : `; ${failed}`}`)
           rows.push('| seed → fetcher | whole (s) | blocks/s after connect | duplicates | peak RSS (MiB) | whole vs Kubo→Kubo | blocks/s vs Kubo→Kubo |')
           rows.push('|---|---|---|---|---|---|---|')
           for (const system of systems) {
             const r = results.get(system) ?? []
             // Per-round ratios: each round's systems ran seconds apart, so they share the machine's load.
+            if (r.length === 0) continue
             const wholeRatio = base == null ? [] : r.map((f, i) => f.wholeMs / base[i].wholeMs)
             const rateRatio = base == null ? [] : r.map((f, i) => f.blocksPerSecond / base[i].blocksPerSecond)
             rows.push(`| ${LABELS[system]} | ${summary(r.map(f => f.wholeMs / 1000), n => n.toFixed(2))} | ` +
@@ -200,7 +218,7 @@ async function main (): Promise<void> {
               `${summary(r.map(f => f.peakRssBytes / MiB), n => n.toFixed(0))} | ` +
               `${base == null ? '–' : summary(wholeRatio, n => n.toFixed(2))} | ${base == null ? '–' : summary(rateRatio, n => n.toFixed(2))} |`)
           }
-          console.log(rows.slice(-3 - systems.length).join('\n'))
+          console.log(rows.slice(first).join('\n'))
         }
       } finally {
         await stopSeeds(seeds)
