@@ -6,7 +6,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { libp2pNetwork } from '@swapwright/transports'
 import { exporter } from 'ipfs-unixfs-exporter'
 import { fixedSize } from 'ipfs-unixfs-importer/chunker'
-import { KuboNode, kuboSkipReason } from './util/kubo-node.js'
+import { KUBO_SUITE_TIMEOUT, KuboNode, kuboSkipReason } from './util/kubo-node.js'
 import { addressesOf } from './util/libp2p-node.js'
 import { sameBytes, startSwapwright, type SwapwrightPeer } from './util/swapwright-node.js'
 import { collect, importFile, sessionStore } from './util/unixfs.js'
@@ -49,7 +49,7 @@ function bitswapStreams (peer: SwapwrightPeer, kuboPeer: string): string[] {
     .filter(protocol => protocol?.startsWith('/ipfs/bitswap') === true)
 }
 
-describe('Bitswap versions with Kubo, both ways', { skip: await kuboSkipReason(), timeout: 120_000 }, () => {
+describe('Bitswap versions with Kubo, both ways', { skip: await kuboSkipReason(), timeout: KUBO_SUITE_TIMEOUT }, () => {
   for (const { protocol, kuboAdd, importer } of versions) {
     it(`${protocol}: Swapwright fetches a file Kubo added`, async (t) => {
       const seed = await kubo(t)

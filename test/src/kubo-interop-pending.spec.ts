@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { kuboAdd, kuboFetchFromSwapwright, randomFile, interopCaseTests, useKuboPair, writeTree, type InteropCase } from './util/kubo-interop.js'
-import { KuboNode, kuboSkipReason } from './util/kubo-node.js'
+import { KUBO_SUITE_TIMEOUT, KuboNode, kuboSkipReason } from './util/kubo-node.js'
 
 const MiB = 1024 * 1024
 
@@ -43,7 +43,7 @@ const cases: InteropCase[] = [
   }
 ]
 
-describe('interop with Kubo: cases waiting for features under way', { skip: await kuboSkipReason(), timeout: 120_000 }, () => {
+describe('interop with Kubo: cases waiting for features under way', { skip: await kuboSkipReason(), timeout: KUBO_SUITE_TIMEOUT }, () => {
   const pair = useKuboPair()
   interopCaseTests(pair, cases)
 

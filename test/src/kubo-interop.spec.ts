@@ -6,7 +6,7 @@ import { describe, it } from 'node:test'
 import {
   isHamt, kuboAdd, kuboFetchFromSwapwright, randomFile, interopCaseTests, useKuboPair, writeTree, type InteropCase
 } from './util/kubo-interop.js'
-import { KuboNode, kuboSkipReason } from './util/kubo-node.js'
+import { KUBO_SUITE_TIMEOUT, KuboNode, kuboSkipReason } from './util/kubo-node.js'
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -47,7 +47,7 @@ const cases: InteropCase[] = [
   { name: `a large file (${LARGE / MiB} MiB)`, make: async dir => randomFile(dir, LARGE), add: ['--cid-version', '1'] }
 ]
 
-describe('interop with Kubo through the swapwright command', { skip: await kuboSkipReason(), timeout: 180_000 }, () => {
+describe('interop with Kubo through the swapwright command', { skip: await kuboSkipReason(), timeout: KUBO_SUITE_TIMEOUT }, () => {
   const pair = useKuboPair()
   interopCaseTests(pair, cases)
 

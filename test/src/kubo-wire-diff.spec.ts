@@ -19,7 +19,7 @@ import * as raw from 'multiformats/codecs/raw'
 import { identity } from 'multiformats/hashes/identity'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { makeBlocks, type TestBlock } from './util/blocks.js'
-import { KuboNode, kuboSkipReason } from './util/kubo-node.js'
+import { KUBO_SUITE_TIMEOUT, KuboNode, kuboSkipReason } from './util/kubo-node.js'
 import { startSwapwright, type SwapwrightPeer } from './util/swapwright-node.js'
 import { cidKey, WireProbe, type AnswerKind, type ProbeWant } from './util/wire-probe.js'
 import type { PeerId } from '@libp2p/interface'
@@ -315,7 +315,7 @@ function describeAnswer (kinds: AnswerKind[] | undefined): string {
   return kinds == null || kinds.length === 0 ? 'nothing' : kinds.join('+')
 }
 
-describe('differential wire test: the same wantlists to Kubo and to Swapwright', { skip: await kuboSkipReason(), timeout: 150_000 }, () => {
+describe('differential wire test: the same wantlists to Kubo and to Swapwright', { skip: await kuboSkipReason(), timeout: KUBO_SUITE_TIMEOUT }, () => {
   let all: Scenario[]
   const targets: Target[] = []
 

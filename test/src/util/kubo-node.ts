@@ -11,6 +11,12 @@ import { fileURLToPath } from 'node:url'
  */
 export const KUBO_BIN = process.env.KUBO_BIN ?? fileURLToPath(new URL('../../../../.kubo/bin/ipfs', import.meta.url))
 
+/**
+ * The bound on a whole Kubo suite: generous, since a loaded shared machine can run it several times slower; each
+ * fetch inside has its own, tighter bound (the command's --idle-timeout, Kubo's --timeout).
+ */
+export const KUBO_SUITE_TIMEOUT = 600_000
+
 /** How long a daemon may take to answer its API after starting (a cold start on a loaded 2-core machine). */
 const KUBO_START_TIMEOUT_MS = 60_000
 /** How long a stopping daemon gets after SIGTERM before its process group is killed. */
