@@ -12,8 +12,12 @@ const KiB = 1024
 const MiB = 1024 * KiB
 /** The large file of the suite: big enough for many messages and flow control, small enough for CI time. The 1 GiB case is `npm run bench:kubo -- --workloads huge`. */
 const LARGE = 64 * MiB
-/** Entries in the HAMT case: their links are well over Kubo's 256 KiB threshold for sharding a directory. */
-const HAMT_ENTRIES = 4000
+/**
+ * Entries in the HAMT case. With their long names their links come to over Kubo's 256 KiB threshold for sharding
+ * a directory (Kubo counts each link's name and CID bytes), with as few entries as that allows.
+ */
+const HAMT_ENTRIES = 2200
+const HAMT_NAME_PADDING = 'n'.repeat(90)
 
 const cases: InteropCase[] = [
   { name: "Kubo's default layout (CIDv0, 256 KiB chunks, dag-pb leaves)", make: async dir => randomFile(dir, 3 * MiB + 12_345), add: [] },
@@ -33,7 +37,7 @@ const cases: InteropCase[] = [
   {
     name: `a directory of ${HAMT_ENTRIES} entries (a HAMT)`,
     make: async dir => writeTree(dir, Object.fromEntries(Array.from({ length: HAMT_ENTRIES }, (_, i) =>
-      [`entry-${String(i).padStart(5, '0')}-with-a-longer-name.txt`, `entry ${i}\n`]))),
+      [`entry-${String(i).padStart(5, '0')}-${HAMT_NAME_PADDING}.txt`, `entry ${i}\n`]))),
     add: ['--cid-version', '1'],
     kuboRefsFirst: true,
     check: async (root, kubo) => { assert.ok(await isHamt(kubo, root), 'Kubo sharded the directory') }
