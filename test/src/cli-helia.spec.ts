@@ -1,23 +1,19 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { once } from 'node:events'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { fixedSize } from 'ipfs-unixfs-importer/chunker'
 import { importBytes, type ImporterOptions } from 'ipfs-unixfs-importer'
 import { blake2b256, sha3_256 } from '@swapwright/core'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { handDag, type HandDagOptions } from './util/hand-dag.js'
+import { runCli as swapwright } from './util/cli-process.js'
 import { createHeliaNode, type HeliaNode } from './util/helia-node.js'
 import { addressesOf } from './util/libp2p-node.js'
 import type { CID } from 'multiformats/cid'
 
-/** The swapwright command as built by `npm run build`; this file runs from test/dist/src. */
-const CLI = fileURLToPath(new URL('../../../packages/cli/dist/src/cli.js', import.meta.url))
 /** Seconds without a block before the command gives up: a broken exchange fails the test instead of hanging it. */
 const IDLE_TIMEOUT = '20'
 
@@ -42,25 +38,6 @@ const layouts: Layout[] = [
   // 16 KiB chunks make more leaves than one CIDv0 node links (174): a root, inner nodes, then leaves.
   { name: 'CIDv0 with dag-pb leaves (16 KiB chunks, two levels of links)', options: { profile: 'unixfs-v0-2015', chunker: fixedSize({ chunkSize: 16 * 1024 }) }, version: 0 }
 ]
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-  events: Array<Record<string, any>>
-}
-
-/** Runs the command to the end in its own process, as a user would from a shell. */
-async function swapwright (args: string[], cwd: string): Promise<Run> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', chunk => { stdout += String(chunk) })
-  child.stderr.on('data', chunk => { stderr += String(chunk) })
-  const [code] = await once(child, 'exit') as [number | null]
-  const events = stdout.split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line))
-  return { code, stdout, stderr, events }
-}
 
 /** Imports `bytes` into Helia's blockstore as a UnixFS file; returns the root and the blocks written, with sizes. */
 async function importIntoHelia (helia: HeliaNode, bytes: Uint8Array, options: ImporterOptions): Promise<{ root: CID, blocks: Array<{ cid: CID, size: number }> }> {

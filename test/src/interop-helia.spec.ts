@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
 import * as dagPb from '@ipld/dag-pb'
-import { exporter, type ReadableStorage } from 'ipfs-unixfs-exporter'
-import { importBytes, type ImporterOptions } from 'ipfs-unixfs-importer'
+import { exporter } from 'ipfs-unixfs-exporter'
+import type { ImporterOptions } from 'ipfs-unixfs-importer'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { makeBlocks, type TestBlock } from './util/blocks.js'
+import { collect, importFile, sessionStore } from './util/unixfs.js'
 import { createHeliaNode, heliaGet, type HeliaNode } from './util/helia-node.js'
 import { addressesOf, closed, streamsTo } from './util/libp2p-node.js'
 import { sameBytes, startSwapwright, type SwapwrightPeer } from './util/swapwright-node.js'
-import type { Session } from '@swapwright/core'
 
 /** Every fetch gets this long before it fails the test instead of hanging it. */
 const FETCH_TIMEOUT = 30_000
@@ -52,37 +52,6 @@ const fileProfiles: Array<{ name: string, options: ImporterOptions }> = [
 async function makeFile (seed: number): Promise<Uint8Array> {
   const chunks = await makeBlocks(40, 256 * 1024, seed)
   return Buffer.concat(chunks.map(chunk => chunk.data))
-}
-
-/**
- * Imports `bytes` as a UnixFS file into `put`, returning the root and every block CID the importer wrote (the
- * importer itself only reports the root).
- */
-async function importFile (bytes: Uint8Array, options: ImporterOptions, put: (cid: CID, data: Uint8Array) => Promise<unknown>): Promise<{ root: CID, cids: CID[] }> {
-  const written = new Map<string, CID>()
-  const { cid: root } = await importBytes(bytes, {
-    put: async (cid: CID, data: Uint8Array) => {
-      written.set(cid.toString(), cid)
-      await put(cid, data)
-      return cid
-    }
-  }, options)
-  return { root, cids: [...written.values()] }
-}
-
-async function collect (source: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  for await (const part of source) parts.push(part)
-  return Buffer.concat(parts)
-}
-
-/** A read-only blockstore whose reads are fetches through a Swapwright session: what the exporter walks. */
-function sessionStore (session: Session): ReadableStorage {
-  return {
-    get: (cid, options) => (async function * () {
-      yield await session.getBlock(cid, options)
-    })()
-  }
 }
 
 async function helia (t: TestContext): Promise<HeliaNode> {

@@ -37,6 +37,7 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { median } from './median.js'
 import { cliFetch } from './transfer/cli-fetch.js'
 import { SYSTEMS, WORKLOADS, type FetchCommand, type FetchResult, type FromWorker, type SeedReady, type System, type WorkloadName } from './transfer/protocol.js'
 
@@ -157,12 +158,6 @@ async function startFetcher (entry: Entry): Promise<Worker> {
   const ready = await worker.next()
   if (ready.type !== 'fetcher-ready') throw new Error(`fetcher of ${entry.key} failed to start`)
   return worker
-}
-
-function median (values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 const MiB = 1024 * 1024

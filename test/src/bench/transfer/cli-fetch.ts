@@ -6,46 +6,15 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomFillSync } from 'node:crypto'
 import { once } from 'node:events'
-import { open, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { open, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
-
-const CLI = fileURLToPath(new URL('../../../../../packages/cli/dist/src/cli.js', import.meta.url))
+import { CLI, cliEvents as events, nodeFlags } from '../../util/cli-process.js'
 
 export interface CliFetchResult {
   ms: number
   bytes: number
   peakMemoryBytes: number
-}
-
-/** The Node flags the command's `#!/usr/bin/env -S node ...` line starts it with. */
-async function nodeFlags (): Promise<string[]> {
-  const first = (await readFile(CLI, 'utf8')).split('\n', 1)[0]
-  const words = first.replace(/^#!\s*/, '').split(/\s+/)
-  const node = words.findIndex(word => word === 'node' || word.endsWith('/node'))
-  return node < 0 ? [] : words.slice(node + 1)
-}
-
-/** The JSON events of a running command, each awaited by name. */
-function events (child: ChildProcess): (name: string) => Promise<Record<string, any>> {
-  const seen: Array<Record<string, any>> = []
-  const waiting: Array<() => void> = []
-  const exited = once(child, 'exit')
-  exited.catch(() => {}) // a spawn error surfaces where the command's exit is awaited
-  createInterface({ input: child.stdout! }).on('line', line => {
-    if (line.startsWith('{')) seen.push(JSON.parse(line))
-    for (const wake of waiting.splice(0)) wake()
-  })
-  return async (name) => {
-    for (;;) {
-      const found = seen.find(e => e.event === name)
-      if (found != null) return found
-      if (child.exitCode != null) throw new Error(`swapwright exited (${child.exitCode}) before "${name}"`)
-      await Promise.race([new Promise<void>(resolve => { waiting.push(resolve) }), exited])
-    }
-  }
 }
 
 export async function cliFetch (megabytes: number): Promise<CliFetchResult> {

@@ -1,0 +1,80 @@
+/**
+ * The swapwright command run as a person runs it: its own process, with the Node flags of its `#!` line, and
+ * its `--json` events read from stdout. Shared by the tests and the benches that drive the command.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { readFile } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+/** The command as built by `npm run build` (this file runs from test/dist/src/util). */
+export const CLI = fileURLToPath(new URL('../../../../packages/cli/dist/src/cli.js', import.meta.url))
+
+/** The Node flags the command's `#!/usr/bin/env -S node ...` line starts it with. */
+export async function nodeFlags (): Promise<string[]> {
+  const first = (await readFile(CLI, 'utf8')).split('\n', 1)[0]
+  const words = first.replace(/^#!\s*/, '').split(/\s+/)
+  const node = words.findIndex(word => word === 'node' || word.endsWith('/node'))
+  return node < 0 ? [] : words.slice(node + 1)
+}
+
+export interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  events: Array<Record<string, any>>
+}
+
+/** Runs the command to the end; `--json` events (lines starting with `{`) are parsed. */
+export async function runCli (args: string[], cwd: string): Promise<CliRun> {
+  const child = spawn(process.execPath, [...await nodeFlags(), CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', chunk => { stdout += String(chunk) })
+  child.stderr.on('data', chunk => { stderr += String(chunk) })
+  const [code] = await once(child, 'exit') as [number | null]
+  const events = stdout.split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line))
+  return { code, stdout, stderr, events }
+}
+
+/** The JSON events of a running command, each awaited by name (the first event of that name). */
+export function cliEvents (child: ChildProcess): (name: string) => Promise<Record<string, any>> {
+  const seen: Array<Record<string, any>> = []
+  const waiting: Array<() => void> = []
+  const exited = once(child, 'exit')
+  exited.catch(() => {}) // a spawn error surfaces where the command's exit is awaited
+  createInterface({ input: child.stdout! }).on('line', line => {
+    if (line.startsWith('{')) seen.push(JSON.parse(line))
+    for (const wake of waiting.splice(0)) wake()
+  })
+  return async (name) => {
+    for (;;) {
+      const found = seen.find(e => e.event === name)
+      if (found != null) return found
+      if (child.exitCode != null) throw new Error(`swapwright exited (${child.exitCode}) before "${name}"`)
+      await Promise.race([new Promise<void>(resolve => { waiting.push(resolve) }), exited])
+    }
+  }
+}
+
+/** A long-running command (`serve`): started, its events awaited by name, stopped with SIGINT as Ctrl-C does. */
+export interface CliProcess {
+  child: ChildProcess
+  next: (name: string) => Promise<Record<string, any>>
+  stop: () => Promise<void>
+}
+
+export async function startCli (args: string[], cwd: string, stderr: 'inherit' | 'ignore' = 'inherit'): Promise<CliProcess> {
+  const child = spawn(process.execPath, [...await nodeFlags(), CLI, ...args], { cwd, stdio: ['ignore', 'pipe', stderr] })
+  return {
+    child,
+    next: cliEvents(child),
+    stop: async () => {
+      if (child.exitCode != null || child.signalCode != null) return
+      const exited = once(child, 'exit')
+      child.kill('SIGINT')
+      await exited
+    }
+  }
+}
