@@ -88,7 +88,10 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
     this.server.start()
     this.client.start()
     await this.components.network.start(this.handler())
-    for (const peer of this.components.network.connectedPeers()) this.client.peerConnected(peer)
+    for (const peer of this.components.network.connectedPeers()) {
+      this.server.peerConnected(peer)
+      this.client.peerConnected(peer)
+    }
     this.started = true
     log('started %s', this.components.network.self)
   }
@@ -141,6 +144,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
       },
       onPeerConnected: (peer, version) => {
         this.peers.set(peer, version)
+        this.server.peerConnected(peer)
         this.client.peerConnected(peer)
         this.safeDispatchEvent('peer:connected', { detail: { peer, version } })
       },

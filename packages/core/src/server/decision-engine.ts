@@ -43,6 +43,14 @@ export interface ServerStats {
   dontHavesSent: number
   messagesSent: number
   failedSends: number
+  /** Queued tasks dropped because a send to their peer failed (the peer may ask again). */
+  tasksDropped: number
+  /** Messages dropped because their peer was not, or no longer, connected when they were to be applied. */
+  messagesDropped: number
+  /** Received messages waiting to be applied, over all peers. */
+  queuedMessages: number
+  /** Peers with queued tasks or replies in flight (the task queue's per-peer state). */
+  queuedPeers: number
   ignoredEntries: number
   evictions: number
   readErrors: number
@@ -68,9 +76,12 @@ export class DecisionEngine {
   private readonly intake = new Map<PeerKey, Promise<void>>()
   private readonly wake = new Notifier()
   private workers: Array<Promise<void>> = []
+  /** Replies handed to the network and not yet settled. */
+  private readonly sending = new Set<Promise<void>>()
   private running = false
   private seq = 0
-  private readonly totals = { blocksSent: 0, bytesSent: 0, havesSent: 0, dontHavesSent: 0, messagesSent: 0, failedSends: 0, ignoredEntries: 0, evictions: 0 }
+  private queuedMessages = 0
+  private readonly totals = { blocksSent: 0, bytesSent: 0, havesSent: 0, dontHavesSent: 0, messagesSent: 0, failedSends: 0, tasksDropped: 0, messagesDropped: 0, ignoredEntries: 0, evictions: 0 }
 
   constructor (
     @inject(Tokens.Network) network: BitswapNetwork,
@@ -106,17 +117,41 @@ export class DecisionEngine {
     this.wake.notify()
     await Promise.all(this.workers)
     this.workers = []
+    await Promise.all([...this.sending])
     for (const peer of [...this.ledgers.keys()]) this.peerDisconnected(peer)
   }
 
-  /** Applies a message from a peer. Resolves once its wants are queued (not when they are answered). */
+  /** A peer connected: its ledger starts here, and lives until it disconnects. */
+  peerConnected (peer: PeerKey): void {
+    if (!this.ledgers.has(peer)) this.ledgers.set(peer, new Ledger(peer))
+  }
+
+  /**
+   * Applies a message from a connected peer. Resolves once its wants are queued (not when they are answered). A
+   * message from a peer that is not connected, or still waiting when its peer disconnects, is dropped: it
+   * belongs to a life that is over, and applying it would bring back a ledger nobody frees.
+   */
   messageReceived (peer: PeerKey, message: DecodedMessage): Promise<void> {
-    const previous = this.intake.get(peer) ?? Promise.resolve()
-    const next = previous.then(async () => this.apply(peer, message)).catch(err => {
+    const ledger = this.ledgers.get(peer)
+    if (ledger == null) {
+      this.totals.messagesDropped++
+      return DONE
+    }
+    const previous = this.intake.get(peer) ?? DONE
+    this.queuedMessages++
+    const next = previous.then(async () => {
+      if (this.ledgers.get(peer) !== ledger) {
+        this.totals.messagesDropped++
+        return
+      }
+      await this.apply(peer, ledger, message)
+    }).catch(err => {
       log.error('could not apply a message from %s: %s', peer, (err as Error).message)
+    }).finally(() => {
+      this.queuedMessages--
+      if (this.intake.get(peer) === next) this.intake.delete(peer)
     })
     this.intake.set(peer, next)
-    void next.then(() => { if (this.intake.get(peer) === next) this.intake.delete(peer) })
     return next
   }
 
@@ -180,20 +215,17 @@ export class DecisionEngine {
   stats (): ServerStats {
     let wantlistEntries = 0
     for (const ledger of this.ledgers.values()) wantlistEntries += ledger.size
-    return { ...this.totals, peers: this.ledgers.size, wantlistEntries, readErrors: this.blocks.readErrors }
-  }
-
-  private ledger (peer: PeerKey): Ledger {
-    let ledger = this.ledgers.get(peer)
-    if (ledger == null) {
-      ledger = new Ledger(peer)
-      this.ledgers.set(peer, ledger)
+    return {
+      ...this.totals,
+      peers: this.ledgers.size,
+      wantlistEntries,
+      queuedMessages: this.queuedMessages,
+      queuedPeers: this.queue.size,
+      readErrors: this.blocks.readErrors
     }
-    return ledger
   }
 
-  private async apply (peer: PeerKey, message: DecodedMessage): Promise<void> {
-    const ledger = this.ledger(peer)
+  private async apply (peer: PeerKey, ledger: Ledger, message: DecodedMessage): Promise<void> {
     this.accountReceived(peer, ledger, message)
     ledger.ignoredEntries += message.invalidEntries
     this.totals.ignoredEntries += message.invalidEntries
@@ -233,7 +265,11 @@ export class DecisionEngine {
     }
 
     const sizes = await this.blocks.sizesOf(incoming.map(entry => entry.cid))
-    if (this.ledgers.get(peer) !== ledger) return // the peer left while we looked
+    if (this.ledgers.get(peer) !== ledger) {
+      // The peer left while we looked: its wants die with the life they came in.
+      this.totals.messagesDropped++
+      return
+    }
 
     const added: LedgerWant[] = []
     const touched: Array<{ want: LedgerWant, size: number | undefined }> = []
@@ -348,20 +384,27 @@ export class DecisionEngine {
         await this.wake.wait()
         continue
       }
+      let message: BitswapMessage | undefined
+      let outcome: Reply[] = []
       try {
-        await this.serve(batch)
+        ({ message, outcome } = await this.build(batch))
       } catch (err) {
-        log.error('serving %s failed: %s', batch.peer, (err as Error).message)
-      } finally {
-        this.queue.done(batch)
+        log.error('building a reply to %s failed: %s', batch.peer, (err as Error).message)
       }
-      // Freed outstanding bytes may let another worker take this peer's next batch.
-      if (this.queue.hasWork()) this.wake.notify()
+      if (message == null) {
+        this.queue.done(batch)
+        if (this.queue.hasWork()) this.wake.notify()
+        continue
+      }
+      // Handed to the peer's send queue and not awaited: a peer that does not read holds up its own replies
+      // only. Its unsent bytes stay counted against it until the send settles, so it gets no new tasks while
+      // it is over its budget.
+      this.dispatch(batch, message, outcome)
     }
   }
 
-  /** Builds one reply from a batch (loading blocks with bounded concurrency), sends it, updates the ledger. */
-  private async serve (batch: TaskBatch): Promise<void> {
+  /** Loads the batch's blocks (with bounded concurrency) and builds its reply; undefined when it says nothing. */
+  private async build (batch: TaskBatch): Promise<{ message: BitswapMessage | undefined, outcome: Reply[] }> {
     const { peer, tasks } = batch
     const loaded = await Promise.all(tasks.map(async task => task.reply === 'block' ? this.blocks.get(task.cid) : undefined))
     const message: BitswapMessage = { blocks: [], presences: [], pendingBytes: batch.pendingBytes }
@@ -383,22 +426,36 @@ export class DecisionEngine {
       if (reply === 'dont-have' && task.sendDontHave && this.config.sendDontHaves) message.presences.push({ cid: task.cid, type: 'dont-have' })
       outcome.push(reply)
     })
-    if (message.blocks.length === 0 && message.presences.length === 0) return
+    if (message.blocks.length === 0 && message.presences.length === 0) return { message: undefined, outcome }
+    return { message, outcome }
+  }
 
-    try {
-      await this.network.send(peer, message)
-    } catch (err) {
+  /**
+   * Sends a reply in the background. When it settles the batch stops counting against the peer's budget; a send
+   * that failed (the peer stopped reading, or left) also drops the peer's queued tasks: it may ask again.
+   */
+  private dispatch (batch: TaskBatch, message: BitswapMessage, outcome: Reply[]): void {
+    const { peer, tasks } = batch
+    const ledger = this.ledgers.get(peer)
+    const sending = this.network.send(peer, message).then(() => {
+      this.totals.messagesSent++
+      this.recordSent(peer, ledger, tasks, outcome, message)
+    }, (err: Error) => {
       this.totals.failedSends++
-      log('sending %d blocks and %d presences to %s failed: %s', message.blocks.length, message.presences.length, peer, (err as Error).message)
-      return
-    }
-    this.totals.messagesSent++
-    this.recordSent(peer, tasks, outcome, message)
+      log('sending %d blocks and %d presences to %s failed: %s', message.blocks.length, message.presences.length, peer, err.message)
+      this.totals.tasksDropped += this.queue.dropPending(peer)
+    }).finally(() => {
+      this.sending.delete(sending)
+      this.queue.done(batch)
+      if (this.queue.hasWork()) this.wake.notify()
+    })
+    this.sending.add(sending)
   }
 
   /** A sent block or HAVE answers the want for good; a DONT_HAVE leaves it waiting for the block. */
-  private recordSent (peer: PeerKey, tasks: Task[], outcome: Reply[], message: BitswapMessage): void {
-    const ledger = this.ledgers.get(peer)
+  private recordSent (peer: PeerKey, sentTo: Ledger | undefined, tasks: Task[], outcome: Reply[], message: BitswapMessage): void {
+    // The peer may have left (and come back) while the reply was in flight: its new life owes nothing to the old.
+    const ledger = this.ledgers.get(peer) === sentTo ? sentTo : undefined
     let bytes = 0
     for (const block of message.blocks) bytes += block.data.byteLength
     this.totals.blocksSent += message.blocks.length

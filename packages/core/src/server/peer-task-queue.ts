@@ -42,6 +42,11 @@ export class PeerTaskQueue {
     return tracker
   }
 
+  /** Peers the queue holds state for. */
+  get size (): number {
+    return this.trackers.size
+  }
+
   peek (peer: PeerKey): PeerTracker | undefined {
     return this.trackers.get(peer)
   }
@@ -52,6 +57,11 @@ export class PeerTaskQueue {
 
   remove (peer: PeerKey, key: string): void {
     this.trackers.get(peer)?.remove(key)
+  }
+
+  /** Drops a peer's pending tasks, e.g. after a send to it failed; returns how many. */
+  dropPending (peer: PeerKey): number {
+    return this.trackers.get(peer)?.clear() ?? 0
   }
 
   /** Forgets a peer entirely (it disconnected). */

@@ -88,6 +88,15 @@ export class PeerTracker {
     this.bury(task)
   }
 
+  /** Drops every pending task (the tasks being sent are left to finish); returns how many were dropped. */
+  clear (): number {
+    const dropped = this.pending.size
+    this.pending.clear()
+    this.heap = this.newHeap()
+    this.dead = 0
+    return dropped
+  }
+
   /**
    * Pops tasks in order until `target` bytes of work, or until the peer's outstanding bytes reach `maxOutstanding`.
    * The last task may overshoot: a block is never split.

@@ -19,3 +19,14 @@ export class ProtocolNotSupportedError extends SwapwrightError {
     this.peer = peer
   }
 }
+
+/** A peer took none of our bytes for the stall timeout while a message was being written; its stream was reset. */
+export class SendStalledError extends SwapwrightError {
+  readonly peer: PeerKey
+  readonly timeout: number
+  constructor (peer: PeerKey, timeout: number) {
+    super('ERR_SEND_STALLED', `${peer} took no bytes for ${timeout} ms`)
+    this.peer = peer
+    this.timeout = timeout
+  }
+}

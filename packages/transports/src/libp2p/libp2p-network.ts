@@ -6,7 +6,7 @@ import {
   type PeerKey, type Plugin, type ProtocolVersion, type ProviderRecord
 } from '@swapwright/core'
 import { dialableAddresses, parsePeer } from './addresses.js'
-import { ProtocolNotSupportedError, SendTimeoutError } from './errors.js'
+import { ProtocolNotSupportedError, SendStalledError, SendTimeoutError } from './errors.js'
 import { readInbound } from './inbound.js'
 import { OutboundStream, streamVersion, type SendAttempt } from './outbound.js'
 import { BitswapPeers } from './peers.js'
@@ -148,6 +148,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
       await stream.send(message, signal, attempt)
     } catch (err) {
       this.traffic.of(peer).sendFailures++
+      if (err instanceof SendStalledError) this.traffic.of(peer).sendsStalled++
       // Nothing worth keeping for a peer we do not know to speak Bitswap and have no stream to.
       if (!this.peers.has(peer) && stream.idle) this.outbound.delete(peer)
       if (timeout.aborted && options.signal?.aborted !== true && !this.lifetime.signal.aborted) {
@@ -244,6 +245,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
         stats: this.traffic.of(peer),
         maxIdle: this.settings.maxOutboundIdle,
         closeTimeout: this.settings.closeTimeout,
+        stallTimeout: this.settings.sendTimeout,
         log
       })
       this.outbound.set(peer, stream)

@@ -10,6 +10,8 @@ export interface Libp2pLinkStats extends LinkStats {
   protocolErrors: number
   /** Sends that failed (after the one reopen), timed out, or were aborted. */
   sendFailures: number
+  /** Sends whose stream took no bytes for the stall timeout (`sendTimeout`): the stream was reset. */
+  sendsStalled: number
 }
 
 function emptyStats (): Libp2pLinkStats {
@@ -21,7 +23,8 @@ function emptyStats (): Libp2pLinkStats {
     streamsOpened: 0,
     streamsAccepted: 0,
     protocolErrors: 0,
-    sendFailures: 0
+    sendFailures: 0,
+    sendsStalled: 0
   }
 }
 
