@@ -75,3 +75,27 @@ describe('server: slow peers and the life of a ledger', () => {
     assert.equal(stats.blocksSent, 0)
   })
 })
+
+describe('server: one cap on the wants of all peers together', () => {
+  it('makes the peer holding the most wants give way, and refuses that peer more', async () => {
+    const missing = await makeBlocks(130, 64, 66)
+    const h = await serverHarness({ peers: 2, maxWantlistEntries: 100, maxWantsPerPeer: 80 })
+    const [p0, p1] = h.peers
+    await p0.want('server', missing.slice(0, 80).map(b => ({ cid: b.cid })))
+    await h.settle()
+    await p1.want('server', missing.slice(80, 120).map(b => ({ cid: b.cid })))
+    await h.settle()
+    let stats = h.server.stats().server
+    assert.equal(stats.wantlistEntries, 100)
+    assert.equal(h.server.server.wantlist('p0').length, 60, 'the largest ledger gave way')
+    assert.equal(h.server.server.wantlist('p1').length, 40)
+    assert.equal(stats.totalCapEvictions, 20)
+    // p0 still holds the most: its new wants are the ones refused.
+    await p0.want('server', missing.slice(120).map(b => ({ cid: b.cid })))
+    await h.settle()
+    stats = h.server.stats().server
+    assert.equal(stats.wantlistEntries, 100)
+    assert.equal(h.server.server.wantlist('p1').length, 40)
+    assert.equal(stats.totalCapRefusals, 10)
+  })
+})

@@ -139,8 +139,10 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
       onMessage: (peer: PeerKey, message: DecodedMessage, bytes: number) => {
         this.counters.messagesReceived++
         this.counters.bytesReceived += bytes
-        void this.server.messageReceived(peer, message)
-        void this.client.messageReceived(peer, message)
+        const served = this.server.messageReceived(peer, message)
+        const fetched = this.client.messageReceived(peer, message)
+        // Settles when both halves are done with it: what the network's per-peer intake limit waits on.
+        return Promise.all([served, fetched]).then(() => {}, () => {})
       },
       onPeerConnected: (peer, version) => {
         this.peers.set(peer, version)

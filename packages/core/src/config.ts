@@ -7,7 +7,7 @@ import {
   DEFAULT_BROADCAST_LIVE_WANTS_LIMIT, DEFAULT_SESSION_RECEIVED_MEMORY, DEFAULT_PEER_DONT_HAVE_LIMIT,
   DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER,
   DEFAULT_PROVIDER_QUERY_CONCURRENCY, DEFAULT_PROVIDER_QUERY_TIMEOUT, DEFAULT_MAX_PROVIDERS_PER_QUERY,
-  DEFAULT_PROVIDER_DIAL_CONCURRENCY
+  DEFAULT_PROVIDER_DIAL_CONCURRENCY, DEFAULT_MAX_WANTLIST_ENTRIES, DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER
 } from './constants.js'
 
 /** Limits and timings of one node. Every field has a documented default (see constants.ts). */
@@ -26,6 +26,10 @@ export interface BitswapConfig {
   maxPresencesPerMessage: number
   /** Server: wants kept per peer (default 1024). */
   maxWantsPerPeer: number
+  /** Server: wants kept over all peers; the peer holding the most gives way (default 131,072). */
+  maxWantlistEntries: number
+  /** Received messages of one peer waiting to be applied before its streams stop being read (default 4). */
+  maxQueuedMessagesPerPeer: number
   /** Server: bytes of work each reply is filled to (default 16 KiB). */
   targetMessageSize: number
   /** Server: bytes popped for one peer and not yet sent (default 1 MiB). */
@@ -73,6 +77,8 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
   maxBlocksPerMessage: DEFAULT_MAX_BLOCKS_PER_MESSAGE,
   maxPresencesPerMessage: DEFAULT_MAX_PRESENCES_PER_MESSAGE,
   maxWantsPerPeer: DEFAULT_MAX_WANTS_PER_PEER,
+  maxWantlistEntries: DEFAULT_MAX_WANTLIST_ENTRIES,
+  maxQueuedMessagesPerPeer: DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER,
   targetMessageSize: DEFAULT_TARGET_MESSAGE_SIZE,
   maxOutstandingBytesPerPeer: DEFAULT_MAX_OUTSTANDING_BYTES_PER_PEER,
   taskWorkerCount: DEFAULT_TASK_WORKER_COUNT,

@@ -47,10 +47,16 @@ export interface ServerStats {
   tasksDropped: number
   /** Messages dropped because their peer was not, or no longer, connected when they were to be applied. */
   messagesDropped: number
+  /** Wants evicted from the largest ledger to keep all peers' wants within `maxWantlistEntries`. */
+  totalCapEvictions: number
+  /** New wants refused because all peers' wants were at `maxWantlistEntries` and the asking peer held the most. */
+  totalCapRefusals: number
   /** Received messages waiting to be applied, over all peers. */
   queuedMessages: number
   /** Peers with queued tasks or replies in flight (the task queue's per-peer state). */
   queuedPeers: number
+  /** Distinct blocks some connected peer wants (the index that pushes newly stored blocks). */
+  wantedBlocks: number
   ignoredEntries: number
   evictions: number
   readErrors: number
@@ -81,7 +87,9 @@ export class DecisionEngine {
   private running = false
   private seq = 0
   private queuedMessages = 0
-  private readonly totals = { blocksSent: 0, bytesSent: 0, havesSent: 0, dontHavesSent: 0, messagesSent: 0, failedSends: 0, tasksDropped: 0, messagesDropped: 0, ignoredEntries: 0, evictions: 0 }
+  /** Wants in every ledger together (kept in step with `wantedBy`). */
+  private totalWants = 0
+  private readonly totals = { blocksSent: 0, bytesSent: 0, havesSent: 0, dontHavesSent: 0, messagesSent: 0, failedSends: 0, tasksDropped: 0, messagesDropped: 0, totalCapEvictions: 0, totalCapRefusals: 0, ignoredEntries: 0, evictions: 0 }
 
   constructor (
     @inject(Tokens.Network) network: BitswapNetwork,
@@ -221,6 +229,7 @@ export class DecisionEngine {
       wantlistEntries,
       queuedMessages: this.queuedMessages,
       queuedPeers: this.queue.size,
+      wantedBlocks: this.wantedBy.size,
       readErrors: this.blocks.readErrors
     }
   }
@@ -292,7 +301,7 @@ export class DecisionEngine {
       }
     })
 
-    const accepted = this.makeRoom(peer, ledger, added)
+    const accepted = this.makeTotalRoom(peer, ledger, this.makeRoom(peer, ledger, added))
     for (const want of accepted) {
       ledger.set(want)
       this.index(peer, want.key)
@@ -323,6 +332,37 @@ export class DecisionEngine {
     ledger.evictions += refused
     this.totals.evictions += refused
     return accepted
+  }
+
+  /**
+   * Keeps the wants of all peers together within `maxWantlistEntries`. The peer holding the most wants gives way:
+   * the strategy picks which of its wants go, down to no fewer than the asking peer will hold. What still does
+   * not fit (the asking peer holds the most itself) is refused.
+   */
+  private makeTotalRoom (peer: PeerKey, ledger: Ledger, added: LedgerWant[]): LedgerWant[] {
+    const cap = this.config.maxWantlistEntries
+    let overflow = this.totalWants + added.length - cap
+    if (overflow <= 0) return added
+    let largest: Ledger | undefined
+    for (const other of this.ledgers.values()) {
+      if (largest == null || other.size > largest.size) largest = other
+    }
+    const asking = ledger.size + added.length
+    if (largest != null && largest !== ledger && largest.size > asking) {
+      const give = Math.min(overflow, largest.size - asking)
+      const decision = this.strategy.evict([...largest.values()], [], largest.size - give)
+      for (const cid of decision.evict.slice(0, give)) {
+        if (this.removeWant(largest.peer, largest, blockKey(cid))) {
+          largest.evictions++
+          this.totals.totalCapEvictions++
+          overflow--
+        }
+      }
+    }
+    if (overflow <= 0) return added
+    const kept = added.slice(0, Math.max(0, added.length - overflow))
+    this.totals.totalCapRefusals += added.length - kept.length
+    return kept
   }
 
   /** Queues the reply a want deserves now, if any: a block we lack and nobody asked DONT_HAVE for waits. */
@@ -357,13 +397,15 @@ export class DecisionEngine {
       peers = new Set()
       this.wantedBy.set(key, peers)
     }
+    if (peers.has(peer)) return
     peers.add(peer)
+    this.totalWants++
   }
 
   private unindex (peer: PeerKey, key: string): void {
     const peers = this.wantedBy.get(key)
-    if (peers == null) return
-    peers.delete(peer)
+    if (peers == null || !peers.delete(peer)) return
+    this.totalWants--
     if (peers.size === 0) this.wantedBy.delete(key)
   }
 

@@ -30,3 +30,12 @@ export class SendStalledError extends SwapwrightError {
     this.timeout = timeout
   }
 }
+
+/** A message that had started did not finish within its read deadline; the stream was reset. */
+export class ReadTimeoutError extends SwapwrightError {
+  readonly timeout: number
+  constructor (timeout: number) {
+    super('ERR_READ_TIMEOUT', `A message did not finish within ${timeout} ms`)
+    this.timeout = timeout
+  }
+}
