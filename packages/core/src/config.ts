@@ -7,7 +7,8 @@ import {
   DEFAULT_BROADCAST_LIVE_WANTS_LIMIT, DEFAULT_SESSION_RECEIVED_MEMORY, DEFAULT_PEER_DONT_HAVE_LIMIT,
   DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER,
   DEFAULT_PROVIDER_QUERY_CONCURRENCY, DEFAULT_PROVIDER_QUERY_TIMEOUT, DEFAULT_MAX_PROVIDERS_PER_QUERY,
-  DEFAULT_PROVIDER_DIAL_CONCURRENCY, DEFAULT_MAX_WANTLIST_ENTRIES, DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER
+  DEFAULT_PROVIDER_DIAL_CONCURRENCY, DEFAULT_MAX_WANTLIST_ENTRIES, DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER,
+  DEFAULT_MAX_BYTES_PER_SECOND_PER_PEER, DEFAULT_MAX_BLOCKS_PER_SECOND_PER_PEER, DEFAULT_MIN_BLOCK_RESEND_INTERVAL
 } from './constants.js'
 
 /** Limits and timings of one node. Every field has a documented default (see constants.ts). */
@@ -34,6 +35,12 @@ export interface BitswapConfig {
   targetMessageSize: number
   /** Server: bytes popped for one peer and not yet sent (default 1 MiB). */
   maxOutstandingBytesPerPeer: number
+  /** Server: bytes of replies a second to one peer; 0 is no limit (default 0). */
+  maxBytesPerSecondPerPeer: number
+  /** Server: blocks a second to one peer; 0 is no limit (default 0). */
+  maxBlocksPerSecondPerPeer: number
+  /** Server: ms before the same block goes to the same peer again; 0 is no limit (default 0). */
+  minBlockResendInterval: number
   /** Server: workers building and sending replies (default 8). */
   taskWorkerCount: number
   /** Server: concurrent blockstore reads (default 32). */
@@ -81,6 +88,9 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
   maxQueuedMessagesPerPeer: DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER,
   targetMessageSize: DEFAULT_TARGET_MESSAGE_SIZE,
   maxOutstandingBytesPerPeer: DEFAULT_MAX_OUTSTANDING_BYTES_PER_PEER,
+  maxBytesPerSecondPerPeer: DEFAULT_MAX_BYTES_PER_SECOND_PER_PEER,
+  maxBlocksPerSecondPerPeer: DEFAULT_MAX_BLOCKS_PER_SECOND_PER_PEER,
+  minBlockResendInterval: DEFAULT_MIN_BLOCK_RESEND_INTERVAL,
   taskWorkerCount: DEFAULT_TASK_WORKER_COUNT,
   blockstoreConcurrency: DEFAULT_BLOCKSTORE_CONCURRENCY,
   blockSizeCacheEntries: DEFAULT_BLOCK_SIZE_CACHE_ENTRIES,
@@ -99,6 +109,9 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
   providerDialConcurrency: DEFAULT_PROVIDER_DIAL_CONCURRENCY
 })
 
+/** Limits where 0 means "no limit" rather than a value that cannot work. */
+const ZERO_IS_OFF: ReadonlySet<string> = new Set(['maxBytesPerSecondPerPeer', 'maxBlocksPerSecondPerPeer', 'minBlockResendInterval'])
+
 /** Fills unset fields with defaults and rejects values that cannot work. */
 export function resolveConfig (options: Partial<BitswapConfig> = {}): BitswapConfig {
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG }
@@ -110,8 +123,9 @@ export function resolveConfig (options: Partial<BitswapConfig> = {}): BitswapCon
       if (typeof value !== 'boolean') throw new RangeError(`Option "${key}" must be true or false, got ${String(value)}`)
       continue
     }
+    if (value === 0 && ZERO_IS_OFF.has(key)) continue
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-      throw new RangeError(`Option "${key}" must be a positive integer, got ${String(value)}`)
+      throw new RangeError(`Option "${key}" must be a positive integer${ZERO_IS_OFF.has(key) ? ' or 0 (no limit)' : ''}, got ${String(value)}`)
     }
   }
   const checked = config as unknown as BitswapConfig

@@ -38,6 +38,22 @@ export const DEFAULT_MAX_WANTLIST_ENTRIES = 131_072
  */
 export const DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER = 4
 
+/**
+ * Server: bytes of replies a second to one peer (token bucket, one second of burst). 0, the default, is no limit,
+ * as in Go's server; an operator sharing a thin uplink among strangers sets one.
+ */
+export const DEFAULT_MAX_BYTES_PER_SECOND_PER_PEER = 0
+
+/** Server: blocks a second to one peer (token bucket). 0, the default, is no limit. */
+export const DEFAULT_MAX_BLOCKS_PER_SECOND_PER_PEER = 0
+
+/**
+ * Server: ms before the same block goes to the same peer again. A peer that wants, cancels and wants one large
+ * block again would otherwise make us send it on every round (92 KB of requests, 138 MB sent). 0, the default,
+ * is no limit, as in Go's server.
+ */
+export const DEFAULT_MIN_BLOCK_RESEND_INTERVAL = 0
+
 /** The server fills each reply to at least this many bytes of work when the peer's queue has it. */
 export const DEFAULT_TARGET_MESSAGE_SIZE = 16 * 1024
 

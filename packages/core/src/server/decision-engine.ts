@@ -9,7 +9,7 @@ import { PeerTaskQueue, type TaskBatch } from './peer-task-queue.js'
 import { PRESENCE_WORK, type Reply, type Task } from './task.js'
 import type { BitswapConfig } from '../config.js'
 import type { Blockstore } from '../interfaces/blockstore.js'
-import type { Clock } from '../interfaces/clock.js'
+import type { Clock, Timer } from '../interfaces/clock.js'
 import type { DecisionStrategy } from '../interfaces/decision-strategy.js'
 import type { BitswapNetwork } from '../interfaces/network.js'
 import type { PeerKey } from '../types.js'
@@ -55,6 +55,10 @@ export interface ServerStats {
   queuedMessages: number
   /** Peers with queued tasks or replies in flight (the task queue's per-peer state). */
   queuedPeers: number
+  /** Block replies held back because the same block went to the same peer within `minBlockResendInterval`. */
+  resendsDeferred: number
+  /** Batches that used up a peer's byte or block allowance, so the peer waited for its rate to allow more. */
+  rateLimited: number
   /** Distinct blocks some connected peer wants (the index that pushes newly stored blocks). */
   wantedBlocks: number
   ignoredEntries: number
@@ -87,6 +91,8 @@ export class DecisionEngine {
   private running = false
   private seq = 0
   private queuedMessages = 0
+  /** The pending wake-up for peers held back by their sending limits. */
+  private timer: { at: number, handle: Timer } | undefined
   /** Wants in every ledger together (kept in step with `wantedBy`). */
   private totalWants = 0
   private readonly totals = { blocksSent: 0, bytesSent: 0, havesSent: 0, dontHavesSent: 0, messagesSent: 0, failedSends: 0, tasksDropped: 0, messagesDropped: 0, totalCapEvictions: 0, totalCapRefusals: 0, ignoredEntries: 0, evictions: 0 }
@@ -110,7 +116,13 @@ export class DecisionEngine {
       strategy,
       clock,
       targetMessageSize: config.targetMessageSize,
-      maxOutstandingBytesPerPeer: config.maxOutstandingBytesPerPeer
+      maxOutstandingBytesPerPeer: config.maxOutstandingBytesPerPeer,
+      sendLimits: {
+        bytesPerSecond: config.maxBytesPerSecondPerPeer,
+        blocksPerSecond: config.maxBlocksPerSecondPerPeer,
+        minBlockResendInterval: config.minBlockResendInterval,
+        resendMemory: config.maxWantsPerPeer
+      }
     })
   }
 
@@ -126,6 +138,8 @@ export class DecisionEngine {
     await Promise.all(this.workers)
     this.workers = []
     await Promise.all([...this.sending])
+    this.timer?.handle.cancel()
+    this.timer = undefined
     for (const peer of [...this.ledgers.keys()]) this.peerDisconnected(peer)
   }
 
@@ -230,6 +244,8 @@ export class DecisionEngine {
       queuedMessages: this.queuedMessages,
       queuedPeers: this.queue.size,
       wantedBlocks: this.wantedBy.size,
+      resendsDeferred: this.queue.resendsDeferred,
+      rateLimited: this.queue.rateLimited,
       readErrors: this.blocks.readErrors
     }
   }
@@ -423,6 +439,7 @@ export class DecisionEngine {
     while (this.running) {
       const batch = this.queue.pop()
       if (batch == null) {
+        this.wakeWhenAllowed()
         await this.wake.wait()
         continue
       }
@@ -443,6 +460,19 @@ export class DecisionEngine {
       // it is over its budget.
       this.dispatch(batch, message, outcome)
     }
+  }
+
+  /** Peers held back only by their sending limits get a timer for when they may go again (one at a time). */
+  private wakeWhenAllowed (): void {
+    const at = this.queue.nextReadyAt()
+    if (at == null) return
+    if (this.timer != null && this.timer.at <= at) return
+    this.timer?.handle.cancel()
+    const handle = this.clock.setTimeout(() => {
+      this.timer = undefined
+      this.wake.notify()
+    }, Math.max(0, at - this.clock.now()))
+    this.timer = { at, handle }
   }
 
   /** Loads the batch's blocks (with bounded concurrency) and builds its reply; undefined when it says nothing. */
