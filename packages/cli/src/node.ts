@@ -23,14 +23,36 @@ export interface CliNode {
   stop: () => Promise<void>
 }
 
-export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings): Promise<CliNode> {
+export interface NodeOptions {
+  /** Connection limits of a node that others connect to; libp2p's defaults otherwise. */
+  limits?: {
+    /** Open connections in all. */
+    maxConnections: number
+    /** Inbound connections still in their handshake at once. */
+    maxPendingConnections: number
+    /** New inbound connections a second from one address. */
+    inboundConnectionsPerSecond: number
+  }
+}
+
+export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings, options: NodeOptions = {}): Promise<CliNode> {
   const services: ServiceFactoryMap = { identify: identify() }
   if (dht != null) Object.assign(services, { ping: ping(), dht: await dhtService(dht) })
+  const limits = options.limits
   const libp2p = await createLibp2p({
     addresses: { listen },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
+    ...(limits == null
+      ? {}
+      : {
+          connectionManager: {
+            maxConnections: limits.maxConnections,
+            maxIncomingPendingConnections: limits.maxPendingConnections,
+            inboundConnectionThreshold: limits.inboundConnectionsPerSecond
+          }
+        }),
     services
   })
   const bitswap = await createBitswap({

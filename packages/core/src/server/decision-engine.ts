@@ -289,7 +289,7 @@ export class DecisionEngine {
         .map(({ entry }) => entry)
     }
 
-    const sizes = await this.blocks.sizesOf(incoming.map(entry => entry.cid))
+    const sizes = await this.blocks.sizesOf(incoming.map(entry => entry.cid), () => this.ledgers.get(peer) === ledger)
     if (this.ledgers.get(peer) !== ledger) {
       // The peer left while we looked: its wants die with the life they came in.
       this.totals.messagesDropped++
