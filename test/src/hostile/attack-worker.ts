@@ -54,7 +54,12 @@ async function run (): Promise<void> {
       const cids = unknownCids(4 * 8192, 17)
       const frames = [0, 1, 2, 3].map(i => wantFrame(cids.slice(i * 8192, (i + 1) * 8192)))
       post('ready')
-      await inBatches(Array.from({ length: spec.count ?? 200 }), 10, async () => {
+      const started = performance.now()
+      await inBatches(Array.from({ length: spec.count ?? 200 }), 10, async (_, index) => {
+        if (spec.pace != null) {
+          const due = started + index * 1000 / spec.pace
+          await new Promise(resolve => setTimeout(resolve, Math.max(0, due - performance.now())))
+        }
         const n = await deafNode()
         const stream = await openBitswap(n, target)
         for (const bytes of frames) await write(stream, bytes)

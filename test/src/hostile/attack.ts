@@ -8,6 +8,8 @@ export interface AttackSpec {
   count?: number
   /** CIDs the attackers want (deaf, want-cancel). */
   cids?: string[]
+  /** New identities a second at most (flood-and-leave; default unpaced), for servers that rate-limit connections. */
+  pace?: number
 }
 
 export interface Attack {
