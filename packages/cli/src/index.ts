@@ -5,3 +5,4 @@
 export { addPath, DEFAULT_CHUNK_SIZE, type AddOptions, type Added } from './commands/add.js'
 export { openRepo, DEFAULT_REPO, type Repo } from './repo.js'
 export { CliError, ExitCode } from './errors.js'
+export { startNode, type CliNode, type NodeOptions } from './node.js'

@@ -94,7 +94,10 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
     this.server.start()
     this.client.start()
     await this.components.network.start(this.handler())
-    for (const peer of this.components.network.connectedPeers()) this.client.peerConnected(peer)
+    for (const peer of this.components.network.connectedPeers()) {
+      this.server.peerConnected(peer)
+      this.client.peerConnected(peer)
+    }
     this.started = true
     log('started %s', this.components.network.self)
   }
@@ -142,11 +145,14 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
       onMessage: (peer: PeerKey, message: DecodedMessage, bytes: number) => {
         this.counters.messagesReceived++
         this.counters.bytesReceived += bytes
-        void this.server.messageReceived(peer, message)
-        void this.client.messageReceived(peer, message)
+        const served = this.server.messageReceived(peer, message)
+        const fetched = this.client.messageReceived(peer, message)
+        // Settles when both halves are done with it: what the network's per-peer intake limit waits on.
+        return Promise.all([served, fetched]).then(() => {}, () => {})
       },
       onPeerConnected: (peer, version) => {
         this.peers.set(peer, version)
+        this.server.peerConnected(peer)
         this.client.peerConnected(peer)
         this.safeDispatchEvent('peer:connected', { detail: { peer, version } })
       },

@@ -8,7 +8,8 @@ import {
   DEFAULT_DONT_HAVE_RETRY_DELAY,
   DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER,
   DEFAULT_PROVIDER_QUERY_CONCURRENCY, DEFAULT_PROVIDER_QUERY_TIMEOUT, DEFAULT_MAX_PROVIDERS_PER_QUERY,
-  DEFAULT_PROVIDER_DIAL_CONCURRENCY
+  DEFAULT_PROVIDER_DIAL_CONCURRENCY, DEFAULT_MAX_WANTLIST_ENTRIES, DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER,
+  DEFAULT_MAX_BYTES_PER_SECOND_PER_PEER, DEFAULT_MAX_BLOCKS_PER_SECOND_PER_PEER, DEFAULT_MIN_BLOCK_RESEND_INTERVAL
 } from './constants.js'
 
 /** Limits and timings of one node. Every field has a documented default (see constants.ts). */
@@ -27,10 +28,20 @@ export interface BitswapConfig {
   maxPresencesPerMessage: number
   /** Server: wants kept per peer (default 1024). */
   maxWantsPerPeer: number
+  /** Server: wants kept over all peers; the peer holding the most gives way (default 131,072). */
+  maxWantlistEntries: number
+  /** Received messages of one peer waiting to be applied before its streams stop being read (default 4). */
+  maxQueuedMessagesPerPeer: number
   /** Server: bytes of work each reply is filled to (default 16 KiB). */
   targetMessageSize: number
   /** Server: bytes popped for one peer and not yet sent (default 1 MiB). */
   maxOutstandingBytesPerPeer: number
+  /** Server: bytes of replies a second to one peer; 0 is no limit (default 0). */
+  maxBytesPerSecondPerPeer: number
+  /** Server: blocks a second to one peer; 0 is no limit (default 0). */
+  maxBlocksPerSecondPerPeer: number
+  /** Server: ms before the same block goes to the same peer again; 0 is no limit (default 0). */
+  minBlockResendInterval: number
   /** Server: workers building and sending replies (default 8). */
   taskWorkerCount: number
   /** Server: concurrent blockstore reads (default 32). */
@@ -79,8 +90,13 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
   maxBlocksPerMessage: DEFAULT_MAX_BLOCKS_PER_MESSAGE,
   maxPresencesPerMessage: DEFAULT_MAX_PRESENCES_PER_MESSAGE,
   maxWantsPerPeer: DEFAULT_MAX_WANTS_PER_PEER,
+  maxWantlistEntries: DEFAULT_MAX_WANTLIST_ENTRIES,
+  maxQueuedMessagesPerPeer: DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER,
   targetMessageSize: DEFAULT_TARGET_MESSAGE_SIZE,
   maxOutstandingBytesPerPeer: DEFAULT_MAX_OUTSTANDING_BYTES_PER_PEER,
+  maxBytesPerSecondPerPeer: DEFAULT_MAX_BYTES_PER_SECOND_PER_PEER,
+  maxBlocksPerSecondPerPeer: DEFAULT_MAX_BLOCKS_PER_SECOND_PER_PEER,
+  minBlockResendInterval: DEFAULT_MIN_BLOCK_RESEND_INTERVAL,
   taskWorkerCount: DEFAULT_TASK_WORKER_COUNT,
   blockstoreConcurrency: DEFAULT_BLOCKSTORE_CONCURRENCY,
   blockSizeCacheEntries: DEFAULT_BLOCK_SIZE_CACHE_ENTRIES,
@@ -100,6 +116,9 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
   providerDialConcurrency: DEFAULT_PROVIDER_DIAL_CONCURRENCY
 })
 
+/** Limits where 0 means "no limit" rather than a value that cannot work. */
+const ZERO_IS_OFF: ReadonlySet<string> = new Set(['maxBytesPerSecondPerPeer', 'maxBlocksPerSecondPerPeer', 'minBlockResendInterval'])
+
 /** Fills unset fields with defaults and rejects values that cannot work. */
 export function resolveConfig (options: Partial<BitswapConfig> = {}): BitswapConfig {
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG }
@@ -111,8 +130,9 @@ export function resolveConfig (options: Partial<BitswapConfig> = {}): BitswapCon
       if (typeof value !== 'boolean') throw new RangeError(`Option "${key}" must be true or false, got ${String(value)}`)
       continue
     }
+    if (value === 0 && ZERO_IS_OFF.has(key)) continue
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-      throw new RangeError(`Option "${key}" must be a positive integer, got ${String(value)}`)
+      throw new RangeError(`Option "${key}" must be a positive integer${ZERO_IS_OFF.has(key) ? ' or 0 (no limit)' : ''}, got ${String(value)}`)
     }
   }
   const checked = config as unknown as BitswapConfig

@@ -25,6 +25,35 @@ export const MAX_BLOCK_SIZE = 2 * 1024 * 1024
 /** Wants kept per peer on the server (ledger and queued tasks); overflow is evicted by the DecisionStrategy. */
 export const DEFAULT_MAX_WANTS_PER_PEER = 1024
 
+/**
+ * Server: wantlist entries kept over all peers together. When a new want would pass it, the peer holding the most
+ * wants gives way (its least urgent wants are evicted, never below the asking peer's count); a peer that holds
+ * the most itself has its new wants refused. 128 peers with full ledgers, about 40 MiB.
+ */
+export const DEFAULT_MAX_WANTLIST_ENTRIES = 131_072
+
+/**
+ * Received messages of one peer waiting to be applied. Past it, the network stops reading the peer's streams
+ * (the muxer's flow control then stops the peer), so a fast sender cannot queue messages without bound.
+ */
+export const DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER = 4
+
+/**
+ * Server: bytes of replies a second to one peer (token bucket, one second of burst). 0, the default, is no limit,
+ * as in Go's server; an operator sharing a thin uplink among strangers sets one.
+ */
+export const DEFAULT_MAX_BYTES_PER_SECOND_PER_PEER = 0
+
+/** Server: blocks a second to one peer (token bucket). 0, the default, is no limit. */
+export const DEFAULT_MAX_BLOCKS_PER_SECOND_PER_PEER = 0
+
+/**
+ * Server: ms before the same block goes to the same peer again. A peer that wants, cancels and wants one large
+ * block again would otherwise make us send it on every round (92 KB of requests, 138 MB sent). 0, the default,
+ * is no limit, as in Go's server.
+ */
+export const DEFAULT_MIN_BLOCK_RESEND_INTERVAL = 0
+
 /** The server fills each reply to at least this many bytes of work when the peer's queue has it. */
 export const DEFAULT_TARGET_MESSAGE_SIZE = 16 * 1024
 

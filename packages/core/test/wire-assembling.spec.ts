@@ -71,3 +71,31 @@ describe('wire framing: AssemblingFrameDecoder', () => {
     assert.throws(() => new AssemblingFrameDecoder({ maxMessageSize: 100 }).push(frame(new Uint8Array(101)).subarray(0, 3)), MessageTooLargeError)
   })
 })
+
+describe('wire framing: buffers grow with the bytes that arrived', () => {
+  it('holds a few KiB, not 4 MiB, for a prefix announcing 4 MiB', () => {
+    const decoder = new AssemblingFrameDecoder()
+    const announced = 4 * 1024 * 1024
+    // 2 x 128^3 = 4 MiB, as a minimal varint.
+    assert.deepEqual(decoder.push(Uint8Array.of(0x80, 0x80, 0x80, 0x02)), [])
+    assert.equal(decoder.declaredLength, announced)
+    assert.ok(decoder.inMessage)
+    assert.ok(decoder.allocated <= 4096, `allocated ${decoder.allocated} bytes for an empty body`)
+    decoder.push(new Uint8Array(100_000))
+    assert.ok(decoder.allocated < 256 * 1024, `allocated ${decoder.allocated} bytes for 100,000 that arrived`)
+    assert.throws(() => { decoder.end() }, TruncatedMessageError)
+  })
+
+  it('still yields a large message whole, byte-exact, after growing in steps', () => {
+    const body = new Uint8Array(3 * 1024 * 1024 + 17).map((_, i) => (i * 31) % 251)
+    const framed = frame(body).subarray()
+    const decoder = new AssemblingFrameDecoder()
+    const out = []
+    for (let at = 0; at < framed.byteLength; at += 65_536) out.push(...decoder.push(framed.subarray(at, at + 65_536)))
+    decoder.end()
+    assert.equal(out.length, 1)
+    assert.equal(out[0].byteLength, body.byteLength)
+    assert.deepEqual(out[0].subarray(), body)
+    assert.equal(decoder.inMessage, false)
+  })
+})

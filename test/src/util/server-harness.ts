@@ -2,8 +2,8 @@ import {
   blockstorePlugin, clockPlugin, createBitswap, randomPlugin, VirtualClock, type Bitswap, type BitswapOptions,
   type Plugin, type DecisionStrategy
 } from '@swapwright/core'
-import { MemoryBlockstore } from '@swapwright/stores'
-import { SimulatedNetwork } from '@swapwright/transports'
+import { delayedBlockstore, MemoryBlockstore } from '@swapwright/stores'
+import { SimulatedNetwork, type BandwidthModel } from '@swapwright/transports'
 import { RawPeer } from './raw-peer.js'
 import type { TestBlock } from './blocks.js'
 
@@ -23,8 +23,13 @@ export interface ServerHarnessInit extends Partial<Omit<BitswapOptions, 'network
   peers?: number
   latency?: number
   /** Bytes per second of every link (default unlimited). */
-  bandwidth?: number
+  bandwidth?: BandwidthModel
   decisionStrategy?: Plugin<DecisionStrategy>
+  /**
+   * Virtual ms each block read takes (default 0). Replies are handed to the network without waiting for it, so
+   * a test of the order the server serves peers in makes the server itself the bottleneck this way.
+   */
+  readDelay?: number
 }
 
 /** A server node holding `blocks`, and raw peers p0..pN-1 connected to it, on one virtual clock. */
@@ -33,13 +38,14 @@ export async function serverHarness (init: ServerHarnessInit = {}): Promise<Serv
   const net = new SimulatedNetwork({ clock, latency: init.latency ?? 5, bandwidth: init.bandwidth })
   const store = new MemoryBlockstore()
   for (const block of init.blocks ?? []) await store.put(block.cid, block.data)
-  const { blocks: _blocks, peers: _peers, latency: _latency, bandwidth: _bandwidth, ...options } = init
+  const { blocks: _blocks, peers: _peers, latency: _latency, bandwidth: _bandwidth, readDelay, ...options } = init
+  const served = readDelay == null ? store : delayedBlockstore(store, { clock, delay: { get: readDelay } })
   const server = await createBitswap({
     random: randomPlugin(7),
     ...options,
     network: net.plugin('server'),
     clock: clockPlugin(clock),
-    blockstore: blockstorePlugin(store)
+    blockstore: blockstorePlugin(served)
   })
   await server.start()
   const peers: RawPeer[] = []

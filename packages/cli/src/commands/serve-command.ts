@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util'
+import { SERVER_LIMITS } from '@swapwright/core'
+import { NETWORK_LIMITS } from '@swapwright/transports'
 import { announceRoots } from '../announce-roots.js'
 import { DEFAULT_DHT_PROTOCOL, PUBLIC_DHT_PROTOCOL } from '../dht.js'
 import { DHT_OPTIONS, parseDhtOptions } from '../dht-options.js'
@@ -55,7 +57,11 @@ Options:
   --json               one JSON object per line, each with an "event" field
   -h, --help           this help
 
-Exit codes: 0 stopped, 1 failed, 2 bad arguments, 3 missing path, 4 every bootstrap peer unreachable.`,
+Exit codes: 0 stopped, 1 failed, 2 bad arguments, 3 missing path, 4 every bootstrap peer unreachable.
+
+Limits against hostile peers (options of createBitswap and of the libp2p network, defaults shown; what each
+refused, dropped or reset is counted in stats().server and in the network's per-peer counters):
+${[...SERVER_LIMITS, ...NETWORK_LIMITS].map(limit => `  ${limit.option.padEnd(29)}${String(limit.default).padStart(8)}  ${limit.bounds}`).join('\n')}`,
   async run (argv, output, signal) {
     const { values, positionals } = parseArgs({
       args: argv,

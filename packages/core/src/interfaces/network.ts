@@ -4,8 +4,12 @@ import type { BitswapMessage, DecodedMessage } from '../wire/types.js'
 
 /** What a network reports to the node it serves. */
 export interface NetworkHandler {
-  /** A whole, decoded message from `peer`; `bytes` is its size on the wire. */
-  onMessage(peer: PeerKey, message: DecodedMessage, bytes: number): void
+  /**
+   * A whole, decoded message from `peer`; `bytes` is its size on the wire. May return a promise that settles once
+   * the message has been applied: a network that can should stop reading a peer that has `maxQueuedMessagesPerPeer`
+   * of these unsettled, so a peer that sends faster than we apply is pushed back instead of queued without bound.
+   */
+  onMessage(peer: PeerKey, message: DecodedMessage, bytes: number): void | Promise<void>
   /** A peer that speaks Bitswap is connected, at the version both sides share. */
   onPeerConnected(peer: PeerKey, version: ProtocolVersion): void
   onPeerDisconnected(peer: PeerKey): void

@@ -89,9 +89,23 @@ export class BlockstoreManager {
     })
   }
 
-  /** Sizes of many blocks, read with the bounded concurrency. */
-  async sizesOf (cids: readonly CID[]): Promise<Array<number | undefined>> {
-    return Promise.all(cids.map(async cid => this.size(cid)))
+  /**
+   * Sizes of many blocks, read with the bounded concurrency. One call keeps at most `PER_CALL` lookups in the
+   * shared queue at a time, so a peer that asks about a thousand blocks takes turns with the peer that asks about
+   * one, instead of queueing its thousand lookups in front of it. Once `wanted()` turns false (the peer left),
+   * the lookups not yet started are skipped.
+   */
+  async sizesOf (cids: readonly CID[], wanted: () => boolean = always): Promise<Array<number | undefined>> {
+    const sizes = new Array<number | undefined>(cids.length)
+    let next = 0
+    const lane = async (): Promise<void> => {
+      while (next < cids.length && wanted()) {
+        const i = next++
+        sizes[i] = await this.size(cids[i])
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(PER_CALL, cids.length) }, lane))
+    return sizes
   }
 }
 
@@ -102,6 +116,10 @@ export class BlockstoreManager {
 function isIdentity (cid: CID): boolean {
   return cid.multihash.code === IDENTITY_CODE
 }
+/** Lookups one `sizesOf` call has in the shared queue at once. */
+const PER_CALL = 8
+
+const always = (): boolean => true
 
 function isNotFound (err: unknown): boolean {
   const e = err as { name?: string, code?: string }

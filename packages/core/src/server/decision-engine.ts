@@ -9,7 +9,7 @@ import { PeerTaskQueue, type TaskBatch } from './peer-task-queue.js'
 import { PRESENCE_WORK, type Reply, type Task } from './task.js'
 import type { BitswapConfig } from '../config.js'
 import type { Blockstore } from '../interfaces/blockstore.js'
-import type { Clock } from '../interfaces/clock.js'
+import type { Clock, Timer } from '../interfaces/clock.js'
 import type { DecisionStrategy } from '../interfaces/decision-strategy.js'
 import type { BitswapNetwork } from '../interfaces/network.js'
 import type { PeerKey } from '../types.js'
@@ -43,6 +43,24 @@ export interface ServerStats {
   dontHavesSent: number
   messagesSent: number
   failedSends: number
+  /** Queued tasks dropped because a send to their peer failed (the peer may ask again). */
+  tasksDropped: number
+  /** Messages dropped because their peer was not, or no longer, connected when they were to be applied. */
+  messagesDropped: number
+  /** Wants evicted from the largest ledger to keep all peers' wants within `maxWantlistEntries`. */
+  totalCapEvictions: number
+  /** New wants refused because all peers' wants were at `maxWantlistEntries` and the asking peer held the most. */
+  totalCapRefusals: number
+  /** Received messages waiting to be applied, over all peers. */
+  queuedMessages: number
+  /** Peers with queued tasks or replies in flight (the task queue's per-peer state). */
+  queuedPeers: number
+  /** Block replies held back because the same block went to the same peer within `minBlockResendInterval`. */
+  resendsDeferred: number
+  /** Batches that used up a peer's byte or block allowance, so the peer waited for its rate to allow more. */
+  rateLimited: number
+  /** Distinct blocks some connected peer wants (the index that pushes newly stored blocks). */
+  wantedBlocks: number
   ignoredEntries: number
   evictions: number
   readErrors: number
@@ -68,9 +86,16 @@ export class DecisionEngine {
   private readonly intake = new Map<PeerKey, Promise<void>>()
   private readonly wake = new Notifier()
   private workers: Array<Promise<void>> = []
+  /** Replies handed to the network and not yet settled. */
+  private readonly sending = new Set<Promise<void>>()
   private running = false
   private seq = 0
-  private readonly totals = { blocksSent: 0, bytesSent: 0, havesSent: 0, dontHavesSent: 0, messagesSent: 0, failedSends: 0, ignoredEntries: 0, evictions: 0 }
+  private queuedMessages = 0
+  /** The pending wake-up for peers held back by their sending limits. */
+  private timer: { at: number, handle: Timer } | undefined
+  /** Wants in every ledger together (kept in step with `wantedBy`). */
+  private totalWants = 0
+  private readonly totals = { blocksSent: 0, bytesSent: 0, havesSent: 0, dontHavesSent: 0, messagesSent: 0, failedSends: 0, tasksDropped: 0, messagesDropped: 0, totalCapEvictions: 0, totalCapRefusals: 0, ignoredEntries: 0, evictions: 0 }
 
   constructor (
     @inject(Tokens.Network) network: BitswapNetwork,
@@ -91,7 +116,13 @@ export class DecisionEngine {
       strategy,
       clock,
       targetMessageSize: config.targetMessageSize,
-      maxOutstandingBytesPerPeer: config.maxOutstandingBytesPerPeer
+      maxOutstandingBytesPerPeer: config.maxOutstandingBytesPerPeer,
+      sendLimits: {
+        bytesPerSecond: config.maxBytesPerSecondPerPeer,
+        blocksPerSecond: config.maxBlocksPerSecondPerPeer,
+        minBlockResendInterval: config.minBlockResendInterval,
+        resendMemory: config.maxWantsPerPeer
+      }
     })
   }
 
@@ -106,17 +137,43 @@ export class DecisionEngine {
     this.wake.notify()
     await Promise.all(this.workers)
     this.workers = []
+    await Promise.all([...this.sending])
+    this.timer?.handle.cancel()
+    this.timer = undefined
     for (const peer of [...this.ledgers.keys()]) this.peerDisconnected(peer)
   }
 
-  /** Applies a message from a peer. Resolves once its wants are queued (not when they are answered). */
+  /** A peer connected: its ledger starts here, and lives until it disconnects. */
+  peerConnected (peer: PeerKey): void {
+    if (!this.ledgers.has(peer)) this.ledgers.set(peer, new Ledger(peer))
+  }
+
+  /**
+   * Applies a message from a connected peer. Resolves once its wants are queued (not when they are answered). A
+   * message from a peer that is not connected, or still waiting when its peer disconnects, is dropped: it
+   * belongs to a life that is over, and applying it would bring back a ledger nobody frees.
+   */
   messageReceived (peer: PeerKey, message: DecodedMessage): Promise<void> {
-    const previous = this.intake.get(peer) ?? Promise.resolve()
-    const next = previous.then(async () => this.apply(peer, message)).catch(err => {
+    const ledger = this.ledgers.get(peer)
+    if (ledger == null) {
+      this.totals.messagesDropped++
+      return DONE
+    }
+    const previous = this.intake.get(peer) ?? DONE
+    this.queuedMessages++
+    const next = previous.then(async () => {
+      if (this.ledgers.get(peer) !== ledger) {
+        this.totals.messagesDropped++
+        return
+      }
+      await this.apply(peer, ledger, message)
+    }).catch(err => {
       log.error('could not apply a message from %s: %s', peer, (err as Error).message)
+    }).finally(() => {
+      this.queuedMessages--
+      if (this.intake.get(peer) === next) this.intake.delete(peer)
     })
     this.intake.set(peer, next)
-    void next.then(() => { if (this.intake.get(peer) === next) this.intake.delete(peer) })
     return next
   }
 
@@ -180,20 +237,20 @@ export class DecisionEngine {
   stats (): ServerStats {
     let wantlistEntries = 0
     for (const ledger of this.ledgers.values()) wantlistEntries += ledger.size
-    return { ...this.totals, peers: this.ledgers.size, wantlistEntries, readErrors: this.blocks.readErrors }
-  }
-
-  private ledger (peer: PeerKey): Ledger {
-    let ledger = this.ledgers.get(peer)
-    if (ledger == null) {
-      ledger = new Ledger(peer)
-      this.ledgers.set(peer, ledger)
+    return {
+      ...this.totals,
+      peers: this.ledgers.size,
+      wantlistEntries,
+      queuedMessages: this.queuedMessages,
+      queuedPeers: this.queue.size,
+      wantedBlocks: this.wantedBy.size,
+      resendsDeferred: this.queue.resendsDeferred,
+      rateLimited: this.queue.rateLimited,
+      readErrors: this.blocks.readErrors
     }
-    return ledger
   }
 
-  private async apply (peer: PeerKey, message: DecodedMessage): Promise<void> {
-    const ledger = this.ledger(peer)
+  private async apply (peer: PeerKey, ledger: Ledger, message: DecodedMessage): Promise<void> {
     this.accountReceived(peer, ledger, message)
     ledger.ignoredEntries += message.invalidEntries
     this.totals.ignoredEntries += message.invalidEntries
@@ -226,8 +283,12 @@ export class DecisionEngine {
         .map(({ entry }) => entry)
     }
 
-    const sizes = await this.blocks.sizesOf(incoming.map(entry => entry.cid))
-    if (this.ledgers.get(peer) !== ledger) return // the peer left while we looked
+    const sizes = await this.blocks.sizesOf(incoming.map(entry => entry.cid), () => this.ledgers.get(peer) === ledger)
+    if (this.ledgers.get(peer) !== ledger) {
+      // The peer left while we looked: its wants die with the life they came in.
+      this.totals.messagesDropped++
+      return
+    }
 
     const added: LedgerWant[] = []
     const touched: Array<{ want: LedgerWant, size: number | undefined }> = []
@@ -250,7 +311,7 @@ export class DecisionEngine {
       }
     })
 
-    const accepted = this.makeRoom(peer, ledger, added)
+    const accepted = this.makeTotalRoom(peer, ledger, this.makeRoom(peer, ledger, added))
     for (const want of accepted) {
       ledger.set(want)
       this.index(peer, want.key)
@@ -281,6 +342,37 @@ export class DecisionEngine {
     ledger.evictions += refused
     this.totals.evictions += refused
     return accepted
+  }
+
+  /**
+   * Keeps the wants of all peers together within `maxWantlistEntries`. The peer holding the most wants gives way:
+   * the strategy picks which of its wants go, down to no fewer than the asking peer will hold. What still does
+   * not fit (the asking peer holds the most itself) is refused.
+   */
+  private makeTotalRoom (peer: PeerKey, ledger: Ledger, added: LedgerWant[]): LedgerWant[] {
+    const cap = this.config.maxWantlistEntries
+    let overflow = this.totalWants + added.length - cap
+    if (overflow <= 0) return added
+    let largest: Ledger | undefined
+    for (const other of this.ledgers.values()) {
+      if (largest == null || other.size > largest.size) largest = other
+    }
+    const asking = ledger.size + added.length
+    if (largest != null && largest !== ledger && largest.size > asking) {
+      const give = Math.min(overflow, largest.size - asking)
+      const decision = this.strategy.evict([...largest.values()], [], largest.size - give)
+      for (const cid of decision.evict.slice(0, give)) {
+        if (this.removeWant(largest.peer, largest, blockKey(cid))) {
+          largest.evictions++
+          this.totals.totalCapEvictions++
+          overflow--
+        }
+      }
+    }
+    if (overflow <= 0) return added
+    const kept = added.slice(0, Math.max(0, added.length - overflow))
+    this.totals.totalCapRefusals += added.length - kept.length
+    return kept
   }
 
   /** Queues the reply a want deserves now, if any: a block we lack and nobody asked DONT_HAVE for waits. */
@@ -315,13 +407,15 @@ export class DecisionEngine {
       peers = new Set()
       this.wantedBy.set(key, peers)
     }
+    if (peers.has(peer)) return
     peers.add(peer)
+    this.totalWants++
   }
 
   private unindex (peer: PeerKey, key: string): void {
     const peers = this.wantedBy.get(key)
-    if (peers == null) return
-    peers.delete(peer)
+    if (peers == null || !peers.delete(peer)) return
+    this.totalWants--
     if (peers.size === 0) this.wantedBy.delete(key)
   }
 
@@ -339,23 +433,44 @@ export class DecisionEngine {
     while (this.running) {
       const batch = this.queue.pop()
       if (batch == null) {
+        this.wakeWhenAllowed()
         await this.wake.wait()
         continue
       }
+      let message: BitswapMessage | undefined
+      let outcome: Reply[] = []
       try {
-        await this.serve(batch)
+        ({ message, outcome } = await this.build(batch))
       } catch (err) {
-        log.error('serving %s failed: %s', batch.peer, (err as Error).message)
-      } finally {
-        this.queue.done(batch)
+        log.error('building a reply to %s failed: %s', batch.peer, (err as Error).message)
       }
-      // Freed outstanding bytes may let another worker take this peer's next batch.
-      if (this.queue.hasWork()) this.wake.notify()
+      if (message == null) {
+        this.queue.done(batch)
+        if (this.queue.hasWork()) this.wake.notify()
+        continue
+      }
+      // Handed to the peer's send queue and not awaited: a peer that does not read holds up its own replies
+      // only. Its unsent bytes stay counted against it until the send settles, so it gets no new tasks while
+      // it is over its budget.
+      this.dispatch(batch, message, outcome)
     }
   }
 
-  /** Builds one reply from a batch (loading blocks with bounded concurrency), sends it, updates the ledger. */
-  private async serve (batch: TaskBatch): Promise<void> {
+  /** Peers held back only by their sending limits get a timer for when they may go again (one at a time). */
+  private wakeWhenAllowed (): void {
+    const at = this.queue.nextReadyAt()
+    if (at == null) return
+    if (this.timer != null && this.timer.at <= at) return
+    this.timer?.handle.cancel()
+    const handle = this.clock.setTimeout(() => {
+      this.timer = undefined
+      this.wake.notify()
+    }, Math.max(0, at - this.clock.now()))
+    this.timer = { at, handle }
+  }
+
+  /** Loads the batch's blocks (with bounded concurrency) and builds its reply; undefined when it says nothing. */
+  private async build (batch: TaskBatch): Promise<{ message: BitswapMessage | undefined, outcome: Reply[] }> {
     const { peer, tasks } = batch
     const loaded = await Promise.all(tasks.map(async task => task.reply === 'block' ? this.blocks.get(task.cid) : undefined))
     const message: BitswapMessage = { blocks: [], presences: [], pendingBytes: batch.pendingBytes }
@@ -377,22 +492,36 @@ export class DecisionEngine {
       if (reply === 'dont-have' && task.sendDontHave && this.config.sendDontHaves) message.presences.push({ cid: task.cid, type: 'dont-have' })
       outcome.push(reply)
     })
-    if (message.blocks.length === 0 && message.presences.length === 0) return
+    if (message.blocks.length === 0 && message.presences.length === 0) return { message: undefined, outcome }
+    return { message, outcome }
+  }
 
-    try {
-      await this.network.send(peer, message)
-    } catch (err) {
+  /**
+   * Sends a reply in the background. When it settles the batch stops counting against the peer's budget; a send
+   * that failed (the peer stopped reading, or left) also drops the peer's queued tasks: it may ask again.
+   */
+  private dispatch (batch: TaskBatch, message: BitswapMessage, outcome: Reply[]): void {
+    const { peer, tasks } = batch
+    const ledger = this.ledgers.get(peer)
+    const sending = this.network.send(peer, message).then(() => {
+      this.totals.messagesSent++
+      this.recordSent(peer, ledger, tasks, outcome, message)
+    }, (err: Error) => {
       this.totals.failedSends++
-      log('sending %d blocks and %d presences to %s failed: %s', message.blocks.length, message.presences.length, peer, (err as Error).message)
-      return
-    }
-    this.totals.messagesSent++
-    this.recordSent(peer, tasks, outcome, message)
+      log('sending %d blocks and %d presences to %s failed: %s', message.blocks.length, message.presences.length, peer, err.message)
+      this.totals.tasksDropped += this.queue.dropPending(peer)
+    }).finally(() => {
+      this.sending.delete(sending)
+      this.queue.done(batch)
+      if (this.queue.hasWork()) this.wake.notify()
+    })
+    this.sending.add(sending)
   }
 
   /** A sent block or HAVE answers the want for good; a DONT_HAVE leaves it waiting for the block. */
-  private recordSent (peer: PeerKey, tasks: Task[], outcome: Reply[], message: BitswapMessage): void {
-    const ledger = this.ledgers.get(peer)
+  private recordSent (peer: PeerKey, sentTo: Ledger | undefined, tasks: Task[], outcome: Reply[], message: BitswapMessage): void {
+    // The peer may have left (and come back) while the reply was in flight: its new life owes nothing to the old.
+    const ledger = this.ledgers.get(peer) === sentTo ? sentTo : undefined
     let bytes = 0
     for (const block of message.blocks) bytes += block.data.byteLength
     this.totals.blocksSent += message.blocks.length

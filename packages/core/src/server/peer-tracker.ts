@@ -1,4 +1,5 @@
 import { Heap } from '../util/heap.js'
+import type { PeerSendLimits } from './send-limits.js'
 import { addsInformation, mergeInto, type Task } from './task.js'
 import type { DecisionStrategy, PeerQueueView } from '../interfaces/decision-strategy.js'
 import type { PeerKey } from '../types.js'
@@ -12,14 +13,19 @@ export class PeerTracker {
   /** Dead entries still in the heap; compacted away before they can outgrow the live ones. */
   private dead = 0
   private readonly active = new Map<Task, number>()
+  /** The peer's sending limits, when any is on. */
+  readonly limits: PeerSendLimits | undefined
+  /** Block tasks held back until the resend interval allows the block again, with when. */
+  private readonly deferred = new Map<string, { task: Task, at: number }>()
   activeBytes = 0
   lastServedAt: number | undefined
   bytesSent = 0
   bytesReceived = 0
 
-  constructor (peer: PeerKey, strategy: DecisionStrategy) {
+  constructor (peer: PeerKey, strategy: DecisionStrategy, limits?: PeerSendLimits) {
     this.peer = peer
     this.strategy = strategy
+    this.limits = limits
     this.heap = this.newHeap()
   }
 
@@ -65,7 +71,46 @@ export class PeerTracker {
    * Queues a task. A pending task for the same CID absorbs it; a task for a CID already being sent is kept only
    * when it tells the peer more (a block after a HAVE), since otherwise the answer is already on its way.
    */
-  push (task: Task): void {
+  push (task: Task, now = 0): boolean {
+    const held = this.deferred.get(task.key)
+    if (held != null) {
+      mergeInto(held.task, task)
+      return false
+    }
+    if (this.limits != null && task.reply === 'block') {
+      const at = this.limits.resendAt(task.key, now)
+      if (at > now && !this.pending.has(task.key)) {
+        this.deferred.set(task.key, { task, at })
+        return true
+      }
+    }
+    this.queue(task)
+    return false
+  }
+
+  /** Moves the held-back tasks whose time has come into the queue. */
+  promote (now: number): void {
+    if (this.deferred.size === 0) return
+    for (const [key, { task, at }] of this.deferred) {
+      if (at > now) continue
+      this.deferred.delete(key)
+      this.queue(task)
+    }
+  }
+
+  /** When the next held-back task may go, if any is held. */
+  nextDeferredAt (): number | undefined {
+    let next: number | undefined
+    for (const { at } of this.deferred.values()) if (next == null || at < next) next = at
+    return next
+  }
+
+  /** Tasks held back by the resend interval. */
+  get deferredCount (): number {
+    return this.deferred.size
+  }
+
+  private queue (task: Task): void {
     const queued = this.pending.get(task.key)
     if (queued != null) {
       const before = queued.priority
@@ -82,10 +127,21 @@ export class PeerTracker {
 
   /** Drops a pending task (cancel or eviction). */
   remove (key: string): void {
+    this.deferred.delete(key)
     const task = this.pending.get(key)
     if (task == null) return
     this.pending.delete(key)
     this.bury(task)
+  }
+
+  /** Drops every pending task (the tasks being sent are left to finish); returns how many were dropped. */
+  clear (): number {
+    const dropped = this.pending.size + this.deferred.size
+    this.pending.clear()
+    this.deferred.clear()
+    this.heap = this.newHeap()
+    this.dead = 0
+    return dropped
   }
 
   /**

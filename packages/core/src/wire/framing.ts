@@ -3,6 +3,9 @@ import * as varint from 'uint8-varint'
 import { DEFAULT_MAX_INCOMING_MESSAGE_SIZE } from '../constants.js'
 import { InvalidLengthPrefixError, MessageTooLargeError, TruncatedMessageError } from '../errors.js'
 
+/** First buffer of a message being assembled; it doubles as bytes arrive. */
+const MIN_ASSEMBLY_BUFFER = 4096
+
 /** Longest varint we read: 9 bytes already cover 63 bits, far past any message limit. */
 const MAX_VARINT_BYTES = 9
 
@@ -33,6 +36,19 @@ export class FrameDecoder {
   /** Bytes held and not yet returned as messages. */
   get buffered (): number {
     return this.buffer.byteLength
+  }
+
+  /**
+   * Whether a message has started and not finished: a prefix or body bytes are held. A reader puts a deadline
+   * on such a message, so a peer cannot hold a half-sent one open for ever.
+   */
+  get inMessage (): boolean {
+    return this.buffered > 0 || this.expected != null
+  }
+
+  /** The declared length of the message being read, once its prefix is complete. */
+  get declaredLength (): number | undefined {
+    return this.expected
   }
 
   /** Adds bytes from the stream and returns every message they complete. */
@@ -110,14 +126,20 @@ export interface AssemblingFrameDecoderOptions extends FrameDecoderOptions {
 
 /**
  * A FrameDecoder that copies each large message into a buffer of its own as its chunks arrive, instead of holding
- * the chunks until the message is complete and concatenating them then. The bytes are copied once either way,
- * but here each chunk is released as soon as it is copied: a reader of large blocks holds one buffer per message
- * in flight rather than every chunk of it, and those chunks die young, where the collector frees them cheaply.
- * Every message comes out as a chunk list, a large one as a list of exactly one chunk.
+ * the chunks until the message is complete and concatenating them then. Each chunk is released as soon as it is
+ * copied: a reader of large blocks holds one buffer per message in flight rather than every chunk of it, and
+ * those chunks die young, where the collector frees them cheaply.
+ *
+ * The buffer grows with the bytes that actually arrived (doubling, up to the declared length), never with what
+ * the prefix announces: a peer that declares 4 MiB and sends nothing more makes us hold a few bytes, not 4 MiB.
+ * Doubling keeps the copying to under twice the message's bytes. Every message comes out as a chunk list, a
+ * large one as a list of exactly one chunk.
  */
 export class AssemblingFrameDecoder extends FrameDecoder {
   private readonly assembleFrom: number
   private target: Uint8Array | undefined
+  /** Declared length of the message being assembled into `target`. */
+  private length = 0
   private filled = 0
 
   constructor (options: AssemblingFrameDecoderOptions = {}) {
@@ -129,19 +151,33 @@ export class AssemblingFrameDecoder extends FrameDecoder {
     return super.buffered + this.filled
   }
 
+  override get inMessage (): boolean {
+    return this.target !== undefined || super.inMessage
+  }
+
+  override get declaredLength (): number | undefined {
+    return this.target !== undefined ? this.length : super.declaredLength
+  }
+
+  /** Bytes the decoder has allocated for the message being assembled (for tests and stats). */
+  get allocated (): number {
+    return this.target?.byteLength ?? 0
+  }
+
   override push (chunk: Uint8Array | Uint8ArrayList): Uint8ArrayList[] {
     const out: Uint8ArrayList[] = []
     let rest = chunk
     if (this.target !== undefined) {
-      const target = this.target
-      const take = Math.min(target.byteLength - this.filled, rest.byteLength)
-      copyInto(target, this.filled, rest, take)
+      const take = Math.min(this.length - this.filled, rest.byteLength)
+      this.reserve(this.filled + take)
+      copyInto(this.target, this.filled, rest, take)
       this.filled += take
-      if (this.filled < target.byteLength) return out
+      if (this.filled < this.length) return out
       // One chunk: reading it as a whole (what decoding does) hands back this buffer, not a copy.
-      out.push(new Uint8ArrayList(target))
+      out.push(new Uint8ArrayList(this.target))
       this.target = undefined
       this.filled = 0
+      this.length = 0
       if (take === rest.byteLength) return out
       rest = rest instanceof Uint8Array ? rest.subarray(take) : rest.sublist(take)
     }
@@ -156,14 +192,13 @@ export class AssemblingFrameDecoder extends FrameDecoder {
         continue
       }
       if (length >= this.assembleFrom) {
-        // Everything buffered belongs to this message; the rest is copied in as it arrives. Not zero-filled: every
-        // byte is written before the buffer is handed out.
-        const whole = Buffer.allocUnsafe(length)
-        const target = new Uint8Array(whole.buffer, whole.byteOffset, length)
+        // Everything buffered belongs to this message; the rest is copied in as it arrives.
         const have = this.buffer.byteLength
-        copyInto(target, 0, this.buffer, have)
+        this.length = length
+        this.target = undefined
+        this.reserve(have)
+        copyInto(this.target as unknown as Uint8Array, 0, this.buffer, have)
         this.buffer.consume(have)
-        this.target = target
         this.filled = have
         this.expected = undefined
       }
@@ -174,9 +209,23 @@ export class AssemblingFrameDecoder extends FrameDecoder {
 
   override end (): void {
     if (this.target !== undefined) {
-      throw new TruncatedMessageError(`Stream ended after ${this.filled} of ${this.target.byteLength} message bytes`)
+      throw new TruncatedMessageError(`Stream ended after ${this.filled} of ${this.length} message bytes`)
     }
     super.end()
+  }
+
+  /**
+   * Makes `target` hold at least `needed` bytes: at least MIN_ASSEMBLY_BUFFER, doubling what it had, never past
+   * the declared length. Not zero-filled: every byte is written before the buffer is handed out.
+   */
+  private reserve (needed: number): void {
+    const current = this.target?.byteLength ?? 0
+    if (this.target !== undefined && needed <= current) return
+    const size = Math.min(this.length, Math.max(needed, current * 2, MIN_ASSEMBLY_BUFFER))
+    const whole = Buffer.allocUnsafe(size)
+    const grown = new Uint8Array(whole.buffer, whole.byteOffset, size)
+    if (this.target !== undefined && this.filled > 0) grown.set(this.target.subarray(0, this.filled))
+    this.target = grown
   }
 }
 

@@ -39,3 +39,22 @@ export const DEFAULT_CLOSE_TIMEOUT = 2_000
  * retired first, with room for a slow link.
  */
 export const DEFAULT_MAX_OUTBOUND_IDLE = 8_000
+
+/**
+ * The least time in ms a message that has started arriving gets to finish. A larger one gets `SEND_LATENCY_ALLOWANCE`
+ * plus its declared length at `DEFAULT_MIN_READ_RATE`, up to `DEFAULT_MAX_READ_TIMEOUT`; past it the stream is
+ * reset, so a peer cannot pin a half-sent message (or trickle one a byte a second) for ever.
+ */
+export const DEFAULT_READ_TIMEOUT = 10_000
+
+/** The slowest sender a message is given time for, in bytes per second (100 kbit/s, as for sends). */
+export const DEFAULT_MIN_READ_RATE = 12_500
+
+/** The most time in ms any one message gets to arrive, however large. */
+export const DEFAULT_MAX_READ_TIMEOUT = 120_000
+
+/**
+ * Inbound Bitswap streams one peer may hold open at once, over all its connections. Go peers open a stream per
+ * message and close it once written, so even a busy one has few open; more are refused (reset) on arrival.
+ */
+export const DEFAULT_MAX_INBOUND_STREAMS_PER_PEER = 128

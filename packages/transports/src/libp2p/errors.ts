@@ -19,3 +19,23 @@ export class ProtocolNotSupportedError extends SwapwrightError {
     this.peer = peer
   }
 }
+
+/** A peer took none of our bytes for the stall timeout while a message was being written; its stream was reset. */
+export class SendStalledError extends SwapwrightError {
+  readonly peer: PeerKey
+  readonly timeout: number
+  constructor (peer: PeerKey, timeout: number) {
+    super('ERR_SEND_STALLED', `${peer} took no bytes for ${timeout} ms`)
+    this.peer = peer
+    this.timeout = timeout
+  }
+}
+
+/** A message that had started did not finish within its read deadline; the stream was reset. */
+export class ReadTimeoutError extends SwapwrightError {
+  readonly timeout: number
+  constructor (timeout: number) {
+    super('ERR_READ_TIMEOUT', `A message did not finish within ${timeout} ms`)
+    this.timeout = timeout
+  }
+}

@@ -1,4 +1,6 @@
 import { AssemblingFrameDecoder, decodeMessage, type DecodeLimits, type DecodedMessage } from '@swapwright/core'
+import { ReadTimeoutError } from './errors.js'
+import type { PeerIntake } from './intake.js'
 import type { Logger, Stream } from '@libp2p/interface'
 
 /** Error codes (core's typed errors) that mean the peer broke the protocol, not that the stream broke. */
@@ -7,7 +9,8 @@ const PROTOCOL_VIOLATIONS = new Set([
   'ERR_INVALID_LENGTH_PREFIX',
   'ERR_TRUNCATED_MESSAGE',
   'ERR_MALFORMED_MESSAGE',
-  'ERR_MESSAGE_LIMIT'
+  'ERR_MESSAGE_LIMIT',
+  'ERR_READ_TIMEOUT'
 ])
 
 /** True for the errors a misbehaving peer causes: framing and decoding errors, checked by code. */
@@ -19,20 +22,39 @@ export interface InboundReaderInit {
   /** Largest message accepted, by its length prefix. */
   maxMessageSize: number
   decodeLimits: DecodeLimits
-  /** A whole decoded message; `bytes` is its body's size. */
-  deliver(message: DecodedMessage, bytes: number): void
+  /** The peer's queue of messages waiting to be applied, shared by all its streams. */
+  intake: PeerIntake
+  /** Ms a message that has started may take to finish, given its declared length (undefined: prefix unfinished). */
+  readDeadline(declaredLength: number | undefined): number
+  /** A whole decoded message; `bytes` is its body's size. May return a promise that settles once it is applied. */
+  deliver(message: DecodedMessage, bytes: number): void | Promise<void>
   /** The peer broke the protocol; the stream has already been reset. */
   violation(err: Error): void
+  /** Reading paused because the peer's intake was full (each pause counted once). */
+  paused(): void
   log: Logger
 }
 
 /**
  * Reads one inbound stream until the peer closes it, handing over each length-prefixed message as soon as it is
  * complete. Peers keep these streams open for many messages, so stopping after the first would lose the rest.
- * A malformed or oversized message resets this stream only: the peer's other streams and our sends to it go on.
- * Never throws; resolves when the stream is done.
+ * A malformed or oversized message, or one that does not finish within its deadline, resets this stream only:
+ * the peer's other streams and our sends to it go on. Never throws; resolves when the stream is done.
+ *
+ * While the peer has its limit of messages waiting to be applied, the stream is paused. Pausing matters: a
+ * libp2p stream keeps granting the sender window as data arrives, whether or not anyone reads it, so a reader that
+ * merely stops iterating lets the bytes pile up in memory; a paused yamux stream stops granting window, and the
+ * sender stops once it has used what it had.
  */
 export async function readInbound (stream: Stream, init: InboundReaderInit): Promise<void> {
+  const ended = new AbortController()
+  const onClose = (): void => { ended.abort() }
+  stream.addEventListener('close', onClose, { once: true })
+  let deadline: ReturnType<typeof setTimeout> | undefined
+  const disarm = (): void => {
+    if (deadline !== undefined) clearTimeout(deadline)
+    deadline = undefined
+  }
   try {
     // Large messages (blocks) are assembled as their chunks arrive, so each chunk is let go of at once.
     const decoder = new AssemblingFrameDecoder({ maxMessageSize: init.maxMessageSize })
@@ -40,15 +62,33 @@ export async function readInbound (stream: Stream, init: InboundReaderInit): Pro
       for (const bytes of decoder.push(chunk)) {
         const message = decodeMessage(bytes, init.decodeLimits)
         try {
-          init.deliver(message, bytes.byteLength)
+          init.intake.track(init.deliver(message, bytes.byteLength))
         } catch (err) {
           // Our own handler failed: the peer did nothing wrong, so its stream stays up.
           init.log.error('handler failed on a message: %e', err)
         }
       }
+      if (init.intake.full && stream.readStatus === 'readable') {
+        // Our backlog, not the peer's slowness: the deadline of a message in progress restarts after.
+        disarm()
+        stream.pause()
+        init.paused()
+        await init.intake.room(ended.signal)
+        // The status changed while we waited (a close), which the narrowed type cannot know.
+        if ((stream.readStatus as string) === 'paused') stream.resume()
+      }
+      if (!decoder.inMessage) {
+        disarm()
+      } else if (deadline === undefined) {
+        const ms = init.readDeadline(decoder.declaredLength)
+        deadline = setTimeout(() => {
+          stream.abort(new ReadTimeoutError(ms))
+        }, ms)
+      }
     }
     decoder.end()
   } catch (err) {
+    // A deadline that fired ends the iteration with its own ReadTimeoutError, a violation like the others.
     if (isProtocolViolation(err)) {
       stream.abort(err)
       init.violation(err)
@@ -56,5 +96,8 @@ export async function readInbound (stream: Stream, init: InboundReaderInit): Pro
     }
     // Reset by the peer, the connection went away, or we are stopping: nothing the peer must answer for.
     init.log('inbound stream %s ended: %s', stream.id, (err as Error).message)
+  } finally {
+    disarm()
+    stream.removeEventListener('close', onClose)
   }
 }

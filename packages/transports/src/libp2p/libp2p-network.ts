@@ -6,11 +6,12 @@ import {
   type PeerKey, type Plugin, type ProtocolVersion, type ProviderRecord
 } from '@swapwright/core'
 import { dialableAddresses, parsePeer } from './addresses.js'
-import { ProtocolNotSupportedError, SendTimeoutError } from './errors.js'
+import { ProtocolNotSupportedError, SendStalledError, SendTimeoutError } from './errors.js'
 import { readInbound } from './inbound.js'
+import { PeerIntake } from './intake.js'
 import { OutboundStream, streamVersion, type SendAttempt } from './outbound.js'
 import { BitswapPeers } from './peers.js'
-import { sendTimeoutFor, settle, type Libp2pNetworkInit, type Settings } from './settings.js'
+import { readTimeoutFor, sendTimeoutFor, settle, type Libp2pNetworkInit, type Settings } from './settings.js'
 import { Traffic, type Libp2pLinkStats } from './traffic.js'
 import type { Libp2pHost } from './host.js'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
@@ -35,6 +36,10 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
   private readonly traffic = new Traffic()
   private readonly outbound = new Map<PeerKey, OutboundStream>()
   private readonly inbound = new Set<Stream>()
+  /** Open inbound streams per peer, for `maxInboundStreamsPerPeer`. */
+  private readonly inboundCount = new Map<PeerKey, number>()
+  /** Each peer's messages waiting to be applied, shared by its streams; dropped when it has none open. */
+  private readonly intakes = new Map<PeerKey, PeerIntake>()
   private readonly readers = new Set<Promise<void>>()
   private handler: NetworkHandler | undefined
   /** Aborted on stop: ends dials, stream opens and sends still under way. */
@@ -148,6 +153,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
       await stream.send(message, signal, attempt)
     } catch (err) {
       this.traffic.of(peer).sendFailures++
+      if (err instanceof SendStalledError) this.traffic.of(peer).sendsStalled++
       // Nothing worth keeping for a peer we do not know to speak Bitswap and have no stream to.
       if (!this.peers.has(peer) && stream.idle) this.outbound.delete(peer)
       if (timeout.aborted && options.signal?.aborted !== true && !this.lifetime.signal.aborted) {
@@ -193,6 +199,18 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
     return this.traffic.total()
   }
 
+  /** What the network holds for peers right now: for checking that nothing is left for a peer that has gone. */
+  holdings (): { inboundStreams: number, peersReading: number, outboundStreams: number, queuedMessages: number } {
+    let queuedMessages = 0
+    for (const intake of this.intakes.values()) queuedMessages += intake.queued
+    return {
+      inboundStreams: this.inbound.size,
+      peersReading: this.inboundCount.size,
+      outboundStreams: this.outbound.size,
+      queuedMessages
+    }
+  }
+
   private readonly onStream = (stream: Stream, connection: Connection): void => {
     const handler = this.handler
     if (handler == null) {
@@ -201,21 +219,37 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
     }
     const peer = connection.remotePeer.toString()
     const stats = this.traffic.of(peer)
+    const open = this.inboundCount.get(peer) ?? 0
+    if (open >= this.settings.maxInboundStreamsPerPeer) {
+      stats.streamsRefused++
+      stream.abort(new Error(`More than ${this.settings.maxInboundStreamsPerPeer} inbound streams from one peer`))
+      return
+    }
+    this.inboundCount.set(peer, open + 1)
     stats.streamsAccepted++
     // A peer that opens a Bitswap stream speaks Bitswap, even if identify has not told us yet.
     this.peers.up(peer, streamVersion(stream))
     // We answer on our own outbound stream, never on this one: close our side so it ends when theirs does.
     stream.close().catch(() => {})
     this.inbound.add(stream)
+    let intake = this.intakes.get(peer)
+    if (intake == null) {
+      intake = new PeerIntake(this.settings.maxQueuedMessagesPerPeer)
+      this.intakes.set(peer, intake)
+    }
     const reading = readInbound(stream, {
       maxMessageSize: this.settings.maxIncomingMessageSize,
       decodeLimits: this.settings.decodeLimits,
+      intake,
+      readDeadline: (declared) => readTimeoutFor(declared, this.settings),
       deliver: (message, bytes) => {
         stats.messagesReceived++
         stats.bytesReceived += bytes
-        this.handler?.onMessage(peer, message, bytes)
+        return this.handler?.onMessage(peer, message, bytes)
       },
+      paused: () => { stats.readsPaused++ },
       violation: (err) => {
+        if ((err as Error & { code?: string }).code === 'ERR_READ_TIMEOUT') stats.readTimeouts++
         stats.protocolErrors++
         log('reset a stream from %s: %s', peer, err.message)
         this.handler?.onProtocolError?.(peer, err)
@@ -224,6 +258,13 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
     }).finally(() => {
       this.inbound.delete(stream)
       this.readers.delete(reading)
+      const left = (this.inboundCount.get(peer) ?? 1) - 1
+      if (left > 0) {
+        this.inboundCount.set(peer, left)
+      } else {
+        this.inboundCount.delete(peer)
+        this.intakes.delete(peer)
+      }
     })
     this.readers.add(reading)
   }
@@ -244,6 +285,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
         stats: this.traffic.of(peer),
         maxIdle: this.settings.maxOutboundIdle,
         closeTimeout: this.settings.closeTimeout,
+        stallTimeout: this.settings.sendTimeout,
         log
       })
       this.outbound.set(peer, stream)

@@ -1,4 +1,5 @@
 import { frame, versionOf, type BitswapMessage, type PeerKey, type ProtocolVersion } from '@swapwright/core'
+import { SendStalledError } from './errors.js'
 import { SerialQueue } from './serial-queue.js'
 import type { Libp2pLinkStats } from './traffic.js'
 import type { Logger, Stream } from '@libp2p/interface'
@@ -15,6 +16,8 @@ export interface OutboundStreamInit {
   maxIdle: number
   /** Ms a replaced stream gets to flush before it is reset. */
   closeTimeout: number
+  /** Ms a write may make no progress (the stream stays backed up) before the stream is reset. */
+  stallTimeout: number
   log: Logger
 }
 
@@ -100,7 +103,7 @@ export class OutboundStream {
         try {
           while (next < parts.length) {
             if (stream.writableNeedsDrain) {
-              await stream.onDrain({ signal })
+              await this.drained(stream, signal)
               unconfirmed = next
             }
             const body = parts[next]
@@ -109,11 +112,16 @@ export class OutboundStream {
             this.init.stats.bytesSent += body.byteLength
             next++
           }
-          if (stream.writableNeedsDrain) await stream.onDrain({ signal })
+          if (stream.writableNeedsDrain) await this.drained(stream, signal)
           this.lastUsed = performance.now()
           return
         } catch (err) {
           if (signal.aborted) throw err
+          if (err instanceof SendStalledError) {
+            // The peer stopped reading: a fresh stream would only stall too, and what this one holds is stale.
+            this.drop(stream, err)
+            throw err
+          }
           this.drop(stream, err as Error)
           if (fresh || reopened) throw err
           this.init.log('stream to %s died (%s), reopening it once', this.init.peer, (err as Error).message)
@@ -122,6 +130,17 @@ export class OutboundStream {
         }
       }
     }, signal)
+  }
+
+  /** Waits for the stream to take more bytes, for at most the stall timeout. */
+  private async drained (stream: Stream, signal: AbortSignal): Promise<void> {
+    const stall = AbortSignal.timeout(this.init.stallTimeout)
+    try {
+      await stream.onDrain({ signal: AbortSignal.any([signal, stall]) })
+    } catch (err) {
+      if (stall.aborted && !signal.aborted) throw new SendStalledError(this.init.peer, this.init.stallTimeout)
+      throw err
+    }
   }
 
   /** Resets the stream, e.g. after a send timed out: whatever it still buffers would only arrive late. */

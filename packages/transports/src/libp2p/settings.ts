@@ -3,7 +3,8 @@ import {
 } from '@swapwright/core'
 import {
   DEFAULT_CLOSE_TIMEOUT, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_IDLE, DEFAULT_MAX_OUTBOUND_STREAMS,
-  DEFAULT_MAX_SEND_TIMEOUT, DEFAULT_MIN_SEND_RATE, DEFAULT_SEND_TIMEOUT, SEND_LATENCY_ALLOWANCE
+  DEFAULT_MAX_SEND_TIMEOUT, DEFAULT_MIN_SEND_RATE, DEFAULT_SEND_TIMEOUT, SEND_LATENCY_ALLOWANCE,
+  DEFAULT_READ_TIMEOUT, DEFAULT_MIN_READ_RATE, DEFAULT_MAX_READ_TIMEOUT, DEFAULT_MAX_INBOUND_STREAMS_PER_PEER
 } from './constants.js'
 
 export interface Libp2pNetworkInit {
@@ -23,6 +24,23 @@ export interface Libp2pNetworkInit {
   maxSendTimeout?: number
   /** Inbound Bitswap streams per connection (default 1024). */
   maxInboundStreams?: number
+  /** Inbound Bitswap streams one peer may hold open over all its connections; more are reset (default 128). */
+  maxInboundStreamsPerPeer?: number
+  /**
+   * The least time in ms a message that has started arriving gets to finish before its stream is reset (default
+   * `DEFAULT_READ_TIMEOUT`, 10 s). A large one gets 2 s plus its declared length at `minReadRate`, up to
+   * `maxReadTimeout`.
+   */
+  readTimeout?: number
+  /** The slowest sender a message is given time for, in bytes per second (default 12,500). */
+  minReadRate?: number
+  /** The most time in ms any one message gets to arrive (default 2 min). */
+  maxReadTimeout?: number
+  /**
+   * Received messages of one peer waiting to be applied before its streams are paused (default: the node's
+   * `maxQueuedMessagesPerPeer`, 4).
+   */
+  maxQueuedMessagesPerPeer?: number
   /** Outbound Bitswap streams per connection (default 64). */
   maxOutboundStreams?: number
   /** Ms an outbound stream gets to flush on stop before it is reset (default 2000). */
@@ -46,6 +64,11 @@ export interface Settings {
   minSendRate: number
   maxSendTimeout: number
   maxInboundStreams: number
+  maxInboundStreamsPerPeer: number
+  readTimeout: number
+  minReadRate: number
+  maxReadTimeout: number
+  maxQueuedMessagesPerPeer: number
   maxOutboundStreams: number
   closeTimeout: number
   maxIncomingMessageSize: number
@@ -66,6 +89,11 @@ export function settle (init: Libp2pNetworkInit, config?: Readonly<BitswapConfig
   if (maxSendTimeout < sendTimeout) {
     throw new RangeError(`Option "maxSendTimeout" (${maxSendTimeout}) is below "sendTimeout" (${sendTimeout})`)
   }
+  const readTimeout = positive(init.readTimeout ?? DEFAULT_READ_TIMEOUT, 'readTimeout')
+  const maxReadTimeout = positive(init.maxReadTimeout ?? Math.max(DEFAULT_MAX_READ_TIMEOUT, readTimeout), 'maxReadTimeout')
+  if (maxReadTimeout < readTimeout) {
+    throw new RangeError(`Option "maxReadTimeout" (${maxReadTimeout}) is below "readTimeout" (${readTimeout})`)
+  }
   const limits = config ?? DEFAULT_CONFIG
   return {
     protocols,
@@ -73,6 +101,11 @@ export function settle (init: Libp2pNetworkInit, config?: Readonly<BitswapConfig
     minSendRate: positive(init.minSendRate ?? DEFAULT_MIN_SEND_RATE, 'minSendRate'),
     maxSendTimeout,
     maxInboundStreams: init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS,
+    maxInboundStreamsPerPeer: positive(init.maxInboundStreamsPerPeer ?? DEFAULT_MAX_INBOUND_STREAMS_PER_PEER, 'maxInboundStreamsPerPeer'),
+    readTimeout,
+    minReadRate: positive(init.minReadRate ?? DEFAULT_MIN_READ_RATE, 'minReadRate'),
+    maxReadTimeout,
+    maxQueuedMessagesPerPeer: positive(init.maxQueuedMessagesPerPeer ?? limits.maxQueuedMessagesPerPeer, 'maxQueuedMessagesPerPeer'),
     maxOutboundStreams: init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS,
     closeTimeout: init.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
     maxOutboundIdle: positive(init.maxOutboundIdle ?? DEFAULT_MAX_OUTBOUND_IDLE, 'maxOutboundIdle'),
@@ -92,6 +125,12 @@ export function settle (init: Libp2pNetworkInit, config?: Readonly<BitswapConfig
 export function sendTimeoutFor (bytes: number, settings: Pick<Settings, 'sendTimeout' | 'minSendRate' | 'maxSendTimeout'>): number {
   const needed = SEND_LATENCY_ALLOWANCE + bytes * 1000 / settings.minSendRate
   return Math.min(settings.maxSendTimeout, Math.max(settings.sendTimeout, Math.ceil(needed)))
+}
+
+/** How long a message of `declared` bytes (undefined: its prefix is unfinished) may take to arrive, in ms. */
+export function readTimeoutFor (declared: number | undefined, settings: Pick<Settings, 'readTimeout' | 'minReadRate' | 'maxReadTimeout'>): number {
+  const needed = SEND_LATENCY_ALLOWANCE + (declared ?? 0) * 1000 / settings.minReadRate
+  return Math.min(settings.maxReadTimeout, Math.max(settings.readTimeout, Math.ceil(needed)))
 }
 
 function positive (value: number, name: string): number {

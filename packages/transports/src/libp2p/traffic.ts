@@ -10,6 +10,14 @@ export interface Libp2pLinkStats extends LinkStats {
   protocolErrors: number
   /** Sends that failed (after the one reopen), timed out, or were aborted. */
   sendFailures: number
+  /** Inbound streams reset on arrival because the peer already held `maxInboundStreamsPerPeer` open. */
+  streamsRefused: number
+  /** Inbound streams reset because a message did not finish within its read deadline. */
+  readTimeouts: number
+  /** Times reading the peer paused because it had `maxQueuedMessagesPerPeer` messages waiting to be applied. */
+  readsPaused: number
+  /** Sends whose stream took no bytes for the stall timeout (`sendTimeout`): the stream was reset. */
+  sendsStalled: number
 }
 
 function emptyStats (): Libp2pLinkStats {
@@ -21,7 +29,11 @@ function emptyStats (): Libp2pLinkStats {
     streamsOpened: 0,
     streamsAccepted: 0,
     protocolErrors: 0,
-    sendFailures: 0
+    sendFailures: 0,
+    streamsRefused: 0,
+    readTimeouts: 0,
+    readsPaused: 0,
+    sendsStalled: 0
   }
 }
 

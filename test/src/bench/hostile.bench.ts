@@ -1,0 +1,162 @@
+/**
+ * The served node under hostile peers, before and after: `swapwright serve` runs in its own process (as an
+ * operator runs it) over a repository on disk, the attackers in a worker thread of this process, and a one-want
+ * peer in this process's main thread. Printed per build:
+ *   - peak resident memory of the server under a flood of 1,000,000 wants (goal < 256 MiB),
+ *   - the one-want peer's p50 and p99 during that flood (goal p99 < 250 ms),
+ *   - resident memory growth after 200 identities that flood 4 x 8192 wants and disconnect (goal < 64 MiB),
+ *   - resident memory growth while 200 streams hold a prefix announcing 4 MiB (goal < 64 MiB).
+ * Each scenario gets a fresh server; growth is measured 10 s after the attack, once the heap has been collected. Identities are dialled at 4 a second: a served node keeps libp2p's default
+ * of 5 new connections a second from one address, and every attacker here comes from 127.0.0.1.
+ *
+ * Run: `npm run bench:hostile`. Options (after `--`):
+ *   --baseline DIR   also measure the command as built in another checkout DIR (e.g. a `git worktree` of main,
+ *                    built with `tsc -b packages/cli`)
+ *   --scenarios a,b  subset of flood,flooders,prefixes
+ *   --flood-timeout S  seconds the flood may run before it is cut short and reported as such (default 120)
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { multiaddr } from '@multiformats/multiaddr'
+import { openRepo } from '@swapwright/cli'
+import { attack, type AttackSpec } from '../hostile/attack.js'
+import { OneWantProbe } from '../hostile/probe.js'
+import { makeBlocks, type TestBlock } from '../util/blocks.js'
+
+const { values: args } = parseArgs({
+  options: {
+    baseline: { type: 'string' },
+    scenarios: { type: 'string', default: 'flood,flooders,prefixes' },
+    'flood-timeout': { type: 'string', default: '120' }
+  }
+})
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..')
+const MiB = 1024 * 1024
+
+interface Server { process: ChildProcess, addresses: string[], stop(): Promise<void> }
+
+/** Starts `serve` of the checkout at `root` over a fresh repository holding `blocks`. */
+async function serve (root: string, blocks: TestBlock[]): Promise<Server> {
+  const dir = await mkdtemp(join(tmpdir(), 'swapwright-bench-hostile-'))
+  const repo = await openRepo(dir)
+  for (const block of blocks) await repo.blockstore.put(block.cid, block.data)
+  await repo.close()
+  const child = spawn(process.execPath, ['--max-semi-space-size=1', join(root, 'packages/cli/dist/src/cli.js'), 'serve', '--repo', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const addresses: string[] = []
+  await new Promise<void>((resolveReady, reject) => {
+    let buffered = ''
+    child.on('exit', code => { reject(new Error(`serve exited with ${code}`)) })
+    child.stdout?.on('data', (data: Buffer) => {
+      buffered += data.toString()
+      let nl
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl)
+        buffered = buffered.slice(nl + 1)
+        const event = JSON.parse(line) as { event: string, address?: string }
+        if (event.event === 'listening' && event.address != null) addresses.push(event.address)
+        if (event.event === 'ready') resolveReady()
+      }
+    })
+  })
+  return {
+    process: child,
+    addresses,
+    stop: async () => {
+      const exited = new Promise(resolveExit => child.once('exit', resolveExit))
+      child.kill('SIGINT')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(timer)
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+/** Resident and peak resident memory of a process, in bytes. */
+function memory (pid: number): { rss: number, peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kib = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024
+  return { rss: kib('VmRSS'), peak: kib('VmHWM') }
+}
+
+async function settle (ms: number): Promise<void> { await new Promise(resolveSleep => setTimeout(resolveSleep, ms)) }
+
+function percentile (values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN
+}
+
+interface Row { build: string, metric: string, value: string, goal: string }
+const rows: Row[] = []
+
+async function floodScenario (build: string, root: string, small: TestBlock[]): Promise<void> {
+  const server = await serve(root, small)
+  const pid = server.process.pid as number
+  const probe = await OneWantProbe.start(server.addresses.map(a => multiaddr(a)))
+  try {
+    await probe.ask(small[0].cid)
+    const before = memory(pid)
+    const running = attack({ kind: 'million', count: 1_000_000, addresses: server.addresses })
+    await running.ready
+    const latencies: number[] = []
+    let finished = false
+    let timedOut = false
+    const deadline = setTimeout(() => { timedOut = true }, Number(args['flood-timeout']) * 1000)
+    void running.done.then(() => { finished = true })
+    let i = 1
+    while (!finished && !timedOut) {
+      try {
+        latencies.push(await probe.ask(small[i++ % small.length].cid, 30_000))
+      } catch {
+        latencies.push(30_000)
+      }
+    }
+    clearTimeout(deadline)
+    const peak = memory(pid).peak
+    await running.stop()
+    rows.push({ build, metric: '1,000,000-want flood: server peak RSS', value: `${(peak / MiB).toFixed(0)} MiB (from ${(before.rss / MiB).toFixed(0)})${timedOut ? ', cut short' : ''}`, goal: '< 256 MiB' })
+    rows.push({ build, metric: '1,000,000-want flood: one-want p50 / p99', value: `${percentile(latencies, 0.5).toFixed(0)} / ${percentile(latencies, 0.99).toFixed(0)} ms (${latencies.length} asks)`, goal: 'p99 < 250 ms' })
+  } finally {
+    await probe.stop()
+    await server.stop()
+  }
+}
+
+async function growthScenario (build: string, root: string, small: TestBlock[], spec: Omit<AttackSpec, 'addresses'>, metric: string): Promise<void> {
+  const server = await serve(root, small)
+  const pid = server.process.pid as number
+  try {
+    await settle(1000)
+    const before = memory(pid).rss
+    const running = attack({ ...spec, addresses: server.addresses })
+    await running.ready
+    if (spec.kind === 'flood-and-leave') await running.done
+    else await settle(3000)
+    // Time for the collector to run and hand freed heap back (V8 shrinks its heap once the process is idle).
+    await settle(10_000)
+    const after = memory(pid)
+    await running.stop()
+    rows.push({ build, metric, value: `+${((after.rss - before) / MiB).toFixed(0)} MiB (peak ${(after.peak / MiB).toFixed(0)} MiB)`, goal: '< 64 MiB' })
+  } finally {
+    await server.stop()
+  }
+}
+
+const small = await makeBlocks(64, 512, 902)
+const builds: Array<[string, string]> = [['after', ROOT]]
+if (args.baseline != null) builds.unshift(['before', resolve(args.baseline)])
+const scenarios = new Set(args.scenarios.split(','))
+for (const [build, root] of builds) {
+  console.error(`measuring ${build} (${root})`)
+  if (scenarios.has('flood')) await floodScenario(build, root, small)
+  if (scenarios.has('flooders')) await growthScenario(build, root, small, { kind: 'flood-and-leave', count: 200, pace: 4 }, '200 disconnecting flooders: RSS growth')
+  if (scenarios.has('prefixes')) await growthScenario(build, root, small, { kind: 'stalled-prefixes', count: 200 }, '200 stalled 4 MiB prefixes: RSS growth')
+}
+console.log('| build | measure | value | goal |\n|---|---|---|---|')
+for (const row of rows) console.log(`| ${row.build} | ${row.metric} | ${row.value} | ${row.goal} |`)
+process.exit(0)
