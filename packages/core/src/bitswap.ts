@@ -139,6 +139,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
         void this.server.messageReceived(peer, message)
         void this.client.messageReceived(peer, message)
       },
+      onBytes: (peer) => { this.client.bytesReceived(peer) },
       onPeerConnected: (peer, version) => {
         this.peers.set(peer, version)
         this.client.peerConnected(peer)

@@ -21,6 +21,8 @@ export interface InboundReaderInit {
   decodeLimits: DecodeLimits
   /** A whole decoded message; `bytes` is its body's size. */
   deliver(message: DecodedMessage, bytes: number): void
+  /** Bytes read, before they make a whole message (a sign of life while a large one arrives). */
+  received?(bytes: number): void
   /** The peer broke the protocol; the stream has already been reset. */
   violation(err: Error): void
   log: Logger
@@ -37,6 +39,7 @@ export async function readInbound (stream: Stream, init: InboundReaderInit): Pro
     // Large messages (blocks) are assembled as their chunks arrive, so each chunk is let go of at once.
     const decoder = new AssemblingFrameDecoder({ maxMessageSize: init.maxMessageSize })
     for await (const chunk of stream) {
+      init.received?.(chunk.byteLength)
       for (const bytes of decoder.push(chunk)) {
         const message = decodeMessage(bytes, init.decodeLimits)
         try {

@@ -215,6 +215,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
         stats.bytesReceived += bytes
         this.handler?.onMessage(peer, message, bytes)
       },
+      received: bytes => { this.handler?.onBytes?.(peer, bytes) },
       violation: (err) => {
         stats.protocolErrors++
         log('reset a stream from %s: %s', peer, err.message)
