@@ -150,6 +150,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
         // Settles when both halves are done with it: what the network's per-peer intake limit waits on.
         return Promise.all([served, fetched]).then(() => {}, () => {})
       },
+      onBytes: (peer) => { this.client.bytesReceived(peer) },
       onPeerConnected: (peer, version) => {
         this.peers.set(peer, version)
         this.server.peerConnected(peer)

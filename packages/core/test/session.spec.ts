@@ -52,6 +52,22 @@ describe('Session: release rules', () => {
     assert.deepEqual(f.network.entries(cid).slice(2).sort(), ['a cancel', 'b cancel'])
   })
 
+  it('does not ask a re-added peer again for a block it still owes us', async () => {
+    const f = sessionFixture({ rtt: 100, config: { providerSearchDelay: 60_000 } })
+    f.connect('a')
+    const cid = await cidOf('owed')
+    const got = fetch(f, cid)
+    await f.clock.advance(1)
+    await f.clock.advance(f.wantManager.queue('a')?.dontHaveTimeout ?? 0)
+    // Timed out, then dropped (as 16 refusals in a row would) and back with its next message.
+    f.session.removePeer('a')
+    f.session.addPeer('a')
+    await f.clock.advance(1)
+    assert.deepEqual(f.network.entries(cid), ['a block'], 'it still holds the WANT_BLOCK: asking again would bring the block twice')
+    f.deliver('a', cid, bytes(5))
+    assert.equal((await got).byteLength, 5)
+  })
+
   it('asks refusers again after the back-off, doubling, and fetches once one of them has the block', async () => {
     const f = sessionFixture({ config: { dontHaveRetryDelay: 500 } })
     f.connect('a', 'b')

@@ -217,6 +217,11 @@ export class BitswapClient {
     this.wantManager.peerConnected(peer)
   }
 
+  /** Bytes arrived from the peer, part of a message still on its way: it is alive and sending. */
+  bytesReceived (peer: PeerKey): void {
+    this.wantManager.queue(peer)?.alive()
+  }
+
   /**
    * The peer sent something we could not accept, maybe the answer to our wants: they are treated as DONT_HAVE
    * now, so sessions ask other peers at once rather than after the timeout.

@@ -10,6 +10,9 @@ import type { CID } from 'multiformats/cid'
 
 const log = logger('swapwright:core:dont-have-timeout-manager')
 
+/** A timer firing more than this many ms after its time means the event loop was busy (never on a virtual clock). */
+const LATE_TIMER_TOLERANCE = 10
+
 export interface DontHaveTimeoutManagerInit {
   clock: Clock
   /** Called with every want that went unanswered for too long, batched per expiry. */
@@ -143,6 +146,14 @@ export class DontHaveTimeoutManager {
   }
 
   /**
+   * Bytes of a message arrived from the peer: it is sending, so its wants wait on. Cheap, as it runs for every
+   * read: the timer is not moved; when it fires it finds the later start and waits the rest.
+   */
+  alive (): void {
+    if (!this.stopped) this.lastAnswerAt = this.clock.now()
+  }
+
+  /**
    * The peer broke the protocol: the message it sent (perhaps the answer to our wants) was thrown away with its
    * stream. Every want still pending expires now, so sessions ask elsewhere at once instead of after the
    * allowance; an answer that does come later still counts.
@@ -206,6 +217,16 @@ export class DontHaveTimeoutManager {
     // it fires, input may be waiting behind it (timers run before pending reads when the event loop was busy):
     // one more turn lets that input in before silence is concluded.
     this.timer = this.clock.setTimeout(() => {
+      // A timer that fires late says our own event loop was busy, not that the peer was silent: the peer gets
+      // back the time we could not read what it sent.
+      const late = this.clock.now() - due
+      if (late > LATE_TIMER_TOLERANCE) {
+        this.lastAnswerAt = Math.max(this.lastAnswerAt, this.clock.now() - this.allowance + late)
+        this.timerDue = Infinity
+        this.timer = undefined
+        this.schedule()
+        return
+      }
       this.timer = this.clock.setTimeout(() => { this.expire() }, 0)
     }, Math.max(0, due - this.clock.now()))
   }

@@ -118,6 +118,11 @@ export class MessageQueue {
     this.timeouts.heardFrom(pendingBytes)
   }
 
+  /** Bytes of a message still arriving from the peer: its wants do not expire for silence meanwhile. */
+  alive (): void {
+    this.timeouts.alive()
+  }
+
   /**
    * The peer's last message could not be used (malformed, or a block that is not what it claims): its pending
    * WANT_BLOCKs count as unanswered now, so sessions ask elsewhere at once.

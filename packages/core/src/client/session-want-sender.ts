@@ -104,11 +104,15 @@ export class SessionWantSender {
     }
   }
 
-  /** Asks every connected peer (and every peer that connects while the wants last) whether it has these. */
-  broadcast (wants: readonly SessionWant[]): void {
+  /**
+   * Asks every connected peer outside the session (and every peer that connects while the wants last) whether
+   * it has these. The session's own peers are the splitter's to ask: a broadcast to them would undo its choice
+   * (for small blocks, asking one at a time) and bring a copy from each.
+   */
+  broadcast (wants: readonly SessionWant[], sessionPeers: ReadonlySet<PeerKey>): void {
     if (wants.length === 0) return
     const now = this.init.clock.now()
     for (const want of wants) want.broadcastAt = now
-    this.init.wantManager.broadcastWantHaves(this.init.sessionId, wants.map(want => want.cid))
+    this.init.wantManager.broadcastWantHaves(this.init.sessionId, wants.map(want => want.cid), sessionPeers)
   }
 }

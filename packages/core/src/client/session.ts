@@ -378,7 +378,7 @@ export class Session {
 
   private broadcast (wants: readonly SessionWant[]): void {
     for (const want of wants) this.wants.markLive(want)
-    this.sender.broadcast(wants)
+    this.sender.broadcast(wants, this.peers.all)
   }
 
   /**

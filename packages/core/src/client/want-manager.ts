@@ -70,13 +70,16 @@ export class WantManager {
     this.queues.get(peer)?.askAgain(cid)
   }
 
-  /** Asks every connected peer, and every peer that connects while the want lasts, whether it has these blocks. */
-  broadcastWantHaves (session: number, cids: readonly CID[]): void {
+  /**
+   * Asks every connected peer (but those in `except`), and every peer that connects while the want lasts,
+   * whether it has these blocks.
+   */
+  broadcastWantHaves (session: number, cids: readonly CID[], except?: ReadonlySet<PeerKey>): void {
     for (const cid of cids) {
       const interest = this.interest(cid)
       interest.sessions.add(session)
       interest.broadcasters.add(session)
-      for (const queue of this.queues.values()) queue.offerHave(cid)
+      for (const [peer, queue] of this.queues) if (except?.has(peer) !== true) queue.offerHave(cid)
     }
   }
 

@@ -13,6 +13,11 @@ export interface NetworkHandler {
   /** A peer that speaks Bitswap is connected, at the version both sides share. */
   onPeerConnected(peer: PeerKey, version: ProtocolVersion): void
   onPeerDisconnected(peer: PeerKey): void
+  /**
+   * Bytes arrived from `peer`, before any whole message: a large message takes many reads, and each is a sign
+   * that the peer is alive and sending. Optional; a network that cannot tell leaves it out.
+   */
+  onBytes?(peer: PeerKey, bytes: number): void
   /** A peer sent something we could not accept; its stream was dropped, the peer's other traffic goes on. */
   onProtocolError?(peer: PeerKey, error: Error): void
 }

@@ -28,6 +28,8 @@ export interface InboundReaderInit {
   readDeadline(declaredLength: number | undefined): number
   /** A whole decoded message; `bytes` is its body's size. May return a promise that settles once it is applied. */
   deliver(message: DecodedMessage, bytes: number): void | Promise<void>
+  /** Bytes read, before they make a whole message (a sign of life while a large one arrives). */
+  received?(bytes: number): void
   /** The peer broke the protocol; the stream has already been reset. */
   violation(err: Error): void
   /** Reading paused because the peer's intake was full (each pause counted once). */
@@ -59,6 +61,7 @@ export async function readInbound (stream: Stream, init: InboundReaderInit): Pro
     // Large messages (blocks) are assembled as their chunks arrive, so each chunk is let go of at once.
     const decoder = new AssemblingFrameDecoder({ maxMessageSize: init.maxMessageSize })
     for await (const chunk of stream) {
+      init.received?.(chunk.byteLength)
       for (const bytes of decoder.push(chunk)) {
         const message = decodeMessage(bytes, init.decodeLimits)
         try {

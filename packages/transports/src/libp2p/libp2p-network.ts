@@ -248,6 +248,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
         return this.handler?.onMessage(peer, message, bytes)
       },
       paused: () => { stats.readsPaused++ },
+      received: bytes => { this.handler?.onBytes?.(peer, bytes) },
       violation: (err) => {
         if ((err as Error & { code?: string }).code === 'ERR_READ_TIMEOUT') stats.readTimeouts++
         stats.protocolErrors++
