@@ -10,8 +10,10 @@
  * of 5 new connections a second from one address, and every attacker here comes from 127.0.0.1.
  *
  * Run: `npm run bench:hostile`. Options (after `--`):
- *   --baseline DIR   also measure the command as built in another checkout DIR (e.g. a `git worktree` of main,
- *                    built with `tsc -b packages/cli`)
+ *   --baseline DIR   also measure the command as built in another checkout DIR. For example, for main:
+ *                    `git worktree add --detach DIR main`, then give DIR a node_modules holding links to this
+ *                    checkout's entries except @swapwright, whose packages link to DIR/packages/*, and run
+ *                    `tsc -b packages/cli` in DIR. Remove it afterwards with `git worktree remove --force DIR`.
  *   --scenarios a,b  subset of flood,flooders,prefixes
  *   --flood-timeout S  seconds the flood may run before it is cut short and reported as such (default 120)
  */
