@@ -146,9 +146,10 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
         this.counters.messagesReceived++
         this.counters.bytesReceived += bytes
         const served = this.server.messageReceived(peer, message)
-        const fetched = this.client.messageReceived(peer, message)
-        // Settles when both halves are done with it: what the network's per-peer intake limit waits on.
-        return Promise.all([served, fetched]).then(() => {}, () => {})
+        void this.client.messageReceived(peer, message)
+        // Settles once the server has applied it: what the network's per-peer intake limit waits on. The client's
+        // storing of received blocks is not waited on here, so a fetch is never paused behind its own disk.
+        return served
       },
       onBytes: (peer) => { this.client.bytesReceived(peer) },
       onPeerConnected: (peer, version) => {

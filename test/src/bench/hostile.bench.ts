@@ -10,8 +10,10 @@
  * of 5 new connections a second from one address, and every attacker here comes from 127.0.0.1.
  *
  * Run: `npm run bench:hostile`. Options (after `--`):
- *   --baseline DIR   also measure the command as built in another checkout DIR (e.g. a `git worktree` of main,
- *                    built with `tsc -b packages/cli`)
+ *   --baseline DIR   also measure the command as built in another checkout DIR. For example, for main:
+ *                    `git worktree add --detach DIR main`, then give DIR a node_modules holding links to this
+ *                    checkout's entries except @swapwright, whose packages link to DIR/packages/*, and run
+ *                    `tsc -b packages/cli` in DIR. Remove it afterwards with `git worktree remove --force DIR`.
  *   --scenarios a,b  subset of flood,flooders,prefixes
  *   --flood-timeout S  seconds the flood may run before it is cut short and reported as such (default 120)
  */
@@ -77,11 +79,14 @@ async function serve (root: string, blocks: TestBlock[]): Promise<Server> {
   }
 }
 
-/** Resident and peak resident memory of a process, in bytes. */
-function memory (pid: number): { rss: number, peak: number } {
+/**
+ * Resident, peak resident and virtual memory of a process, in bytes. Virtual matters for buffers allocated and
+ * never written (a 4 MiB `allocUnsafe` for a message that never comes counts there first).
+ */
+function memory (pid: number): { rss: number, peak: number, virtual: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kib = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024
-  return { rss: kib('VmRSS'), peak: kib('VmHWM') }
+  return { rss: kib('VmRSS'), peak: kib('VmHWM'), virtual: kib('VmSize') }
 }
 
 async function settle (ms: number): Promise<void> { await new Promise(resolveSleep => setTimeout(resolveSleep, ms)) }
@@ -132,16 +137,21 @@ async function growthScenario (build: string, root: string, small: TestBlock[], 
   const pid = server.process.pid as number
   try {
     await settle(1000)
-    const before = memory(pid).rss
+    const { rss: before, virtual: virtualBefore } = memory(pid)
     const running = attack({ ...spec, addresses: server.addresses })
     await running.ready
-    if (spec.kind === 'flood-and-leave') await running.done
-    else await settle(3000)
+    let note = ''
+    if (spec.kind === 'flood-and-leave') {
+      const { refused = 0 } = await running.done
+      if (refused > 0) note = `, ${refused} identities turned away`
+    } else {
+      await settle(3000)
+    }
     // Time for the collector to run and hand freed heap back (V8 shrinks its heap once the process is idle).
     await settle(10_000)
     const after = memory(pid)
     await running.stop()
-    rows.push({ build, metric, value: `+${((after.rss - before) / MiB).toFixed(0)} MiB (peak ${(after.peak / MiB).toFixed(0)} MiB)`, goal: '< 64 MiB' })
+    rows.push({ build, metric, value: `+${((after.rss - before) / MiB).toFixed(0)} MiB (peak ${(after.peak / MiB).toFixed(0)} MiB, virtual +${((after.virtual - virtualBefore) / MiB).toFixed(0)} MiB${note})`, goal: '< 64 MiB' })
   } finally {
     await server.stop()
   }

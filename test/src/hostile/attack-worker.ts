@@ -51,6 +51,7 @@ async function run (): Promise<void> {
       return
     }
     case 'flood-and-leave': {
+      let refused = 0
       const cids = unknownCids(4 * 8192, 17)
       const frames = [0, 1, 2, 3].map(i => wantFrame(cids.slice(i * 8192, (i + 1) * 8192)))
       post('ready')
@@ -61,12 +62,17 @@ async function run (): Promise<void> {
           await new Promise(resolve => setTimeout(resolve, Math.max(0, due - performance.now())))
         }
         const n = await deafNode()
-        const stream = await openBitswap(n, target)
-        for (const bytes of frames) await write(stream, bytes)
+        try {
+          const stream = await openBitswap(n, target)
+          for (const bytes of frames) await write(stream, bytes)
+        } catch {
+          // Turned away (a server that limits connections): counted, and the attack goes on.
+          refused++
+        }
         // Gone while its messages may still wait to be applied.
         await n.stop()
       })
-      post('done')
+      post('done', { refused })
       return
     }
     case 'stalled-prefixes': {

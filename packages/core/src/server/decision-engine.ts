@@ -53,7 +53,7 @@ export interface ServerStats {
   totalCapRefusals: number
   /** Received messages waiting to be applied, over all peers. */
   queuedMessages: number
-  /** Peers with queued tasks or replies in flight (the task queue's per-peer state). */
+  /** Peers the task queue holds state for (tasks, replies in flight, counters): 0 once every peer has gone. */
   queuedPeers: number
   /** Block replies held back because the same block went to the same peer within `minBlockResendInterval`. */
   resendsDeferred: number
