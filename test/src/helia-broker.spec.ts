@@ -13,15 +13,17 @@ import { withLibp2pLight } from '@helia/libp2p'
 import { unixfs, type UnixFS } from '@helia/unixfs'
 import { identify } from '@libp2p/identify'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { ConflictingBrokerError, MissingLibp2pError, SwapwrightBlockBroker, withSwapwright } from '@swapwright/helia'
+import { ConflictingBrokerError, InvalidProviderError, MissingLibp2pError, SwapwrightBlockBroker, withSwapwright } from '@swapwright/helia'
 import { multiaddr } from '@multiformats/multiaddr'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { MemoryDatastore } from 'datastore-core/memory'
 import { createHeliaLight } from 'helia'
 import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { sha256 } from 'multiformats/hashes/sha2'
 import { createHeliaNode, swapwrightHelia, type HeliaNode } from './util/helia-node.js'
-import { loopbackStack } from './util/libp2p-node.js'
-import { sameBytes } from './util/swapwright-node.js'
+import { loopbackStack, until } from './util/libp2p-node.js'
+import { sameBytes, startSwapwright } from './util/swapwright-node.js'
 import type { ProgressEvent as AnyProgressEvent } from 'progress-events'
 
 type ProgressEvent = AnyProgressEvent<string, any>
@@ -173,6 +175,31 @@ describe('@swapwright/helia: a Helia node with Swapwright as its Bitswap, over T
     await fetcher.libp2p.dial(seed.libp2p.getMultiaddrs())
     await assertTree(unixfs(fetcher), root, bytes, { signal: AbortSignal.timeout(FETCH_TIMEOUT) })
     assert.ok(seed.swapwright.bitswap.stats().server.blocksSent >= 3, 'Swapwright served the blocks')
+  })
+
+  it('rejects a session peer that is not a peer id with a typed error', async (t) => {
+    const { fetcher, root } = await fromPlainHelia(t)
+    const session = fetcher.blockstore.createSession(root, { providers: [], signal: AbortSignal.timeout(FETCH_TIMEOUT) })
+    t.after(() => { session.close() })
+    await assert.rejects(session.addPeer(root), InvalidProviderError)
+  })
+
+  it('answers DONT_HAVE for a block Helia lacks, and fetches nothing for the asking peer', async (t) => {
+    const fetcher = await startSwapwright()
+    t.after(async () => { await fetcher.stop() })
+    const seed = await started(t, swapwrightHelia())
+    const missing = CID.createV1(raw.code, await sha256.digest(randomBytes(1000)))
+    await fetcher.network.connect({ peer: seed.libp2p.peerId.toString(), addresses: seed.libp2p.getMultiaddrs().map(String) })
+    // A block nobody holds: the server looks it up in Helia's store only, says DONT_HAVE, and wants nothing itself.
+    const controller = new AbortController()
+    // Asked as a session peer, the seed is sent a WANT_BLOCK that asks for DONT_HAVE (a broadcast would not).
+    const session = fetcher.node.createSession({ providers: [seed.libp2p.peerId.toString()], signal: controller.signal })
+    const asking = session.getBlock(missing, { signal: controller.signal }).catch(() => {})
+    await until(() => seed.swapwright.bitswap.stats().server.dontHavesSent > 0)
+    assert.deepEqual(seed.swapwright.bitswap.getWantlist(), [], 'the Swapwright node did not go looking for it')
+    assert.equal(await seed.blockstore.has(missing), false)
+    controller.abort()
+    await asking
   })
 
   it('replaces Helia\'s own Bitswap added the way createHelia adds it, with no second protocol handler', async (t) => {
