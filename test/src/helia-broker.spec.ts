@@ -223,6 +223,17 @@ describe('@swapwright/helia: a Helia node with Swapwright as its Bitswap, over T
     assert.ok(client.dataReceived >= bytes.byteLength, `Swapwright, not Helia's Bitswap, fetched it (${client.dataReceived} bytes)`)
   })
 
+  it('builds a fresh node when Helia is stopped and started again, and fetches with it', async (t) => {
+    const { fetcher, seed, root, bytes } = await fromPlainHelia(t)
+    const first = fetcher.swapwright.bitswap
+    await fetcher.stop()
+    assert.equal(fetcher.swapwright.isStarted(), false)
+    await fetcher.start()
+    assert.notEqual(fetcher.swapwright.bitswap, first)
+    await fetcher.libp2p.dial(seed.libp2p.getMultiaddrs())
+    await assertTree(unixfs(fetcher), root, bytes, { signal: AbortSignal.timeout(FETCH_TIMEOUT) })
+  })
+
   it('says clearly when it is applied before libp2p, or beside another Bitswap broker', async () => {
     const early = withLibp2pLight(withSwapwright(createHeliaLight({ datastore: new MemoryDatastore() })), {
       ...loopbackStack(), services: { identify: identify() }
