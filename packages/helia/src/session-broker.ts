@@ -45,6 +45,13 @@ export async function fetchBlock (node: Bitswap, session: Session, cid: CID, opt
 }
 
 /**
+ * Helia never tells a session broker it is done: closing a Helia session only aborts the calls in flight. So a
+ * Swapwright session is closed when Helia lets go of its broker (or when the signal given at creation aborts),
+ * rather than staying in the node's session table for the node's lifetime.
+ */
+const released = new FinalizationRegistry<Session>(session => { session.close() })
+
+/**
  * A Helia session over a Swapwright session: the peers that answered for one block are asked first for the
  * next, and more are found when they run dry. Closed when Helia's session signal aborts.
  */
@@ -58,6 +65,7 @@ export class SwapwrightSessionBroker implements SessionBlockBroker {
     this.context = context
     this.session = session
     this.onProgress = onProgress
+    released.register(this, session)
   }
 
   async retrieve (cid: CID, options: BlockRetrievalOptions = {}): Promise<Uint8Array> {
