@@ -4,7 +4,8 @@
  */
 export * from './with-swapwright.js'
 export * from './block-broker.js'
-export { SwapwrightSessionBroker } from './session-broker.js'
+export { SwapwrightSessionBroker, type SessionContext } from './session-broker.js'
+export type { OnProgress } from './progress.js'
 export * from './helia-routing.js'
 export { HeliaBlockView } from './helia-blocks.js'
 export type { HeliaProvider } from './providers.js'
