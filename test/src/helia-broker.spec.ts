@@ -24,6 +24,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { createHeliaNode, swapwrightHelia, type HeliaNode } from './util/helia-node.js'
 import { loopbackStack, until } from './util/libp2p-node.js'
 import { sameBytes, startSwapwright } from './util/swapwright-node.js'
+import type { Router } from 'helia'
 import type { ProgressEvent as AnyProgressEvent } from 'progress-events'
 
 type ProgressEvent = AnyProgressEvent<string, any>
@@ -164,6 +165,25 @@ describe('@swapwright/helia: a Helia node with Swapwright as its Bitswap, over T
     assert.ok(sameBytes(read, bytes), 'big.bin is byte-exact')
     const connected = events.find(event => event.type === 'helia:block-broker:connected')
     assert.equal(connected?.detail.provider.toString(), seed.libp2p.peerId.toCID().toString())
+  })
+
+  it('finds a provider through Helia\'s routing when no peer is connected or named', async (t) => {
+    const bytes = randomBytes(FILE_SIZE)
+    const seed = await createHeliaNode()
+    t.after(async () => { await seed.stop() })
+    const root = await addTree(unixfs(seed), bytes)
+    // A router of Helia's own kind that knows one provider for everything: the seed.
+    const asked: string[] = []
+    const router: Router = {
+      name: 'one-provider',
+      async * findProviders (cid) {
+        asked.push(cid.toString())
+        yield { id: seed.libp2p.peerId.toCID(), multiaddrs: seed.libp2p.getMultiaddrs(), router: 'one-provider', fallback: false }
+      }
+    }
+    const fetcher = await started(t, swapwrightHelia({ routers: [router] }))
+    await assertTree(unixfs(fetcher), root, bytes, { signal: AbortSignal.timeout(FETCH_TIMEOUT) })
+    assert.ok(asked.length > 0, 'the session asked Helia\'s routing')
   })
 
   it('serves what Helia adds: a plain Helia node reads it byte-exact', async (t) => {

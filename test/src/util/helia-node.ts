@@ -4,7 +4,7 @@ import { identify, type Identify } from '@libp2p/identify'
 import { withSwapwright, type HeliaWithSwapwright } from '@swapwright/helia'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { MemoryDatastore } from 'datastore-core/memory'
-import { createHeliaLight } from 'helia'
+import { createHeliaLight, type HeliaInit } from 'helia'
 import { loopbackStack } from './libp2p-node.js'
 
 export type HeliaNode = HeliaWithLibp2p<{ identify: Identify }>
@@ -37,8 +37,9 @@ export async function heliaGet (helia: HeliaNode, ...args: Parameters<HeliaNode[
  * A Helia node whose Bitswap is Swapwright (`@swapwright/helia`): the same loopback stack and stores as
  * `createHeliaNode`, with `withSwapwright` in place of `withBitswap`. Not started: tests start it.
  */
-export function swapwrightHelia (): HeliaWithSwapwright<HeliaNode> {
+export function swapwrightHelia (init: Pick<HeliaInit, 'routers'> = {}): HeliaWithSwapwright<HeliaNode> {
   return withSwapwright(withLibp2pLight(createHeliaLight({
+    ...init,
     blockstore: new MemoryBlockstore(),
     datastore: new MemoryDatastore()
   }), {
