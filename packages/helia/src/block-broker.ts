@@ -62,7 +62,13 @@ export class SwapwrightBlockBroker implements BlockBroker {
       network: libp2pNetwork(host.libp2p, this.init.network),
       blockstore: blockstorePlugin(new HeliaBlockView(host.blockstore), 'helia-blockstore')
     })
-    await node.start()
+    try {
+      await node.start()
+    } catch (err) {
+      // A half-started node may hold protocol handlers on Helia's libp2p; release them before failing Helia's start.
+      await node.stop().catch(() => {})
+      throw err
+    }
     this.context = { node, libp2p: host.libp2p }
     log('started on %s', node.components.network.self)
   }
