@@ -1,9 +1,10 @@
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight, type HeliaWithLibp2p } from '@helia/libp2p'
 import { identify, type Identify } from '@libp2p/identify'
+import { withSwapwright, type HeliaWithSwapwright } from '@swapwright/helia'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import { MemoryDatastore } from 'datastore-core/memory'
-import { createHeliaLight } from 'helia'
+import { createHeliaLight, type HeliaInit } from 'helia'
 import { loopbackStack } from './libp2p-node.js'
 
 export type HeliaNode = HeliaWithLibp2p<{ identify: Identify }>
@@ -30,4 +31,19 @@ export async function heliaGet (helia: HeliaNode, ...args: Parameters<HeliaNode[
   const chunks: Uint8Array[] = []
   for await (const chunk of helia.blockstore.get(...args)) chunks.push(chunk)
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
+}
+
+/**
+ * A Helia node whose Bitswap is Swapwright (`@swapwright/helia`): the same loopback stack and stores as
+ * `createHeliaNode`, with `withSwapwright` in place of `withBitswap`. Not started: tests start it.
+ */
+export function swapwrightHelia (init: Pick<HeliaInit, 'routers'> = {}): HeliaWithSwapwright<HeliaNode> {
+  return withSwapwright(withLibp2pLight(createHeliaLight({
+    ...init,
+    blockstore: new MemoryBlockstore(),
+    datastore: new MemoryDatastore()
+  }), {
+    ...loopbackStack(),
+    services: { identify: identify() }
+  }))
 }
