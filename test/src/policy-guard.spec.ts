@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import { factoryPlugin, Tokens, type PolicySlot, type Plugin, type RandomSource } from '@swapwright/core'
 import { FairDecisionStrategy, OptimisticRequestSplitter, PresencePeerSelector } from '@swapwright/strategies'
 import { makeBlocks, type TestBlock } from './util/blocks.js'
+import { serverHarness } from './util/server-harness.js'
 import { Swarm } from './util/swarm.js'
 import { addressesOf } from './util/libp2p-node.js'
 import { sameBytes, startSwapwright } from './util/swapwright-node.js'
@@ -60,10 +61,8 @@ const CASES: Case[] = [
   { slot: 'requestSplitter', member: 'session.split' },
   { slot: 'requestSplitter', member: 'session.observe' },
   { slot: 'requestSplitter', member: 'session.maxLiveWants' },
-  { slot: 'decisionStrategy', member: 'comparePeers' },
   { slot: 'decisionStrategy', member: 'compareTasks' },
   { slot: 'decisionStrategy', member: 'answerWantHave' },
-  { slot: 'decisionStrategy', member: 'evict' },
   { slot: 'decisionStrategy', member: 'observe' }
 ]
 
@@ -102,6 +101,33 @@ describe('policy guard: a throwing policy is counted and replaced, and the node 
       await swarm.run(async () => swarm.stop())
     })
   }
+
+  // Ordering peers and evicting wants happen only when the server has a backlog: raw peers that ask for
+  // everything at once and a slow blockstore make one, whatever the fetching client's pacing.
+  it('decisionStrategy.comparePeers throws: two backlogged peers still get every block, stats() counts it', async () => {
+    const blocks = await makeBlocks(40, 16_384, 74)
+    const h = await serverHarness({ blocks, peers: 2, taskWorkerCount: 1, readDelay: 5, decisionStrategy: plugin({ slot: 'decisionStrategy', member: 'comparePeers' }) })
+    for (const p of h.peers) await p.want('server', blocks.map(b => ({ cid: b.cid })))
+    await h.settle()
+    for (const p of h.peers) assert.deepEqual((await p.blockCids()).sort(), blocks.map(b => b.cid.toString()).sort())
+    assert.ok(h.server.stats().policyFailures.decisionStrategy > 0, 'the failures of comparePeers are counted')
+  })
+
+  it('decisionStrategy.evict throws: a full ledger refuses the newest wants, the server goes on serving, stats() counts it', async () => {
+    const blocks = await makeBlocks(41, 4096, 75)
+    const h = await serverHarness({ blocks, peers: 1, maxWantsPerPeer: 16, taskWorkerCount: 1, readDelay: 50, decisionStrategy: plugin({ slot: 'decisionStrategy', member: 'evict' }) })
+    const [p] = h.peers
+    // Two messages while the first one's wants still wait on the slow store: together they overfill the ledger.
+    await p.want('server', blocks.slice(0, 12).map(b => ({ cid: b.cid })))
+    await p.want('server', blocks.slice(12, 40).map(b => ({ cid: b.cid })))
+    await h.settle()
+    assert.ok(h.server.stats().policyFailures.decisionStrategy > 0, 'the failures of evict are counted')
+    const served = (await p.blockCids()).length
+    assert.ok(served >= 16 && served <= 40, `the wants the ledger kept were served (${served})`)
+    await p.want('server', [{ cid: blocks[40].cid }])
+    await h.settle()
+    assert.ok((await p.blockCids()).includes(blocks[40].cid.toString()), 'a later want is still served')
+  })
 
   it('under the system clock over real libp2p, throwing policies on both sides never become uncaught exceptions', async () => {
     const uncaught: unknown[] = []

@@ -1,5 +1,5 @@
 import { logger } from '@libp2p/logger'
-import { blockKey, IDENTITY_CODE } from '../wire/prefix.js'
+import { blockKey } from '../wire/prefix.js'
 import { Semaphore } from '../util/semaphore.js'
 import { LruMap } from '../util/lru-map.js'
 import { hasBlockSizes, type Blockstore, type BlockSizes } from '../interfaces/blockstore.js'
@@ -33,7 +33,6 @@ export class BlockstoreManager {
 
   /** The block's bytes, or undefined when it is missing or unreadable. */
   async get (cid: CID): Promise<Uint8Array | undefined> {
-    if (isIdentity(cid)) return cid.multihash.digest
     return this.limit.run(async () => {
       try {
         const bytes = await collect(this.store.get(cid))
@@ -51,7 +50,6 @@ export class BlockstoreManager {
 
   /** The block's size, or undefined when it is missing. Sizes of content-addressed blocks never change. */
   async size (cid: CID): Promise<number | undefined> {
-    if (isIdentity(cid)) return cid.multihash.size
     const store = this.store
     if (hasBlockSizes(store)) return this.sizeFromStore(store, cid)
     // `has` first: most wants a busy server sees are for blocks it lacks, and a miss through `get` costs a
@@ -109,13 +107,6 @@ export class BlockstoreManager {
   }
 }
 
-/**
- * An identity CID's block is its own digest: every node has it without storing it (as Kubo's identity-aware
- * blockstore answers), so a peer that wants one is served from the CID.
- */
-function isIdentity (cid: CID): boolean {
-  return cid.multihash.code === IDENTITY_CODE
-}
 /** Lookups one `sizesOf` call has in the shared queue at once. */
 const PER_CALL = 8
 

@@ -2,7 +2,7 @@ import { logger } from '@libp2p/logger'
 import { inject, injectable } from 'tsyringe'
 import { GuardedTokens, Tokens } from '../tokens.js'
 import { Notifier } from '../util/notifier.js'
-import { blockKey, encodePrefixOf } from '../wire/prefix.js'
+import { blockKey, encodePrefixOf, IDENTITY_CODE } from '../wire/prefix.js'
 import { BlockstoreManager } from './blockstore-manager.js'
 import { Ledger, type LedgerWant } from './ledger.js'
 import { PeerTaskQueue, type TaskBatch } from './peer-task-queue.js'
@@ -259,6 +259,14 @@ export class DecisionEngine {
 
     const wants = new Map<string, WantEntry>()
     for (const entry of wantlist.entries) {
+      if (entry.cid.multihash.code === IDENTITY_CODE) {
+        // An identity CID carries its data inline: the asker has the block already, so there is nothing to send,
+        // and no DONT_HAVE either (Kubo answers these wants with silence too; see the differential wire test).
+        // It is no reason to drop the peer.
+        ledger.ignoredEntries++
+        this.totals.ignoredEntries++
+        continue
+      }
       const key = blockKey(entry.cid)
       if (entry.cancel) {
         wants.delete(key)
