@@ -21,7 +21,10 @@ export interface WorkerLabInit {
   seeds?: readonly number[]
   /** Worker threads, each running one run at a time (default `defaultLabWorkers()`, the number of cores). */
   workers?: number
-  /** Called as each run finishes (in the order they finish), with the real time it took in its worker, ms. */
+  /**
+   * Called after each run with the real time it took in its worker (ms), in report order as `runLab` does: a
+   * run that finishes before an earlier one is held back until that one is reported.
+   */
   onResult?: (result: RunResult, wallMs: number) => void
   /** Virtual ms one fetch may take (default 10 minutes). */
   maxTime?: number
@@ -55,7 +58,9 @@ export async function runLabInWorkers (init: WorkerLabInit): Promise<LabReport> 
 /** Runs `runs` on `count` worker threads, each sent its next run when it answers; results in `id` order. */
 async function inWorkers (runs: readonly WorkerRun[], count: number, onResult: WorkerLabInit['onResult'], signal?: AbortSignal): Promise<RunResult[]> {
   const results: RunResult[] = new Array(runs.length)
+  const wallMs: number[] = new Array(runs.length)
   const threads: Worker[] = []
+  let reported = 0
   let next = 0
   let answered = 0
   let onAbort = (): void => {}
@@ -76,8 +81,9 @@ async function inWorkers (runs: readonly WorkerRun[], count: number, onResult: W
             return
           }
           results[reply.id] = reply.result
+          wallMs[reply.id] = reply.wallMs
           try {
-            onResult?.(reply.result, reply.wallMs)
+            for (; reported < runs.length && results[reported] != null; reported++) onResult?.(results[reported], wallMs[reported])
           } catch (err) {
             fail(err)
             return

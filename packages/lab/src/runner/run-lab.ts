@@ -10,7 +10,7 @@ export interface LabInit {
   strategies: Readonly<Record<string, StrategySet>>
   /** One run per seed for each scenario × strategy (default [1, 2, 3]). */
   seeds?: readonly number[]
-  /** Called after each run, with the real time it took (ms); for progress output. */
+  /** Called after each run, in report order, with the real time it took (ms); for progress output. */
   onResult?: (result: RunResult, wallMs: number) => void
   /** Virtual ms one fetch may take (default 10 minutes). */
   maxTime?: number
