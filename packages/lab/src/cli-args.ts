@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { defaultLabWorkers } from './runner/run-lab-in-workers.js'
 
 export interface CliOptions {
   help: boolean
@@ -10,6 +11,8 @@ export interface CliOptions {
   html?: string
   traffic: boolean
   maxTime?: number
+  /** Worker threads running runs at once; 1 runs them in this thread. */
+  workers: number
 }
 
 /** How the usage text names the program and its report-file option; the swapwright command differs in both. */
@@ -37,6 +40,8 @@ usage: ${program} [options]
   --html <file>            write a self-contained HTML report with charts
   --traffic                also print the wants, presences and blocks the network carried
   --max-time <ms>          virtual time a fetch may take before it counts as stalled (default 600000)
+  --workers <n>            runs at once, each in its own worker thread; 1 runs them in this thread
+                           (default: the number of cores, here ${defaultLabWorkers()})
   --list                   list the scenarios and strategy sets, then exit
   --help                   this text
 
@@ -68,6 +73,7 @@ export function parseCli (argv: string[]): CliOptions {
       html: { type: 'string' },
       traffic: { type: 'boolean', default: false },
       'max-time': { type: 'string' },
+      workers: { type: 'string' },
       list: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false }
     }
@@ -79,6 +85,8 @@ export function parseCli (argv: string[]): CliOptions {
   })
   const maxTime = values['max-time'] == null ? undefined : Number(values['max-time'])
   if (maxTime != null && !(maxTime > 0)) throw new TypeError(`--max-time: "${values['max-time']}" is not a positive number of ms`)
+  const workers = values.workers == null ? defaultLabWorkers() : Number(values.workers)
+  if (!Number.isSafeInteger(workers) || workers < 1) throw new TypeError(`--workers: "${values.workers}" is not a whole number >= 1`)
   return {
     help: values.help,
     list: values.list,
@@ -88,6 +96,7 @@ export function parseCli (argv: string[]): CliOptions {
     json: values['json-file'] ?? values.json,
     html: values.html,
     traffic: values.traffic,
-    maxTime
+    maxTime,
+    workers
   }
 }

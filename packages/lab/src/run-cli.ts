@@ -4,6 +4,7 @@ import { htmlReport } from './report/html-report.js'
 import { seconds } from './report/format.js'
 import { summaryTable, trafficTable } from './report/summary-table.js'
 import { runLab, type LabReport } from './runner/run-lab.js'
+import { runLabInWorkers } from './runner/run-lab-in-workers.js'
 import { NAMED_STRATEGIES, namedStrategies } from './runner/strategies.js'
 import { goScenarios } from './scenarios/catalog.js'
 import { selectScenarios } from './scenarios/select.js'
@@ -64,25 +65,22 @@ export async function runLabOptions (options: CliOptions, io: LabCliIo, onRun?: 
   const timings: RunTiming[] = []
   let done = 0
   const started = performance.now()
-  const report = await runLab({
-    scenarios,
-    strategies,
-    seeds: options.seeds,
-    maxTime: options.maxTime,
-    signal,
-    onResult: (r, wallMs) => {
-      done++
-      timings.push({ scenario: r.scenario, strategy: r.strategy, seed: r.seed, wallMs: Math.round(wallMs) })
-      const status = !r.ok ? `  FAILED: ${r.error ?? ''}` : r.inconsistencies.length > 0 ? `  INCONSISTENT: ${r.inconsistencies.join('; ')}` : ''
-      io.err(`[${done}/${total}] ${r.scenario} ${r.strategy} seed ${r.seed}: ${seconds(r.timeMs)}, ${r.duplicateBlocks}/${r.blocksReceived} dups (${(wallMs / 1000).toFixed(1)} s wall)${status}`)
-      onRun?.(r, wallMs, done, total)
-    }
-  })
+  const onResult = (r: RunResult, wallMs: number): void => {
+    done++
+    timings.push({ scenario: r.scenario, strategy: r.strategy, seed: r.seed, wallMs: Math.round(wallMs) })
+    const status = !r.ok ? `  FAILED: ${r.error ?? ''}` : r.inconsistencies.length > 0 ? `  INCONSISTENT: ${r.inconsistencies.join('; ')}` : ''
+    io.err(`[${done}/${total}] ${r.scenario} ${r.strategy} seed ${r.seed}: ${seconds(r.timeMs)}, ${r.duplicateBlocks}/${r.blocksReceived} dups (${(wallMs / 1000).toFixed(1)} s wall)${status}`)
+    onRun?.(r, wallMs, done, total)
+  }
+  const common = { scenarios, seeds: options.seeds, maxTime: options.maxTime, signal, onResult }
+  const report = options.workers > 1
+    ? await runLabInWorkers({ ...common, strategies: options.strategies, workers: options.workers })
+    : await runLab({ ...common, strategies })
   const wallMs = performance.now() - started
   io.out(`\nMedians over seeds ${options.seeds.join(', ')} (time is virtual):\n`)
   io.out(summaryTable(report))
   if (options.traffic) io.out(`\n${trafficTable(report)}`)
-  io.out(`\n${report.runs.length} runs in ${(wallMs / 1000).toFixed(1)} s of real time`)
+  io.out(`\n${report.runs.length} runs in ${(wallMs / 1000).toFixed(1)} s of real time, ${options.workers > 1 ? `${options.workers} worker threads` : 'one thread'}`)
   const written: string[] = []
   if (options.json != null) {
     await writeFile(options.json, JSON.stringify({ ...report, timings, wallMs: Math.round(wallMs) }, null, 2) + '\n')

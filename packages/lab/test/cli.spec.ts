@@ -44,4 +44,31 @@ describe('swapwright-lab command', () => {
     assert.equal(none.status, 2)
     assert.match(none.stderr, /No scenario matches "Nope\*"/)
   })
+
+  it('gives the same JSON results with --workers 1 and --workers 2', () => {
+    const report = (workers: string): Record<string, unknown> => {
+      const json = join(dir, `workers-${workers}.json`)
+      const { status, stdout, stderr } = lab('--scenario', '3Nodes-*', '--seeds', '1,2', '--workers', workers, '--json', json)
+      assert.equal(status, 0, stderr)
+      assert.match(stdout, workers === '1' ? /one thread/ : new RegExp(`${workers} worker threads`))
+      // real times differ from run to run; everything else is the lab's result
+      const { timings, wallMs, ...rest } = JSON.parse(readFileSync(json, 'utf8'))
+      assert.equal(timings.length, rest.runs.length)
+      return rest
+    }
+    const one = report('1')
+    const two = report('2')
+    assert.equal((one.runs as unknown[]).length, 48, '12 scenarios x 2 strategy sets x 2 seeds')
+    assert.deepEqual(two, one)
+    assert.equal(JSON.stringify(two), JSON.stringify(one), 'the same order too')
+  })
+
+  it('refuses a --workers that is not a whole number of at least 1', () => {
+    for (const bad of ['0', '-2', '1.5', 'many']) {
+      const { status, stderr } = lab(`--workers=${bad}`, '--seeds', '1')
+      assert.equal(status, 2, bad)
+      assert.match(stderr, /--workers: /)
+    }
+    assert.match(lab('--help').stdout, /--workers <n>/)
+  })
 })

@@ -1,12 +1,13 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { tempFileName } from './fs-layout.js'
 import type { FileHandle } from 'node:fs/promises'
 
 export type BlockBytes = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>
 
 export interface AtomicWriteOptions {
   fsync: boolean
+  /** A name in `dir` no other write uses (see `tempNamer`). */
+  tempName: string
   signal?: AbortSignal
 }
 
@@ -22,7 +23,7 @@ export interface AtomicWriteOptions {
  * data that never reached the disk).
  */
 export async function writeFileAtomic (dir: string, name: string, bytes: BlockBytes, options: AtomicWriteOptions): Promise<void> {
-  const temp = join(dir, tempFileName(name))
+  const temp = join(dir, options.tempName)
   let handle: FileHandle | undefined
   try {
     // 'wx': the temp name is new; failing if it exists beats silently sharing a file with another writer

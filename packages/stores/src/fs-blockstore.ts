@@ -7,7 +7,9 @@ import { abortReasonOr } from './abort.js'
 import { boundedMap } from './bounded-map.js'
 import { ensureDirectory, writeFileAtomic } from './fs-atomic-write.js'
 import { errnoCode, FsBlockstoreError, StoreNotOpenError } from './fs-errors.js'
-import { blockFileName, digestOfFileName, isShardName, isTempFileName, shardOf, tempFileName } from './fs-layout.js'
+import { blockFileName, digestOfFileName, isShardName, isTempFileName, shardOf, tempNamer } from './fs-layout.js'
+import { FsShardDirectories } from './fs-shards.js'
+import { FsWriteGate } from './fs-write-gate.js'
 import type { AbortOptions } from './abort.js'
 import type { BlockBytes } from './fs-atomic-write.js'
 import type { FsOperation } from './fs-errors.js'
@@ -20,6 +22,13 @@ import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
  */
 export const DEFAULT_FS_CONCURRENCY = 32
 
+/**
+ * Block writes (`put`, alone or from putMany) running at once; the rest queue. Each write is a few file
+ * operations in a row on libuv's pool of 4 threads, so 16 keeps every thread busy while a finished step waits
+ * for the event loop, without piling thousands of creations onto the filesystem at once.
+ */
+export const DEFAULT_FS_WRITE_CONCURRENCY = 16
+
 export interface FsBlockstoreInit {
   /**
    * Flush every block and its directory entry to disk before `put` resolves (default false). Without it a put
@@ -30,6 +39,8 @@ export interface FsBlockstoreInit {
   fsync?: boolean
   /** How many blocks putMany/getMany/deleteMany handle at once (default `DEFAULT_FS_CONCURRENCY`, 32). */
   concurrency?: number
+  /** Block writes running at once, however many puts are called (default `DEFAULT_FS_WRITE_CONCURRENCY`, 16). */
+  writeConcurrency?: number
   /** Create the directory in `open()` when it is missing (default true). */
   createIfMissing?: boolean
 }
@@ -51,6 +62,9 @@ export class FsBlockstore implements Blockstore {
   readonly fsync: boolean
   readonly concurrency: number
   readonly createIfMissing: boolean
+  readonly #writes: FsWriteGate
+  readonly #shards: FsShardDirectories
+  readonly #tempName = tempNamer()
   #open = false
 
   constructor (path: string, init: FsBlockstoreInit = {}) {
@@ -61,6 +75,26 @@ export class FsBlockstore implements Blockstore {
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
       throw new RangeError(`concurrency must be a positive integer, got ${this.concurrency}`)
     }
+    this.#writes = new FsWriteGate(init.writeConcurrency ?? DEFAULT_FS_WRITE_CONCURRENCY)
+    this.#shards = new FsShardDirectories(this.fsync)
+  }
+
+  /** Block writes running at once at most (the `writeConcurrency` option). */
+  get writeConcurrency (): number {
+    return this.#writes.limit
+  }
+
+  /**
+   * Puts waiting for a write slot: above zero, the disk is behind and a caller taking blocks in from the
+   * network could stop reading until `writable()` resolves.
+   */
+  get queuedWrites (): number {
+    return this.#writes.queued
+  }
+
+  /** Resolves once no put is waiting for a write slot. */
+  async writable (): Promise<void> {
+    await this.#writes.writable()
   }
 
   /** Creates or checks the directory, proves it writable, and removes temp files a crashed writer left. */
@@ -82,6 +116,8 @@ export class FsBlockstore implements Blockstore {
 
   async close (): Promise<void> {
     this.#open = false
+    // what is on disk may change before the next open
+    this.#shards.clear()
   }
 
   async put (key: CID, val: BlockBytes, options: AbortOptions = {}): Promise<CID> {
@@ -89,12 +125,27 @@ export class FsBlockstore implements Blockstore {
     options.signal?.throwIfAborted()
     const { dir, name, file } = this.#locate(key)
     try {
-      await ensureDirectory(dir, this.fsync)
-      await writeFileAtomic(dir, name, val, { fsync: this.fsync, signal: options.signal })
+      await this.#writes.run(async () => this.#write(dir, name, val, options.signal), options.signal)
     } catch (err) {
       throw this.#failure('put', file, err, options.signal)
     }
     return key
+  }
+
+  async #write (dir: string, name: string, val: BlockBytes, signal: AbortSignal | undefined): Promise<void> {
+    await this.#shards.ensure(dir)
+    const write = { fsync: this.fsync, signal, tempName: this.#tempName(name) }
+    try {
+      await writeFileAtomic(dir, name, val, write)
+    } catch (err) {
+      // the shard was removed behind the store's back after it was last seen: create it again, once. Only when
+      // creating the temp file failed, so the block's bytes (perhaps a one-shot source) are still unread.
+      const { syscall } = err as { syscall?: unknown }
+      if (errnoCode(err) !== 'ENOENT' || syscall !== 'open') throw err
+      this.#shards.forget(dir)
+      await this.#shards.ensure(dir)
+      await writeFileAtomic(dir, name, val, { ...write, tempName: this.#tempName(name) })
+    }
   }
 
   async * putMany (source: Iterable<InputPair> | AsyncIterable<InputPair>, options: AbortOptions = {}): AsyncGenerator<CID> {
@@ -210,7 +261,7 @@ export class FsBlockstore implements Blockstore {
 
   /** Fails `open()` now, naming the directory, rather than the first `put` later (EACCES, EROFS, ENOSPC). */
   async #probeWritable (): Promise<void> {
-    const probe = join(this.path, tempFileName('open-probe'))
+    const probe = join(this.path, this.#tempName('open-probe'))
     try {
       await (await open(probe, 'wx')).close()
       await rm(probe, { force: true })
@@ -219,10 +270,13 @@ export class FsBlockstore implements Blockstore {
     }
   }
 
+  /** Also records the shard directories that exist, so puts into them need not create them. */
   async #removeTempFiles (): Promise<void> {
     const dirs = [this.path]
     for (const entry of await this.#list(this.path)) {
-      if (entry.isDirectory() && isShardName(entry.name)) dirs.push(join(this.path, entry.name))
+      if (!entry.isDirectory() || !isShardName(entry.name)) continue
+      dirs.push(join(this.path, entry.name))
+      this.#shards.known(join(this.path, entry.name))
     }
     for (const dir of dirs) {
       for (const entry of await this.#list(dir)) {

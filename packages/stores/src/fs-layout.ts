@@ -42,12 +42,16 @@ export function digestOfFileName (fileName: string): MultihashDigest<number> | u
 }
 
 /**
- * A fresh temp name beside the final file. Random per write, so two writers of the same block never share a
- * temp file (sharing one lets the second writer's truncation corrupt the first writer's file after its rename);
- * dot-prefixed and `.tmp`-suffixed, so it can never be mistaken for a block.
+ * A source of fresh temp names beside the final file: `.<final name>.<tag><count>.tmp`. Unique per write, so two
+ * writers of the same block never share a temp file (sharing one lets the second writer's truncation corrupt the
+ * first writer's file after its rename): the count separates the writes of one store, the random tag, drawn once
+ * per store, those of two stores or processes. A counter rather than random bytes per write keeps a crypto call
+ * off every put. Dot-prefixed and `.tmp`-suffixed, so a temp file can never be mistaken for a block.
  */
-export function tempFileName (finalName: string): string {
-  return `.${finalName}.${randomBytes(6).toString('hex')}${TEMP_EXTENSION}`
+export function tempNamer (): (finalName: string) => string {
+  const tag = randomBytes(6).toString('hex')
+  let count = 0
+  return finalName => `.${finalName}.${tag}${(count++).toString(36)}${TEMP_EXTENSION}`
 }
 
 export function isTempFileName (name: string): boolean {

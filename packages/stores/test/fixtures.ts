@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
@@ -56,6 +56,16 @@ export async function drain (source: Iterable<unknown> | AsyncIterable<unknown>)
 
 export async function freshDir (label: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `swapwright-${label}-`))
+}
+
+/** Runs `test` in a fresh directory, removed afterwards whatever the outcome. */
+export async function inFreshDir (label: string, test: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await freshDir(label)
+  try {
+    await test(dir)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 }
 
 /** The multihash of a CID as text, to compare keys across CID versions and codecs. */

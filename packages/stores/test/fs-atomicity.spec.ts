@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { base32upper } from 'multiformats/bases/base32'
 import { fsBlockstore } from '../src/index.js'
-import { assertBytes, collect, freshDir, makeBlock } from './fixtures.js'
+import { assertBytes, collect, inFreshDir, makeBlock } from './fixtures.js'
 import type { Block } from './fixtures.js'
 
 function layout (root: string, block: Block): { shard: string, name: string, file: string } {
@@ -15,15 +15,6 @@ function layout (root: string, block: Block): { shard: string, name: string, fil
   const shard = join(root, key.slice(-3, -1))
   const name = `${key}.data`
   return { shard, name, file: join(shard, name) }
-}
-
-async function inFreshDir (test: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await freshDir('fs-atomic')
-  try {
-    await test(dir)
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
 }
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -66,7 +57,7 @@ async function crashMidWrite (dir: string, cid: string): Promise<void> {
 }
 
 describe('FsBlockstore atomicity', () => {
-  it('never returns a leftover temp file, and the next open removes it', async () => inFreshDir(async dir => {
+  it('never returns a leftover temp file, and the next open removes it', async () => inFreshDir('fs-atomic', async dir => {
     const [stored, unstored] = await makeBlocks2()
     const store = fsBlockstore(dir)
     await store.open()
@@ -101,7 +92,7 @@ describe('FsBlockstore atomicity', () => {
     await reopened.close()
   }))
 
-  it('a process killed mid-write of a new block leaves no block, and reopening cleans up', async () => inFreshDir(async dir => {
+  it('a process killed mid-write of a new block leaves no block, and reopening cleans up', async () => inFreshDir('fs-atomic', async dir => {
     const block = await makeBlock(256 * 1024)
     const { shard, file } = layout(dir, block)
     await crashMidWrite(dir, block.cid.toString())
@@ -122,7 +113,7 @@ describe('FsBlockstore atomicity', () => {
     await store.close()
   }))
 
-  it('a process killed mid-overwrite leaves the old block intact', async () => inFreshDir(async dir => {
+  it('a process killed mid-overwrite leaves the old block intact', async () => inFreshDir('fs-atomic', async dir => {
     const block = await makeBlock(256 * 1024)
     const first = fsBlockstore(dir)
     await first.open()

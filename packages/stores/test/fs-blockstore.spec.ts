@@ -5,7 +5,7 @@ import { describe, it } from 'node:test'
 import { base32upper } from 'multiformats/bases/base32'
 import { DEFAULT_FS_CONCURRENCY, fsBlockstore } from '../src/index.js'
 import { blockstoreCompliance } from './compliance.js'
-import { assertBytes, collect, drain, freshDir, makeBlock, makeBlocks, mhKey } from './fixtures.js'
+import { assertBytes, collect, drain, freshDir, inFreshDir, makeBlock, makeBlocks, mhKey } from './fixtures.js'
 import type { FsBlockstoreInit } from '../src/index.js'
 import type { CID } from 'multiformats/cid'
 
@@ -35,12 +35,7 @@ function expectedPath (root: string, cid: CID): string {
 }
 
 async function withStore (test: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await freshDir('fs')
-  try {
-    await test(dir)
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
+  await inFreshDir('fs', test)
 }
 
 describe('FsBlockstore', () => {

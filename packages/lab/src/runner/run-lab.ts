@@ -10,7 +10,7 @@ export interface LabInit {
   strategies: Readonly<Record<string, StrategySet>>
   /** One run per seed for each scenario × strategy (default [1, 2, 3]). */
   seeds?: readonly number[]
-  /** Called after each run, with the real time it took (ms); for progress output. */
+  /** Called after each run, in report order, with the real time it took (ms); for progress output. */
   onResult?: (result: RunResult, wallMs: number) => void
   /** Virtual ms one fetch may take (default 10 minutes). */
   maxTime?: number
@@ -28,31 +28,57 @@ export interface LabReport {
   summaries: Summary[]
 }
 
+/** One run of a lab: a scenario (by its index in the lab's list), a strategy set and a seed. */
+export interface LabTask {
+  scenario: number
+  strategy: string
+  seed: number
+}
+
+/** The lab's seeds, checked: the default when none are given; at least one seed and one strategy set. */
+export function labSeeds (strategies: readonly string[], seeds: readonly number[] | undefined): number[] {
+  if (strategies.length === 0) throw new RangeError('runLab needs at least one strategy set')
+  const out = [...(seeds ?? [1, 2, 3])]
+  if (out.length === 0) throw new RangeError('runLab needs at least one seed')
+  return out
+}
+
+/** Every run of a lab in report order: scenario, then seed, then strategy set. */
+export function labTasks (scenarioCount: number, strategies: readonly string[], seeds: readonly number[]): LabTask[] {
+  const tasks: LabTask[] = []
+  for (let scenario = 0; scenario < scenarioCount; scenario++) {
+    for (const seed of seeds) for (const strategy of strategies) tasks.push({ scenario, strategy, seed })
+  }
+  return tasks
+}
+
+/** The report of a lab from its runs in report order (see `labTasks`), however they were run. */
+export function labReport (scenarios: readonly Scenario[], strategies: readonly string[], seeds: readonly number[], runs: RunResult[]): LabReport {
+  const summaries: Summary[] = []
+  for (const scenario of scenarios) {
+    for (const name of strategies) {
+      summaries.push(summarize(runs.filter(run => run.scenario === scenario.name && run.strategy === name)))
+    }
+  }
+  return { scenarios: scenarios.map(describeScenario), strategies: [...strategies], seeds: [...seeds], runs, summaries }
+}
+
 /**
- * Runs every scenario under every strategy set for every seed. For one scenario and seed the strategy sets run
- * back to back on the same network draws, so they are compared side by side; the medians over seeds smooth
- * out the luck of any single draw. Results depend only on the inputs: the same call gives the same report.
+ * Runs every scenario under every strategy set for every seed, one after another in this thread (see
+ * `runLabInWorkers` for the same on every core). For one scenario and seed the strategy sets run back to back
+ * on the same network draws, so they are compared side by side; the medians over seeds smooth out the luck of
+ * any single draw. Results depend only on the inputs: the same call gives the same report.
  */
 export async function runLab (init: LabInit): Promise<LabReport> {
-  const seeds = [...(init.seeds ?? [1, 2, 3])]
   const names = Object.keys(init.strategies)
-  if (names.length === 0) throw new RangeError('runLab needs at least one strategy set')
-  if (seeds.length === 0) throw new RangeError('runLab needs at least one seed')
+  const seeds = labSeeds(names, init.seeds)
   const runs: RunResult[] = []
-  const summaries: Summary[] = []
-  for (const scenario of init.scenarios) {
-    const byStrategy = new Map<string, RunResult[]>(names.map(name => [name, []]))
-    for (const seed of seeds) {
-      for (const name of names) {
-        init.signal?.throwIfAborted()
-        const started = performance.now()
-        const result = await runScenario(scenario, name, init.strategies[name], seed, { maxTime: init.maxTime })
-        init.onResult?.(result, performance.now() - started)
-        runs.push(result)
-        byStrategy.get(name)?.push(result)
-      }
-    }
-    for (const name of names) summaries.push(summarize(byStrategy.get(name) ?? []))
+  for (const task of labTasks(init.scenarios.length, names, seeds)) {
+    init.signal?.throwIfAborted()
+    const started = performance.now()
+    const result = await runScenario(init.scenarios[task.scenario], task.strategy, init.strategies[task.strategy], task.seed, { maxTime: init.maxTime })
+    init.onResult?.(result, performance.now() - started)
+    runs.push(result)
   }
-  return { scenarios: init.scenarios.map(describeScenario), strategies: names, seeds, runs, summaries }
+  return labReport(init.scenarios, names, seeds, runs)
 }

@@ -1,0 +1,32 @@
+/**
+ * The body of one lab worker thread: runs the runs it is sent, one at a time, and posts each result back.
+ * Scenarios and strategy sets hold functions, which cannot cross to a thread, so a run names them and the
+ * worker builds them from the catalog and the named strategy sets, exactly as the main thread would.
+ */
+import { parentPort } from 'node:worker_threads'
+import { runScenario } from '../run/run-scenario.js'
+import { goScenarios } from '../scenarios/catalog.js'
+import { namedStrategies } from './strategies.js'
+import type { WorkerReply, WorkerRun } from './worker-messages.js'
+import type { Scenario } from '../scenarios/scenario.js'
+
+const port = parentPort
+if (port == null) throw new Error('lab-worker.js runs as a worker thread, not on its own')
+const catalog = new Map<string, Scenario>(goScenarios().map(scenario => [scenario.name, scenario]))
+
+port.on('message', (run: WorkerRun) => {
+  void runOne(run).then(reply => { port.postMessage(reply) })
+})
+
+async function runOne (run: WorkerRun): Promise<WorkerReply> {
+  try {
+    const scenario = catalog.get(run.scenario)
+    if (scenario == null) throw new RangeError(`No scenario named "${run.scenario}" in the catalog`)
+    const strategy = namedStrategies([run.strategy])[run.strategy]
+    const started = performance.now()
+    const result = await runScenario(scenario, run.strategy, strategy, run.seed, { maxTime: run.maxTime })
+    return { id: run.id, result, wallMs: performance.now() - started }
+  } catch (err) {
+    return { id: run.id, error: err instanceof Error ? err.message : String(err) }
+  }
+}
