@@ -54,7 +54,11 @@ export const DEFAULT_MIN_READ_RATE = 12_500
 export const DEFAULT_MAX_READ_TIMEOUT = 120_000
 
 /**
- * Inbound Bitswap streams one peer may hold open at once, over all its connections. Go peers open a stream per
- * message and close it once written, so even a busy one has few open; more are refused (reset) on arrival.
+ * Inbound Bitswap streams one peer may hold open at once, over all its connections; more are refused (reset) on
+ * arrival, losing what they carry. A Go peer (Kubo) opens a stream per reply and closes it once written, but a
+ * stream counts as open here until we have read it to its end: a burst of small blocks from one honest Kubo seed
+ * left 177 streams open at once (3 MiB in 16 KiB blocks), and at a cap of 128 the refused replies stalled the
+ * fetch. So the cap matches libp2p's own per-connection limit of the protocol handler (`maxInboundStreams`);
+ * an idle or slow stream still costs only the bytes it sent, and the read deadline ends it.
  */
-export const DEFAULT_MAX_INBOUND_STREAMS_PER_PEER = 128
+export const DEFAULT_MAX_INBOUND_STREAMS_PER_PEER = 1024
