@@ -1,7 +1,6 @@
 /**
- * Kubo interop cases that need features still under way elsewhere: identity CIDs (`--inline`), the blake2b-256
- * and sha3-256 hashers, symbolic links, and `serve` importing with the unixfs-v1-2025 profile. They are written
- * as they must pass; docs/interop-kubo.md says which fail on this branch and why.
+ * Kubo interop cases for the less common formats: identity CIDs (`--inline`), the blake2b-256 and sha3-256
+ * hashers, symbolic links, and `serve` importing with the unixfs-v1-2025 profile.
  */
 import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -43,7 +42,7 @@ const cases: InteropCase[] = [
   }
 ]
 
-describe('interop with Kubo: cases waiting for features under way', { skip: await kuboSkipReason(), timeout: KUBO_SUITE_TIMEOUT }, () => {
+describe('interop with Kubo: inlined blocks, other hash functions, symbolic links, import profiles', { skip: await kuboSkipReason(), timeout: KUBO_SUITE_TIMEOUT }, () => {
   const pair = useKuboPair()
   interopCaseTests(pair, cases)
 
