@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { DEFAULT_CONFIG, MessageQueue, VirtualClock } from '@swapwright/core'
+import { DEFAULT_CONFIG, VirtualClock } from '@swapwright/core'
+import { MessageQueue } from '@swapwright/core/internal'
 import { SimulatedNetwork } from '@swapwright/transports'
 import { makeBlocks } from './util/blocks.js'
 import { RawPeer } from './util/raw-peer.js'

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { DEFAULT_DONT_HAVE_TIMEOUT } from '@swapwright/core'
+import { nodeParts } from '@swapwright/core/internal'
 import { makeBlocks } from './util/blocks.js'
 import { RawPeer } from './util/raw-peer.js'
 import { Swarm } from './util/swarm.js'
@@ -76,7 +77,7 @@ describe('client: peers that cannot help', () => {
     await swarm.add('seed', { blocks })
     const fetcher = await swarm.add('fetcher')
     await swarm.connectAll()
-    const queue = fetcher.node.client.wantManager.queue('seed')
+    const queue = nodeParts(fetcher.node).client.wantManager.queue('seed')
     assert.ok(queue != null)
     const before = queue.dontHaveTimeout
     const session = fetcher.node.createSession({ providers: ['seed'] })

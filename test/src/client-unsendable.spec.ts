@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { Tokens, valuePlugin, type PeerSelector, type SessionFeedback } from '@swapwright/core'
+import { valuePlugin, type PeerSelector, type SessionFeedback } from '@swapwright/core'
 import { makeBlocks, makeV0Blocks } from './util/blocks.js'
 import { Swarm } from './util/swarm.js'
 import { sameBytes } from './util/swapwright-node.js'
@@ -29,7 +29,7 @@ describe('client: wants an old peer can never carry are its DONT_HAVE at once', 
     })
     const seen: Array<SessionFeedback & { at: number }> = []
     await swarm.add('old', { blocks: [v1, v0], version: '1.0.0' })
-    const fetcher = await swarm.add('fetcher', { options: { peerSelector: valuePlugin('recording', Tokens.PeerSelector, recordingSelector(swarm, seen)) } })
+    const fetcher = await swarm.add('fetcher', { options: { peerSelector: valuePlugin('recording', recordingSelector(swarm, seen)) } })
     await swarm.connectAll()
     const session = fetcher.node.createSession({ providers: ['old'] })
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { factoryPlugin, Tokens, type AbortOptions, type ProviderFinder, type ProviderRecord } from '@swapwright/core'
+import { factoryPlugin, type AbortOptions, type ProviderFinder, type ProviderRecord } from '@swapwright/core'
 import { DhtProviderFinder, dhtProviderFinder } from '@swapwright/transports'
 import { makeBlocks } from './util/blocks.js'
 import { createDhtNode, type DhtNode } from './util/dht-node.js'
@@ -101,7 +101,7 @@ describe('DHT discovery: a 5-node Kademlia DHT over TCP on 127.0.0.1', { timeout
       const recording = new RecordingFinder(fetcherLibp2p)
       fetcher = await startSwapwright({
         libp2p: fetcherLibp2p,
-        options: { providerFinder: factoryPlugin(recording.name, Tokens.ProviderFinder, () => recording) }
+        options: { providerFinder: factoryPlugin(recording.name, () => recording) }
       })
       await fetcherLibp2p.dial(far.getMultiaddrs())
       await routingTableHolds(fetcherLibp2p, 1, settled)

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
 import {
-  decodeMessage, encodeMessage, encodePrefixOf, factoryPlugin, frame, readFrames, Tokens, type AbortOptions,
+  decodeMessage, encodeMessage, encodePrefixOf, factoryPlugin, frame, readFrames, type AbortOptions,
   type BitswapConfig, type BitswapMessage, type BitswapNetwork, type PeerKey, type Plugin
 } from '@swapwright/core'
+import { nodeParts } from '@swapwright/core/internal'
 import { Libp2pBitswapNetwork } from '@swapwright/transports'
 import { makeBlocks, type TestBlock } from './util/blocks.js'
 import { addressesOf, closed, createNode, stopNodes, until } from './util/libp2p-node.js'
@@ -37,9 +38,8 @@ class GatedNetwork extends Libp2pBitswapNetwork {
     await super.send(peer, message, options)
   }
 
-  static plugin (held: TestBlock[]): (libp2p: Libp2p) => Plugin<BitswapNetwork> {
-    return libp2p => factoryPlugin('gated-libp2p-network', Tokens.Network, container =>
-      new GatedNetwork(libp2p, held, container.resolve<BitswapConfig>(Tokens.Config)))
+  static plugin (held: TestBlock[]): (libp2p: Libp2p) => Plugin<GatedNetwork> {
+    return libp2p => factoryPlugin('gated-libp2p-network', components => new GatedNetwork(libp2p, held, components.config))
   }
 }
 
@@ -91,7 +91,7 @@ describe('faults over real libp2p on 127.0.0.1', { timeout: 90_000 }, () => {
         // nothing of the victim's is still on its way (the kill lands between its messages, not inside one).
         if (got.size === 12) {
           // Kill the seed holding most of our outstanding wants, then let the other one go on.
-          const pending = (seed: SwapwrightPeer): number => seed.node.server.wantlist(fetcher.key).length
+          const pending = (seed: SwapwrightPeer): number => nodeParts(seed.node).server.wantlist(fetcher.key).length
           victim = [...seeds].sort((a, b) => pending(b) - pending(a))[0]
           assert.ok(pending(victim) > 0, 'the seed to be killed holds wants of ours')
           await kill(victim.libp2p)

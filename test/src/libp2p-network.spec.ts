@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
 import {
-  BITSWAP_PROTOCOLS, blockstorePlugin, cidOfBlock, HasherRegistry, createBitswap, decodeMessage, encodeMessage, encodePrefixOf,
-  frame, readFrames, type Bitswap, type BitswapMessage, type DecodedMessage, type NetworkHandler, type PeerKey,
-  type ProtocolVersion
+  BITSWAP_PROTOCOLS, blockstorePlugin, cidOfBlock, HasherRegistry, createBitswap, decodeMessage, encodeMessage,
+  encodePrefixOf, frame, readFrames, type Bitswap, type BitswapMessage, type DecodedMessage, type NetworkHandler,
+  type PeerKey, type ProtocolVersion
 } from '@swapwright/core'
+import { nodeParts } from '@swapwright/core/internal'
 import { MemoryBlockstore } from '@swapwright/stores'
+import { goDefaults } from '@swapwright/strategies'
 import { Libp2pBitswapNetwork, libp2pNetwork, type Libp2pNetworkInit } from '@swapwright/transports'
 import { makeBlocks, makeV0Blocks, type TestBlock } from './util/blocks.js'
 import { addressesOf, closed, createNode, dialNode, stopNodes, streamsTo, until, type TestNode } from './util/libp2p-node.js'
@@ -443,7 +445,7 @@ describe('libp2p network: two Swapwright nodes end to end', { timeout: 120_000 }
     const libp2p = await createNode()
     const store = new MemoryBlockstore()
     for (const block of blocks) await store.put(block.cid, block.data)
-    const node = await createBitswap({ network: libp2pNetwork(libp2p), blockstore: blockstorePlugin(store) })
+    const node = createBitswap({ network: libp2pNetwork(libp2p), blockstore: blockstorePlugin(store), ...goDefaults() })
     t.after(async () => {
       await node.stop()
       await stopNodes(libp2p)
@@ -479,7 +481,7 @@ describe('libp2p network: two Swapwright nodes end to end', { timeout: 120_000 }
     // A want for a block the server gets only later is answered once it has it.
     const wanting = client.node.want(late.cid)
     const clientKey = client.libp2p.peerId.toString()
-    await until(() => server.node.server.wantlist(clientKey).some(cid => cid.equals(late.cid)))
+    await until(() => nodeParts(server.node).server.wantlist(clientKey).some(cid => cid.equals(late.cid)))
     await server.store.put(late.cid, late.data)
     await server.node.notifyNewBlocks([late.cid])
     assert.ok(sameBytes(await wanting, late.data))

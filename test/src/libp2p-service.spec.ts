@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { identify, type Identify } from '@libp2p/identify'
 import { blockstorePlugin, NotStartedError, type BitswapEvents } from '@swapwright/core'
 import { MemoryBlockstore } from '@swapwright/stores'
+import { goDefaults } from '@swapwright/strategies'
 import { bitswapService, type BitswapServiceInit, type Libp2pBitswapService } from '@swapwright/transports'
 import { createLibp2p } from 'libp2p'
 import { makeBlocks, type TestBlock } from './util/blocks.js'
@@ -45,7 +46,7 @@ async function servicePeer (t: TestContext, init: ServicePeerInit = {}): Promise
     ...loopbackStack(),
     services: {
       identify: identify(),
-      bitswap: bitswapService({ ...options, blockstore: blockstorePlugin(store) })
+      bitswap: bitswapService({ preset: goDefaults(), ...options, blockstore: blockstorePlugin(store) })
     }
   })
   t.after(async () => { await stopNodes(libp2p) })
@@ -84,6 +85,7 @@ import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { blockstorePlugin } from '@swapwright/core'
 import { MemoryBlockstore } from '@swapwright/stores'
+import { goDefaults } from '@swapwright/strategies'
 import { bitswapService } from '@swapwright/transports'
 import { createLibp2p } from 'libp2p'
 import { CID } from 'multiformats/cid'
@@ -96,7 +98,7 @@ async function node (store) {
   return createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()],
-    services: { identify: identify(), bitswap: bitswapService({ blockstore: blockstorePlugin(store) }) }
+    services: { identify: identify(), bitswap: bitswapService({ blockstore: blockstorePlugin(store), ...goDefaults() }) }
   })
 }
 const seedStore = new MemoryBlockstore()

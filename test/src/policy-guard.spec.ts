@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { factoryPlugin, Tokens, type PolicySlot, type Plugin, type RandomSource } from '@swapwright/core'
+import { factoryPlugin, type PolicySlot, type Plugin, type RandomSource } from '@swapwright/core'
 import { FairDecisionStrategy, OptimisticRequestSplitter, PresencePeerSelector } from '@swapwright/strategies'
 import { makeBlocks, type TestBlock } from './util/blocks.js'
 import { serverHarness } from './util/server-harness.js'
@@ -37,11 +37,11 @@ function plugin ({ slot, member }: Case): Plugin<any> {
   const name = `broken-${member}`
   switch (slot) {
     case 'peerSelector':
-      return factoryPlugin(name, Tokens.PeerSelector, c => throwing(new PresencePeerSelector(c.resolve<RandomSource>(Tokens.Random)), member))
+      return factoryPlugin(name, c => throwing(new PresencePeerSelector(c.random), member))
     case 'requestSplitter':
-      return factoryPlugin(name, Tokens.RequestSplitter, () => throwing(new OptimisticRequestSplitter(), member))
+      return factoryPlugin(name, () => throwing(new OptimisticRequestSplitter(), member))
     case 'decisionStrategy':
-      return factoryPlugin(name, Tokens.DecisionStrategy, c => throwing(new FairDecisionStrategy(c.resolve<RandomSource>(Tokens.Random)), member))
+      return factoryPlugin(name, c => throwing(new FairDecisionStrategy(c.random), member))
   }
 }
 

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import {
   activeWorkDecisionStrategy, fairDecisionStrategy, priorityDecisionStrategy, reciprocityDecisionStrategy
 } from '@swapwright/strategies'
+import { nodeParts } from '@swapwright/core/internal'
 import { makeBlocks, type TestBlock } from './util/blocks.js'
 import { serverHarness, type ServerHarnessInit } from './util/server-harness.js'
 
@@ -84,6 +85,6 @@ describe('server fairness and strategies', () => {
     const p1Done = Math.max(...p1.received.map(r => r.at))
     const p0Done = Math.max(...p0.received.map(r => r.at))
     assert.ok(p1Done < p0Done, `the generous peer finished at ${p1Done}, the other at ${p0Done}`)
-    assert.equal(h.server.server.peerStats('p1')?.bytesReceived, 100_000)
+    assert.equal(nodeParts(h.server).server.peerStats('p1')?.bytesReceived, 100_000)
   })
 })

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { nodeParts } from '@swapwright/core/internal'
 import { makeBlocks } from './util/blocks.js'
 import { serverHarness } from './util/server-harness.js'
 import { CID } from 'multiformats/cid'
@@ -23,10 +24,10 @@ describe('server limits', () => {
     for (let i = 0; i < cids.length; i += 5000) {
       await p.want('server', cids.slice(i, i + 5000).map(cid => ({ cid })))
       await settle()
-      largest = Math.max(largest, server.server.peerStats('p0')?.wantlistSize ?? 0)
+      largest = Math.max(largest, nodeParts(server).server.peerStats('p0')?.wantlistSize ?? 0)
     }
     assert.equal(largest, 1024)
-    const stats = server.server.peerStats('p0')
+    const stats = nodeParts(server).server.peerStats('p0')
     assert.equal(stats?.wantlistSize, 1024)
     assert.equal(stats?.pendingTasks, 0, 'no DONT_HAVE was asked for, so nothing is queued')
     assert.equal(server.stats().server.wantlistEntries, 1024)
@@ -40,12 +41,12 @@ describe('server limits', () => {
     // Fill the ledger with wants we cannot serve (want-have without DONT_HAVE: they just wait).
     await p.want('server', lacking.map(cid => ({ cid, wantType: 'have', priority: 5 })))
     await settle()
-    assert.equal(server.server.peerStats('p0')?.wantlistSize, limit)
+    assert.equal(nodeParts(server).server.peerStats('p0')?.wantlistSize, limit)
     // Low-priority wants for blocks we hold still push out the unservable ones: a full ledger never jams.
     await p.want('server', have.map(b => ({ cid: b.cid, priority: 1 })))
     await settle()
     assert.deepEqual((await p.blockCids()).sort(), have.map(b => b.cid.toString()).sort())
-    assert.ok((server.server.peerStats('p0')?.evictions ?? 0) >= 4)
+    assert.ok((nodeParts(server).server.peerStats('p0')?.evictions ?? 0) >= 4)
   })
 
   it('makes room for higher-priority wants, even by giving up wants it could serve', async () => {
@@ -58,7 +59,7 @@ describe('server limits', () => {
     const urgent = await missingCids(2, 100)
     await p.want('server', urgent.map(cid => ({ cid, priority: 10 })))
     await clock.advance(6)
-    const wanted = new Set(server.server.wantlist('p0').map(String))
+    const wanted = new Set(nodeParts(server).server.wantlist('p0').map(String))
     assert.ok(wanted.size <= limit)
     for (const cid of urgent) assert.ok(wanted.has(cid.toString()), 'the urgent wants got in')
     await settle()
@@ -73,7 +74,7 @@ describe('server limits', () => {
     const lower = await missingCids(2, 200)
     await p.want('server', lower.map(cid => ({ cid, priority: 1 })))
     await clock.advance(6)
-    const wanted = new Set(server.server.wantlist('p0').map(String))
+    const wanted = new Set(nodeParts(server).server.wantlist('p0').map(String))
     for (const cid of lower) assert.ok(!wanted.has(cid.toString()), 'lower-priority wants were refused')
     await settle()
     assert.equal((await p.blockCids()).length, limit, 'every servable want was served in the end')
@@ -84,7 +85,7 @@ describe('server limits', () => {
     const cids = await missingCids(30)
     await p.want('server', cids.map((cid, i) => ({ cid, priority: i })))
     await settle()
-    const kept = server.server.wantlist('p0').map(String).sort()
+    const kept = nodeParts(server).server.wantlist('p0').map(String).sort()
     assert.deepEqual(kept, cids.slice(20).map(String).sort())
   })
 })

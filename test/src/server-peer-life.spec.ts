@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { nodeParts } from '@swapwright/core/internal'
 import { makeBlocks } from './util/blocks.js'
 import { serverHarness } from './util/server-harness.js'
 
@@ -24,7 +25,7 @@ describe('server: slow peers and the life of a ledger', () => {
     await h.clock.advance(50)
     assert.equal(p1.received.length, 1, 'the one-want peer was answered while the slow peer was still being sent to')
     assert.ok(p1.received[0].at - asked < 50)
-    const stats = h.server.server.peerStats('p0')
+    const stats = nodeParts(h.server).server.peerStats('p0')
     assert.ok(stats != null)
     // What is in flight to p0 is within its budget plus one batch (a batch may overshoot by one block).
     assert.ok(stats.activeTasks * 8192 <= budget + 16 * 1024, `${stats.activeTasks} tasks in flight to p0`)
@@ -49,8 +50,8 @@ describe('server: slow peers and the life of a ledger', () => {
     assert.equal(stats.queuedMessages, 0)
     assert.equal(stats.queuedPeers, 0)
     assert.ok(stats.messagesDropped >= 2, `${stats.messagesDropped} messages dropped`)
-    assert.deepEqual(h.server.server.wantlist('p0'), [])
-    assert.equal(h.server.server.peerStats('p0'), undefined)
+    assert.deepEqual(nodeParts(h.server).server.wantlist('p0'), [])
+    assert.equal(nodeParts(h.server).server.peerStats('p0'), undefined)
   })
 
   it('drops a message that arrives after its peer disconnected', async () => {
@@ -60,7 +61,7 @@ describe('server: slow peers and the life of a ledger', () => {
     await p0.network.disconnect('server')
     await h.settle()
     // What a network's reader still holds for a connection that has just closed, handed over late.
-    await h.server.server.messageReceived('p0', {
+    await nodeParts(h.server).server.messageReceived('p0', {
       blocks: [],
       presences: [],
       pendingBytes: 0,
@@ -87,15 +88,15 @@ describe('server: one cap on the wants of all peers together', () => {
     await h.settle()
     let stats = h.server.stats().server
     assert.equal(stats.wantlistEntries, 100)
-    assert.equal(h.server.server.wantlist('p0').length, 60, 'the largest ledger gave way')
-    assert.equal(h.server.server.wantlist('p1').length, 40)
+    assert.equal(nodeParts(h.server).server.wantlist('p0').length, 60, 'the largest ledger gave way')
+    assert.equal(nodeParts(h.server).server.wantlist('p1').length, 40)
     assert.equal(stats.totalCapEvictions, 20)
     // p0 still holds the most: its new wants are the ones refused.
     await p0.want('server', missing.slice(120).map(b => ({ cid: b.cid })))
     await h.settle()
     stats = h.server.stats().server
     assert.equal(stats.wantlistEntries, 100)
-    assert.equal(h.server.server.wantlist('p1').length, 40)
+    assert.equal(nodeParts(h.server).server.wantlist('p1').length, 40)
     assert.equal(stats.totalCapRefusals, 10)
   })
 })

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { identity } from 'multiformats/hashes/identity'
+import { nodeParts } from '@swapwright/core/internal'
 import { makeBlocks } from './util/blocks.js'
 import { serverHarness } from './util/server-harness.js'
 
@@ -38,7 +39,7 @@ describe('server replies', () => {
     await settle()
     assert.deepEqual(p.presences('dont-have'), [missingA.cid.toString()])
     assert.equal(p.presences().length, 1)
-    assert.equal(server.server.peerStats('p0')?.wantlistSize, 2, 'wants for missing blocks stay in the ledger')
+    assert.equal(nodeParts(server).server.peerStats('p0')?.wantlistSize, 2, 'wants for missing blocks stay in the ledger')
   })
 
   it('pushes a block stored after the want arrived to every peer still waiting for it', async () => {
@@ -56,7 +57,7 @@ describe('server replies', () => {
     assert.deepEqual(await p0.blockCids(), [late.cid.toString()])
     assert.deepEqual(p1.presences('have'), [late.cid.toString()], 'a want-have for a large block gets HAVE')
     assert.equal(p2.received.length, 0, 'a peer that never asked gets nothing')
-    assert.equal(server.server.peerStats('p0')?.wantlistSize, 0, 'answered wants leave the ledger')
+    assert.equal(nodeParts(server).server.peerStats('p0')?.wantlistSize, 0, 'answered wants leave the ledger')
   })
 
   it('sends replies of one peer in priority order', async () => {
@@ -85,13 +86,13 @@ describe('server replies', () => {
     const { peers: [p], settle, server } = await serverHarness()
     await p.want('server', [{ cid: a.cid }, { cid: b.cid }])
     await settle()
-    assert.deepEqual(server.server.wantlist('p0').map(String).sort(), [a.cid, b.cid].map(String).sort())
+    assert.deepEqual(nodeParts(server).server.wantlist('p0').map(String).sort(), [a.cid, b.cid].map(String).sort())
     await p.want('server', [{ cid: a.cid, cancel: true }])
     await settle()
-    assert.deepEqual(server.server.wantlist('p0').map(String), [b.cid.toString()])
+    assert.deepEqual(nodeParts(server).server.wantlist('p0').map(String), [b.cid.toString()])
     await p.want('server', [{ cid: c.cid }], true)
     await settle()
-    assert.deepEqual(server.server.wantlist('p0').map(String), [c.cid.toString()])
+    assert.deepEqual(nodeParts(server).server.wantlist('p0').map(String), [c.cid.toString()])
   })
 
   it('upgrades a want-have to want-block and sends the block', async () => {
@@ -117,7 +118,7 @@ describe('server replies', () => {
     await settle()
     assert.deepEqual(await p.blockCids(), [valid.cid.toString()])
     assert.equal(p.presences().length, 0)
-    assert.equal(server.server.peerStats('p0')?.ignoredEntries, 1)
+    assert.equal(nodeParts(server).server.peerStats('p0')?.ignoredEntries, 1)
     assert.equal(server.stats().peers, 1)
   })
 
@@ -131,7 +132,7 @@ describe('server replies', () => {
     assert.deepEqual(await p.blockCids(), [valid.cid.toString()], 'only the hashed block goes on the wire')
     assert.equal(p.presences().length + q.presences().length + q.blocks().length, 0, 'no HAVE, DONT_HAVE or block for an identity CID')
     assert.equal(await store.has(inline), false, 'nothing was stored for it')
-    assert.equal(server.server.peerStats('p0')?.ignoredEntries, 1)
+    assert.equal(nodeParts(server).server.peerStats('p0')?.ignoredEntries, 1)
     assert.equal(server.stats().peers, 2)
   })
 
@@ -162,7 +163,7 @@ describe('server replies', () => {
     await settle()
     assert.equal(server.stats().server.peers, 0)
     assert.equal(server.stats().server.wantlistEntries, 0)
-    assert.equal(server.server.peerStats('p0'), undefined)
+    assert.equal(nodeParts(server).server.peerStats('p0'), undefined)
   })
 
   it('counts blocks and bytes sent per peer', async () => {
@@ -171,9 +172,9 @@ describe('server replies', () => {
     await p0.want('server', blocks.slice(0, 3).map(b => ({ cid: b.cid })))
     await p1.want('server', blocks.slice(3).map(b => ({ cid: b.cid })))
     await settle()
-    assert.equal(server.server.peerStats('p0')?.blocksSent, 3)
-    assert.equal(server.server.peerStats('p0')?.bytesSent, 3000)
-    assert.equal(server.server.peerStats('p1')?.blocksSent, 1)
+    assert.equal(nodeParts(server).server.peerStats('p0')?.blocksSent, 3)
+    assert.equal(nodeParts(server).server.peerStats('p0')?.bytesSent, 3000)
+    assert.equal(nodeParts(server).server.peerStats('p1')?.blocksSent, 1)
     assert.equal(server.stats().server.bytesSent, 4000)
   })
 })

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { libp2pNetwork } from '@swapwright/transports'
+import { nodeParts } from '@swapwright/core/internal'
 import { makeBlocks } from './util/blocks.js'
 import { until } from './util/libp2p-node.js'
 import { startSwapwright } from './util/swapwright-node.js'
@@ -20,7 +21,7 @@ describe('server: a peer that stops reading, over real libp2p', () => {
       const stats = server.node.stats().server
       assert.ok(stats.failedSends > 0)
       // The peer keeps the wants not yet answered (it may ask again), but nothing waits in its queue any more.
-      const peer = server.node.server.peerStats(key)
+      const peer = nodeParts(server.node).server.peerStats(key)
       assert.equal(peer?.pendingTasks, 0)
       assert.ok((peer?.wantlistSize ?? 0) > 0)
     } finally {

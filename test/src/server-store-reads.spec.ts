@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { blockstorePlugin, createBitswap, type Bitswap } from '@swapwright/core'
-import { FsBlockstore } from '@swapwright/stores'
+import { FsBlockstore, MemoryBlockstore } from '@swapwright/stores'
+import { goDefaults } from '@swapwright/strategies'
 import { libp2pNetwork } from '@swapwright/transports'
 import { makeBlocks } from './util/blocks.js'
 import { createNode, dialNode, stopNodes, type TestNode } from './util/libp2p-node.js'
@@ -40,8 +41,8 @@ describe('server: blocks on disk are read once to be sent', () => {
     const seedNode = await createNode()
     const fetcherNode = await createNode()
     nodes.push(seedNode, fetcherNode)
-    const seed = await createBitswap({ network: libp2pNetwork(seedNode), blockstore: blockstorePlugin(store) })
-    const fetcher = await createBitswap({ network: libp2pNetwork(fetcherNode) })
+    const seed = createBitswap({ network: libp2pNetwork(seedNode), blockstore: blockstorePlugin(store), ...goDefaults() })
+    const fetcher = createBitswap({ network: libp2pNetwork(fetcherNode), blockstore: blockstorePlugin(new MemoryBlockstore()), ...goDefaults() })
     bitswaps.push(seed, fetcher)
     await seed.start()
     await fetcher.start()

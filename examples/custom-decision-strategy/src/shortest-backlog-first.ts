@@ -1,4 +1,4 @@
-import { Tokens, factoryPlugin, type DecisionStrategy, type EvictionDecision, type LedgerWantView, type PeerQueueView, type Plugin, type TaskView, type WantHaveAnswer } from '@swapwright/core'
+import { factoryPlugin, type DecisionStrategy, type EvictionDecision, type LedgerWantView, type PeerQueueView, type Plugin, type TaskView, type WantHaveAnswer } from '@swapwright/core'
 import { compareTasksByPriority, evictByPriority } from '@swapwright/strategies'
 
 /** Up to this size a WANT_HAVE is answered with the block itself (Go: 1024 bytes). */
@@ -34,5 +34,5 @@ class ShortestBacklogFirst implements DecisionStrategy {
 
 /** The plugin for `createBitswap({ decisionStrategy })` or a lab strategy set. */
 export function shortestBacklogFirst (): Plugin<DecisionStrategy> {
-  return factoryPlugin('shortest-backlog-first', Tokens.DecisionStrategy, () => new ShortestBacklogFirst())
+  return factoryPlugin('shortest-backlog-first', () => new ShortestBacklogFirst())
 }

@@ -1,4 +1,4 @@
-import { Tokens, factoryPlugin, type PendingWant, type Plugin, type RequestSplitter, type SessionFeedback, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
+import { factoryPlugin, type PendingWant, type Plugin, type RequestSplitter, type SessionFeedback, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
 
 /**
  * A request splitter between the two Go designs: each want goes as WANT_BLOCK to the two best-ranked peers
@@ -34,5 +34,5 @@ class PairSplitter implements RequestSplitter {
 
 /** The plugin for `createBitswap({ requestSplitter })` or a lab strategy set. */
 export function pairSplitter (): Plugin<RequestSplitter> {
-  return factoryPlugin('pair-splitter', Tokens.RequestSplitter, () => new PairSplitter())
+  return factoryPlugin('pair-splitter', () => new PairSplitter())
 }

@@ -8,7 +8,9 @@ import { identify } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
-import { createBitswap, type Bitswap } from '@swapwright/core'
+import { blockstorePlugin, createBitswap, type Bitswap } from '@swapwright/core'
+import { memoryBlockstore } from '@swapwright/stores'
+import { goDefaults } from '@swapwright/strategies'
 import { libp2pNetwork } from '@swapwright/transports'
 import { createLibp2p } from 'libp2p'
 import { CID } from 'multiformats/cid'
@@ -24,7 +26,7 @@ interface Node {
   bitswap: Bitswap
 }
 
-/** A libp2p host and a Bitswap node on it. Only the network is given: every other slot keeps its default. */
+/** A libp2p host and a Bitswap node on it: the network, a store in memory and the Go policies; core fills the rest. */
 async function startNode (): Promise<Node> {
   const libp2p = await createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] }, // loopback only, on a port the OS picks
@@ -33,7 +35,7 @@ async function startNode (): Promise<Node> {
     streamMuxers: [yamux()],
     services: { identify: identify() } // how each side learns that the other speaks Bitswap
   })
-  const bitswap = await createBitswap({ network: libp2pNetwork(libp2p) })
+  const bitswap = createBitswap({ network: libp2pNetwork(libp2p), blockstore: blockstorePlugin(memoryBlockstore()), ...goDefaults() })
   await bitswap.start()
   return { libp2p, bitswap }
 }

@@ -2,7 +2,7 @@ import { identify } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
-import { blockstorePlugin, createBitswap, type Bitswap, type SessionFeedback } from '@swapwright/core'
+import { blockstorePlugin, createBitswap, errorMessage, type Bitswap, type SessionFeedback } from '@swapwright/core'
 import { goDefaults } from '@swapwright/strategies'
 import { dhtProviderFinder, libp2pNetwork } from '@swapwright/transports'
 import { createLibp2p, type ServiceFactoryMap } from 'libp2p'
@@ -65,7 +65,7 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
     services
   }))
   const strategies = goDefaults()
-  const bitswap = await createBitswap({
+  const bitswap = createBitswap({
     network: libp2pNetwork(libp2p),
     blockstore: blockstorePlugin(blockstore),
     ...strategies,
@@ -106,7 +106,7 @@ async function listenOrExplain (listen: string[], starting: Promise<Libp2p>): Pr
   try {
     return await starting
   } catch (err) {
-    const message = (err as Error).message ?? ''
+    const message = errorMessage(err)
     if (!message.includes('EADDRINUSE')) throw err
     const taken = [...message.matchAll(/(\/\S+): Error: listen EADDRINUSE/g)].map(m => m[1])
     throw new CliError(`Cannot listen on ${taken.length > 0 ? taken.join(' and ') : listen.join(' or ')}: the port is taken, by another ` +

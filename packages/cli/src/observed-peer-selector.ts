@@ -1,15 +1,12 @@
-import { factoryPlugin, Tokens, type PeerSelector, type Plugin, type SessionFeedback } from '@swapwright/core'
+import { factoryPlugin, type PeerSelector, type Plugin, type SessionFeedback } from '@swapwright/core'
 
 /**
  * The peer selector `inner`, unchanged, with every session's feedback (peers added, HAVE, DONT_HAVE, blocks)
  * also handed to `observe`: the command learns what its peers answered without reaching into core's session.
  */
 export function observedPeerSelector (inner: Plugin<PeerSelector>, observe: (feedback: SessionFeedback) => void): Plugin<PeerSelector> {
-  return factoryPlugin(inner.name, Tokens.PeerSelector, container => {
-    // The inner plugin registers into a container of its own, so it can be resolved here and wrapped.
-    const own = container.createChildContainer()
-    inner.register(own)
-    const selector = own.resolve<PeerSelector>(Tokens.PeerSelector)
+  return factoryPlugin(inner.name, components => {
+    const selector = inner(components)
     return {
       name: selector.name,
       forSession: context => {

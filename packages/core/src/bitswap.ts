@@ -1,20 +1,14 @@
 import { logger } from '@libp2p/logger'
 import { TypedEventEmitter } from 'main-event'
-import { inject, injectable } from 'tsyringe'
-import { BitswapClient, type ClientStats, type SessionOptions, type WantOptions } from './client/client.js'
-import { DecisionEngine, type ServerStats } from './server/decision-engine.js'
-import { PolicyGuard, type PolicyFailures } from './guard/policy-guard.js'
-import { Tokens } from './tokens.js'
+import { errorMessage } from './errors.js'
+import type { BitswapClient, ClientStats, SessionOptions, WantOptions } from './client/client.js'
+import type { Session } from './client/session.js'
+import type { DecisionEngine, ServerStats } from './server/decision-engine.js'
+import type { PolicyFailures, PolicyGuard } from './guard/policy-guard.js'
 import type { BitswapConfig } from './config.js'
-import type { Blockstore } from './interfaces/blockstore.js'
-import type { Clock } from './interfaces/clock.js'
-import type { DecisionStrategy } from './interfaces/decision-strategy.js'
-import type { BitswapNetwork, NetworkHandler } from './interfaces/network.js'
-import type { PeerSelector } from './interfaces/peer-selector.js'
-import type { ProviderFinder } from './interfaces/provider-finder.js'
-import type { RandomSource } from './interfaces/random.js'
-import type { RequestSplitter } from './interfaces/request-splitter.js'
-import type { Components } from './slots.js'
+import type { NetworkHandler } from './interfaces/network.js'
+import type { Startable } from './plugin.js'
+import type { Components, SlotName } from './registry.js'
 import type { PeerKey, ProtocolVersion } from './types.js'
 import type { DecodedMessage } from './wire/types.js'
 import type { CID } from 'multiformats/cid'
@@ -43,46 +37,47 @@ export interface BitswapEvents {
   'peer:protocol-error': CustomEvent<{ peer: PeerKey, error: Error }>
 }
 
-/** One Bitswap node: the components chosen for its slots, started and stopped together. */
-@injectable()
+/** What `createBitswap` builds a node from. */
+export interface BitswapInit {
+  components: Readonly<Components>
+  config: Readonly<BitswapConfig>
+  server: DecisionEngine
+  client: BitswapClient
+  guard: PolicyGuard
+  /** The slots whose objects the node owns, in the order they were built: dependencies first. */
+  startOrder: readonly SlotName[]
+}
+
+/**
+ * One Bitswap node: the components chosen for its slots, started and stopped together. Built by `createBitswap`;
+ * its client and server halves are internal (reach them in tests through `nodeParts` of `@swapwright/core/internal`).
+ */
 export class Bitswap extends TypedEventEmitter<BitswapEvents> {
   readonly components: Readonly<Components>
   readonly config: Readonly<BitswapConfig>
-  /** The server half: ledgers, task queue, replies. */
-  readonly server: DecisionEngine
-  /** The client half: sessions, wants, message queues. */
-  readonly client: BitswapClient
+  private readonly server: DecisionEngine
+  private readonly client: BitswapClient
   private readonly guard: PolicyGuard
+  /** Every slot's object with a start or a stop (the network aside), in dependency order. */
+  private readonly startables: ReadonlyArray<{ slot: SlotName, part: Startable }>
   private started = false
   private readonly peers = new Map<PeerKey, ProtocolVersion>()
   private readonly counters = { messagesReceived: 0, bytesReceived: 0, protocolErrors: 0 }
 
-  constructor (
-    @inject(Tokens.Network) network: BitswapNetwork,
-    @inject(Tokens.Blockstore) blockstore: Blockstore,
-    @inject(Tokens.Clock) clock: Clock,
-    @inject(Tokens.Random) random: RandomSource,
-    @inject(Tokens.ProviderFinder) providerFinder: ProviderFinder,
-    @inject(Tokens.RequestSplitter) requestSplitter: RequestSplitter,
-    @inject(Tokens.PeerSelector) peerSelector: PeerSelector,
-    @inject(Tokens.DecisionStrategy) decisionStrategy: DecisionStrategy,
-    @inject(Tokens.Config) config: BitswapConfig,
-    @inject(DecisionEngine) server: DecisionEngine,
-    @inject(BitswapClient) client: BitswapClient,
-    @inject(PolicyGuard) guard: PolicyGuard
-  ) {
+  constructor (init: BitswapInit) {
     super()
-    this.server = server
-    this.client = client
-    this.guard = guard
-    client.onBlockReceived = (peer, cid) => {
+    this.components = init.components
+    this.config = init.config
+    this.server = init.server
+    this.client = init.client
+    this.guard = init.guard
+    this.startables = startablesOf(init.components, init.startOrder)
+    init.client.onBlockReceived = (peer, cid) => {
       // Once per block: build the event only for someone listening.
       if (this.listenerCount('block:received') > 0) this.safeDispatchEvent('block:received', { detail: { peer, cid } })
     }
-    this.components = Object.freeze({
-      network, blockstore, clock, random, providerFinder, requestSplitter, peerSelector, decisionStrategy
-    })
-    this.config = config
+    // The client's one way to the server: blocks it stored may be what peers are waiting for.
+    init.client.onBlocksStored = (cids) => { void this.server.blocksAdded(cids) }
   }
 
   get isStarted (): boolean {
@@ -91,6 +86,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
 
   async start (): Promise<void> {
     if (this.started) return
+    await this.startPlugins()
     this.server.start()
     this.client.start()
     await this.components.network.start(this.handler())
@@ -108,6 +104,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
     this.client.stop()
     await this.components.network.stop()
     await this.server.stop()
+    await this.stopPlugins(this.startables)
     this.peers.clear()
     log('stopped %s', this.components.network.self)
   }
@@ -122,7 +119,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
   }
 
   /** A session for fetching related blocks (a DAG, a file) from the peers that turn out to have them. */
-  createSession (options?: SessionOptions): ReturnType<BitswapClient['createSession']> {
+  createSession (options?: SessionOptions): Session {
     return this.client.createSession(options)
   }
 
@@ -138,6 +135,29 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
   async notifyNewBlocks (cids: readonly CID[]): Promise<void> {
     this.client.announce(cids)
     await this.server.blocksAdded(cids)
+  }
+
+  /** Plugins start in dependency order; if one fails, those already started are stopped again. */
+  private async startPlugins (): Promise<void> {
+    for (let i = 0; i < this.startables.length; i++) {
+      try {
+        await this.startables[i].part.start?.()
+      } catch (err) {
+        await this.stopPlugins(this.startables.slice(0, i))
+        throw err
+      }
+    }
+  }
+
+  /** In reverse order, each stopped even if another's stop threw: a stop is cleanup and must reach everyone. */
+  private async stopPlugins (started: ReadonlyArray<{ slot: SlotName, part: Startable }>): Promise<void> {
+    for (const { slot, part } of [...started].reverse()) {
+      try {
+        await part.stop?.()
+      } catch (err) {
+        log.error('stopping the %s plugin failed: %s', slot, errorMessage(err))
+      }
+    }
   }
 
   private handler (): NetworkHandler {
@@ -172,4 +192,18 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
       }
     }
   }
+}
+
+/** The slots' objects that have a start or a stop, in `order`; the network is started by the node itself. */
+function startablesOf (components: Readonly<Components>, order: readonly SlotName[]): Array<{ slot: SlotName, part: Startable }> {
+  const seen = new Set<unknown>()
+  const startables: Array<{ slot: SlotName, part: Startable }> = []
+  for (const slot of order) {
+    const part = components[slot] as Startable
+    // One object may fill two slots; it is started once.
+    if (slot === 'network' || seen.has(part)) continue
+    seen.add(part)
+    if (typeof part.start === 'function' || typeof part.stop === 'function') startables.push({ slot, part })
+  }
+  return startables
 }

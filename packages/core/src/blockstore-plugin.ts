@@ -1,8 +1,7 @@
 import { valuePlugin, type Plugin } from './plugin.js'
-import { Tokens } from './tokens.js'
 import type { Blockstore } from './interfaces/blockstore.js'
 
 /** Any `interface-blockstore` store as the node's blockstore plugin. */
 export function blockstorePlugin (store: Blockstore, name = store.constructor?.name ?? 'blockstore'): Plugin<Blockstore> {
-  return valuePlugin(name, Tokens.Blockstore, store)
+  return valuePlugin(name, store)
 }

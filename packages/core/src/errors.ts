@@ -1,6 +1,7 @@
 /**
- * Every error Swapwright throws on purpose is a `SwapwrightError` with a stable `code`, so callers can branch
- * on `err.code` (or `instanceof`) without parsing messages.
+ * Every error Swapwright throws on purpose is a `SwapwrightError` with its own class and a stable `code`. Branch
+ * with `instanceof` (the code base itself never matches codes); the `code` is for logs and for callers that
+ * cannot import the class.
  */
 export class SwapwrightError extends Error {
   readonly code: string
@@ -32,8 +33,14 @@ export class PluginError extends SwapwrightError {
   }
 }
 
+/**
+ * A peer broke the Bitswap protocol: the parent of every framing, decoding and verification error a peer can
+ * cause, so a network tells "drop this peer's stream" from "our stream broke" with one `instanceof`.
+ */
+export class ProtocolViolationError extends SwapwrightError {}
+
 /** A length prefix declared more bytes than the reader accepts; nothing past the prefix was buffered. */
-export class MessageTooLargeError extends SwapwrightError {
+export class MessageTooLargeError extends ProtocolViolationError {
   readonly declared: number
   readonly limit: number
   constructor (declared: number, limit: number) {
@@ -44,28 +51,28 @@ export class MessageTooLargeError extends SwapwrightError {
 }
 
 /** A length prefix is not a valid unsigned varint. */
-export class InvalidLengthPrefixError extends SwapwrightError {
+export class InvalidLengthPrefixError extends ProtocolViolationError {
   constructor (message: string) {
     super('ERR_INVALID_LENGTH_PREFIX', message)
   }
 }
 
 /** The stream ended inside a length prefix or a message body. */
-export class TruncatedMessageError extends SwapwrightError {
+export class TruncatedMessageError extends ProtocolViolationError {
   constructor (message: string) {
     super('ERR_TRUNCATED_MESSAGE', message)
   }
 }
 
 /** The bytes of a message are not a valid Bitswap protobuf. */
-export class MalformedMessageError extends SwapwrightError {
+export class MalformedMessageError extends ProtocolViolationError {
   constructor (message: string, options?: ErrorOptions) {
     super('ERR_MALFORMED_MESSAGE', message, options)
   }
 }
 
 /** A message carried more entries of one kind than the decode limits allow. */
-export class MessageLimitError extends SwapwrightError {
+export class MessageLimitError extends ProtocolViolationError {
   constructor (message: string, options?: ErrorOptions) {
     super('ERR_MESSAGE_LIMIT', message, options)
   }
@@ -95,14 +102,14 @@ export class UnknownHashError extends SwapwrightError {
 }
 
 /** A CID prefix could not be parsed. */
-export class InvalidPrefixError extends SwapwrightError {
+export class InvalidPrefixError extends ProtocolViolationError {
   constructor (message: string, options?: ErrorOptions) {
     super('ERR_INVALID_PREFIX', message, options)
   }
 }
 
 /** A block's bytes do not hash to the CID it claims, or it matches nothing we asked for. */
-export class BlockVerificationError extends SwapwrightError {
+export class BlockVerificationError extends ProtocolViolationError {
   constructor (message: string) {
     super('ERR_BLOCK_VERIFICATION', message)
   }
@@ -119,6 +126,13 @@ export class AbortError extends SwapwrightError {
 export class NotStartedError extends SwapwrightError {
   constructor (what = 'The node') {
     super('ERR_NOT_STARTED', `${what} is not started`)
+  }
+}
+
+/** A part of the node was used after it was stopped (a queue, a finder): what it was asked is refused. */
+export class StoppedError extends SwapwrightError {
+  constructor (what = 'The node') {
+    super('ERR_STOPPED', `${what} is stopped`)
   }
 }
 
@@ -139,4 +153,9 @@ export class StalledError extends SwapwrightError {
   constructor (message: string) {
     super('ERR_STALLED', message)
   }
+}
+
+/** The message of anything thrown: an `Error`'s message, else its string form (a throw need not be an Error). */
+export function errorMessage (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
 }

@@ -1,7 +1,8 @@
 /**
  * @packageDocumentation
- * Swapwright core: the contracts (interfaces and DI tokens) of every extension point, the wire codec, the
- * clocks, and `createBitswap()`, the one composition root.
+ * Swapwright core: the contracts of every extension point, `createBitswap()` (the one composition root), the
+ * node's public API, errors, clocks and the wire codec. The node's parts (sessions, queues, the decision engine)
+ * are in `@swapwright/core/internal`, for tests and tools that reach inside a node.
  */
 import 'reflect-metadata'
 
@@ -9,12 +10,10 @@ export type { PeerKey, ProtocolVersion, AbortOptions } from './types.js'
 export * from './errors.js'
 export * from './constants.js'
 export * from './config.js'
-export * from './tokens.js'
-export * from './plugin.js'
-export * from './slots.js'
-export type { Preset } from './default-plugins.js'
+export type { Components, Slots, SlotName } from './registry.js'
+export { factoryPlugin, valuePlugin, type Plugin, type Startable, type SlotPlugins, type Preset } from './plugin.js'
 export * from './create-bitswap.js'
-export * from './bitswap.js'
+export { Bitswap, type BitswapEvents, type NodeStats } from './bitswap.js'
 export type { PolicyFailures, PolicySlot } from './guard/policy-guard.js'
 export * from './random.js'
 export * from './blockstore-plugin.js'
@@ -35,14 +34,10 @@ export * from './clock/virtual-clock.js'
 export * from './clock/plugins.js'
 export * from './null/null-provider-finder.js'
 export * from './wire/index.js'
-export * from './server/decision-engine.js'
 export * from './server/limits.js'
-export { PeerTaskQueue, type TaskBatch, type PeerTaskQueueInit } from './server/peer-task-queue.js'
-export type { PeerTracker } from './server/peer-tracker.js'
-export type { Task, Reply } from './server/task.js'
-export * from './client/client.js'
-export { Session, type SessionStats } from './client/session.js'
-export { ProviderQueryManager, type ProviderQueryStats } from './client/provider-query-manager.js'
-export { DontHaveTimeoutManager, type DontHaveTimeoutManagerInit } from './client/dont-have-timeout-manager.js'
-export { MessageQueue, type MessageQueueInit } from './client/message-queue.js'
-export { WantManager, type QueueFactory } from './client/want-manager.js'
+
+// What the node's methods take and return (the classes behind them are internal).
+export type { ServerStats } from './server/decision-engine.js'
+export type { ClientStats, WantOptions, WantProgressEvent, SessionOptions } from './client/client.js'
+export type { Session, SessionStats } from './client/session.js'
+export type { ProviderQueryStats } from './client/provider-query-manager.js'

@@ -3,9 +3,8 @@ import { describe, it } from 'node:test'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
-import {
-  DEFAULT_DONT_HAVE_TIMEOUT, DontHaveTimeoutManager, MAX_DONT_HAVE_TIMEOUT, MIN_DONT_HAVE_TIMEOUT, VirtualClock
-} from '../src/index.js'
+import { DEFAULT_DONT_HAVE_TIMEOUT, MAX_DONT_HAVE_TIMEOUT, MIN_DONT_HAVE_TIMEOUT, VirtualClock } from '../src/index.js'
+import { DontHaveTimeoutManager } from '../src/internal.js'
 
 async function cidOf (name: string): Promise<CID> {
   return CID.createV1(raw.code, await sha256.digest(new TextEncoder().encode(name)))

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { blockKey, PeerTaskQueue, VirtualClock, type DecisionStrategy, type Reply, type Task } from '../src/index.js'
+import { blockKey, VirtualClock, type DecisionStrategy } from '../src/index.js'
+import { PeerTaskQueue, type Reply, type Task } from '../src/internal.js'
 
 /** The simplest complete order: peers by name, tasks by priority then arrival. */
 const byName: DecisionStrategy = {

@@ -4,10 +4,11 @@ import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import {
-  DEFAULT_CONFIG, ProviderQueryManager, resolveConfig, Tokens, VirtualClock, type AbortOptions, type BitswapConfig,
-  type BitswapMessage, type BitswapNetwork, type Clock, type LinkStats, type NetworkHandler, type PeerKey,
-  type ProtocolVersion, type ProviderFinder, type ProviderRecord
+  DEFAULT_CONFIG, resolveConfig, VirtualClock, type AbortOptions, type BitswapConfig, type BitswapMessage,
+  type BitswapNetwork, type Clock, type LinkStats, type NetworkHandler, type PeerKey, type ProtocolVersion,
+  type ProviderFinder, type ProviderRecord
 } from '../src/index.js'
+import { ProviderQueryManager, Tokens } from '../src/internal.js'
 // After core, which loads the reflect-metadata polyfill tsyringe needs.
 import { container } from 'tsyringe'
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { DEFAULT_CONFIG, MAX_DONT_HAVE_TIMEOUT, MessageQueue, VirtualClock } from '../src/index.js'
+import { DEFAULT_CONFIG, MAX_DONT_HAVE_TIMEOUT, VirtualClock } from '../src/index.js'
+import { MessageQueue } from '../src/internal.js'
 import { fetchBatch } from '../src/client/block-batch.js'
 import { SessionPeers } from '../src/client/session-peers.js'
 import { SessionWants } from '../src/client/session-wants.js'

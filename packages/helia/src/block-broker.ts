@@ -1,5 +1,6 @@
 import { logger } from '@libp2p/logger'
 import { NotStartedError, blockstorePlugin, createBitswap, type Bitswap, type BitswapOptions } from '@swapwright/core'
+import { goDefaults } from '@swapwright/strategies'
 import { libp2pNetwork, type Libp2pNetworkInit } from '@swapwright/transports'
 import { HeliaBlockView } from './helia-blocks.js'
 import { heliaRoutingFinder } from './helia-routing.js'
@@ -15,7 +16,7 @@ const log = logger('swapwright:helia:broker')
 export interface SwapwrightInit {
   /**
    * Options for the Swapwright node (`createBitswap`): strategies, presets, limits. `network` and `blockstore`
-   * are the broker's own. `providerFinder` defaults to Helia's routing; `announceBlocks` defaults to false,
+   * are the broker's own; the policies default to `goDefaults()` (pass `preset` or single slots to change them). `providerFinder` defaults to Helia's routing; `announceBlocks` defaults to false,
    * as Helia's own Bitswap does not announce every block it fetches either.
    */
   bitswap?: Omit<BitswapOptions, 'network' | 'blockstore'>
@@ -55,7 +56,8 @@ export class SwapwrightBlockBroker implements BlockBroker {
   /** Builds and starts the node over the Helia node's libp2p and blockstore. */
   async attach (host: SwapwrightHost): Promise<void> {
     if (this.context != null) return
-    const node = await createBitswap({
+    const node = createBitswap({
+      preset: goDefaults(),
       announceBlocks: false,
       providerFinder: heliaRoutingFinder(host.routing),
       ...this.init.bitswap,

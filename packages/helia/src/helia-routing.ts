@@ -1,4 +1,4 @@
-import { Tokens, factoryPlugin, type Plugin, type ProviderFinder, type ProviderRecord } from '@swapwright/core'
+import { factoryPlugin, type Plugin, type ProviderFinder, type ProviderRecord } from '@swapwright/core'
 import { peerIdFromCID } from '@libp2p/peer-id'
 import type { Routing } from '@helia/interface'
 import type { AbortOptions } from '@libp2p/interface'
@@ -31,5 +31,5 @@ export class HeliaRoutingFinder implements ProviderFinder {
 }
 
 export function heliaRoutingFinder (routing: Routing): Plugin<ProviderFinder> {
-  return factoryPlugin('helia-routing', Tokens.ProviderFinder, () => new HeliaRoutingFinder(routing))
+  return factoryPlugin('helia-routing', () => new HeliaRoutingFinder(routing))
 }

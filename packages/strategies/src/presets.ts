@@ -6,12 +6,12 @@ import { fairDecisionStrategy } from './decision-strategy/fair-decision-strategy
 import { activeWorkDecisionStrategy } from './decision-strategy/active-work-decision-strategy.js'
 import type { SlotPlugins } from '@swapwright/core'
 
-/** The three policy slots a preset fills; pass one as `createBitswap({ preset })`. */
+/** The three policy slots a preset fills: `createBitswap({ network, blockstore, ...goDefaults() })` (or `preset:`). */
 export type StrategyPreset = Pick<SlotPlugins, 'requestSplitter' | 'peerSelector' | 'decisionStrategy'>
 
 /**
  * Current Go Bitswap (protocol 1.2.0): optimistic WANT_BLOCK plus WANT_HAVEs, presence-based peer choice, the
- * fair server order. Core falls back to this for any policy slot left empty.
+ * fair server order. Core ships no policy of its own: spread this (or another preset) into `createBitswap()`.
  */
 export function goDefaults (): StrategyPreset {
   return {

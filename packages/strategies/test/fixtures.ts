@@ -1,5 +1,4 @@
-import { SeededRandom, Tokens, type LedgerWantView, type PeerKey, type PeerQueueView, type PendingWant, type Plugin, type RandomSource, type SessionContext, type TaskView } from '@swapwright/core'
-import { container as rootContainer } from 'tsyringe'
+import { SeededRandom, type Components, type LedgerWantView, type PeerKey, type PeerQueueView, type PendingWant, type Plugin, type RandomSource, type SessionContext, type TaskView } from '@swapwright/core'
 import { CID } from 'multiformats/cid'
 import { identity } from 'multiformats/hashes/identity'
 
@@ -58,10 +57,13 @@ export function firstPlaces (rankings: PeerKey[][]): Map<PeerKey, number> {
   return counts
 }
 
-/** Resolves a plugin the way a node does: registered into its own child container next to a seeded random. */
+/** Builds a plugin the way a node does, over components of which a policy may read only the random source. */
 export function resolvePlugin<T> (plugin: Plugin<T>, random: RandomSource): T {
-  const container = rootContainer.createChildContainer()
-  container.register(Tokens.Random, { useValue: random })
-  plugin.register(container)
-  return container.resolve(plugin.token)
+  const components = new Proxy({ random } as Partial<Components>, {
+    get: (target, key) => {
+      if (key in target) return target[key as keyof Components]
+      throw new Error(`a policy read components.${String(key)}; only random is given here`)
+    }
+  })
+  return plugin(components as Components)
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { Tokens, type Plugin, type Preset } from '@swapwright/core'
+import type { Plugin, Preset } from '@swapwright/core'
 import { go2019, goDefaults } from '../src/index.js'
 import { resolvePlugin, seeded } from './fixtures.js'
 
@@ -27,11 +27,8 @@ describe('presets', () => {
     })
   })
 
-  it('gives each plugin the token of its slot, and every plugin resolves', () => {
+  it('builds every plugin into the object its name says, from the random source alone', () => {
     for (const preset of [goDefaults(), go2019()]) {
-      assert.equal(preset.requestSplitter.token, Tokens.RequestSplitter)
-      assert.equal(preset.peerSelector.token, Tokens.PeerSelector)
-      assert.equal(preset.decisionStrategy.token, Tokens.DecisionStrategy)
       for (const plugin of Object.values(preset) as Array<Plugin<{ name: string }>>) {
         assert.equal(resolvePlugin(plugin, seeded(1)).name, plugin.name)
       }

@@ -1,4 +1,4 @@
-import { Tokens, valuePlugin, type BitswapMessage, type BitswapNetwork, type LinkStats, type PeerKey, type Plugin, type ProtocolVersion } from '@swapwright/core'
+import { valuePlugin, type BitswapMessage, type BitswapNetwork, type LinkStats, type PeerKey, type Plugin, type ProtocolVersion } from '@swapwright/core'
 
 /**
  * A network that accepts every message and drops it: lets a benchmark measure a node's own work without the cost
@@ -29,6 +29,6 @@ export class DiscardNetwork implements BitswapNetwork {
   stats (): LinkStats | undefined { return undefined }
 
   plugin (): Plugin<BitswapNetwork> {
-    return valuePlugin('discard-network', Tokens.Network, this)
+    return valuePlugin('discard-network', this)
   }
 }

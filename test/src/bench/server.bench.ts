@@ -4,11 +4,11 @@
  */
 import { Bench } from 'tinybench'
 import {
-  blockstorePlugin, createBitswap, PeerTaskQueue, randomPlugin, SystemClock, blockKey, type DecisionStrategy,
-  type Plugin, type Task
+  blockstorePlugin, createBitswap, randomPlugin, SystemClock, blockKey, type DecisionStrategy, type Plugin
 } from '@swapwright/core'
+import { nodeParts, PeerTaskQueue, type Task } from '@swapwright/core/internal'
 import { MemoryBlockstore } from '@swapwright/stores'
-import { activeWorkDecisionStrategy, fairDecisionStrategy, priorityDecisionStrategy, reciprocityDecisionStrategy } from '@swapwright/strategies'
+import { activeWorkDecisionStrategy, fairDecisionStrategy, goDefaults, priorityDecisionStrategy, reciprocityDecisionStrategy } from '@swapwright/strategies'
 import { makeBlocks } from '../util/blocks.js'
 import { DiscardNetwork } from './discard-network.js'
 
@@ -26,7 +26,9 @@ const strategies: Record<string, () => Plugin<DecisionStrategy>> = {
 
 /** Resolves a strategy through a real node so the benchmark uses exactly what a node would. */
 async function resolveStrategy (plugin: Plugin<DecisionStrategy>): Promise<DecisionStrategy> {
-  const node = await createBitswap({ network: new DiscardNetwork('x').plugin(), decisionStrategy: plugin, random: randomPlugin(1) })
+  const node = createBitswap({
+    preset: goDefaults(), network: new DiscardNetwork('x').plugin(), blockstore: blockstorePlugin(new MemoryBlockstore()), decisionStrategy: plugin, random: randomPlugin(1)
+  })
   return node.components.decisionStrategy
 }
 
@@ -36,7 +38,8 @@ const bench = new Bench({ time: 1500, warmup: true })
 const store = new MemoryBlockstore()
 for (const block of blocks) await store.put(block.cid, block.data)
 for (const [name, plugin] of Object.entries(strategies)) {
-  const node = await createBitswap({
+  const node = createBitswap({
+    preset: goDefaults(),
     network: new DiscardNetwork('server').plugin(),
     blockstore: blockstorePlugin(store),
     decisionStrategy: plugin(),
@@ -48,10 +51,10 @@ for (const [name, plugin] of Object.entries(strategies)) {
     for (let p = 0; p < PEERS; p++) {
       const entries = blocks.slice(p * WANTS_PER_PEER, (p + 1) * WANTS_PER_PEER)
         .map((b, i) => ({ cid: b.cid, priority: i, wantType: 'block' as const, sendDontHave: true, cancel: false }))
-      applied.push(node.server.messageReceived(`peer-${p}`, { wantlist: { entries, full: true }, blocks: [], presences: [], pendingBytes: 0, invalidEntries: 0 }))
+      applied.push(nodeParts(node).server.messageReceived(`peer-${p}`, { wantlist: { entries, full: true }, blocks: [], presences: [], pendingBytes: 0, invalidEntries: 0 }))
     }
     await Promise.all(applied)
-    for (let p = 0; p < PEERS; p++) node.server.peerDisconnected(`peer-${p}`)
+    for (let p = 0; p < PEERS; p++) nodeParts(node).server.peerDisconnected(`peer-${p}`)
   })
 }
 

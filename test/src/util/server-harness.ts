@@ -3,6 +3,7 @@ import {
   type Plugin, type DecisionStrategy
 } from '@swapwright/core'
 import { delayedBlockstore, MemoryBlockstore } from '@swapwright/stores'
+import { goDefaults } from '@swapwright/strategies'
 import { SimulatedNetwork, type BandwidthModel } from '@swapwright/transports'
 import { RawPeer } from './raw-peer.js'
 import type { TestBlock } from './blocks.js'
@@ -40,7 +41,8 @@ export async function serverHarness (init: ServerHarnessInit = {}): Promise<Serv
   for (const block of init.blocks ?? []) await store.put(block.cid, block.data)
   const { blocks: _blocks, peers: _peers, latency: _latency, bandwidth: _bandwidth, readDelay, ...options } = init
   const served = readDelay == null ? store : delayedBlockstore(store, { clock, delay: { get: readDelay } })
-  const server = await createBitswap({
+  const server = createBitswap({
+    preset: goDefaults(),
     random: randomPlugin(7),
     ...options,
     network: net.plugin('server'),

@@ -1,7 +1,8 @@
 import {
-  blockstorePlugin, createBitswap, type Bitswap, type BitswapNetwork, type BitswapOptions, type PeerKey, type Plugin
+  blockstorePlugin, createBitswap, factoryPlugin, type Bitswap, type BitswapOptions, type PeerKey, type Plugin
 } from '@swapwright/core'
 import { MemoryBlockstore } from '@swapwright/stores'
+import { goDefaults } from '@swapwright/strategies'
 import { libp2pNetwork, type Libp2pBitswapNetwork } from '@swapwright/transports'
 import { createNode } from './libp2p-node.js'
 import type { TestBlock } from './blocks.js'
@@ -24,7 +25,7 @@ export interface SwapwrightPeerInit {
   /** The libp2p node to run on (default: a fresh TCP node on 127.0.0.1). */
   libp2p?: Libp2p
   /** The network plugin, which must run on `libp2p` (default: `libp2pNetwork(libp2p)`). */
-  network?: (libp2p: Libp2p) => Plugin<BitswapNetwork>
+  network?: (libp2p: Libp2p) => Plugin<Libp2pBitswapNetwork>
   /** The node's blockstore (default: a fresh in-memory one). */
   store?: MemoryBlockstore
   /** Blocks the node holds from the start. */
@@ -38,8 +39,16 @@ export async function startSwapwright (init: SwapwrightPeerInit = {}): Promise<S
   const store = init.store ?? new MemoryBlockstore()
   for (const block of init.blocks ?? []) await store.put(block.cid, block.data)
   let node: Bitswap
+  let network: Libp2pBitswapNetwork | undefined
+  const plugin = (init.network ?? libp2pNetwork)(libp2p)
   try {
-    node = await createBitswap({ ...init.options, network: (init.network ?? libp2pNetwork)(libp2p), blockstore: blockstorePlugin(store) })
+    // Keeps the network it builds, as the libp2p service does, rather than reading it back from the node.
+    node = createBitswap({
+      preset: goDefaults(),
+      ...init.options,
+      network: factoryPlugin(plugin.name, components => (network = plugin(components))),
+      blockstore: blockstorePlugin(store)
+    })
     await node.start()
   } catch (err) {
     await libp2p.stop()
@@ -50,7 +59,7 @@ export async function startSwapwright (init: SwapwrightPeerInit = {}): Promise<S
     store,
     libp2p,
     key: libp2p.peerId.toString(),
-    network: node.components.network as Libp2pBitswapNetwork,
+    network: network as Libp2pBitswapNetwork,
     stop: async () => {
       await node.stop().catch(() => {})
       await Promise.resolve(libp2p.stop()).catch(() => {})

@@ -3,6 +3,7 @@ import {
   type ProtocolVersion
 } from '@swapwright/core'
 import { MemoryBlockstore } from '@swapwright/stores'
+import { goDefaults } from '@swapwright/strategies'
 import { SimulatedNetwork, SimulatedRouting, type SimulatedNetworkInit } from '@swapwright/transports'
 import type { TestBlock } from './blocks.js'
 
@@ -37,7 +38,8 @@ export class Swarm {
     const store = new MemoryBlockstore()
     for (const block of init.blocks ?? []) await store.put(block.cid, block.data)
     if (init.announce !== false) this.routing.announce(name, (init.blocks ?? []).map(b => b.cid))
-    const node = await createBitswap({
+    const node = createBitswap({
+      preset: goDefaults(),
       random: randomPlugin(this.nodes.length + 1),
       providerFinder: this.routing.plugin(name),
       ...this.init.options,

@@ -1,8 +1,7 @@
 import { logger } from '@libp2p/logger'
 import { inject, injectable } from 'tsyringe'
-import { AbortError, NotStartedError, UnknownHashError } from '../errors.js'
-import { DecisionEngine } from '../server/decision-engine.js'
-import { GuardedTokens, Tokens } from '../tokens.js'
+import { AbortError, errorMessage, NotStartedError, UnknownHashError } from '../errors.js'
+import { GuardedTokens, Tokens } from '../registry.js'
 import { LruMap } from '../util/lru-map.js'
 import { blockKey, IDENTITY_CODE } from '../wire/prefix.js'
 import { blockCid, fastBlockKey, HasherRegistry, isPromiseLike } from '../wire/verify.js'
@@ -60,8 +59,9 @@ export interface ClientStats {
 
 /**
  * The fetching half of Bitswap: sessions, the node's wantlist and the peers' message queues. Every block that
- * arrives is hashed and must be exactly a wanted CID, or it is dropped; a wanted block is stored, handed to the
- * server (peers may be waiting for it), then delivered.
+ * arrives is hashed and must be exactly a wanted CID, or it is dropped; a wanted block is stored, reported through
+ * `onBlocksStored` (the node hands it to its server: peers may be waiting for it), then delivered. The client
+ * knows nothing of the server, so it can be built and tested alone.
  */
 @injectable()
 export class BitswapClient {
@@ -72,7 +72,6 @@ export class BitswapClient {
   private readonly splitter: RequestSplitter
   private readonly selector: PeerSelector
   private readonly config: BitswapConfig
-  private readonly server: DecisionEngine
   private readonly providers: ProviderQueryManager
   private readonly finder: ProviderFinder
   readonly wantManager: WantManager
@@ -82,6 +81,8 @@ export class BitswapClient {
   private readonly hashers: HasherRegistry
   /** Set by the node to announce each verified, stored block. */
   onBlockReceived: ((peer: PeerKey, cid: CID) => void) | undefined
+  /** Set by the node to tell its server of blocks this client stored, so peers waiting for them are served. */
+  onBlocksStored: ((cids: readonly CID[]) => void) | undefined
   private readonly notifications = new Notifications()
   private readonly sessions = new Map<number, Session>()
   /** Which sessions took a block lately, so a second copy is counted as their duplicate. */
@@ -98,7 +99,6 @@ export class BitswapClient {
     @inject(GuardedTokens.RequestSplitter) splitter: RequestSplitter,
     @inject(GuardedTokens.PeerSelector) selector: PeerSelector,
     @inject(Tokens.Config) config: BitswapConfig,
-    @inject(DecisionEngine) server: DecisionEngine,
     @inject(ProviderQueryManager) providers: ProviderQueryManager,
     @inject(Tokens.ProviderFinder) finder: ProviderFinder,
     @inject(HasherRegistry) hashers: HasherRegistry
@@ -112,7 +112,6 @@ export class BitswapClient {
     this.splitter = splitter
     this.selector = selector
     this.config = config
-    this.server = server
     this.providers = providers
     this.recent = new LruMap(config.sessionReceivedMemory)
     this.wantManager = new WantManager(peer => this.newQueue(peer))
@@ -363,14 +362,14 @@ export class BitswapClient {
 
   /** The block is in the blockstore: peers waiting for it are served, and the routing system hears of it. */
   private stored (cid: CID): void {
-    void this.server.blocksAdded([cid])
+    this.onBlocksStored?.([cid])
     this.announce([cid])
   }
 
   /** Still delivered: the caller asked for the bytes, and they are verified. */
   private storeFailed (cid: CID, err: unknown): void {
     this.counters.storeFailures++
-    log.error('storing %s failed: %s', cid, (err as Error).message)
+    log.error('storing %s failed: %s', cid, errorMessage(err))
   }
 
   private deliver (peer: PeerKey, cid: CID, sessions: readonly number[], bytes: Uint8Array): void {

@@ -1,7 +1,7 @@
 import { logger } from '@libp2p/logger'
 import { inject, injectable } from 'tsyringe'
 import { AbortError } from '../errors.js'
-import { Tokens } from '../tokens.js'
+import { Tokens } from '../registry.js'
 import { Fifo } from '../util/fifo.js'
 import { Notifier } from '../util/notifier.js'
 import { Semaphore } from '../util/semaphore.js'

@@ -1,6 +1,5 @@
 import type { ProviderFinder, ProviderRecord } from '../interfaces/provider-finder.js'
 import { factoryPlugin, type Plugin } from '../plugin.js'
-import { Tokens } from '../tokens.js'
 
 /** Finds nobody and announces nothing: the default when no routing (such as the DHT) is plugged in. */
 export class NullProviderFinder implements ProviderFinder {
@@ -12,5 +11,5 @@ export class NullProviderFinder implements ProviderFinder {
 }
 
 export function nullProviderFinder (): Plugin<ProviderFinder> {
-  return factoryPlugin('null-provider-finder', Tokens.ProviderFinder, () => new NullProviderFinder())
+  return factoryPlugin('null-provider-finder', () => new NullProviderFinder())
 }

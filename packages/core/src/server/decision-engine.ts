@@ -1,6 +1,6 @@
 import { logger } from '@libp2p/logger'
 import { inject, injectable } from 'tsyringe'
-import { GuardedTokens, Tokens } from '../tokens.js'
+import { GuardedTokens, Tokens } from '../registry.js'
 import { Notifier } from '../util/notifier.js'
 import { blockKey, encodePrefixOf, IDENTITY_CODE } from '../wire/prefix.js'
 import { BlockstoreManager } from './blockstore-manager.js'

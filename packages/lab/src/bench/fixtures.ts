@@ -2,9 +2,11 @@ import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import {
-  createBitswap, randomPlugin, VirtualClock, clockPlugin, type DecisionStrategy, type LedgerWantView, type PeerQueueView,
-  type PeerSelector, type Plugin, type RequestSplitter, type TaskView
+  blockstorePlugin, createBitswap, randomPlugin, VirtualClock, clockPlugin, type DecisionStrategy,
+  type LedgerWantView, type PeerQueueView, type PeerSelector, type Plugin, type RequestSplitter, type TaskView
 } from '@swapwright/core'
+import { memoryBlockstore } from '@swapwright/stores'
+import { goDefaults } from '@swapwright/strategies'
 import { SimulatedNetwork } from '@swapwright/transports'
 
 /** The peers and wants every micro-benchmark decides over. */
@@ -28,7 +30,9 @@ let nodes = 0
 export async function resolve (plugins: { requestSplitter?: Plugin<RequestSplitter>, peerSelector?: Plugin<PeerSelector>, decisionStrategy?: Plugin<DecisionStrategy> }): Promise<Resolved> {
   const clock = new VirtualClock()
   const network = new SimulatedNetwork({ clock })
-  const node = await createBitswap({ ...plugins, network: network.plugin(`bench-${nodes++}`), clock: clockPlugin(clock), random: randomPlugin(7) })
+  const node = createBitswap({
+    ...goDefaults(), ...plugins, network: network.plugin(`bench-${nodes++}`), blockstore: blockstorePlugin(memoryBlockstore()), clock: clockPlugin(clock), random: randomPlugin(7)
+  })
   const { requestSplitter, peerSelector, decisionStrategy } = node.components
   return { requestSplitter, peerSelector, decisionStrategy }
 }

@@ -1,8 +1,9 @@
 import {
-  blockstorePlugin, clockPlugin, createBitswap, randomPlugin, SeededRandom, VirtualClock, type Bitswap, type Blockstore,
-  type PeerKey, type Preset, type ProtocolVersion
+  blockstorePlugin, clockPlugin, createBitswap, randomPlugin, SeededRandom, VirtualClock, type Bitswap,
+  type Blockstore, type PeerKey, type Preset, type ProtocolVersion
 } from '@swapwright/core'
 import { DelayedBlockstore, MemoryBlockstore } from '@swapwright/stores'
+import { goDefaults } from '@swapwright/strategies'
 import { GO_BURST_SECONDS, hashString, SimulatedNetwork } from '@swapwright/transports'
 import { GuardedClock } from './guarded-clock.js'
 import { InterningBlockstore, internKey } from './interning-blockstore.js'
@@ -64,8 +65,9 @@ export class LabSwarm {
 
   private async node (name: PeerKey, blockstore: Blockstore, strategy: StrategySet, version: ProtocolVersion): Promise<LabNode> {
     const preset = typeof strategy === 'function' ? strategy() : strategy
-    const node = await createBitswap({
-      preset,
+    const node = createBitswap({
+      // A set may name only the slots it changes; the rest run the Go defaults.
+      preset: { ...goDefaults(), ...preset },
       network: this.network.plugin(name, { version }),
       clock: clockPlugin(this.nodeClock),
       random: randomPlugin(hashString(`${name}/${this.seed}`)),

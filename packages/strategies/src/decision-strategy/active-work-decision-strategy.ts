@@ -1,4 +1,4 @@
-import { Tokens, factoryPlugin, type DecisionStrategy, type PeerQueueView, type Plugin } from '@swapwright/core'
+import { factoryPlugin, type DecisionStrategy, type PeerQueueView, type Plugin } from '@swapwright/core'
 import { BaseDecisionStrategy, type WantHaveInit } from './base-decision-strategy.js'
 import { emptyLoses, fewerActiveWins, morePendingWins } from './peer-rules.js'
 
@@ -18,5 +18,5 @@ export class ActiveWorkDecisionStrategy extends BaseDecisionStrategy implements 
 
 /** The 2019 Go server order (empty loses, fewer active wins, more pending wins). */
 export function activeWorkDecisionStrategy (init: WantHaveInit = {}): Plugin<DecisionStrategy> {
-  return factoryPlugin('active-work-decision-strategy', Tokens.DecisionStrategy, () => new ActiveWorkDecisionStrategy(init))
+  return factoryPlugin('active-work-decision-strategy', () => new ActiveWorkDecisionStrategy(init))
 }

@@ -1,4 +1,4 @@
-import { Tokens, factoryPlugin, type DecisionStrategy, type PeerQueueView, type Plugin, type RandomSource } from '@swapwright/core'
+import { factoryPlugin, type DecisionStrategy, type PeerQueueView, type Plugin, type RandomSource } from '@swapwright/core'
 import { BaseDecisionStrategy, type WantHaveInit } from './base-decision-strategy.js'
 import { emptyLoses, fewerActiveWins, morePendingWins, starvedWins } from './peer-rules.js'
 import { requireInteger, requireNumber } from '../util/check-init.js'
@@ -42,5 +42,5 @@ export class FairDecisionStrategy extends BaseDecisionStrategy implements Decisi
 
 /** The Go default server order: starvation 10 s, pending cap 16, salted tie-break; WANT_HAVE → block up to 1024 B. */
 export function fairDecisionStrategy (init: FairDecisionStrategyInit = {}): Plugin<DecisionStrategy> {
-  return factoryPlugin('fair-decision-strategy', Tokens.DecisionStrategy, container => new FairDecisionStrategy(container.resolve(Tokens.Random), init))
+  return factoryPlugin('fair-decision-strategy', components => new FairDecisionStrategy(components.random, init))
 }

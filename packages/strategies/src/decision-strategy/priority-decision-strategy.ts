@@ -1,4 +1,4 @@
-import { Tokens, factoryPlugin, type DecisionStrategy, type PeerQueueView, type Plugin, type RandomSource } from '@swapwright/core'
+import { factoryPlugin, type DecisionStrategy, type PeerQueueView, type Plugin, type RandomSource } from '@swapwright/core'
 import { BaseDecisionStrategy, type WantHaveInit } from './base-decision-strategy.js'
 import { emptyLoses, fewerActiveWins, largerWins, morePendingWins } from './peer-rules.js'
 import { SaltedPeerOrder } from '../util/salted-hash.js'
@@ -33,5 +33,5 @@ function headPriority (view: PeerQueueView): number {
 
 /** Serves the peer with the most urgent task first. */
 export function priorityDecisionStrategy (init: WantHaveInit = {}): Plugin<DecisionStrategy> {
-  return factoryPlugin('priority-decision-strategy', Tokens.DecisionStrategy, container => new PriorityDecisionStrategy(container.resolve(Tokens.Random), init))
+  return factoryPlugin('priority-decision-strategy', components => new PriorityDecisionStrategy(components.random, init))
 }

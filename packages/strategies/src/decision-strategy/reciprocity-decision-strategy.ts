@@ -1,4 +1,4 @@
-import { Tokens, factoryPlugin, type DecisionStrategy, type PeerQueueView, type Plugin, type RandomSource } from '@swapwright/core'
+import { factoryPlugin, type DecisionStrategy, type PeerQueueView, type Plugin, type RandomSource } from '@swapwright/core'
 import { BaseDecisionStrategy, type WantHaveInit } from './base-decision-strategy.js'
 import { emptyLoses, fewerActiveWins, largerWins, starvedWins } from './peer-rules.js'
 import { requireNumber } from '../util/check-init.js'
@@ -40,5 +40,5 @@ function score (view: PeerQueueView): number {
 
 /** Serves generous peers first, with a starvation guard (10 s). */
 export function reciprocityDecisionStrategy (init: ReciprocityDecisionStrategyInit = {}): Plugin<DecisionStrategy> {
-  return factoryPlugin('reciprocity-decision-strategy', Tokens.DecisionStrategy, container => new ReciprocityDecisionStrategy(container.resolve(Tokens.Random), init))
+  return factoryPlugin('reciprocity-decision-strategy', components => new ReciprocityDecisionStrategy(components.random, init))
 }

@@ -1,4 +1,4 @@
-import { Tokens, factoryPlugin, type PeerKey, type PeerSelector, type Plugin, type RandomSource, type SessionFeedback, type SessionPeerSelector } from '@swapwright/core'
+import { factoryPlugin, type PeerKey, type PeerSelector, type Plugin, type RandomSource, type SessionFeedback, type SessionPeerSelector } from '@swapwright/core'
 import { requireInteger, requireNumber } from '../util/check-init.js'
 import { distinct } from '../util/distinct.js'
 import { shuffle } from '../util/shuffle.js'
@@ -80,5 +80,5 @@ class LatencySession implements SessionPeerSelector {
 
 /** The 2019 Go selector: EWMA latency (weight 0.5), a 5 s penalty for silence, at most 32 peers. */
 export function latencyPeerSelector (init: LatencyPeerSelectorInit = {}): Plugin<PeerSelector> {
-  return factoryPlugin('latency-peer-selector', Tokens.PeerSelector, container => new LatencyPeerSelector(container.resolve(Tokens.Random), init))
+  return factoryPlugin('latency-peer-selector', components => new LatencyPeerSelector(components.random, init))
 }

@@ -1,4 +1,4 @@
-import { Tokens, factoryPlugin, type PeerKey, type PeerSelector, type Plugin, type RandomSource, type SessionFeedback, type SessionPeerSelector } from '@swapwright/core'
+import { factoryPlugin, type PeerKey, type PeerSelector, type Plugin, type RandomSource, type SessionFeedback, type SessionPeerSelector } from '@swapwright/core'
 import { distinct } from '../util/distinct.js'
 import { weightedOrder } from '../util/weighted-order.js'
 import type { CID } from 'multiformats/cid'
@@ -85,5 +85,5 @@ class PresenceSession implements SessionPeerSelector {
 
 /** The Go default: HAVE > unknown > DONT_HAVE, ties by a lottery weighted by first-responder count + 1. */
 export function presencePeerSelector (): Plugin<PeerSelector> {
-  return factoryPlugin('presence-peer-selector', Tokens.PeerSelector, container => new PresencePeerSelector(container.resolve(Tokens.Random)))
+  return factoryPlugin('presence-peer-selector', components => new PresencePeerSelector(components.random))
 }

@@ -1,4 +1,4 @@
-import { Tokens, factoryPlugin, type PeerSelector, type Plugin, type RandomSource, type SessionPeerSelector } from '@swapwright/core'
+import { factoryPlugin, type PeerSelector, type Plugin, type RandomSource, type SessionPeerSelector } from '@swapwright/core'
 import { distinct } from '../util/distinct.js'
 import { shuffle } from '../util/shuffle.js'
 
@@ -21,5 +21,5 @@ export class RandomPeerSelector implements PeerSelector {
 
 /** Peers in a seeded random order. */
 export function randomPeerSelector (): Plugin<PeerSelector> {
-  return factoryPlugin('random-peer-selector', Tokens.PeerSelector, container => new RandomPeerSelector(container.resolve(Tokens.Random)))
+  return factoryPlugin('random-peer-selector', components => new RandomPeerSelector(components.random))
 }

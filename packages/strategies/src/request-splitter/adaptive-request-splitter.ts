@@ -1,4 +1,4 @@
-import { Tokens, factoryPlugin, type Plugin, type PendingWant, type RequestSplitter, type SessionFeedback, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
+import { factoryPlugin, type Plugin, type PendingWant, type RequestSplitter, type SessionFeedback, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
 import { requireInteger } from '../util/check-init.js'
 import { DontHaveMemory } from './dont-have-memory.js'
 
@@ -103,5 +103,5 @@ export class AdaptiveSplitSession implements SessionRequestSplitter {
 
 /** The 2019 Go splitter: split factor 2, adapted between 1 and 16 by the duplicate ratio. */
 export function adaptiveRequestSplitter (init: AdaptiveRequestSplitterInit = {}): Plugin<RequestSplitter> {
-  return factoryPlugin('adaptive-request-splitter', Tokens.RequestSplitter, () => new AdaptiveRequestSplitter(init))
+  return factoryPlugin('adaptive-request-splitter', () => new AdaptiveRequestSplitter(init))
 }

@@ -1,4 +1,4 @@
-import { Tokens, factoryPlugin, type Plugin, type PendingWant, type RequestSplitter, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
+import { factoryPlugin, type Plugin, type PendingWant, type RequestSplitter, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
 
 /**
  * Asks every ranked peer for every block. The fastest peer always answers, at the price of a duplicate from
@@ -18,5 +18,5 @@ export class BroadcastRequestSplitter implements RequestSplitter {
 
 /** Every want to every ranked peer, as WANT_BLOCK. */
 export function broadcastRequestSplitter (): Plugin<RequestSplitter> {
-  return factoryPlugin('broadcast-request-splitter', Tokens.RequestSplitter, () => new BroadcastRequestSplitter())
+  return factoryPlugin('broadcast-request-splitter', () => new BroadcastRequestSplitter())
 }

@@ -1,4 +1,4 @@
-import { Tokens, factoryPlugin, type Plugin, type PendingWant, type RequestSplitter, type SessionFeedback, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
+import { factoryPlugin, type Plugin, type PendingWant, type RequestSplitter, type SessionFeedback, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
 import { DontHaveMemory } from './dont-have-memory.js'
 
 /**
@@ -46,5 +46,5 @@ class OptimisticSession implements SessionRequestSplitter {
 
 /** The Go default: one WANT_BLOCK to the best peer, WANT_HAVE to the rest. */
 export function optimisticRequestSplitter (): Plugin<RequestSplitter> {
-  return factoryPlugin('optimistic-request-splitter', Tokens.RequestSplitter, () => new OptimisticRequestSplitter())
+  return factoryPlugin('optimistic-request-splitter', () => new OptimisticRequestSplitter())
 }

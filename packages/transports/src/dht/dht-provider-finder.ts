@@ -1,4 +1,4 @@
-import { factoryPlugin, Tokens, type AbortOptions, type Plugin, type ProviderFinder, type ProviderRecord } from '@swapwright/core'
+import { factoryPlugin, type AbortOptions, type Plugin, type ProviderFinder, type ProviderRecord } from '@swapwright/core'
 import { ProvideQueue, type ProvideQueueInit } from './provide-queue.js'
 import type { Libp2p } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
@@ -32,6 +32,12 @@ export class DhtProviderFinder implements ProviderFinder {
     await this.provides.provide(cid)
   }
 
+  /** Called by the node (the finder is `Startable`): announcements are taken while the node runs. */
+  start (): void {
+    this.provides.start()
+  }
+
+  /** Called by the node when it stops: queued announcements are dropped, running ones aborted. */
   stop (): void {
     this.provides.stop()
   }
@@ -39,5 +45,5 @@ export class DhtProviderFinder implements ProviderFinder {
 
 /** The DHT as a plugin for `createBitswap({ providerFinder })`; the node must run the kad-dht service. */
 export function dhtProviderFinder (libp2p: Libp2p, init?: DhtProviderFinderInit): Plugin<ProviderFinder> {
-  return factoryPlugin('dht-provider-finder', Tokens.ProviderFinder, () => new DhtProviderFinder(libp2p, init))
+  return factoryPlugin('dht-provider-finder', () => new DhtProviderFinder(libp2p, init))
 }

@@ -1,5 +1,5 @@
 import { logger } from '@libp2p/logger'
-import { blockKey, SwapwrightError, type AbortOptions } from '@swapwright/core'
+import { blockKey, StoppedError, SwapwrightError, type AbortOptions } from '@swapwright/core'
 import type { CID } from 'multiformats/cid'
 
 const log = logger('swapwright:transports:provide-queue')
@@ -41,7 +41,7 @@ export class ProvideQueue {
   private readonly queue: Job[] = []
   private readonly queued = new Map<string, Promise<void>>()
   private running = 0
-  private readonly controller = new AbortController()
+  private controller = new AbortController()
   provided = 0
   failed = 0
   refused = 0
@@ -61,7 +61,7 @@ export class ProvideQueue {
     const key = blockKey(cid)
     const existing = this.queued.get(key)
     if (existing != null) return existing
-    if (this.controller.signal.aborted) return Promise.reject(new SwapwrightError('ERR_STOPPED', 'The provide queue is stopped'))
+    if (this.controller.signal.aborted) return Promise.reject(new StoppedError('The provide queue'))
     if (this.queue.length >= this.maxQueued) {
       this.refused++
       return Promise.reject(new ProvideQueueFullError(this.maxQueued))
@@ -73,9 +73,14 @@ export class ProvideQueue {
     return done
   }
 
+  /** Takes announcements again after a stop (a node that is started again). */
+  start (): void {
+    if (this.controller.signal.aborted) this.controller = new AbortController()
+  }
+
   stop (): void {
     this.controller.abort()
-    for (const job of this.queue.splice(0)) job.reject(new SwapwrightError('ERR_STOPPED', 'The provide queue is stopped'))
+    for (const job of this.queue.splice(0)) job.reject(new StoppedError('The provide queue'))
   }
 
   private drain (): void {

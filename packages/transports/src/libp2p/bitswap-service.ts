@@ -1,9 +1,10 @@
 import { serviceCapabilities, serviceDependencies } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import {
-  createBitswap, DEFAULT_CONFIG, NotStartedError, type Bitswap, type BitswapEvents, type BitswapOptions,
-  type NodeStats, type Session, type SessionOptions, type WantOptions
+  createBitswap, DEFAULT_CONFIG, factoryPlugin, NotStartedError, type Bitswap, type BitswapEvents,
+  type BitswapOptions, type NodeStats, type SessionOptions, type WantOptions
 } from '@swapwright/core'
+import { type Session } from '@swapwright/core/internal'
 import { componentsHost, type Libp2pHostComponents } from './components-host.js'
 import { libp2pNetwork, type Libp2pBitswapNetwork } from './libp2p-network.js'
 import type { Libp2pNetworkInit } from './settings.js'
@@ -13,7 +14,8 @@ import type { CID } from 'multiformats/cid'
 const log = logger('swapwright:transports:libp2p-service')
 
 /**
- * `createBitswap`'s options without `network` (the service supplies it), and the libp2p network's own settings
+ * `createBitswap`'s options without `network` (the service supplies it): a `blockstore` and the policies
+ * (`...goDefaults()` from `@swapwright/strategies`) are required, as they are there. And the libp2p network's own settings
  * (`Libp2pNetworkInit`: `protocols`, `sendTimeout`, stream limits...). `maxIncomingMessageSize` and
  * `maxOutgoingMessageSize` are in both and mean the same in both.
  */
@@ -88,7 +90,7 @@ export class Libp2pBitswapService implements Startable {
   private readonly components: BitswapServiceComponents
   private readonly init: BitswapServiceInit
   private readonly events = new EventTarget()
-  private node: Bitswap | undefined
+  private node: { bitswap: Bitswap, network: Libp2pBitswapNetwork } | undefined
 
   constructor (components: BitswapServiceComponents, init: BitswapServiceInit = {}) {
     this.components = components
@@ -96,34 +98,30 @@ export class Libp2pBitswapService implements Startable {
   }
 
   get isStarted (): boolean {
-    return this.node?.isStarted === true
+    return this.node?.bitswap.isStarted === true
   }
 
   /** The running Bitswap node. */
   get bitswap (): Bitswap {
-    const node = this.node
-    if (node == null || !node.isStarted) {
-      throw new NotStartedError(`The Bitswap service of libp2p node ${this.components.peerId.toString()}`)
-    }
-    return node
+    return this.running().bitswap
   }
 
   /** The libp2p network under the running node, with its per-peer counters. */
   get network (): Libp2pBitswapNetwork {
-    return this.bitswap.components.network as Libp2pBitswapNetwork
+    return this.running().network
   }
 
   async start (): Promise<void> {
     if (this.node != null) return
-    const node = await this.create()
+    const node = this.create()
     try {
-      await node.start()
+      await node.bitswap.start()
     } catch (err) {
-      await node.stop().catch(() => {})
+      await node.bitswap.stop().catch(() => {})
       throw err
     }
     this.node = node
-    log('started on %s', node.components.network.self)
+    log('started on %s', node.network.self)
   }
 
   /** Stops Bitswap while the node's connections are still open, so what our streams hold can still go out. */
@@ -131,8 +129,8 @@ export class Libp2pBitswapService implements Startable {
     const node = this.node
     if (node == null) return
     this.node = undefined
-    await node.stop()
-    log('stopped on %s', node.components.network.self)
+    await node.bitswap.stop()
+    log('stopped on %s', node.network.self)
   }
 
   /** Nothing is left by now unless libp2p skipped `beforeStop`; then this is where Bitswap stops. */
@@ -176,22 +174,33 @@ export class Libp2pBitswapService implements Startable {
     this.events.removeEventListener(type, listener as EventListener, options)
   }
 
-  private async create (): Promise<Bitswap> {
+  private running (): { bitswap: Bitswap, network: Libp2pBitswapNetwork } {
+    const node = this.node
+    if (node == null || !node.bitswap.isStarted) {
+      throw new NotStartedError(`The Bitswap service of libp2p node ${this.components.peerId.toString()}`)
+    }
+    return node
+  }
+
+  private create (): { bitswap: Bitswap, network: Libp2pBitswapNetwork } {
     const { options, networkInit } = split(this.init)
-    const network = libp2pNetwork(componentsHost(this.components), networkInit)
-    const node = await createBitswap({ ...options, network })
+    const plugin = libp2pNetwork(componentsHost(this.components), networkInit)
+    // The service keeps the network it built, typed as what it is, rather than reading it back from the node.
+    let network: Libp2pBitswapNetwork | undefined
+    const bitswap = createBitswap({ ...options, network: factoryPlugin(plugin.name, components => (network = plugin(components))) })
     for (const type of Object.keys(FORWARDED) as Array<keyof BitswapEvents>) {
-      node.addEventListener(type, (event) => {
+      bitswap.addEventListener(type, (event) => {
         this.events.dispatchEvent(new CustomEvent(type, { detail: event.detail }))
       })
     }
-    return node
+    if (network == null) throw new Error('createBitswap returned without building its network')
+    return { bitswap, network }
   }
 }
 
 /**
  * Swapwright's Bitswap as a libp2p service, started and stopped with the node:
- * `createLibp2p({ ..., services: { identify: identify(), bitswap: bitswapService({ blockstore }) } })`, then
+ * `createLibp2p({ ..., services: { identify: identify(), bitswap: bitswapService({ blockstore, ...goDefaults() }) } })`, then
  * `libp2p.services.bitswap.want(cid)`. Needs the identify service.
  */
 export function bitswapService (

@@ -1,4 +1,4 @@
-import { SwapwrightError, type PeerKey } from '@swapwright/core'
+import { ProtocolViolationError, SwapwrightError, type PeerKey } from '@swapwright/core'
 
 /** A peer accepted no more bytes for the whole send timeout; its stream was reset so the next send starts over. */
 export class SendTimeoutError extends SwapwrightError {
@@ -31,8 +31,8 @@ export class SendStalledError extends SwapwrightError {
   }
 }
 
-/** A message that had started did not finish within its read deadline; the stream was reset. */
-export class ReadTimeoutError extends SwapwrightError {
+/** A message that had started did not finish within its read deadline (a peer stalling us); the stream was reset. */
+export class ReadTimeoutError extends ProtocolViolationError {
   readonly timeout: number
   constructor (timeout: number) {
     super('ERR_READ_TIMEOUT', `A message did not finish within ${timeout} ms`)

@@ -1,21 +1,11 @@
-import { AssemblingFrameDecoder, decodeMessage, type DecodeLimits, type DecodedMessage } from '@swapwright/core'
+import { AssemblingFrameDecoder, decodeMessage, errorMessage, ProtocolViolationError, type DecodeLimits, type DecodedMessage } from '@swapwright/core'
 import { ReadTimeoutError } from './errors.js'
 import type { PeerIntake } from './intake.js'
 import type { Logger, Stream } from '@libp2p/interface'
 
-/** Error codes (core's typed errors) that mean the peer broke the protocol, not that the stream broke. */
-const PROTOCOL_VIOLATIONS = new Set([
-  'ERR_MESSAGE_TOO_LARGE',
-  'ERR_INVALID_LENGTH_PREFIX',
-  'ERR_TRUNCATED_MESSAGE',
-  'ERR_MALFORMED_MESSAGE',
-  'ERR_MESSAGE_LIMIT',
-  'ERR_READ_TIMEOUT'
-])
-
-/** True for the errors a misbehaving peer causes: framing and decoding errors, checked by code. */
-export function isProtocolViolation (err: unknown): err is Error {
-  return err instanceof Error && PROTOCOL_VIOLATIONS.has((err as Error & { code?: string }).code ?? '')
+/** True for the errors a misbehaving peer causes (framing, decoding, a message that never finishes), not a broken stream. */
+export function isProtocolViolation (err: unknown): err is ProtocolViolationError {
+  return err instanceof ProtocolViolationError
 }
 
 export interface InboundReaderInit {
@@ -98,7 +88,7 @@ export async function readInbound (stream: Stream, init: InboundReaderInit): Pro
       return
     }
     // Reset by the peer, the connection went away, or we are stopping: nothing the peer must answer for.
-    init.log('inbound stream %s ended: %s', stream.id, (err as Error).message)
+    init.log('inbound stream %s ended: %s', stream.id, errorMessage(err))
   } finally {
     disarm()
     stream.removeEventListener('close', onClose)

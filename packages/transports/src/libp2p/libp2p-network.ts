@@ -1,12 +1,12 @@
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import {
-  DEFAULT_MAX_INCOMING_MESSAGE_SIZE, encodedSize, encodeForPeerChunked, factoryPlugin, NotStartedError,
-  PeerUnreachableError, Tokens, type AbortOptions, type BitswapConfig, type BitswapMessage, type BitswapNetwork, type NetworkHandler,
-  type PeerKey, type Plugin, type ProtocolVersion, type ProviderRecord
+  DEFAULT_MAX_INCOMING_MESSAGE_SIZE, encodedSize, encodeForPeerChunked, factoryPlugin, NotStartedError, errorMessage,
+  PeerUnreachableError, type AbortOptions, type BitswapConfig, type BitswapMessage, type BitswapNetwork,
+  type NetworkHandler, type PeerKey, type Plugin, type ProtocolVersion, type ProviderRecord
 } from '@swapwright/core'
 import { dialableAddresses, parsePeer } from './addresses.js'
-import { ProtocolNotSupportedError, SendStalledError, SendTimeoutError } from './errors.js'
+import { ProtocolNotSupportedError, ReadTimeoutError, SendStalledError, SendTimeoutError } from './errors.js'
 import { readInbound } from './inbound.js'
 import { PeerIntake } from './intake.js'
 import { OutboundStream, streamVersion, type SendAttempt } from './outbound.js'
@@ -99,7 +99,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
     try {
       await this.host.unhandle(this.settings.protocols)
     } catch (err) {
-      log('could not unhandle our protocols (is the node stopped already?): %s', (err as Error).message)
+      log('could not unhandle our protocols (is the node stopped already?): %s', errorMessage(err))
     }
     const gone = this.peers.stop()
     const closing = [...this.outbound.values()].map(async stream => { await stream.close(this.settings.closeTimeout) })
@@ -123,7 +123,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
         await this.host.dial(addresses.length > 0 ? addresses : peerId, { signal })
       } catch (err) {
         signal.throwIfAborted()
-        throw new PeerUnreachableError(peer, `dial failed: ${(err as Error).message}`)
+        throw new PeerUnreachableError(peer, `dial failed: ${errorMessage(err)}`)
       }
     }
     // Opening our stream now both proves the peer speaks Bitswap and tells us the version it speaks.
@@ -250,7 +250,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
       paused: () => { stats.readsPaused++ },
       received: bytes => { this.handler?.onBytes?.(peer, bytes) },
       violation: (err) => {
-        if ((err as Error & { code?: string }).code === 'ERR_READ_TIMEOUT') stats.readTimeouts++
+        if (err instanceof ReadTimeoutError) stats.readTimeouts++
         stats.protocolErrors++
         log('reset a stream from %s: %s', peer, err.message)
         this.handler?.onProtocolError?.(peer, err)
@@ -327,9 +327,6 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
  * Limits not given in `init` come from the node's configuration (`maxIncomingMessageSize`,
  * `maxOutgoingMessageSize`, decode limits).
  */
-export function libp2pNetwork (libp2p: Libp2pHost, init: Libp2pNetworkInit = {}): Plugin<BitswapNetwork> {
-  return factoryPlugin(`libp2p-network(${libp2p.peerId.toString()})`, Tokens.Network, container => {
-    const config = container.isRegistered(Tokens.Config, true) ? container.resolve<BitswapConfig>(Tokens.Config) : undefined
-    return new Libp2pBitswapNetwork(libp2p, init, config)
-  })
+export function libp2pNetwork (libp2p: Libp2pHost, init: Libp2pNetworkInit = {}): Plugin<Libp2pBitswapNetwork> {
+  return factoryPlugin(`libp2p-network(${libp2p.peerId.toString()})`, components => new Libp2pBitswapNetwork(libp2p, init, components.config))
 }

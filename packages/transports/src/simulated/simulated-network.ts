@@ -1,4 +1,4 @@
-import { SeededRandom, valuePlugin, Tokens, type Clock, type PeerKey, type Plugin, type BitswapNetwork, type ProtocolVersion, type RandomSource, type DecodeLimits, type DecodedMessage } from '@swapwright/core'
+import { SeededRandom, valuePlugin, type Clock, type PeerKey, type Plugin, type BitswapNetwork, type ProtocolVersion, type RandomSource, type DecodeLimits, type DecodedMessage } from '@swapwright/core'
 import { hashString } from './distributions.js'
 import { SimulatedLink } from './link.js'
 import { SimulatedNodeNetwork } from './simulated-node-network.js'
@@ -98,7 +98,7 @@ export class SimulatedNetwork {
 
   /** A node's network as a plugin for `createBitswap({ network })`. */
   plugin (peer: PeerKey, options?: SimulatedNodeOptions): Plugin<BitswapNetwork> {
-    return valuePlugin(`simulated-network(${peer})`, Tokens.Network, this.node(peer, options))
+    return valuePlugin(`simulated-network(${peer})`, this.node(peer, options))
   }
 
   peer (peer: PeerKey): SimulatedNodeNetwork | undefined {

@@ -1,4 +1,4 @@
-import { blockKey, factoryPlugin, Tokens, type AbortOptions, type Clock, type PeerKey, type Plugin, type ProviderFinder, type ProviderRecord } from '@swapwright/core'
+import { blockKey, factoryPlugin, type AbortOptions, type Clock, type PeerKey, type Plugin, type ProviderFinder, type ProviderRecord } from '@swapwright/core'
 import type { CID } from 'multiformats/cid'
 
 export interface SimulatedRoutingInit {
@@ -42,7 +42,7 @@ export class SimulatedRouting {
 
   /** One node's view of the routing, as a plugin for `createBitswap({ providerFinder })`. */
   plugin (self: PeerKey): Plugin<ProviderFinder> {
-    return factoryPlugin(`simulated-routing(${self})`, Tokens.ProviderFinder, () => new SimulatedProviderFinder(this, self))
+    return factoryPlugin(`simulated-routing(${self})`, () => new SimulatedProviderFinder(this, self))
   }
 }
 

@@ -12,6 +12,7 @@ import { identify } from '@libp2p/identify'
 import { multiaddr } from '@multiformats/multiaddr'
 import { blockstorePlugin, createBitswap, frame, readFrames, type Bitswap } from '@swapwright/core'
 import { fsBlockstore, MemoryBlockstore } from '@swapwright/stores'
+import { goDefaults } from '@swapwright/strategies'
 import { libp2pNetwork } from '@swapwright/transports'
 import { CID } from 'multiformats/cid'
 import { Uint8ArrayList } from 'uint8arraylist'
@@ -124,7 +125,7 @@ async function seed (system: System, workloads: WorkloadName[]): Promise<void> {
     const store = new MemoryBlockstore()
     for (const block of all) await store.put(block.cid, block.data)
     const node = await createNode()
-    const bitswap = await createBitswap({ ...swapwrightOptions, network: libp2pNetwork(node), blockstore: blockstorePlugin(store) })
+    const bitswap = createBitswap({ preset: goDefaults(), ...swapwrightOptions, network: libp2pNetwork(node), blockstore: blockstorePlugin(store) })
     await bitswap.start()
     libp2p = node
     stop = async () => { await bitswap.stop(); await node.stop() }
@@ -259,7 +260,7 @@ async function fetchSwapwright (command: FetchCommand, cids: CID[]): Promise<Out
     store = new MemoryBlockstore()
   }
   const libp2p = await createNode()
-  const node: Bitswap = await createBitswap({ ...swapwrightOptions, network: libp2pNetwork(libp2p), blockstore: blockstorePlugin(store) })
+  const node: Bitswap = createBitswap({ preset: goDefaults(), ...swapwrightOptions, network: libp2pNetwork(libp2p), blockstore: blockstorePlugin(store) })
   await node.start()
   await node.components.network.connect({ peer: command.seed.peer, addresses: command.seed.addresses })
 
