@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
 import {
-  BITSWAP_PROTOCOLS, blockstorePlugin, cidOfBlock, HasherRegistry, createBitswap, decodeMessage, encodeMessage,
+  BITSWAP_PROTOCOLS, blockstorePlugin, MalformedMessageError, MessageLimitError, MessageTooLargeError, NotStartedError,
+  PeerUnreachableError, ProtocolViolationError, cidOfBlock, HasherRegistry, createBitswap, decodeMessage, encodeMessage,
   encodePrefixOf, frame, readFrames, type Bitswap, type BitswapMessage, type DecodedMessage, type NetworkHandler,
   type PeerKey, type ProtocolVersion
 } from '@swapwright/core'
 import { nodeParts } from '@swapwright/core/internal'
 import { MemoryBlockstore } from '@swapwright/stores'
 import { goDefaults } from '@swapwright/strategies'
-import { Libp2pBitswapNetwork, libp2pNetwork, type Libp2pNetworkInit } from '@swapwright/transports'
+import {
+  Libp2pBitswapNetwork, libp2pNetwork, ProtocolNotSupportedError, SendTimeoutError, type Libp2pNetworkInit
+} from '@swapwright/transports'
 import { makeBlocks, makeV0Blocks, type TestBlock } from './util/blocks.js'
 import { addressesOf, closed, createNode, dialNode, stopNodes, streamsTo, until, type TestNode } from './util/libp2p-node.js'
 import type { Stream } from '@libp2p/interface'
@@ -250,7 +253,8 @@ describe('libp2p network: real nodes over TCP on 127.0.0.1', { timeout: 60_000 }
     await receiver.events.waitFor(() => receiver.events.errors.length === 1)
     await closed(oversized)
     assert.equal(oversized.status, 'reset', 'the receiver reset the stream')
-    assert.equal(receiver.events.errors[0].error.code, 'ERR_MESSAGE_TOO_LARGE')
+    assert.ok(receiver.events.errors[0].error instanceof MessageTooLargeError)
+    assert.ok(receiver.events.errors[0].error instanceof ProtocolViolationError, 'a protocol violation, by its class')
 
     const garbage = await rawStream(rogue, receiver, '/ipfs/bitswap/1.1.0')
     // Field 1 claims 127 bytes, and 2 follow: not a Bitswap message.
@@ -258,7 +262,7 @@ describe('libp2p network: real nodes over TCP on 127.0.0.1', { timeout: 60_000 }
     await receiver.events.waitFor(() => receiver.events.errors.length === 2)
     await closed(garbage)
     assert.equal(garbage.status, 'reset')
-    assert.equal(receiver.events.errors[1].error.code, 'ERR_MALFORMED_MESSAGE')
+    assert.ok(receiver.events.errors[1].error instanceof MalformedMessageError)
     assert.deepEqual(receiver.events.errors.map(e => e.peer), [rogueKey, rogueKey])
     assert.equal(receiver.network.stats(rogueKey)?.protocolErrors, 2)
 
@@ -281,7 +285,7 @@ describe('libp2p network: real nodes over TCP on 127.0.0.1', { timeout: 60_000 }
     const [outbound] = streamsTo(sender.node, receiver.node, 'outbound')
     await sender.network.send(receiver.self, wants(cids))
     await receiver.events.waitFor(() => receiver.events.errors.length === 1)
-    assert.equal(receiver.events.errors[0].error.code, 'ERR_MESSAGE_LIMIT')
+    assert.ok(receiver.events.errors[0].error instanceof MessageLimitError)
     assert.equal(receiver.events.messages.length, 0)
     // The reset stream is replaced on the next send (once the sender has seen the reset).
     await closed(outbound)
@@ -348,7 +352,7 @@ describe('libp2p network: real nodes over TCP on 127.0.0.1', { timeout: 60_000 }
     await sender.network.connect({ peer: readerKey, addresses: addressesOf(reader) })
     await until(() => streams.length === 1)
     const [block] = await makeBlocks(1, 1024 * 1024, 89)
-    await assert.rejects(sender.network.send(readerKey, carrying([block])), { code: 'ERR_SEND_TIMEOUT' })
+    await assert.rejects(sender.network.send(readerKey, carrying([block])), SendTimeoutError)
     await closed(streams[0])
     assert.equal(streams[0].status, 'reset', 'the stuck stream was reset')
     assert.equal(sender.network.stats(readerKey)?.sendFailures, 1)
@@ -389,12 +393,12 @@ describe('libp2p network: real nodes over TCP on 127.0.0.1', { timeout: 60_000 }
     assert.equal(await a.network.connect(b.self), '1.2.0')
     assert.deepEqual(a.network.connectedPeers(), [b.self])
 
-    await assert.rejects(a.network.connect({ peer: plain.peerId.toString(), addresses: addressesOf(plain) }), { code: 'ERR_PROTOCOL_NOT_SUPPORTED' })
-    await assert.rejects(a.network.send(plain.peerId.toString(), wants([])), { code: 'ERR_PROTOCOL_NOT_SUPPORTED' })
+    await assert.rejects(a.network.connect({ peer: plain.peerId.toString(), addresses: addressesOf(plain) }), ProtocolNotSupportedError)
+    await assert.rejects(a.network.send(plain.peerId.toString(), wants([])), ProtocolNotSupportedError)
     const stranger = (await createNode())
     await stranger.stop()
-    await assert.rejects(a.network.send(stranger.peerId.toString(), wants([])), { code: 'ERR_PEER_UNREACHABLE' })
-    await assert.rejects(a.network.connect(a.self), { code: 'ERR_PEER_UNREACHABLE' })
+    await assert.rejects(a.network.send(stranger.peerId.toString(), wants([])), PeerUnreachableError)
+    await assert.rejects(a.network.connect(a.self), PeerUnreachableError)
   })
 
   it('reports a disconnect on both sides', async (t) => {
@@ -409,7 +413,7 @@ describe('libp2p network: real nodes over TCP on 127.0.0.1', { timeout: 60_000 }
     assert.deepEqual(a.network.connectedPeers(), [])
     assert.deepEqual(b.network.connectedPeers(), [])
     assert.equal(a.network.version(b.self), undefined)
-    await assert.rejects(a.network.send(b.self, wants([])), { code: 'ERR_PEER_UNREACHABLE' })
+    await assert.rejects(a.network.send(b.self, wants([])), PeerUnreachableError)
   })
 
   it('stops cleanly with streams open both ways, and can start again', async (t) => {
@@ -427,7 +431,7 @@ describe('libp2p network: real nodes over TCP on 127.0.0.1', { timeout: 60_000 }
     assert.deepEqual(a.events.disconnected, [b.self])
     assert.equal(a.node.getProtocols().some(p => p.startsWith('/ipfs/bitswap')), false, 'protocols released')
     assert.equal(streamsTo(a.node, b.node, 'inbound').length + streamsTo(a.node, b.node, 'outbound').length, 0, 'no stream left open')
-    await assert.rejects(a.network.send(b.self, wants([])), { code: 'ERR_NOT_STARTED' })
+    await assert.rejects(a.network.send(b.self, wants([])), NotStartedError)
     await closed(bToA)
     assert.equal(a.node.status, 'started', 'the libp2p node is left running')
 

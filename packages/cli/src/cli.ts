@@ -4,6 +4,7 @@
 // of six runs) for about 8% of its speed. The launcher (bin/swapwright.js) and the npm scripts pass it too.
 import { readFileSync } from 'node:fs'
 import { enableCompileCache } from 'node:module'
+import { errorMessage } from '@swapwright/core'
 import { CliError, ExitCode } from './errors.js'
 import { Output } from './output.js'
 import { EXIT_GRACE, EXIT_PIPE_CLOSED } from './constants.js'
@@ -64,9 +65,9 @@ function toCliError (err: unknown, signal: AbortSignal): CliError {
   if (signal.aborted && signal.reason instanceof CliError) return signal.reason
   const code = (err as { code?: string }).code
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    return new CliError((err as Error).message, ExitCode.usage)
+    return new CliError(errorMessage(err), ExitCode.usage)
   }
-  return new CliError((err as Error).message, ExitCode.failure, { cause: err })
+  return new CliError(errorMessage(err), ExitCode.failure, { cause: err })
 }
 
 // Compiled code of the modules a command loads is kept on disk (in the system's temporary folder) and reused by

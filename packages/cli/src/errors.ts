@@ -1,3 +1,5 @@
+import { errorMessage } from '@swapwright/core'
+
 /** Exit codes of the swapwright command; scripts can rely on them. */
 export const ExitCode = {
   ok: 0,
@@ -25,5 +27,5 @@ export function fileError (err: unknown, path: string): CliError {
   if (code === 'ENOENT') return new CliError(`No such file or directory: ${path}`, ExitCode.notFound, { cause: err })
   if (code === 'ENOSPC') return new CliError(`The disk is full while writing ${path}`, ExitCode.diskFull, { cause: err })
   if (code === 'EACCES' || code === 'EPERM') return new CliError(`Permission denied: ${path}`, ExitCode.failure, { cause: err })
-  return new CliError(`${path}: ${(err as Error).message}`, ExitCode.failure, { cause: err })
+  return new CliError(`${path}: ${errorMessage(err)}`, ExitCode.failure, { cause: err })
 }

@@ -1,4 +1,4 @@
-import { systemClock } from '@swapwright/core'
+import { errorMessage, systemClock } from '@swapwright/core'
 import { CliError, ExitCode } from './errors.js'
 import type { Libp2p } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
@@ -43,14 +43,14 @@ export async function findProvider (libp2p: Libp2p, cid: CID, init: FindInit): P
           return { peer, addresses: provider.multiaddrs.map(a => a.toString()) }
         } catch (err) {
           if (bounded.aborted) throw err
-          unreachable.set(peer, (err as Error).message)
+          unreachable.set(peer, errorMessage(err))
         }
       }
       await systemClock().sleep(FIND_RETRY_DELAY, { signal: bounded })
     }
   } catch (err) {
     if (signal.aborted) throw new CliError('Interrupted', ExitCode.interrupted)
-    if (!deadline.aborted) throw new CliError(`Looking up providers of ${cid} failed: ${(err as Error).message}`, ExitCode.unreachable, { cause: err })
+    if (!deadline.aborted) throw new CliError(`Looking up providers of ${cid} failed: ${errorMessage(err)}`, ExitCode.unreachable, { cause: err })
   }
   const seconds = init.timeout / 1000
   if (unreachable.size > 0) {

@@ -1,5 +1,6 @@
 import { IdentityBlockstore } from 'blockstore-core/identity'
 import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
+import { errorMessage } from '@swapwright/core'
 import { CliError, ExitCode } from './errors.js'
 import { exportDag } from './export-dag.js'
 import { fetchDag } from './fetch-dag.js'
@@ -98,7 +99,7 @@ export async function resolve (path: IpfsPath, fetching: Fetching): Promise<Unix
     if (fetching.signal.aborted) throw err
     const code = (err as { name?: string, code?: string }).name ?? ''
     if (/NotFound|NoResolver|NotUnixFS/i.test(`${code} ${(err as { code?: string }).code ?? ''}`)) {
-      throw new CliError(`No such path: ${path.text} (${(err as Error).message})`, ExitCode.notFound, { cause: err })
+      throw new CliError(`No such path: ${path.text} (${errorMessage(err)})`, ExitCode.notFound, { cause: err })
     }
     throw err
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { link, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import { errorMessage } from '@swapwright/core'
 import { CliError, ExitCode } from './errors.js'
 import type { PrivateKey } from '@libp2p/interface'
 
@@ -26,7 +27,7 @@ export async function repoIdentity (dir: string): Promise<PrivateKey> {
     return key
   } catch (err) {
     if ((err as { code?: string }).code !== 'EEXIST') {
-      throw new CliError(`Cannot store the repository's identity in ${path}: ${(err as Error).message}`, ExitCode.failure, { cause: err })
+      throw new CliError(`Cannot store the repository's identity in ${path}: ${errorMessage(err)}`, ExitCode.failure, { cause: err })
     }
     return await readKey(path) as PrivateKey
   } finally {
@@ -40,12 +41,12 @@ async function readKey (path: string): Promise<PrivateKey | undefined> {
     bytes = await readFile(path)
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') return undefined
-    throw new CliError(`Cannot read the repository's identity ${path}: ${(err as Error).message}`, ExitCode.failure, { cause: err })
+    throw new CliError(`Cannot read the repository's identity ${path}: ${errorMessage(err)}`, ExitCode.failure, { cause: err })
   }
   try {
     return privateKeyFromProtobuf(bytes)
   } catch (err) {
-    throw new CliError(`The repository's identity ${path} is not a private key (${(err as Error).message}); ` +
+    throw new CliError(`The repository's identity ${path} is not a private key (${errorMessage(err)}); ` +
       'move it away to give this repository a new peer id', ExitCode.failure, { cause: err })
   }
 }

@@ -1,5 +1,5 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import { systemClock } from '@swapwright/core'
+import { errorMessage, systemClock } from '@swapwright/core'
 import { DIAL_RETRY_FIRST_DELAY, DIAL_RETRY_MAX_DELAY } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
 import type { Output } from './output.js'
@@ -54,16 +54,16 @@ export async function reach (libp2p: Libp2p, address: string | PeerAddress, opti
     } catch (err) {
       if (options.signal.aborted) throw new CliError('Interrupted', ExitCode.interrupted)
       if (bounded.aborted || !refusedOrReset(err)) {
-        throw new CliError(`Cannot reach ${target.address}: ${(err as Error).message}`, ExitCode.unreachable, { cause: err })
+        throw new CliError(`Cannot reach ${target.address}: ${errorMessage(err)}`, ExitCode.unreachable, { cause: err })
       }
       // a little jitter, so a crowd that was turned away at once does not come back at once
       const pause = Math.round(delay * (0.75 + Math.random() / 2))
-      options.onRetry?.(target.address, (err as Error).message, pause)
+      options.onRetry?.(target.address, errorMessage(err), pause)
       try {
         await systemClock().sleep(pause, { signal: bounded })
       } catch {
         if (options.signal.aborted) throw new CliError('Interrupted', ExitCode.interrupted)
-        throw new CliError(`Cannot reach ${target.address} within ${options.timeout / 1000} s: ${(err as Error).message}`, ExitCode.unreachable, { cause: err })
+        throw new CliError(`Cannot reach ${target.address} within ${options.timeout / 1000} s: ${errorMessage(err)}`, ExitCode.unreachable, { cause: err })
       }
       delay = Math.min(delay * 2, DIAL_RETRY_MAX_DELAY)
     }

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { errorMessage } from '@swapwright/core'
 import { CliError, ExitCode } from './errors.js'
 import { repoIdentity } from './identity.js'
 import { WriteWatchingBlockstore } from './write-watching-blockstore.js'
@@ -28,14 +29,14 @@ export async function openRepo (dir: string = DEFAULT_REPO): Promise<Repo> {
   try {
     await mkdir(root, { recursive: true })
   } catch (err) {
-    throw new CliError(`Cannot create the repository ${root}: ${(err as Error).message}`, ExitCode.failure, { cause: err })
+    throw new CliError(`Cannot create the repository ${root}: ${errorMessage(err)}`, ExitCode.failure, { cause: err })
   }
   const blockstore = new WriteWatchingBlockstore(join(root, 'blocks'))
   try {
     await blockstore.open()
   } catch (err) {
     const code = (err as { code?: string }).code
-    throw new CliError(`Cannot open the repository ${root}: ${(err as Error).message}`, code === 'ENOSPC' ? ExitCode.diskFull : ExitCode.failure, { cause: err })
+    throw new CliError(`Cannot open the repository ${root}: ${errorMessage(err)}`, code === 'ENOSPC' ? ExitCode.diskFull : ExitCode.failure, { cause: err })
   }
   return {
     dir: root,

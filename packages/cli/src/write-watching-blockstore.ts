@@ -1,4 +1,5 @@
 import { FsBlockstore } from '@swapwright/stores'
+import { errorMessage } from '@swapwright/core'
 import { CliError, ExitCode } from './errors.js'
 import type { CID } from 'multiformats/cid'
 
@@ -32,5 +33,5 @@ function writeError (err: unknown, dir: string): CliError {
   if (typeof code === 'string' && DISK_FULL_CODES.has(code)) {
     return new CliError(`The disk is full: cannot store blocks in the repository ${dir}; the blocks stored so far are kept`, ExitCode.diskFull, { cause: err })
   }
-  return new CliError(`Cannot store blocks in the repository: ${(err as Error).message}`, ExitCode.failure, { cause: err })
+  return new CliError(`Cannot store blocks in the repository: ${errorMessage(err)}`, ExitCode.failure, { cause: err })
 }

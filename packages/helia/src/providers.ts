@@ -1,5 +1,6 @@
 import { peerIdFromCID, peerIdFromString } from '@libp2p/peer-id'
 import { isMultiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { errorMessage } from '@swapwright/core'
 import { InvalidProviderError } from './errors.js'
 import { connectProgress, connectedProgress, type OnProgress } from './progress.js'
 import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface'
@@ -36,7 +37,7 @@ function peerOf (cid: CID): PeerId {
   try {
     return peerIdFromCID(cid)
   } catch (err) {
-    throw new InvalidProviderError(`Provider ${String(cid)} is not a peer id: ${(err as Error).message}`)
+    throw new InvalidProviderError(`Provider ${String(cid)} is not a peer id: ${errorMessage(err)}`)
   }
 }
 

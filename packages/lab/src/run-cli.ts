@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises'
+import { errorMessage } from '@swapwright/core'
 import { parseCli, USAGE, type CliOptions } from './cli-args.js'
 import { htmlReport } from './report/html-report.js'
 import { seconds } from './report/format.js'
@@ -106,7 +107,7 @@ export async function runLabCli (argv: string[], io: LabCliIo = processIo): Prom
   try {
     options = parseCli(argv)
   } catch (err) {
-    io.err(`${(err as Error).message}\n\n${USAGE}`)
+    io.err(`${errorMessage(err)}\n\n${USAGE}`)
     return 2
   }
   if (options.help) {
@@ -121,7 +122,7 @@ export async function runLabCli (argv: string[], io: LabCliIo = processIo): Prom
     const { bad } = await runLabOptions(options, io)
     return bad > 0 ? 1 : 0
   } catch (err) {
-    io.err((err as Error).message)
+    io.err(errorMessage(err))
     return 2
   }
 }

@@ -1,4 +1,5 @@
 import { labListing, labUsage, goScenarios, NAMED_STRATEGIES, parseCli, processIo, runLabOptions, type CliOptions, type LabCliIo, type OnLabRun } from '@swapwright/lab'
+import { errorMessage } from '@swapwright/core'
 import { CliError, ExitCode, fileError } from '../errors.js'
 import type { Command } from '../command.js'
 
@@ -80,7 +81,7 @@ function parse (args: string[]): CliOptions {
   try {
     return parseCli(args)
   } catch (err) {
-    throw new CliError(`${(err as Error).message} (see swapwright lab --help)`, ExitCode.usage, { cause: err })
+    throw new CliError(`${errorMessage(err)} (see swapwright lab --help)`, ExitCode.usage, { cause: err })
   }
 }
 

@@ -197,7 +197,7 @@ export class BitswapClient {
       }
       void this.network.connect(peer, { signal: options.signal }).then(
         () => { session.addPeer(peer) },
-        err => { log('could not reach provider %s: %s', peer, (err as Error).message) }
+        err => { log('could not reach provider %s: %s', peer, errorMessage(err)) }
       )
     }
     return session
@@ -302,7 +302,7 @@ export class BitswapClient {
   /** A block whose bytes cannot be checked: whatever want it answered failed, so the peer's pending ones expire. */
   private invalidBlock (peer: PeerKey, err: unknown): undefined {
     this.counters.invalidBlocks++
-    log('dropped a block from %s: %s', peer, (err as Error).message)
+    log('dropped a block from %s: %s', peer, errorMessage(err))
     this.wantManager.queue(peer)?.answersLost()
     return undefined
   }

@@ -1,4 +1,5 @@
 import { logger } from '@libp2p/logger'
+import { errorMessage } from '../errors.js'
 import { blockKey } from '../wire/prefix.js'
 import { DontHaveTimeoutManager } from './dont-have-timeout-manager.js'
 import type { BitswapConfig } from '../config.js'
@@ -313,7 +314,7 @@ export class MessageQueue {
         this.sendFailures++
         if (attempt >= maxSendAttempts || this.stopped) {
           // Left to the rebroadcast: the wants keep their sentAt and go out again later if the peer is still here.
-          log('giving up on %d wants to %s after %d attempts: %s', entries.length, this.peer, attempt, (err as Error).message)
+          log('giving up on %d wants to %s after %d attempts: %s', entries.length, this.peer, attempt, errorMessage(err))
           return
         }
         await this.init.clock.sleep(sendRetryDelay * 2 ** (attempt - 1))

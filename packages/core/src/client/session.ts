@@ -1,5 +1,5 @@
 import { logger } from '@libp2p/logger'
-import { AbortError } from '../errors.js'
+import { AbortError, errorMessage } from '../errors.js'
 import { BASE_TICK_DELAY } from '../constants.js'
 import { fetchBatch } from './block-batch.js'
 import { SessionPeers } from './session-peers.js'
@@ -454,7 +454,7 @@ export class Session {
           this.addPeer(peer)
         }
       } catch (err) {
-        if (!this.closed) log('provider search for %s failed: %s', cid, (err as Error).message)
+        if (!this.closed) log('provider search for %s failed: %s', cid, errorMessage(err))
       }
     })()
   }

@@ -1,4 +1,5 @@
 import { logger } from '@libp2p/logger'
+import { errorMessage } from '../errors.js'
 import { blockKey } from '../wire/prefix.js'
 import { Semaphore } from '../util/semaphore.js'
 import { LruMap } from '../util/lru-map.js'
@@ -41,7 +42,7 @@ export class BlockstoreManager {
       } catch (err) {
         if (!isNotFound(err)) {
           this.readErrors++
-          log.error('reading %s failed, treating it as missing: %s', cid, (err as Error).message)
+          log.error('reading %s failed, treating it as missing: %s', cid, errorMessage(err))
         }
         return undefined
       }
@@ -69,7 +70,7 @@ export class BlockstoreManager {
         return await store.size(cid)
       } catch (err) {
         this.readErrors++
-        log.error('sizing %s failed, treating it as missing: %s', cid, (err as Error).message)
+        log.error('sizing %s failed, treating it as missing: %s', cid, errorMessage(err))
         return undefined
       }
     })
@@ -81,7 +82,7 @@ export class BlockstoreManager {
         return await this.store.has(cid)
       } catch (err) {
         this.readErrors++
-        log.error('checking %s failed, treating it as missing: %s', cid, (err as Error).message)
+        log.error('checking %s failed, treating it as missing: %s', cid, errorMessage(err))
         return false
       }
     })

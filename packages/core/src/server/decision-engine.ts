@@ -1,5 +1,6 @@
 import { logger } from '@libp2p/logger'
 import { inject, injectable } from 'tsyringe'
+import { errorMessage } from '../errors.js'
 import { GuardedTokens, Tokens } from '../registry.js'
 import { Notifier } from '../util/notifier.js'
 import { blockKey, encodePrefixOf, IDENTITY_CODE } from '../wire/prefix.js'
@@ -168,7 +169,7 @@ export class DecisionEngine {
       }
       await this.apply(peer, ledger, message)
     }).catch(err => {
-      log.error('could not apply a message from %s: %s', peer, (err as Error).message)
+      log.error('could not apply a message from %s: %s', peer, errorMessage(err))
     }).finally(() => {
       this.queuedMessages--
       if (this.intake.get(peer) === next) this.intake.delete(peer)
@@ -450,7 +451,7 @@ export class DecisionEngine {
       try {
         ({ message, outcome } = await this.build(batch))
       } catch (err) {
-        log.error('building a reply to %s failed: %s', batch.peer, (err as Error).message)
+        log.error('building a reply to %s failed: %s', batch.peer, errorMessage(err))
       }
       if (message == null) {
         this.queue.done(batch)

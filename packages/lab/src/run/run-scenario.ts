@@ -1,3 +1,4 @@
+import { errorMessage } from '@swapwright/core'
 import { checkConsistency, type RunResult } from './metrics.js'
 import { LabSwarm, type StrategySet } from './lab-swarm.js'
 import type { Session } from '@swapwright/core'
@@ -35,7 +36,7 @@ export async function runScenario (scenario: Scenario, strategyName: string, str
       finished = Math.max(finished, clock.now())
     })), { maxTime: options.maxTime ?? DEFAULT_MAX_TIME })
   } catch (err) {
-    error = (err as Error).message
+    error = errorMessage(err)
     finished = clock.now()
   }
   await drain(swarm)

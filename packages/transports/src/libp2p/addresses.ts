@@ -2,7 +2,7 @@ import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
-import { PeerUnreachableError, type PeerKey } from '@swapwright/core'
+import { errorMessage, PeerUnreachableError, type PeerKey } from '@swapwright/core'
 
 const log = logger('swapwright:transports:libp2p')
 
@@ -11,7 +11,7 @@ export function parsePeer (peer: PeerKey): PeerId {
   try {
     return peerIdFromString(peer)
   } catch (err) {
-    throw new PeerUnreachableError(peer, `not a peer id (${(err as Error).message})`)
+    throw new PeerUnreachableError(peer, `not a peer id (${errorMessage(err)})`)
   }
 }
 

@@ -1,4 +1,4 @@
-import { frame, versionOf, type BitswapMessage, type PeerKey, type ProtocolVersion } from '@swapwright/core'
+import { errorMessage, frame, versionOf, type BitswapMessage, type PeerKey, type ProtocolVersion } from '@swapwright/core'
 import { SendStalledError } from './errors.js'
 import { SerialQueue } from './serial-queue.js'
 import type { Libp2pLinkStats } from './traffic.js'
@@ -124,7 +124,7 @@ export class OutboundStream {
           }
           this.drop(stream, err as Error)
           if (fresh || reopened) throw err
-          this.init.log('stream to %s died (%s), reopening it once', this.init.peer, (err as Error).message)
+          this.init.log('stream to %s died (%s), reopening it once', this.init.peer, errorMessage(err))
           reopened = true
           next = unconfirmed
         }

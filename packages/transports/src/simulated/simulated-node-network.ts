@@ -1,6 +1,6 @@
 import { logger } from '@libp2p/logger'
 import {
-  commonVersion, decodeMessage, encodeForPeer, NotStartedError, PeerUnreachableError,
+  errorMessage, commonVersion, decodeMessage, encodeForPeer, NotStartedError, PeerUnreachableError,
   type AbortOptions, type BitswapMessage, type BitswapNetwork, type LinkStats, type NetworkHandler, type PeerKey,
   type ProtocolVersion, type ProviderRecord, DEFAULT_MAX_INCOMING_MESSAGE_SIZE, MessageTooLargeError
 } from '@swapwright/core'
@@ -138,7 +138,7 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
       if (bytes.byteLength > limit) throw new MessageTooLargeError(bytes.byteLength, limit)
       message = decodeMessage(bytes, init.decodeLimits)
     } catch (err) {
-      log('rejected a message from %s: %s', from, (err as Error).message)
+      log('rejected a message from %s: %s', from, errorMessage(err))
       handler.onProtocolError?.(from, err as Error)
       return
     }

@@ -1,11 +1,34 @@
-import { instancePerContainerCachingFactory, type DependencyContainer } from 'tsyringe'
+import { container as rootContainer, instancePerContainerCachingFactory, type DependencyContainer } from 'tsyringe'
+import { BitswapClient } from './client/client.js'
 import { errorMessage, MissingPluginError, PluginError } from './errors.js'
+import { guardDecisionStrategy, guardPeerSelector, guardRequestSplitter, PolicyGuard } from './guard/index.js'
 import { ownsLifecycle, pluginName, type Plugin, type SlotPlugins } from './plugin.js'
-import { SLOTS, SLOT_NAMES, type Components, type SlotName, type Slots } from './registry.js'
+import { GuardedTokens, SLOTS, SLOT_NAMES, Tokens, type Components, type SlotName, type Slots } from './registry.js'
+import { DecisionEngine } from './server/decision-engine.js'
+import { HasherRegistry } from './wire/verify.js'
+import type { BitswapInit } from './bitswap.js'
 import type { BitswapConfig } from './config.js'
+import type { MultihashHasher } from 'multiformats/hashes/interface'
+
+/**
+ * Everything a node is made of, resolved in a child container of its own (never the global one), so two nodes in
+ * one process run different plugins side by side. The container stays in here: no caller, and so no plugin,
+ * ever sees it.
+ */
+export function composeNode (plugins: SlotPlugins, config: Readonly<BitswapConfig>, hashers: Iterable<MultihashHasher>): BitswapInit {
+  const container = rootContainer.createChildContainer()
+  container.register(Tokens.Config, { useValue: config })
+  container.register(HasherRegistry, { useValue: new HasherRegistry(hashers) })
+  const built = buildComponents(container, plugins, config)
+  const guard = registerGuardedPolicies(container, built.components, built.names, config)
+  // Each part is resolved once here; nothing else asks the container for them, so there is one of each per node.
+  const server = container.resolve(DecisionEngine)
+  const client = container.resolve(BitswapClient)
+  return { components: built.components, config, server, client, guard, startOrder: built.owned }
+}
 
 /** Every slot's object and the names of their plugins. */
-export interface BuiltComponents {
+interface BuiltComponents {
   components: Readonly<Components>
   names: Readonly<Record<SlotName, string>>
   /** The slots whose objects the node built (not handed over), in the order they were built: dependencies first. */
@@ -18,7 +41,7 @@ export interface BuiltComponents {
  * dependency order, which is how the node starts them (and the reverse, how it stops them). A cycle, a throwing
  * factory or an object without its role's methods fails here with an error naming the slot and the plugin.
  */
-export function buildComponents (container: DependencyContainer, plugins: SlotPlugins, config: Readonly<BitswapConfig>): BuiltComponents {
+function buildComponents (container: DependencyContainer, plugins: SlotPlugins, config: Readonly<BitswapConfig>): BuiltComponents {
   const order: SlotName[] = []
   const building: SlotName[] = []
   const view = { config } as Components
@@ -79,3 +102,17 @@ function checkRole (slot: SlotName, name: string, value: unknown): void {
   }
 }
 
+
+/**
+ * Every call the node makes into a policy goes through one guard: the node's parts resolve the guarded tokens,
+ * so neither the client nor the server handles a throwing plugin itself.
+ */
+function registerGuardedPolicies (container: DependencyContainer, c: Components, names: Record<SlotName, string>, config: BitswapConfig): PolicyGuard {
+  const guard = new PolicyGuard()
+  container.register(GuardedTokens.RequestSplitter, {
+    useValue: guardRequestSplitter(c.requestSplitter, names.requestSplitter, guard, config.broadcastLiveWantsLimit)
+  })
+  container.register(GuardedTokens.PeerSelector, { useValue: guardPeerSelector(c.peerSelector, names.peerSelector, guard) })
+  container.register(GuardedTokens.DecisionStrategy, { useValue: guardDecisionStrategy(c.decisionStrategy, names.decisionStrategy, guard) })
+  return guard
+}
