@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { factoryPlugin, type AbortOptions, type ProviderFinder, type ProviderRecord } from '@swapwright/core'
+import { factoryPlugin, StoppedError, type AbortOptions, type ProviderFinder, type ProviderRecord } from '@swapwright/core'
 import { DhtProviderFinder, dhtProviderFinder } from '@swapwright/transports'
 import { makeBlocks } from './util/blocks.js'
 import { createDhtNode, type DhtNode } from './util/dht-node.js'
@@ -127,6 +127,10 @@ describe('DHT discovery: a 5-node Kademlia DHT over TCP on 127.0.0.1', { timeout
       assert.ok(fetcherLibp2p.getConnections(seedLibp2p.peerId).length > 0)
       const served = seed.network.stats(fetcher.key)
       assert.ok((served?.bytesSent ?? 0) >= 64 * 1024, 'the seed served the fetcher')
+
+      // The finder is Startable: stopping the node stops it, so nothing is announced for a node that is gone.
+      await seed.node.stop()
+      await assert.rejects(finder.provide(blocks[0].cid), StoppedError)
     } finally {
       await fetcher?.stop()
       await seed?.stop()
