@@ -64,6 +64,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
   private readonly peers = new Map<PeerKey, ProtocolVersion>()
   private readonly counters = { messagesReceived: 0, bytesReceived: 0, protocolErrors: 0 }
 
+  /** @internal `createBitswap` builds nodes; this takes its parts. */
   constructor (init: BitswapInit) {
     super()
     this.components = init.components
