@@ -106,7 +106,8 @@ describe('createBitswap', () => {
     })
 
     it('when the blockstore is missing, saying what to pass', () => {
-      assert.throws(() => createBitswap({ network: sim().plugin('a'), ...goDefaults() }), (err: unknown) =>
+      // A type error in TypeScript; JavaScript callers get this.
+      assert.throws(() => createBitswap({ network: sim().plugin('a'), ...goDefaults() } as any), (err: unknown) =>
         err instanceof MissingPluginError && err.slot === 'blockstore' && /blockstorePlugin/.test(err.message))
     })
 

@@ -269,7 +269,7 @@ describe('Bitswap as a libp2p service: real nodes over TCP on 127.0.0.1', { time
     await assert.rejects(createLibp2p({
       start: false,
       ...loopbackStack(),
-      services: { bitswap: bitswapService() }
+      services: { bitswap: bitswapService({ blockstore: blockstorePlugin(new MemoryBlockstore()), ...goDefaults() }) }
     }), (err: Error) => {
       assert.equal(err.name, 'UnmetServiceDependenciesError')
       assert.match(err.message, /@swapwright\/bitswap.*@libp2p\/identify/)

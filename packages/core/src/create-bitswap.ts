@@ -15,6 +15,10 @@ import type { MultihashHasher } from 'multiformats/hashes/interface'
  * `random` and `providerFinder` default to core's own system clock, OS-seeded randomness and null finder.
  */
 export interface BitswapOptions extends Partial<SlotPlugins>, Partial<BitswapConfig> {
+  /** How messages reach peers: the libp2p network or the simulated one. */
+  network: SlotPlugins['network']
+  /** Where blocks live: `blockstorePlugin(store)` with any `interface-blockstore` store. */
+  blockstore: SlotPlugins['blockstore']
   /** Plugins for several slots at once (e.g. `go2019()`); a slot given on its own wins over the preset. */
   preset?: Preset
   /**

@@ -69,7 +69,7 @@ function split (
     if (networkOnly) networkInit[key] = value
     else options[key] = value
   }
-  return { options, networkInit }
+  return { options: options as Omit<BitswapOptions, 'network'>, networkInit }
 }
 
 /**
@@ -92,7 +92,7 @@ export class Libp2pBitswapService implements Startable {
   private readonly events = new EventTarget()
   private node: { bitswap: Bitswap, network: Libp2pBitswapNetwork } | undefined
 
-  constructor (components: BitswapServiceComponents, init: BitswapServiceInit = {}) {
+  constructor (components: BitswapServiceComponents, init: BitswapServiceInit) {
     this.components = components
     this.init = init
   }
@@ -204,7 +204,7 @@ export class Libp2pBitswapService implements Startable {
  * `libp2p.services.bitswap.want(cid)`. Needs the identify service.
  */
 export function bitswapService (
-  init: BitswapServiceInit = {}
+  init: BitswapServiceInit
 ): (components: BitswapServiceComponents) => Libp2pBitswapService {
   return (components) => new Libp2pBitswapService(components, init)
 }
