@@ -197,12 +197,12 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
 
 /** The slots' objects that have a start or a stop, in `order`; the network is started by the node itself. */
 function startablesOf (components: Readonly<Components>, order: readonly SlotName[]): Array<{ slot: SlotName, part: Startable }> {
-  const seen = new Set<unknown>()
+  // One object may fill two slots: it is started once, and never here if it is the network.
+  const seen = new Set<unknown>([components.network])
   const startables: Array<{ slot: SlotName, part: Startable }> = []
   for (const slot of order) {
     const part = components[slot] as Startable
-    // One object may fill two slots; it is started once.
-    if (slot === 'network' || seen.has(part)) continue
+    if (seen.has(part)) continue
     seen.add(part)
     if (typeof part.start === 'function' || typeof part.stop === 'function') startables.push({ slot, part })
   }
