@@ -1,8 +1,8 @@
 /*
  * Lower-case hex of bytes, with no Node built-in: a table of character codes per byte, turned into a string by
- * one `String.fromCharCode` call. It keeps up with Node's native hex encoder on the short byte runs it is used for
- * (multihashes, under 130 bytes), where building the string a pair of characters at a time is about three times
- * slower.
+ * one `String.fromCharCode` call over a plain array (V8 spreads a plain array of small integers several times
+ * faster than a typed array). For the short byte runs it is used on (multihashes, under 130 bytes) that comes
+ * within about twice Node's native hex encoder, ahead of building the string two characters at a time.
  */
 const DIGITS = '0123456789abcdef'
 const HIGH = new Uint8Array(256)
@@ -12,18 +12,20 @@ for (let byte = 0; byte < 256; byte++) {
   LOW[byte] = DIGITS.charCodeAt(byte & 15)
 }
 
-/** Spread into one `fromCharCode` call: well under every engine's limit on arguments. */
-const CHUNK = 8192
+/** Bytes per `fromCharCode` call: well under every engine's limit on arguments. */
+const CHUNK = 4096
 
 export function toHex (bytes: Uint8Array): string {
-  const codes = new Uint8Array(bytes.byteLength * 2)
-  for (let i = 0, j = 0; i < bytes.byteLength; i++, j += 2) {
-    const byte = bytes[i]
-    codes[j] = HIGH[byte]
-    codes[j + 1] = LOW[byte]
-  }
-  if (codes.byteLength <= CHUNK) return String.fromCharCode.apply(null, codes as unknown as number[])
   let out = ''
-  for (let at = 0; at < codes.byteLength; at += CHUNK) out += String.fromCharCode.apply(null, codes.subarray(at, at + CHUNK) as unknown as number[])
+  for (let start = 0; start < bytes.byteLength; start += CHUNK) {
+    const end = Math.min(bytes.byteLength, start + CHUNK)
+    const codes = new Array<number>((end - start) * 2)
+    for (let i = start, j = 0; i < end; i++, j += 2) {
+      const byte = bytes[i]
+      codes[j] = HIGH[byte]
+      codes[j + 1] = LOW[byte]
+    }
+    out += String.fromCharCode.apply(null, codes)
+  }
   return out
 }

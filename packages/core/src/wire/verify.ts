@@ -120,15 +120,16 @@ function toCid (prefix: CidPrefix, digest: MultihashDigest): CID {
 export function fastBlockKey (block: BlockPayload, hashers: HasherRegistry): string | undefined {
   const prefix = hashers.prefixOf(block.prefix)
   if (prefix.multihashCode !== SHA2_256_CODE || prefix.digestLength !== 32 || !hashers.hashesNow(SHA2_256_CODE)) return undefined
-  const digest = hashers.get(SHA2_256_CODE).digest(block.data)
+  // hashesNow: the node's sha2-256 is multiformats' own, whose raw `encode` skips building a multihash object
+  const digest = sha256.encode(block.data)
   if (isPromiseLike(digest)) {
     // one hash wasted per node, the first time: from then on this hasher takes the general path
     hashers.answeredLater(SHA2_256_CODE)
     Promise.resolve(digest).catch(() => {})
     return undefined
   }
-  // The digest's bytes are the whole multihash (0x12 0x20, then the digest): what blockKey writes after the codec.
-  return `${prefix.codec}:${toHex(digest.bytes)}`
+  // A sha2-256 multihash is 0x12 0x20 and the digest: its hex is what blockKey writes after the codec.
+  return `${prefix.codec}:1220${toHex(digest)}`
 }
 
 export function isPromiseLike<T> (value: T | PromiseLike<T>): value is PromiseLike<T> {
