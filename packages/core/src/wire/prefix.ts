@@ -2,6 +2,7 @@ import { CID } from 'multiformats/cid'
 import * as varint from 'uint8-varint'
 import { InvalidPrefixError } from '../errors.js'
 import { toHex } from '../util/hex.js'
+import type { MultihashDigest } from 'multiformats/hashes/interface'
 
 /** Everything of a CID but the digest: what a 1.1.0+ block carries so the receiver can rebuild the CID. */
 export interface CidPrefix {
@@ -84,7 +85,7 @@ export function decodePrefix (bytes: Uint8Array): CidPrefix {
 export function toCidV0 (cid: CID): CID | undefined {
   if (cid.version === 0) return cid
   if (cid.code === DAG_PB_CODEC && cid.multihash.code === SHA2_256_CODE && cid.multihash.size === 32) {
-    return CID.createV0(cid.multihash as any)
+    return CID.createV0(cid.multihash as MultihashDigest<typeof SHA2_256_CODE>)
   }
   return undefined
 }

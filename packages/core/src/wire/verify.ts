@@ -108,7 +108,7 @@ function hashToCidNow (prefix: CidPrefix, data: Uint8Array, hashers: HasherRegis
 }
 
 function toCid (prefix: CidPrefix, digest: MultihashDigest): CID {
-  return prefix.version === 0 ? CID.createV0(digest as any) : CID.createV1(prefix.codec, digest)
+  return prefix.version === 0 ? CID.createV0(digest as MultihashDigest<typeof SHA2_256_CODE>) : CID.createV1(prefix.codec, digest)
 }
 
 /**
