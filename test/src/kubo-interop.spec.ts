@@ -6,7 +6,7 @@ import { describe, it } from 'node:test'
 import {
   isHamt, kuboAdd, kuboFetchFromSwapwright, randomFile, interopCaseTests, useKuboPair, writeTree, type InteropCase
 } from './util/kubo-interop.js'
-import { KUBO_SUITE_TIMEOUT, KuboNode, kuboSkipReason } from './util/kubo-node.js'
+import { KUBO_SUITE_TIMEOUT, kuboSkipReason } from './util/kubo-node.js'
 
 const KiB = 1024
 const MiB = 1024 * KiB

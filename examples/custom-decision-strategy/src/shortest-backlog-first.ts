@@ -10,7 +10,7 @@ const EAGER_REPLY_SIZE = 16 * 1024
  * one asking for a thousand. It also answers WANT_HAVE with the block for blocks up to 16 KiB, saving a
  * round trip at the price of duplicates when several seeds answer the same want.
  */
-class ShortestBacklogFirst implements DecisionStrategy {
+export class ShortestBacklogFirst implements DecisionStrategy {
   readonly name = 'shortest-backlog-first'
 
   comparePeers (a: PeerQueueView, b: PeerQueueView): number {

@@ -5,7 +5,7 @@ import { factoryPlugin, type PendingWant, type Plugin, type RequestSplitter, typ
  * (so one slow peer cannot hold the block up) and as WANT_HAVE to everyone else. It costs duplicates whenever
  * both peers have the block; the lab shows how many, and what it buys in time.
  */
-class PairSplitter implements RequestSplitter {
+export class PairSplitter implements RequestSplitter {
   readonly name = 'pair-splitter'
 
   forSession (): SessionRequestSplitter {

@@ -1,6 +1,7 @@
 import { identify } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { blockstorePlugin, createBitswap, errorMessage, type Bitswap, type SessionFeedback } from '@swapwright/core'
 import { goDefaults } from '@swapwright/strategies'
@@ -16,7 +17,8 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import type { Blockstore } from 'interface-blockstore'
 
 /**
- * A Swapwright node on its own libp2p host: TCP, noise, yamux and identify, and nothing that dials by itself.
+ * A Swapwright node on its own libp2p host: TCP and WebSockets, noise, yamux and identify, and nothing that dials
+ * by itself.
  * With DHT settings it also runs kad-dht (and the ping it needs), and its sessions find providers through it.
  */
 export interface CliNode {
@@ -50,7 +52,8 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
   const libp2p = await listenOrExplain(listen, createLibp2p({
     ...(options.privateKey == null ? {} : { privateKey: options.privateKey }),
     addresses: { listen },
-    transports: [tcp()],
+    // WebSockets too, so a browser node can dial a `serve` listening on a /ws address
+    transports: [tcp(), webSockets()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     ...(limits == null

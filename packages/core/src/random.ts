@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import type { RandomSource } from './interfaces/random.js'
 
 /**
@@ -26,7 +25,7 @@ export class SeededRandom implements RandomSource {
   }
 }
 
-/** A generator for a seed; with no seed, one drawn from the operating system. */
+/** A generator for a seed; with no seed, one drawn from the platform's secure random source (WebCrypto). */
 export function seededRandom (seed?: number): SeededRandom {
-  return new SeededRandom(seed ?? randomBytes(4).readUInt32LE(0))
+  return new SeededRandom(seed ?? crypto.getRandomValues(new Uint32Array(1))[0])
 }

@@ -8,7 +8,7 @@ import type { CID } from 'multiformats/cid'
 /** The broker's name in Helia's `helia:block-broker:*` events, as Helia's own Bitswap calls itself. */
 export const BROKER_NAME = 'bitswap'
 
-export type OnProgress = ((event: ProgressEvent<any, any>) => void) | undefined
+export type OnProgress = ((event: ProgressEvent<string, unknown>) => void) | undefined
 
 /**
  * The node's own progress for one want, passed on under its own name, and its send as Helia's `bitswap:want`

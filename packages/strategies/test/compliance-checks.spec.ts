@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { FairDecisionStrategy, OptimisticRequestSplitter, RandomPeerSelector } from '../src/index.js'
-import { checkDecisionStrategy, checkPeerSelector, checkRequestSplitter } from './compliance.js'
+import { checkDecisionStrategy } from '@swapwright/compliance/decision-strategy'
+import { checkPeerSelector } from '@swapwright/compliance/peer-selector'
+import { checkRequestSplitter } from '@swapwright/compliance/request-splitter'
 import type { DecisionStrategy, PeerSelector, RequestSplitter } from '@swapwright/core'
 
-/** fast-check reports a failed property with the broken rule as the error's cause. */
+/** The messages of an error and of its causes: the check names its case, fast-check the broken rule. */
+function messages (err: unknown): string {
+  return err instanceof Error ? `${err.message} ${messages(err.cause)}` : ''
+}
+
 function failsWith (check: () => void, rule: RegExp): void {
-  assert.throws(check, (err: Error) => rule.test(`${err.message} ${(err.cause as Error | undefined)?.message ?? ''}`))
+  assert.throws(check, (err: Error) => rule.test(messages(err)))
 }
 
 // the checks are only worth running against real plugins if they catch broken ones

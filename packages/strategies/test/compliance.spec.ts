@@ -3,37 +3,42 @@ import {
   activeWorkDecisionStrategy, adaptiveRequestSplitter, broadcastRequestSplitter, fairDecisionStrategy, latencyPeerSelector,
   optimisticRequestSplitter, presencePeerSelector, priorityDecisionStrategy, randomPeerSelector, reciprocityDecisionStrategy
 } from '../src/index.js'
-import { checkDecisionStrategy, checkPeerSelector, checkRequestSplitter, type Build } from './compliance.js'
+import { decisionStrategyCases } from '@swapwright/compliance/decision-strategy'
+import { peerSelectorCases } from '@swapwright/compliance/peer-selector'
+import { requestSplitterCases, type Build } from '@swapwright/compliance/request-splitter'
 import { resolvePlugin } from './fixtures.js'
+import type { ComplianceCase } from '@swapwright/compliance'
 import type { Plugin } from '@swapwright/core'
 
 // each shipped plugin is resolved through its plugin, so the DI wiring is part of what is checked
 const viaPlugin = <T>(plugin: Plugin<T>): Build<T> => random => resolvePlugin(plugin, random)
 
-/** One test per case, named after the plugin and its label, running `check` on the resolved plugin. */
-function complianceSuite<T> (role: string, check: (build: Build<T>) => void, cases: Array<[string, Plugin<T>]>): void {
+/** One test per contract case and plugin, named after the plugin and its label. */
+function complianceSuite<T> (role: string, suite: (build: Build<T>) => ComplianceCase[], cases: Array<[string, Plugin<T>]>): void {
   describe(`${role} compliance`, () => {
     for (const [label, plugin] of cases) {
-      it(`${plugin.name}${label} keeps the contract`, () => { check(viaPlugin(plugin)) })
+      describe(`${plugin.name}${label}`, () => {
+        for (const c of suite(viaPlugin(plugin))) it(c.name, c.run)
+      })
     }
   })
 }
 
-complianceSuite('RequestSplitter', checkRequestSplitter, [
+complianceSuite('RequestSplitter', requestSplitterCases, [
   ['', optimisticRequestSplitter()],
   ['', adaptiveRequestSplitter()],
   [' (split 1..3)', adaptiveRequestSplitter({ initialSplit: 1, maxSplit: 3 })],
   ['', broadcastRequestSplitter()]
 ])
 
-complianceSuite('PeerSelector', checkPeerSelector, [
+complianceSuite('PeerSelector', peerSelectorCases, [
   ['', presencePeerSelector()],
   ['', latencyPeerSelector()],
   [' (maxPeers 2)', latencyPeerSelector({ maxPeers: 2 })],
   ['', randomPeerSelector()]
 ])
 
-complianceSuite('DecisionStrategy', checkDecisionStrategy, [
+complianceSuite('DecisionStrategy', decisionStrategyCases, [
   ['', fairDecisionStrategy()],
   [' (starvation 0, cap 1)', fairDecisionStrategy({ starvationMs: 0, pendingCap: 1 })],
   ['', activeWorkDecisionStrategy()],

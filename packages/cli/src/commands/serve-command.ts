@@ -38,7 +38,8 @@ alone and give its address to the rest as --bootstrap. Only --public joins the p
 
 Options:
   --repo DIR           repository directory (default ${DEFAULT_REPO})
-  --listen ADDR        multiaddr to listen on; repeat for several (default ${DEFAULT_LISTEN})
+  --listen ADDR        multiaddr to listen on; repeat for several (default ${DEFAULT_LISTEN}); a /ws
+                       address (e.g. /ip4/127.0.0.1/tcp/4003/ws) serves browser nodes over WebSockets
   --profile NAME       import with one of Kubo's profiles, unixfs-v0-2015 or unixfs-v1-2025 (see swapwright add --help)
   --kubo               the same as --profile unixfs-v0-2015
   --dht                run the DHT even with no --bootstrap: the first node, which the others join through

@@ -1,4 +1,5 @@
 import { logger } from '@libp2p/logger'
+import { concat } from 'uint8arrays/concat'
 import { inject, injectable } from 'tsyringe'
 import { AbortError, errorMessage, NotStartedError, UnknownHashError } from '../errors.js'
 import { GuardedTokens, Tokens } from '../registry.js'
@@ -411,7 +412,7 @@ export class BitswapClient {
     try {
       const chunks: Uint8Array[] = []
       for await (const chunk of this.blockstore.get(cid, options)) chunks.push(chunk)
-      return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
+      return chunks.length === 1 ? chunks[0] : concat(chunks)
     } catch (err) {
       return unreadable(err)
     }

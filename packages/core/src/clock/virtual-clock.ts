@@ -1,4 +1,3 @@
-import { setImmediate as nextMacrotask } from 'node:timers/promises'
 import { StalledError } from '../errors.js'
 import { sleepOn } from './sleep.js'
 import { Heap } from '../util/heap.js'
@@ -147,7 +146,26 @@ export class VirtualClock implements Clock {
 
 /** Lets every promise job started so far run (and the jobs they start) before time moves on. */
 async function settle (): Promise<void> {
-  await nextMacrotask()
+  await new Promise<void>(nextMacrotask)
+}
+
+/**
+ * Runs `callback` in the next macrotask, after every pending promise job: Node's `setImmediate` where there is one
+ * (a global: no import), else a MessageChannel message (browsers), which unlike `setTimeout(0)` is not clamped.
+ */
+const nextMacrotask: (callback: () => void) => void = typeof globalThis.setImmediate === 'function'
+  ? callback => { globalThis.setImmediate(callback) }
+  : messageChannelTask()
+
+function messageChannelTask (): (callback: () => void) => void {
+  // One channel per clock module and a queue of callbacks: posting is cheap, and the order of posts is kept.
+  const waiting: Array<() => void> = []
+  const channel = new MessageChannel()
+  channel.port1.onmessage = () => { waiting.shift()?.() }
+  return callback => {
+    waiting.push(callback)
+    channel.port2.postMessage(null)
+  }
 }
 
 export function virtualClock (init?: VirtualClockInit): VirtualClock {

@@ -1,5 +1,6 @@
 import { Uint8ArrayList } from 'uint8arraylist'
 import * as varint from 'uint8-varint'
+import { allocUnsafe } from 'uint8arrays/alloc'
 import { DEFAULT_MAX_INCOMING_MESSAGE_SIZE } from '../constants.js'
 import { InvalidLengthPrefixError, MessageTooLargeError, TruncatedMessageError } from '../errors.js'
 
@@ -222,8 +223,7 @@ export class AssemblingFrameDecoder extends FrameDecoder {
     const current = this.target?.byteLength ?? 0
     if (this.target !== undefined && needed <= current) return
     const size = Math.min(this.length, Math.max(needed, current * 2, MIN_ASSEMBLY_BUFFER))
-    const whole = Buffer.allocUnsafe(size)
-    const grown = new Uint8Array(whole.buffer, whole.byteOffset, size)
+    const grown = allocUnsafe(size)
     if (this.target !== undefined && this.filled > 0) grown.set(this.target.subarray(0, this.filled))
     this.target = grown
   }

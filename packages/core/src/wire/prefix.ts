@@ -1,6 +1,8 @@
 import { CID } from 'multiformats/cid'
 import * as varint from 'uint8-varint'
 import { InvalidPrefixError } from '../errors.js'
+import { toHex } from '../util/hex.js'
+import type { MultihashDigest } from 'multiformats/hashes/interface'
 
 /** Everything of a CID but the digest: what a 1.1.0+ block carries so the receiver can rebuild the CID. */
 export interface CidPrefix {
@@ -83,7 +85,7 @@ export function decodePrefix (bytes: Uint8Array): CidPrefix {
 export function toCidV0 (cid: CID): CID | undefined {
   if (cid.version === 0) return cid
   if (cid.code === DAG_PB_CODEC && cid.multihash.code === SHA2_256_CODE && cid.multihash.size === 32) {
-    return CID.createV0(cid.multihash as any)
+    return CID.createV0(cid.multihash as MultihashDigest<typeof SHA2_256_CODE>)
   }
   return undefined
 }
@@ -93,33 +95,18 @@ export function toCidV0 (cid: CID): CID | undefined {
  * its CIDv1 twin share a key): what "the block we wanted" means.
  */
 export function blockKey (cid: CID): string {
-  const cached = (cid as unknown as Record<symbol, string | undefined>)[BLOCK_KEY] ?? frozenKeys.get(cid)
-  if (cached !== undefined) return cached
-  const key = `${cid.code}:${toHex(cid.multihash.bytes)}`
-  remember(cid, key)
+  let key = blockKeys.get(cid)
+  if (key === undefined) {
+    key = `${cid.code}:${toHex(cid.multihash.bytes)}`
+    blockKeys.set(cid, key)
+  }
   return key
 }
 
 /**
- * Keys already computed are kept on the CID object itself, under a private symbol that nothing enumerates or
- * compares: one block's CID goes through a dozen maps on its way in (wantlists, sessions, queues, timeouts,
- * waiters), and reusing one string also reuses its cached hash. A CID that cannot take a property (frozen)
- * falls back to a WeakMap.
+ * Keys already computed, per CID object: one block's CID goes through a dozen maps on its way in (wantlists,
+ * sessions, queues, timeouts, waiters), and reusing one string also reuses its cached hash. A WeakMap rather than
+ * a property on the CID, which belongs to the caller; it holds nothing alive and is a cache of a pure function,
+ * so nodes in one process share no behaviour through it.
  */
-const BLOCK_KEY = Symbol('swapwright.blockKey')
-const frozenKeys = new WeakMap<CID, string>()
-
-function remember (cid: CID, key: string): void {
-  if (Object.isExtensible(cid)) {
-    Object.defineProperty(cid, BLOCK_KEY, { value: key, enumerable: false, writable: false, configurable: false })
-  } else {
-    frozenKeys.set(cid, key)
-  }
-}
-
-/** Hex of any byte view, without wrapping it in a Buffer first. */
-const hexSlice = (Buffer.prototype as unknown as { hexSlice: (this: Uint8Array, start: number, end: number) => string }).hexSlice
-
-function toHex (bytes: Uint8Array): string {
-  return hexSlice.call(bytes, 0, bytes.byteLength)
-}
+const blockKeys = new WeakMap<CID, string>()

@@ -1,7 +1,7 @@
-import { hash } from 'node:crypto'
 import { CID } from 'multiformats/cid'
 import { sha256, sha512 } from 'multiformats/hashes/sha2'
 import { commonHashers } from './hashers.js'
+import { toHex } from '../util/hex.js'
 import { BlockVerificationError, UnknownHashError } from '../errors.js'
 import { decodePrefix, IDENTITY_CODE, SHA2_256_CODE, type CidPrefix } from './prefix.js'
 import type { BlockPayload } from './types.js'
@@ -16,6 +16,8 @@ export class HasherRegistry {
   private readonly byCode = new Map<number, MultihashHasher>()
   private lastPrefixBytes: Uint8Array | undefined
   private lastPrefix: CidPrefix | undefined
+  /** Codes whose hasher answered with a promise (WebCrypto in browsers): no synchronous fast path for them. */
+  private readonly answersLater = new Set<number>()
 
   constructor (hashers: Iterable<MultihashHasher> = commonHashers()) {
     for (const hasher of hashers) {
@@ -36,10 +38,18 @@ export class HasherRegistry {
     return [...this.byCode.keys()]
   }
 
-  /** True while `code` is hashed by multiformats' own sha2-256 or sha2-512, which Node's crypto can stand in for. */
-  isDefault (code: number): boolean {
+  /**
+   * True while `code` is hashed by multiformats' own sha2-256 or sha2-512 and has not been seen to answer with a
+   * promise: in Node those hash synchronously, in a browser they go through WebCrypto and answer later.
+   */
+  hashesNow (code: number): boolean {
     const hasher = this.byCode.get(code)
-    return hasher !== undefined && (hasher === sha256 || hasher === sha512)
+    return hasher !== undefined && (hasher === sha256 || hasher === sha512) && !this.answersLater.has(code)
+  }
+
+  /** Records that the hasher for `code` answers with a promise. */
+  answeredLater (code: number): void {
+    this.answersLater.add(code)
   }
 
   get (code: number): MultihashHasher {
@@ -98,19 +108,28 @@ function hashToCidNow (prefix: CidPrefix, data: Uint8Array, hashers: HasherRegis
 }
 
 function toCid (prefix: CidPrefix, digest: MultihashDigest): CID {
-  return prefix.version === 0 ? CID.createV0(digest as any) : CID.createV1(prefix.codec, digest)
+  return prefix.version === 0 ? CID.createV0(digest as MultihashDigest<typeof SHA2_256_CODE>) : CID.createV1(prefix.codec, digest)
 }
 
 /**
- * The `blockKey` of the CID a received block's bytes hash to, when it can be had without building that CID: a
- * full-length sha2-256 digest through the default hasher, which is nearly every block exchanged. Undefined
- * when the block needs the general path (`blockCid`). Throws for a prefix that does not parse.
+ * The `blockKey` of the CID a received block's bytes hash to, when it can be had at once without building that
+ * CID: a full-length sha2-256 digest through the default hasher where it hashes synchronously (Node), which is
+ * nearly every block exchanged. Undefined when the block needs the general path (`blockCid`). Throws for a prefix
+ * that does not parse.
  */
 export function fastBlockKey (block: BlockPayload, hashers: HasherRegistry): string | undefined {
   const prefix = hashers.prefixOf(block.prefix)
-  if (prefix.multihashCode !== SHA2_256_CODE || prefix.digestLength !== 32 || !hashers.isDefault(SHA2_256_CODE)) return undefined
+  if (prefix.multihashCode !== SHA2_256_CODE || prefix.digestLength !== 32 || !hashers.hashesNow(SHA2_256_CODE)) return undefined
+  // hashesNow: the node's sha2-256 is multiformats' own, whose raw `encode` skips building a multihash object
+  const digest = sha256.encode(block.data)
+  if (isPromiseLike(digest)) {
+    // one hash wasted per node, the first time: from then on this hasher takes the general path
+    hashers.answeredLater(SHA2_256_CODE)
+    Promise.resolve(digest).catch(() => {})
+    return undefined
+  }
   // A sha2-256 multihash is 0x12 0x20 and the digest: its hex is what blockKey writes after the codec.
-  return `${prefix.codec}:1220${hash('sha256', block.data, 'hex')}`
+  return `${prefix.codec}:1220${toHex(digest)}`
 }
 
 export function isPromiseLike<T> (value: T | PromiseLike<T>): value is PromiseLike<T> {

@@ -143,7 +143,9 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
       return
     }
     this.hub.delivered(from, this.self, message, bytes.byteLength)
-    handler.onMessage(from, message, bytes.byteLength)
+    // The simulated network does not push back on a slow apply; a failed one is logged, not left unhandled.
+    const applied = handler.onMessage(from, message, bytes.byteLength)
+    if (applied instanceof Promise) applied.catch((err: unknown) => { log('applying a message from %s failed: %s', from, String(err)) })
   }
 
   private statsFor (peer: PeerKey): LinkStats {
