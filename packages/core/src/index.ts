@@ -18,6 +18,7 @@ export * from './bitswap.js'
 export type { PolicyFailures, PolicySlot } from './guard/policy-guard.js'
 export * from './random.js'
 export * from './blockstore-plugin.js'
+export * from './observe/index.js'
 
 export type * from './interfaces/clock.js'
 export type * from './interfaces/random.js'
