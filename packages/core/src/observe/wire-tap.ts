@@ -47,13 +47,19 @@ export function tapNetwork (inner: BitswapNetwork, ...taps: WireTap[]): BitswapN
     }
   } satisfies NetworkHandler)
   // A proxy rather than a copy: a network's other members (counters, `totals()`, ...) stay reachable, and its
-  // methods run on the network itself, so its private state is its own.
+  // methods run on the network itself, so its private state is its own. Each method is bound once.
+  const bound = new Map<PropertyKey, [method: unknown, call: unknown]>()
   return new Proxy(inner, {
     get: (target, key) => {
       if (key === 'send') return send
       if (key === 'start') return start
       const value: unknown = Reflect.get(target, key, target)
-      return typeof value === 'function' ? value.bind(target) : value
+      if (typeof value !== 'function') return value
+      const cached = bound.get(key)
+      if (cached?.[0] === value) return cached[1]
+      const call = value.bind(target)
+      bound.set(key, [value, call])
+      return call
     }
   })
 }
