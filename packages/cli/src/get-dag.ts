@@ -91,6 +91,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
             bytes: p.bytes,
             ...(figures.total == null ? {} : { total: figures.total, percent: figures.percent }),
             receivedBytes: wire.blockBytesReceived,
+            seconds: Math.floor(state.seconds * 100) / 100,
             bytesPerSecond: Math.round(figures.bytesPerSecond),
             ...(figures.etaSeconds == null ? {} : { etaSeconds: Math.round(figures.etaSeconds * 10) / 10 })
           })
