@@ -34,8 +34,13 @@ Options:
   -o, --output PATH    where to write (default ./<cid>, or ./<last part of the path>); - for stdout (a file
                        only; every message then goes to stderr)
 ${FETCH_OPTIONS_HELP}
-  --json               one JSON object per line, each with an "event" field ("provider": the one the DHT named)
+  --json               one JSON object per line, each with an "event" field ("provider": the one the DHT named;
+                       "progress" with total, percent and etaSeconds; "done" with providers, what each peer
+                       did: blocks, bytes, latencyMs; a failed fetch's "error" with its phase and providers)
   -h, --help           this help
+
+DEBUG=swapwright* logs the fetch's story on stderr; DEBUG=swapwright*,swapwright*:trace adds a line per want,
+presence and block.
 
 Of several --peer, those that cannot be reached are skipped with a warning; the fetch goes on from the others.
 
