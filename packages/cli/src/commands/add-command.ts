@@ -1,11 +1,9 @@
 import { parseArgs } from 'node:util'
 import { CliError, ExitCode } from '../errors.js'
 import { DEFAULT_REPO, openRepo } from '../repo.js'
-import { progressBar } from '../progress.js'
+import { addWithProgress } from '../add-progress.js'
 import { humanBytes, humanDuration, humanRate } from '../units.js'
-import { addPath, contentSize, DEFAULT_CHUNK_SIZE, PROFILES, type Profile } from './add.js'
-import type { Output } from '../output.js'
-import type { Blockstore } from 'interface-blockstore'
+import { DEFAULT_CHUNK_SIZE, PROFILES, type Profile } from './add.js'
 import type { Command } from '../command.js'
 
 export const addCommand: Command = {
@@ -45,46 +43,15 @@ Symbolic links are stored as UnixFS symlinks (their target, never followed), as 
     const profile = parseProfile(values.profile, values.kubo, chunkSize)
     const repo = await openRepo(values.repo)
     try {
-      for (const path of positionals) await addShowingProgress(path, repo.blockstore, { profile, chunkSize }, output)
+      for (const path of positionals) {
+        const added = await addWithProgress(path, repo.blockstore, { profile, chunkSize }, output)
+        output.event('added', { path: added.path, cid: added.cid.toString(), size: Number(added.size), bytesRead: added.bytesRead, seconds: added.seconds },
+          `added ${added.cid} ${added.path} (${humanBytes(added.bytesRead)} in ${humanDuration(added.seconds)}, ${humanRate(added.bytesRead, added.seconds)})`)
+      }
     } finally {
       await repo.close()
     }
   }
-}
-
-/**
- * Imports one path with a progress line on a terminal (total, percent, rate, ETA) and, with --json, progress
- * events from the first second on, at most ten a second; then the root, with the bytes and the time it took.
- */
-async function addShowingProgress (path: string, blockstore: Blockstore, options: { profile?: Profile, chunkSize?: number }, output: Output): Promise<void> {
-  const total = await contentSize(path).catch(() => undefined)
-  const bar = progressBar(`adding ${path}`, !output.json)
-  const started = performance.now()
-  // Scripts get progress only from an add that takes a while: the first event after a second, then ten a second.
-  let lastReport = started + 900
-  let read = 0
-  let added
-  try {
-    added = await addPath(path, blockstore, {
-      ...options,
-      onRead: bytes => {
-        read = bytes
-        const seconds = (performance.now() - started) / 1000
-        bar.update({ done: bytes, total, seconds })
-        const now = performance.now()
-        if (output.json && now - lastReport >= 100) {
-          lastReport = now
-          output.event('progress', { path, bytes, ...(total == null ? {} : { total }) })
-        }
-      }
-    })
-  } finally {
-    bar.stop()
-  }
-  const seconds = (performance.now() - started) / 1000
-  // `read`: the content of every file of a tree, where the root's size is a file's only
-  output.event('added', { path: added.path, cid: added.cid.toString(), size: Number(added.size), bytesRead: read, seconds },
-    `added ${added.cid} ${added.path} (${humanBytes(read)} in ${humanDuration(seconds)}, ${humanRate(read, seconds)})`)
 }
 
 /** The import profile asked for: --profile, or --kubo for unixfs-v0-2015; neither goes with --chunk-size. */

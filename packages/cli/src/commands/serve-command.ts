@@ -12,7 +12,7 @@ import { DEFAULT_REPO, openRepo } from '../repo.js'
 import { seconds } from '../seconds.js'
 import { startNode } from '../node.js'
 import { METRICS_HELP, startMetrics } from '../serve-metrics.js'
-import { addPath } from './add.js'
+import { addWithProgress } from '../add-progress.js'
 import { parseProfile } from './add-command.js'
 import type { Command } from '../command.js'
 
@@ -94,7 +94,7 @@ ${[...SERVER_LIMITS, ...NETWORK_LIMITS].map(limit => `  ${limit.option.padEnd(29
     const repo = await openRepo(values.repo)
     try {
       const roots = []
-      for (const path of positionals) roots.push(await addPath(path, repo.blockstore, { profile }))
+      for (const path of positionals) roots.push(await addWithProgress(path, repo.blockstore, { profile }, output))
       const node = await startNode(repo.blockstore, listen, dht, {
         privateKey: await repo.identity(),
         limits,
