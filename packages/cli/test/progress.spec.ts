@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
+import { Writable } from 'node:stream'
 import { describe, it } from 'node:test'
-import { progressFigures, renderProgress } from '../src/progress.js'
+import { progressBar, progressFigures, renderProgress } from '../src/progress.js'
 import { summaryText } from '../src/summary-text.js'
 import { humanBytes, humanDuration, humanRate } from '../src/units.js'
 import type { GetSummary } from '../src/get-dag.js'
@@ -75,5 +76,36 @@ describe('a fetch summary', () => {
     const directory: GetSummary = { ...base }
     delete directory.fileBytes
     assert.match(summaryText(directory), /^64\.0 MiB DAG in 65 blocks in 1\.2 s/)
+  })
+})
+
+describe('the progress bar on a terminal', () => {
+  /** A stream that says it is a terminal and keeps what is written to it. */
+  function terminal (): NodeJS.WriteStream & { text: () => string } {
+    const chunks: string[] = []
+    const stream = new Writable({ write: (chunk, _encoding, done) => { chunks.push(String(chunk)); done() } }) as unknown as NodeJS.WriteStream & { text: () => string }
+    Object.assign(stream, { isTTY: true, columns: 160, cursorTo: () => true, clearLine: () => true, moveCursor: () => true, text: () => chunks.join('') })
+    return stream
+  }
+
+  it('draws the rendered line, redrawn in place, and leaves the last state on screen', () => {
+    const stream = terminal()
+    const bar = progressBar('fetching', true, stream)
+    bar.update({ done: 16 * MiB, total: 64 * MiB, blocks: 16, seconds: 2 })
+    bar.update({ done: 64 * MiB, total: 64 * MiB, blocks: 64, seconds: 4 })
+    bar.stop()
+    const text = stream.text()
+    assert.ok(text.includes('fetching [========================] 100%  64.0 MiB / 64.0 MiB  64 blocks  16.0 MiB/s  in 4.0 s'), JSON.stringify(text))
+  })
+
+  it('draws nothing when off (--json) or when the stream is not a terminal', () => {
+    const off = terminal()
+    progressBar('fetching', false, off).update({ done: 1, seconds: 1 })
+    const pipe = terminal()
+    Object.assign(pipe, { isTTY: false })
+    const bar = progressBar('fetching', true, pipe)
+    bar.update({ done: 1, seconds: 1 })
+    bar.stop()
+    assert.equal(off.text() + pipe.text(), '')
   })
 })
