@@ -1,12 +1,15 @@
 /**
  * Kubo interop cases for the less common formats: identity CIDs (`--inline`), the blake2b-256 and sha3-256
- * hashers, symbolic links, and `serve` importing with the unixfs-v1-2025 profile.
+ * hashers, symbolic links, and `add`/`serve` importing with the unixfs-v1-2025 profile.
  */
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import * as dagPb from '@ipld/dag-pb'
+import { UnixFS } from 'ipfs-unixfs'
+import { runCli } from './util/cli-process.js'
 import { kuboAdd, kuboFetchFromSwapwright, randomFile, interopCaseTests, useKuboPair, writeTree, type InteropCase } from './util/kubo-interop.js'
 import { KUBO_SUITE_TIMEOUT, KuboNode, kuboSkipReason } from './util/kubo-node.js'
 
@@ -57,5 +60,37 @@ describe('interop with Kubo: inlined blocks, other hash functions, symbolic link
     await randomFile(original, 3 * MiB + 1, 'large.bin')
     const fetched = await kuboFetchFromSwapwright(pair.sink, { original, work, repo: join(work, 'repo'), paths: [original], serveFlags: ['--profile', 'unixfs-v1-2025'] })
     assert.equal(fetched.root, await kuboAdd(profiled, original, ['--only-hash']))
+  })
+
+  it('add --profile unixfs-v1-2025 gives Kubo\'s CIDs past the old limits: a file over 174 MiB, 4766 entries, either side of the HAMT threshold', async (t) => {
+    const work = await mkdtemp(join(tmpdir(), 'swapwright-kubo-v1-2025-'))
+    const profiled = await KuboNode.start({ profiles: ['unixfs-v1-2025'] })
+    t.after(async () => {
+      await profiled.stop()
+      await rm(work, { recursive: true, force: true })
+    })
+    // 175 MiB: more than the 174 links of the old profile's nodes, fewer than the 1024 of this one's
+    const file = await randomFile(join(work, 'big'), 175 * MiB + 12_345)
+    // With these names Kubo keeps 4443 entries in one block (just under 256 KiB) and shards 4444 (found with Kubo
+    // itself; checked below, so the pair stays on the threshold if Kubo's estimate moves)
+    const dirs: Record<number, string> = {}
+    for (const entries of [4443, 4444, 4766]) {
+      const dir = dirs[entries] = join(work, `dir-${entries}`)
+      await mkdir(dir)
+      for (let i = 0; i < entries; i++) await writeFile(join(dir, `entry-${String(i).padStart(5, '0')}.txt`), `content ${i}\n`)
+    }
+    const kind = async (cid: string): Promise<string> => {
+      const block = (await profiled.ipfs(['block', 'get', cid])).stdout
+      return UnixFS.unmarshal(dagPb.decode(block).Data ?? new Uint8Array()).type
+    }
+    for (const path of [file, dirs[4443], dirs[4444], dirs[4766]]) {
+      const added = await runCli(['add', path, '--profile', 'unixfs-v1-2025', '--repo', join(work, 'repo'), '--json'], work)
+      assert.equal(added.code, 0, added.stderr)
+      const ours = added.events.find(e => e.event === 'added')?.cid
+      const kubos = await kuboAdd(profiled, path, ['--pin=false'])
+      assert.equal(ours, kubos, path)
+    }
+    assert.equal(await kind(await kuboAdd(profiled, dirs[4443], ['--pin=false'])), 'directory')
+    assert.equal(await kind(await kuboAdd(profiled, dirs[4444], ['--pin=false'])), 'hamt-sharded-directory')
   })
 })

@@ -48,7 +48,7 @@ async function main (argv: string[], output: Output): Promise<number> {
     return ExitCode.ok
   } catch (err) {
     const failure = err instanceof CliError ? err : toCliError(err, controller.signal)
-    output.error(failure.message, { code: failure.exitCode })
+    output.error(failure.message, { code: failure.exitCode, ...failure.details }, failure.notes)
     return failure.exitCode
   } finally {
     process.off('SIGINT', interrupt)

@@ -14,6 +14,10 @@ export const ExitCode = {
 /** A failure the command reports as one clear line and a specific exit code. */
 export class CliError extends Error {
   readonly exitCode: number
+  /** More for scripts: fields of the `--json` error event (e.g. the phase a fetch failed in, and its peers). */
+  details?: Record<string, unknown>
+  /** More for people: lines printed under the message. */
+  notes?: string[]
   constructor (message: string, exitCode: number = ExitCode.failure, options?: ErrorOptions) {
     super(message, options)
     this.name = 'CliError'

@@ -11,13 +11,21 @@ import type { CID } from 'multiformats/cid'
 
 /**
  * Writes a UnixFS file or directory tree from the repository to `out`. Every block is already local and
- * verified, so this reads only the disk. Returns the file bytes written.
+ * verified, so this reads only the disk; `onWritten` hears the file bytes written so far. Returns the file bytes
+ * written.
  */
-export async function exportDag (root: CID, blockstore: Blockstore, out: string, signal: AbortSignal): Promise<number> {
-  return write(await exporter(root, blockstore, { signal }), out, blockstore, signal)
+export async function exportDag (root: CID, blockstore: Blockstore, out: string, signal: AbortSignal, onWritten?: (written: number) => void): Promise<number> {
+  const progress = { written: 0, onWritten }
+  return write(await exporter(root, blockstore, { signal }), out, blockstore, signal, progress)
 }
 
-async function write (entry: UnixFSEntry, target: string, blockstore: Blockstore, signal: AbortSignal): Promise<number> {
+/** File bytes written so far over the whole tree, and who hears of them. */
+interface Written {
+  written: number
+  onWritten?: (written: number) => void
+}
+
+async function write (entry: UnixFSEntry, target: string, blockstore: Blockstore, signal: AbortSignal, progress: Written): Promise<number> {
   try {
     // Nothing is ever written through a symbolic link: one already at the target (from this tree, or there
     // before) would lead the write outside the output directory.
@@ -26,7 +34,7 @@ async function write (entry: UnixFSEntry, target: string, blockstore: Blockstore
       await mkdir(target, { recursive: true })
       let written = 0
       for await (const child of entry.entries({ signal })) {
-        written += await write(await exporter(child.cid, blockstore, { signal }), join(target, entryName(child.name, target)), blockstore, signal)
+        written += await write(await exporter(child.cid, blockstore, { signal }), join(target, entryName(child.name, target)), blockstore, signal, progress)
       }
       return written
     }
@@ -36,7 +44,12 @@ async function write (entry: UnixFSEntry, target: string, blockstore: Blockstore
       return 0
     }
     if (entry.type === 'object') throw new Error(`${entry.cid} is not a UnixFS file or directory`)
-    if (entry.type === 'file' || entry.type === 'raw') return await writeUnixfsFile(entry.cid, blockstore, target, signal)
+    if (entry.type === 'file' || entry.type === 'raw') {
+      return await writeUnixfsFile(entry.cid, blockstore, target, signal, bytes => {
+        progress.written += bytes
+        progress.onWritten?.(progress.written)
+      })
+    }
     await pipeline(Readable.from(entry.content({ signal })), createWriteStream(target), { signal })
     return Number(entry.size)
   } catch (err) {

@@ -3,16 +3,16 @@ import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
-import { blockstorePlugin, createBitswap, errorMessage, type Bitswap, type SessionFeedback } from '@swapwright/core'
+import { blockstorePlugin, createBitswap, errorMessage, logNode, tappedNetwork, WireCounters, wireLog, type Bitswap, type SessionFeedback } from '@swapwright/core'
 import { goDefaults } from '@swapwright/strategies'
-import { dhtProviderFinder, libp2pNetwork } from '@swapwright/transports'
+import { dhtProviderFinder, libp2pNetwork, registerBitswapMetrics } from '@swapwright/transports'
 import { createLibp2p, type ServiceFactoryMap } from 'libp2p'
 import { NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
 import { dhtService, type DhtSettings } from './dht.js'
 import { observedPeerSelector } from './observed-peer-selector.js'
 import type { ConnectionLimits } from './connection-limits.js'
-import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Libp2p, Metrics, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Blockstore } from 'interface-blockstore'
 
@@ -26,6 +26,8 @@ export interface CliNode {
   bitswap: Bitswap
   /** The DHT, when the node runs one. */
   dht?: KadDHT
+  /** What went over the wire with each peer, entry by entry (the source of metrics and of `get`'s report). */
+  counters: WireCounters
   /**
    * Stops Bitswap and libp2p, waiting at most `NODE_STOP_TIMEOUT`: a close that a vanished peer never answers is
    * left behind (`onSlowStop` says so) rather than keeping the command from ending. Safe to call again.
@@ -42,6 +44,10 @@ export interface NodeOptions {
   limits?: ConnectionLimits
   /** Called when stopping took longer than `NODE_STOP_TIMEOUT` and was given up on. */
   onSlowStop?: () => void
+  /** Counts what goes over the wire (e.g. for a fetch's report); a fresh one otherwise. */
+  counters?: WireCounters
+  /** libp2p's metrics (e.g. a `MetricsEndpoint`'s): Bitswap's counters are registered there too. */
+  metrics?: (components: any) => Metrics
 }
 
 export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings, options: NodeOptions = {}): Promise<CliNode> {
@@ -65,11 +71,14 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
             inboundConnectionThreshold: limits.inboundConnectionsPerSecond
           }
         }),
+    ...(options.metrics == null ? {} : { metrics: options.metrics }),
     services
   }))
   const strategies = goDefaults()
+  const counters = options.counters ?? new WireCounters()
   const bitswap = createBitswap({
-    network: libp2pNetwork(libp2p),
+    // Tapped for the per-peer report, metrics and trace logs, through libp2p's per-component logger.
+    network: tappedNetwork(libp2pNetwork(libp2p), counters, wireLog(libp2p.logger)),
     blockstore: blockstorePlugin(blockstore),
     ...strategies,
     ...(options.observe == null ? {} : { peerSelector: observedPeerSelector(strategies.peerSelector, options.observe) }),
@@ -77,14 +86,18 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
     // The command announces only the roots it serves, itself: a record per block would cost a DHT walk each.
     announceBlocks: false
   })
+  if (libp2p.metrics != null) registerBitswapMetrics(libp2p.metrics, { counters, stats: () => bitswap.stats() })
+  const stopLog = logNode(bitswap, libp2p.logger)
   await bitswap.start()
   let stopping: Promise<void> | undefined
   return {
     libp2p,
     bitswap,
     dht: (libp2p.services as { dht?: KadDHT }).dht,
+    counters,
     stop: async () => {
       stopping ??= within(NODE_STOP_TIMEOUT, (async () => {
+        stopLog()
         await bitswap.stop()
         await libp2p.stop()
       })()).then(finished => { if (!finished) options.onSlowStop?.() })

@@ -30,8 +30,9 @@ export class Output {
     else this.err.write(`swapwright: warning: ${message}\n`)
   }
 
-  error (message: string, fields: Record<string, unknown> = {}): void {
+  /** A failure; `notes` are more lines for people under it (scripts find the same in `fields`). */
+  error (message: string, fields: Record<string, unknown> = {}, notes: readonly string[] = []): void {
     if (this.json) this.out.write(JSON.stringify({ event: 'error', message, ...fields }) + '\n')
-    else this.err.write(`swapwright: ${message}\n`)
+    else this.err.write(`swapwright: ${message}\n${notes.map(note => `  ${note}\n`).join('')}`)
   }
 }

@@ -1,7 +1,8 @@
-import { toCidV0, UnknownHashError } from '@swapwright/core'
+import { toCidV0, UnknownHashError, WireCounters } from '@swapwright/core'
 import { DEFAULT_FIND_TIMEOUT, type DhtSettings } from './dht.js'
 import { DEFAULT_NOT_FOUND_TIMEOUT, NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
+import { FetchReport } from './fetch-report.js'
 import { findProvider } from './find-provider.js'
 import { joinDht } from './join-dht.js'
 import { startNode, type CliNode } from './node.js'
@@ -32,8 +33,13 @@ export interface FetchInit {
   notFoundTimeout?: number
 }
 
+/** Where a fetch stands; a failure names it. */
+export type FetchPhase = 'dialling peers' | 'joining the DHT' | 'finding providers' | 'waiting for blocks'
+
 /** What the work of a fetch gets: a session with the peers, and the signal that ends it. */
 export interface Fetching {
+  /** What each peer did so far. */
+  report: FetchReport
   node: CliNode
   session: Session
   /** Aborted by an interrupt, the idle timeout, a block the repository could not store, or a block no peer has. */
@@ -59,12 +65,23 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
     notFound.abort(new CliError(`No peer has ${which}: ${peers.length === 1 ? 'the peer' : `all ${peers.length} peers`} answered DONT_HAVE` +
       `${init.dht == null ? '' : ', and the DHT named no other provider'} (${peers.join(', ')})`, ExitCode.notFound))
   })
+  const counters = new WireCounters()
+  const report = new FetchReport(counters)
+  const phase: { now: FetchPhase } = { now: 'dialling peers' }
   const node = await startNode(repo.blockstore, [], init.dht, {
-    observe: feedback => { watch.observe(feedback) },
+    counters,
+    observe: feedback => {
+      watch.observe(feedback)
+      report.observe(feedback)
+    },
     onSlowStop: () => { output.warning(`the node did not stop within ${NODE_STOP_TIMEOUT / 1000} s; leaving its connections behind`) }
   })
+  const log = node.libp2p.logger.forComponent('swapwright:cli:fetch')
+  log('fetching %c from %d named peer(s)%s', cid, init.peers.length, init.dht == null ? '' : ` and the DHT ${init.dht.protocol}`)
   try {
-    const providers = await initialProviders(node, init)
+    const providers = await initialProviders(node, init, phase)
+    phase.now = 'waiting for blocks'
+    log('session starts with %d provider(s): %s', providers.length, providers.join(', '))
     const carriable = init.dht == null ? await oldPeerCheck(node, providers, signal) : () => {}
     const lost = lostPeerWatch(node, providers)
     const session = node.bitswap.createSession({ providers, signal })
@@ -85,7 +102,7 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
       }
     }
     try {
-      return await work({ node, session, signal: ended, touch, carriable, blocks })
+      return await work({ node, session, signal: ended, touch, carriable, blocks, report })
     } catch (err) {
       repo.writeFailed.throwIfAborted()
       notFound.signal.throwIfAborted()
@@ -105,10 +122,26 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
       lost.stop()
       session.close()
     }
+  } catch (err) {
+    log('failed while %s: %s', phase.now, (err as Error).message)
+    throw told(err, phase.now, report, signal)
   } finally {
     watch.stop()
     await node.stop()
   }
+}
+
+/**
+ * A failed fetch's error, with its story: the phase it failed in and what each peer did (`details` for
+ * `--json`, `notes` for people). An interrupt is left as it is: the user knows the story.
+ */
+function told (err: unknown, phase: FetchPhase, report: FetchReport, signal: AbortSignal): unknown {
+  if (signal.aborted && !(err instanceof CliError)) return err
+  const failure = err instanceof CliError ? err : new CliError((err as Error).message, ExitCode.failure, { cause: err })
+  if (failure.exitCode === ExitCode.interrupted) return failure
+  failure.details = { ...failure.details, phase, providers: report.providers() }
+  failure.notes = [`failed while ${phase}`, ...report.lines()]
+  return failure
 }
 
 /**
@@ -147,13 +180,15 @@ function lostPeerWatch (node: CliNode, providers: readonly string[]): { signal: 
 }
 
 /** The peers named with --peer, or else the first provider the DHT names; the session may find more later. */
-async function initialProviders (node: CliNode, init: FetchInit): Promise<string[]> {
+async function initialProviders (node: CliNode, init: FetchInit, phase: { now: FetchPhase }): Promise<string[]> {
   const { output, signal } = init
   const providers = await reachPeers(node, init)
   if (init.dht == null) return providers
+  phase.now = 'joining the DHT'
   const joined = await joinDht(node.libp2p, init.dht, init.dialTimeout, output, signal)
   output.event('joined', { protocol: init.dht.protocol, peers: joined }, `joined the DHT ${init.dht.protocol} through ${joined.length} peer(s)`)
   if (providers.length > 0) return providers
+  phase.now = 'finding providers'
   const found = await findProvider(node.libp2p, init.cid, {
     timeout: init.findTimeout ?? DEFAULT_FIND_TIMEOUT * 1000, dialTimeout: init.dialTimeout, signal
   })

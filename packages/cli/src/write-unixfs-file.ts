@@ -13,10 +13,11 @@ export const EXPORT_READ_AHEAD = 8
 
 /**
  * Writes the bytes of a UnixFS file (dag-pb nodes over raw or dag-pb leaves) or of a single raw block to
- * `target`, in file order, reading at most `EXPORT_READ_AHEAD` blocks ahead of the write. Returns the bytes
- * written; a file whose blocks add up to another size than its root declares is an error.
+ * `target`, in file order, reading at most `EXPORT_READ_AHEAD` blocks ahead of the write; `onWrite` hears each
+ * write's size. Returns the bytes written; a file whose blocks add up to another size than its root declares
+ * is an error.
  */
-export async function writeUnixfsFile (root: CID, blockstore: Blockstore, target: string, signal: AbortSignal): Promise<number> {
+export async function writeUnixfsFile (root: CID, blockstore: Blockstore, target: string, signal: AbortSignal, onWrite?: (bytes: number) => void): Promise<number> {
   const file = await open(target, 'w')
   let written = 0
   try {
@@ -24,6 +25,7 @@ export async function writeUnixfsFile (root: CID, blockstore: Blockstore, target
       signal.throwIfAborted()
       await file.write(bytes)
       written += bytes.byteLength
+      onWrite?.(bytes.byteLength)
     }
   } finally {
     await file.close()

@@ -81,7 +81,7 @@ describe('the swapwright command over a DHT on 127.0.0.1', { timeout: 120_000 },
     const result = await swapwright(['get', fileRoot, '--bootstrap', hubAddress, '--repo', 'fetch-3', '-o', 'file-3.out'], work)
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, new RegExp(`found provider ${seedPeer} through the DHT`))
-    assert.match(result.stdout, /fetched .* MB\/s/)
+    assert.match(result.stdout, /fetched .* [KMG]?i?B\/s/)
   })
 
   describe('errors: a clear message and a specific exit code', () => {

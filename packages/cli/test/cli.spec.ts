@@ -52,7 +52,7 @@ describe('the swapwright command', () => {
     for (const file of ['a.txt', 'nested/b.bin', 'nested/deeper/c.txt']) {
       assert.deepEqual(await readFile(join(work, 'tree.out', file)), await readFile(join(work, 'tree', file)), file)
     }
-    assert.match(result.stdout, /fetched .* MB\/s, \d+ duplicates/)
+    assert.match(result.stdout, /fetched .* DAG in \d+ blocks\)? in [\d.]+ s, [\d.]+ [KMG]?i?B\/s, \d+ duplicates/)
   })
 
   it('an interrupted get keeps its blocks, and running it again resumes', async () => {

@@ -17,6 +17,7 @@ export { Bitswap, type BitswapEvents, type NodeStats } from './bitswap.js'
 export type { PolicyFailures, PolicySlot } from './guard/policy-guard.js'
 export * from './random.js'
 export * from './blockstore-plugin.js'
+export * from './observe/index.js'
 
 export type * from './interfaces/clock.js'
 export type * from './interfaces/random.js'

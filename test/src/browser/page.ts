@@ -36,7 +36,7 @@ async function fetchFile (server: string, root: string): Promise<BrowserFetch> {
     services: { identify: identify() }
   })
   const store = memoryBlockstore()
-  const bitswap = await createBitswap({ network: libp2pNetwork(libp2p), blockstore: blockstorePlugin(store), ...goDefaults() })
+  const bitswap = createBitswap({ network: libp2pNetwork(libp2p), blockstore: blockstorePlugin(store), ...goDefaults() })
   await bitswap.start()
   try {
     const address = multiaddr(server)

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util'
 import { CliError, ExitCode } from '../errors.js'
 import { DEFAULT_REPO, openRepo } from '../repo.js'
-import { addPath, DEFAULT_CHUNK_SIZE, PROFILES, type Profile } from './add.js'
+import { addWithProgress } from '../add-progress.js'
+import { humanBytes, humanDuration, humanRate } from '../units.js'
+import { DEFAULT_CHUNK_SIZE, PROFILES, type Profile } from './add.js'
 import type { Command } from '../command.js'
 
 export const addCommand: Command = {
@@ -42,8 +44,9 @@ Symbolic links are stored as UnixFS symlinks (their target, never followed), as 
     const repo = await openRepo(values.repo)
     try {
       for (const path of positionals) {
-        const added = await addPath(path, repo.blockstore, { profile, chunkSize })
-        output.event('added', { path: added.path, cid: added.cid.toString(), size: Number(added.size) }, `added ${added.cid} ${added.path}`)
+        const added = await addWithProgress(path, repo.blockstore, { profile, chunkSize }, output)
+        output.event('added', { path: added.path, cid: added.cid.toString(), size: Number(added.size), bytesRead: added.bytesRead, seconds: added.seconds },
+          `added ${added.cid} ${added.path} (${humanBytes(added.bytesRead)} in ${humanDuration(added.seconds)}, ${humanRate(added.bytesRead, added.seconds)})`)
       }
     } finally {
       await repo.close()

@@ -25,6 +25,8 @@ export interface AddOptions {
   profile?: Profile
   /** Chunk size in bytes for the default layout. */
   chunkSize?: number
+  /** Hears the bytes of file content read so far, as the import goes. */
+  onRead?: (bytes: number) => void
 }
 
 export interface Added {
@@ -48,9 +50,10 @@ export async function addPath (path: string, blockstore: Blockstore, options: Ad
   const importerOptions: ImporterOptions = profile != null
     ? { profile }
     : { cidVersion: 1, rawLeaves: true, chunker: fixedSize({ chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE }) }
+  const counted = { bytes: 0, onRead: options.onRead }
   const source = info.isDirectory()
-    ? walk(absolute, name)
-    : info.isSymbolicLink() ? [{ path: name, link: await readlink(absolute) }] : [{ path: name, content: read(absolute) }]
+    ? walk(absolute, name, counted)
+    : info.isSymbolicLink() ? [{ path: name, link: await readlink(absolute) }] : [{ path: name, content: read(absolute, counted) }]
   let root: Added | undefined
   try {
     for await (const entry of importer(source, blockstore, importerOptions)) {
@@ -67,23 +70,43 @@ export async function addPath (path: string, blockstore: Blockstore, options: Ad
  * The tree under `dir` as import candidates named `prefix/...`. A symbolic link is stored as a UnixFS symlink
  * (its target as text, never followed), as Kubo stores it, so the root CID is the one Kubo gives the tree.
  */
-async function * walk (dir: string, prefix: string): AsyncGenerator<ImportCandidate> {
+async function * walk (dir: string, prefix: string, counted: Counted): AsyncGenerator<ImportCandidate> {
   const entries = await readdir(dir, { withFileTypes: true })
   entries.sort((a, b) => a.name.localeCompare(b.name))
   if (entries.length === 0) yield { path: prefix }
   for (const entry of entries) {
     const absolute = join(dir, entry.name)
     const path = [prefix, ...relative(dir, absolute).split(sep)].join('/')
-    if (entry.isDirectory()) yield * walk(absolute, path)
-    else if (entry.isFile()) yield { path, content: read(absolute) }
+    if (entry.isDirectory()) yield * walk(absolute, path, counted)
+    else if (entry.isFile()) yield { path, content: read(absolute, counted) }
     else if (entry.isSymbolicLink()) yield { path, link: await readlink(absolute) }
   }
 }
 
-async function * read (path: string): AsyncGenerator<Uint8Array> {
+/** Bytes read so far over all files of an import, and who hears of them. */
+interface Counted {
+  bytes: number
+  onRead?: (bytes: number) => void
+}
+
+async function * read (path: string, counted: Counted): AsyncGenerator<Uint8Array> {
   try {
-    for await (const chunk of createReadStream(path)) yield chunk as Uint8Array
+    for await (const chunk of createReadStream(path)) {
+      counted.bytes += (chunk as Uint8Array).byteLength
+      counted.onRead?.(counted.bytes)
+      yield chunk as Uint8Array
+    }
   } catch (err) {
     throw fileError(err, path)
   }
+}
+
+/** The bytes of file content under `path` (a file, or every file of a tree; links are not followed). */
+export async function contentSize (path: string): Promise<number> {
+  const info = await lstat(path)
+  if (info.isFile()) return info.size
+  if (!info.isDirectory()) return 0
+  let total = 0
+  for (const entry of await readdir(path)) total += await contentSize(join(path, entry))
+  return total
 }

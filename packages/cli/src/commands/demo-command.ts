@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { CliError, ExitCode } from '../errors.js'
+import { summaryText } from '../summary-text.js'
 import { getDag } from '../get-dag.js'
 import { startNode } from '../node.js'
 import { parseIpfsPath } from '../ipfs-path.js'
@@ -51,8 +52,7 @@ Options:
         })
         const same = await digest(file) === await digest(out)
         if (!same) throw new CliError('The fetched file differs from the original', ExitCode.failure)
-        output.event('done', { ...summary, verified: same }, `fetched ${summary.bytes} bytes in ${summary.blocks} blocks, ` +
-          `${summary.seconds.toFixed(2)} s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, ${summary.duplicates} duplicates; identical to the original`)
+        output.event('done', { ...summary, verified: same }, `fetched ${summaryText(summary)}; identical to the original`)
       } finally {
         await seeder.stop()
         await seederRepo.close()

@@ -4,7 +4,10 @@ import { DEFAULT_DHT_PROTOCOL, PUBLIC_DHT_PROTOCOL } from '../dht.js'
 import { CliError, ExitCode } from '../errors.js'
 import { FETCH_OPTIONS_HELP, PATH_FORMS, parseFetchArgs } from '../fetch-options.js'
 import { getDag, STDOUT } from '../get-dag.js'
+import { providerLines } from '../fetch-report.js'
 import { openRepo } from '../repo.js'
+import { summaryText } from '../summary-text.js'
+import { humanBytes } from '../units.js'
 import type { Command } from '../command.js'
 import type { Output } from '../output.js'
 
@@ -31,8 +34,13 @@ Options:
   -o, --output PATH    where to write (default ./<cid>, or ./<last part of the path>); - for stdout (a file
                        only; every message then goes to stderr)
 ${FETCH_OPTIONS_HELP}
-  --json               one JSON object per line, each with an "event" field ("provider": the one the DHT named)
+  --json               one JSON object per line, each with an "event" field ("provider": the one the DHT named;
+                       "progress" with total, percent and etaSeconds; "done" with providers, what each peer
+                       did: blocks, bytes, latencyMs; a failed fetch's "error" with its phase and providers)
   -h, --help           this help
+
+DEBUG=swapwright* logs the fetch's story on stderr; DEBUG=swapwright*,swapwright*:trace adds a line per want,
+presence and block.
 
 Of several --peer, those that cannot be reached are skipped with a warning; the fetch goes on from the others.
 
@@ -73,9 +81,10 @@ async function fetchTo (args: ReturnType<typeof parseFetchArgs>, target: string 
   const repo = await openRepo(args.repo)
   try {
     const summary = await getDag({ ...args, repo, out, output, signal })
-    output.event('done', { ...summary }, `fetched ${summary.cid} to ${toStdout ? 'stdout' : summary.out}: ${summary.bytes} bytes in ${summary.blocks} blocks, ` +
-      `${summary.seconds.toFixed(2)} s, ${summary.megabytesPerSecond.toFixed(1)} MB/s, ${summary.duplicates} duplicates, ` +
-      `peak memory ${(summary.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB`)
+    output.event('done', { ...summary }, `fetched ${summary.cid} to ${toStdout ? 'stdout' : summary.out}: ${summaryText(summary)}, ` +
+      `peak memory ${humanBytes(summary.peakMemoryBytes)}` +
+      // who gave what, when there was more than one to give it
+      (summary.providers.length > 1 ? providerLines(summary.providers).map(line => `\n  ${line}`).join('') : ''))
   } finally {
     await repo.close()
   }

@@ -11,7 +11,8 @@ import { parseMultiaddr } from '../reach.js'
 import { DEFAULT_REPO, openRepo } from '../repo.js'
 import { seconds } from '../seconds.js'
 import { startNode } from '../node.js'
-import { addPath } from './add.js'
+import { METRICS_HELP, startMetrics } from '../serve-metrics.js'
+import { addWithProgress } from '../add-progress.js'
 import { parseProfile } from './add-command.js'
 import type { Command } from '../command.js'
 
@@ -55,6 +56,7 @@ Options:
   --max-connection-rate N
                        new inbound connections a second from one address; more are refused (default
                        ${DEFAULT_INBOUND_CONNECTIONS_PER_SECOND}, so a crowd behind one address all connects)
+${METRICS_HELP}
   --json               one JSON object per line, each with an "event" field
   -h, --help           this help
 
@@ -78,6 +80,7 @@ ${[...SERVER_LIMITS, ...NETWORK_LIMITS].map(limit => `  ${limit.option.padEnd(29
         'max-connections': { type: 'string' },
         'max-pending-connections': { type: 'string' },
         'max-connection-rate': { type: 'string' },
+        metrics: { type: 'string' },
         json: { type: 'boolean', default: false }
       }
     })
@@ -88,13 +91,15 @@ ${[...SERVER_LIMITS, ...NETWORK_LIMITS].map(limit => `  ${limit.option.padEnd(29
     for (const address of listen) parseMultiaddr(address)
     const limits = parseConnectionLimits(values)
     const profile = parseProfile(values.profile, values.kubo)
+    const metrics = startMetrics(values.metrics, output)
     const repo = await openRepo(values.repo)
     try {
       const roots = []
-      for (const path of positionals) roots.push(await addPath(path, repo.blockstore, { profile }))
+      for (const path of positionals) roots.push(await addWithProgress(path, repo.blockstore, { profile }, output))
       const node = await startNode(repo.blockstore, listen, dht, {
         privateKey: await repo.identity(),
         limits,
+        metrics: metrics?.metrics,
         onSlowStop: () => { output.warning(`the node did not stop within ${NODE_STOP_TIMEOUT / 1000} s; leaving its connections behind`) }
       })
       let announcing: { stop: () => void } | undefined
@@ -102,6 +107,7 @@ ${[...SERVER_LIMITS, ...NETWORK_LIMITS].map(limit => `  ${limit.option.padEnd(29
         for (const address of node.libp2p.getMultiaddrs()) {
           output.event('listening', { address: address.toString() }, `listening on ${address.toString()}`)
         }
+        await metrics?.listen()
         if (dht != null && node.dht != null) {
           const joined = dht.bootstrap.length > 0 ? await joinDht(node.libp2p, dht, dialTimeout, output, signal) : []
           output.event('dht', { protocol: dht.protocol, mode: node.dht.getMode(), peers: joined },
@@ -120,6 +126,7 @@ ${[...SERVER_LIMITS, ...NETWORK_LIMITS].map(limit => `  ${limit.option.padEnd(29
         output.event('stopped', { blocksSent: served.blocksSent, bytesSent: served.bytesSent }, `stopped after sending ${served.blocksSent} blocks (${served.bytesSent} bytes)`)
       } finally {
         announcing?.stop()
+        await metrics?.close()
         await node.stop()
       }
     } finally {

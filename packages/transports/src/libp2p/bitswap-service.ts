@@ -1,14 +1,15 @@
 import { serviceCapabilities, serviceDependencies } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import {
-  createBitswap, DEFAULT_CONFIG, factoryPlugin, NotStartedError, type Bitswap, type BitswapEvents,
-  type BitswapOptions, type NodeStats, type SessionOptions, type WantOptions
+  createBitswap, DEFAULT_CONFIG, factoryPlugin, logNode, NotStartedError, tapNetwork, WireCounters, wireLog, type Bitswap,
+  type BitswapEvents, type BitswapOptions, type NodeStats, type SessionOptions, type WantOptions
 } from '@swapwright/core'
 import { type Session } from '@swapwright/core/internal'
+import { registerBitswapMetrics } from './bitswap-metrics.js'
 import { componentsHost, type Libp2pHostComponents } from './components-host.js'
 import { libp2pNetwork, type Libp2pBitswapNetwork } from './libp2p-network.js'
 import type { Libp2pNetworkInit } from './settings.js'
-import type { Startable } from '@libp2p/interface'
+import type { ComponentLogger, Metrics, Startable } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 
 const log = logger('swapwright:transports:libp2p-service')
@@ -21,8 +22,15 @@ const log = logger('swapwright:transports:libp2p-service')
  */
 export interface BitswapServiceInit extends Omit<BitswapOptions, 'network'>, Libp2pNetworkInit {}
 
-/** The libp2p components the service runs on: the node's own components satisfy it. */
-export type BitswapServiceComponents = Libp2pHostComponents
+/**
+ * The libp2p components the service runs on: the node's own components satisfy it. With `metrics` (libp2p's
+ * `metrics` option, e.g. `@libp2p/prometheus-metrics`) the node's counters are registered there (see
+ * `registerBitswapMetrics`); with `logger` its logs go through the node's per-component logger.
+ */
+export interface BitswapServiceComponents extends Libp2pHostComponents {
+  metrics?: Metrics
+  logger?: ComponentLogger
+}
 
 /** What the service says it provides, for other services to depend on. */
 export const BITSWAP_SERVICE_CAPABILITY = '@swapwright/bitswap'
@@ -91,10 +99,17 @@ export class Libp2pBitswapService implements Startable {
   private readonly init: BitswapServiceInit
   private readonly events = new EventTarget()
   private node: { bitswap: Bitswap, network: Libp2pBitswapNetwork } | undefined
+  /** What every Bitswap node this service runs sent and received, entry by entry: the source of its metrics. */
+  readonly counters = new WireCounters()
+  private stopLog: (() => void) | undefined
 
   constructor (components: BitswapServiceComponents, init: BitswapServiceInit) {
     this.components = components
     this.init = init
+    // Registered once (a name can be registered only once); each scrape reads whichever node runs then.
+    if (components.metrics != null) {
+      registerBitswapMetrics(components.metrics, { counters: this.counters, stats: () => this.node?.bitswap.stats() })
+    }
   }
 
   get isStarted (): boolean {
@@ -129,6 +144,7 @@ export class Libp2pBitswapService implements Startable {
     const node = this.node
     if (node == null) return
     this.node = undefined
+    this.stopLog?.()
     await node.bitswap.stop()
     log('stopped on %s', node.network.self)
   }
@@ -185,9 +201,14 @@ export class Libp2pBitswapService implements Startable {
   private create (): { bitswap: Bitswap, network: Libp2pBitswapNetwork } {
     const { options, networkInit } = split(this.init)
     const plugin = libp2pNetwork(componentsHost(this.components), networkInit)
-    // The service keeps the network it built, typed as what it is, rather than reading it back from the node.
+    // The service keeps the network it built, typed as what it is, rather than reading it back from the node; the
+    // node gets it tapped for the metrics and the trace logs.
     let network: Libp2pBitswapNetwork | undefined
-    const bitswap = createBitswap({ ...options, network: factoryPlugin(plugin.name, components => (network = plugin(components))) })
+    const bitswap = createBitswap({
+      ...options,
+      network: factoryPlugin(plugin.name, components => tapNetwork(network = plugin(components), this.counters, wireLog(this.components.logger)))
+    })
+    this.stopLog = logNode(bitswap, this.components.logger)
     for (const type of Object.keys(FORWARDED) as Array<keyof BitswapEvents>) {
       bitswap.addEventListener(type, (event) => {
         this.events.dispatchEvent(new CustomEvent(type, { detail: event.detail }))

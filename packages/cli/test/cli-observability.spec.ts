@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { CLI, finished, Running, swapwright } from './cli-helpers.js'
+
+const MiB = 1024 * 1024
+const FILE_SIZE = 6 * MiB
+
+/** The value of a metric in Prometheus' text format (the sample whose name and labels start with `name`). */
+function sample (text: string, name: string): number | undefined {
+  const line = text.split('\n').find(l => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+  return line == null ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1))
+}
+
+async function scrape (url: string): Promise<string> {
+  const response = await fetch(url)
+  assert.equal(response.status, 200)
+  assert.match(response.headers.get('content-type') ?? '', /text\/plain/)
+  return response.text()
+}
+
+describe('observability of the command', () => {
+  let work: string
+  let server: Running
+  let address: string
+  let serverPeer: string
+  let root: string
+  let metricsUrl: string
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'swapwright-observe-'))
+    await writeFile(join(work, 'file.bin'), randomBytes(FILE_SIZE))
+    await writeFile(join(work, 'other.bin'), randomBytes(1000))
+    server = new Running(['serve', 'file.bin', '--repo', 'server', '--listen', '/ip4/127.0.0.1/tcp/0', '--metrics', '127.0.0.1:0', '--json'], work)
+    address = (await server.next('listening')).address
+    metricsUrl = (await server.next('metrics')).url
+    serverPeer = (await server.next('ready')).peer
+    root = (await server.next('serving')).cid
+  })
+
+  after(async () => {
+    assert.equal(await server.stop(), 0)
+    await rm(work, { recursive: true, force: true })
+  })
+
+  it('serve --metrics serves Prometheus text whose Bitswap counters move during a get', async () => {
+    const before = await scrape(metricsUrl)
+    assert.equal(sample(before, 'ipfs_bitswap_blocks_sent'), 0)
+    assert.equal(sample(before, 'ipfs_bitswap_data_sent_bytes'), 0)
+    for (const name of ['ipfs_bitswap_wanthaves_broadcast', 'ipfs_bitswap_haves_received', 'ipfs_bitswap_unique_blocks_received']) {
+      assert.ok(sample(before, name) != null, `${name} is exported`)
+    }
+    const result = await swapwright(['get', root, '--peer', address, '--repo', 'metrics-get', '-o', 'metrics.out', '--json'], work)
+    assert.equal(result.code, 0, result.stderr + result.stdout)
+    const done = result.events.find(e => e.event === 'done') as Record<string, any>
+    const after = await scrape(metricsUrl)
+    assert.ok((sample(after, 'ipfs_bitswap_blocks_sent') ?? 0) >= done.blocks, after)
+    assert.ok((sample(after, 'ipfs_bitswap_data_sent_bytes') ?? 0) >= FILE_SIZE)
+    assert.ok((sample(after, 'ipfs_bitswap_messages_received') ?? 0) > 0)
+    // per peer, labelled with the fetcher's peer id
+    const perPeer = after.split('\n').filter(l => l.startsWith('ipfs_bitswap_peer_data_sent_bytes{peer="'))
+    assert.ok(perPeer.some(l => Number(l.split(' ').at(-1)) >= FILE_SIZE), perPeer.join('\n'))
+    // libp2p's own metrics come through the same endpoint
+    assert.match(after, /^libp2p_/m)
+    const notThere = await fetch(metricsUrl.replace('/metrics', '/other'))
+    assert.equal(notThere.status, 404)
+  })
+
+  it('get --json reports per provider blocks, bytes and latency, and progress with total, percent and ETA', async () => {
+    const result = await swapwright(['get', root, '--peer', address, '--repo', 'report-get', '-o', 'report.out', '--json'], work)
+    assert.equal(result.code, 0, result.stderr + result.stdout)
+    const done = result.events.find(e => e.event === 'done') as Record<string, any>
+    assert.equal(done.providers.length, 1, JSON.stringify(done.providers))
+    const [provider] = done.providers
+    assert.equal(provider.peer, serverPeer)
+    assert.equal(provider.blocks, done.received)
+    assert.ok(provider.bytes >= FILE_SIZE, `bytes ${provider.bytes}`)
+    assert.ok(provider.latencyMs.mean >= 0 && provider.latencyMs.min <= provider.latencyMs.max, JSON.stringify(provider))
+    assert.equal(done.fileBytes, FILE_SIZE)
+    assert.equal(done.writtenBytes, FILE_SIZE)
+    assert.ok(done.bytes > FILE_SIZE, 'the DAG holds the file and the nodes above it')
+    assert.equal(done.receivedBytes, done.bytes, 'a fresh repository: every byte came over the network')
+    const progress = result.events.filter(e => e.event === 'progress')
+    assert.ok(progress.length > 0)
+    for (const p of progress) assert.equal(p.total, done.bytes, 'the total is known from the root on')
+    assert.ok(progress.every((p, i) => i === 0 || p.percent >= progress[i - 1].percent), 'percent only grows')
+    // an ETA from the first second on (a fetch this small may be over sooner: the unit tests cover the rest)
+    for (const p of progress) assert.equal(p.etaSeconds != null, p.seconds >= 1 && p.receivedBytes > 0, JSON.stringify(p))
+  })
+
+  it('a resumed get counts only what came over the network', async () => {
+    // the first get's repository, with its blocks kept: nothing comes over the network the second time
+    const result = await swapwright(['get', root, '--peer', address, '--repo', 'report-get', '-o', 'again.out', '--json'], work)
+    assert.equal(result.code, 0, result.stderr)
+    const done = result.events.find(e => e.event === 'done') as Record<string, any>
+    assert.equal(done.received, 0)
+    assert.equal(done.receivedBytes, 0)
+    assert.equal(done.megabytesPerSecond, 0)
+    const plain = await swapwright(['get', root, '--peer', address, '--repo', 'report-get', '-o', 'again-2.out'], work)
+    assert.match(plain.stdout, /: 6\.0 MiB file \(6\.0 MiB DAG in \d+ blocks\), 0 B of it over the network \(the rest was in the repository\) in /)
+  })
+
+  it('a failed fetch says which phase failed and what each peer did', async () => {
+    const missing = (await swapwright(['add', 'other.bin', '--repo', 'elsewhere', '--json'], work)).events[0].cid as string
+    const refused = await swapwright(['get', missing, '--peer', address, '--repo', 'fail-1', '--not-found-timeout', '0.5', '--json'], work)
+    assert.equal(refused.code, 3, refused.stdout + refused.stderr)
+    const error = refused.events.find(e => e.event === 'error') as Record<string, any>
+    assert.equal(error.phase, 'waiting for blocks')
+    assert.equal(error.providers[0].peer, serverPeer)
+    assert.ok(error.providers[0].dontHaves >= 1, JSON.stringify(error.providers))
+    assert.equal(error.providers[0].blocks, 0)
+    const plain = await swapwright(['get', missing, '--peer', address, '--repo', 'fail-2', '--not-found-timeout', '0.5'], work)
+    assert.equal(plain.code, 3)
+    assert.match(plain.stderr, /^ {2}failed while waiting for blocks$/m)
+    assert.match(plain.stderr, new RegExp(`^ {2}peer ${serverPeer}: 0 blocks \\(0 B\\), .*\\d+ DONT_HAVE`, 'm'))
+
+    const unreachable = await swapwright(['get', root, '--peer', `/ip4/127.0.0.1/tcp/1/p2p/${serverPeer}`, '--repo', 'fail-3', '--dial-timeout', '1', '--json'], work)
+    assert.equal(unreachable.code, 4)
+    const dialError = unreachable.events.find(e => e.event === 'error') as Record<string, any>
+    assert.equal(dialError.phase, 'dialling peers')
+    assert.deepEqual(dialError.providers, [])
+  })
+
+  it('DEBUG=swapwright:bitswap*,swapwright:bitswap*:trace: a line per want sent and per block received', async () => {
+    const child = spawn(process.execPath, [CLI, 'get', root, '--peer', address, '--repo', 'trace-get', '-o', 'trace.out', '--json'], {
+      cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBUG: 'swapwright:bitswap*,swapwright:bitswap*:trace' }
+    })
+    const result = await finished(child)
+    assert.equal(result.code, 0, result.stderr.slice(-2000))
+    const done = result.events.find(e => e.event === 'done') as Record<string, any>
+    const lines = result.stderr.split('\n')
+    const stored = lines.filter(l => / swapwright:bitswap:wire:trace from \S+: block \S+ verified and stored/.test(l))
+    assert.equal(stored.length, done.received, 'one line per block received')
+    const wants = lines.filter(l => / swapwright:bitswap:wire:trace to \S+: want-(block|have) /.test(l))
+    assert.ok(wants.length >= done.received, `${wants.length} want lines for ${done.received} blocks`)
+    assert.ok(lines.some(l => / swapwright:bitswap:peers \S+ connected, speaking Bitswap 1\.2\.0/.test(l)))
+  })
+
+  it('add reports its progress and its time', async () => {
+    const result = await swapwright(['add', 'file.bin', '--repo', 'add-progress', '--json'], work)
+    assert.equal(result.code, 0, result.stderr)
+    const progress = result.events.filter(e => e.event === 'progress')
+    for (const p of progress) assert.equal(p.total, FILE_SIZE)
+    const added = result.events.find(e => e.event === 'added') as Record<string, any>
+    assert.equal(added.bytesRead, FILE_SIZE)
+    assert.equal(added.cid, root)
+    const plain = await swapwright(['add', 'file.bin', '--repo', 'add-progress'], work)
+    assert.match(plain.stdout, new RegExp(`^added ${root} file\\.bin \\(6\\.0 MiB in [\\d.]+ s, [\\d.]+ [KMG]?i?B/s\\)$`, 'm'))
+  })
+})

@@ -1,0 +1,3 @@
+export * from './wire-tap.js'
+export * from './wire-counters.js'
+export * from './wire-log.js'
