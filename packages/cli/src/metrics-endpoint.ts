@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { Registry } from 'prom-client'
 import { CliError, ExitCode } from './errors.js'
-import type { Metrics } from '@libp2p/interface'
 
 /** Where the metrics are served, as given to `--metrics`: `HOST:PORT` (`[::1]:9090` for IPv6) or `:PORT`; port 0 picks a free one. */
 export interface MetricsAddress {
@@ -29,7 +28,7 @@ export function parseMetricsAddress (text: string): MetricsAddress {
  * The node gets a registry of its own, so two nodes in one process keep their metrics apart.
  */
 export class MetricsEndpoint {
-  readonly metrics: (components: any) => Metrics
+  readonly metrics: ReturnType<typeof prometheusMetrics>
   private readonly registry = new Registry()
   private server: Server | undefined
 

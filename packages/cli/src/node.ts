@@ -6,13 +6,13 @@ import { yamux } from '@libp2p/yamux'
 import { blockstorePlugin, createBitswap, errorMessage, logNode, tappedNetwork, WireCounters, wireLog, type Bitswap, type SessionFeedback } from '@swapwright/core'
 import { goDefaults } from '@swapwright/strategies'
 import { dhtProviderFinder, libp2pNetwork, registerBitswapMetrics } from '@swapwright/transports'
-import { createLibp2p, type ServiceFactoryMap } from 'libp2p'
+import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p'
 import { NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
 import { dhtService, type DhtSettings } from './dht.js'
 import { observedPeerSelector } from './observed-peer-selector.js'
 import type { ConnectionLimits } from './connection-limits.js'
-import type { Libp2p, Metrics, PrivateKey } from '@libp2p/interface'
+import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Blockstore } from 'interface-blockstore'
 
@@ -47,7 +47,7 @@ export interface NodeOptions {
   /** Counts what goes over the wire (e.g. for a fetch's report); a fresh one otherwise. */
   counters?: WireCounters
   /** libp2p's metrics (e.g. a `MetricsEndpoint`'s): Bitswap's counters are registered there too. */
-  metrics?: (components: any) => Metrics
+  metrics?: Libp2pOptions['metrics']
 }
 
 export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings, options: NodeOptions = {}): Promise<CliNode> {
