@@ -4,6 +4,7 @@ import { identify, type Identify } from '@libp2p/identify'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { blockstorePlugin } from '@swapwright/core'
 import { MemoryBlockstore } from '@swapwright/stores'
+import { goDefaults } from '@swapwright/strategies'
 import { BITSWAP_METRICS, bitswapService, type Libp2pBitswapService } from '@swapwright/transports'
 import { createLibp2p } from 'libp2p'
 import { Registry } from 'prom-client'
@@ -19,7 +20,7 @@ async function node (blocks: TestBlock[], registry?: Registry): Promise<ServiceN
   return createLibp2p({
     ...loopbackStack(),
     ...(registry == null ? {} : { metrics: prometheusMetrics({ registry, collectDefaultMetrics: false }) }),
-    services: { identify: identify(), bitswap: bitswapService({ blockstore: blockstorePlugin(store) }) }
+    services: { identify: identify(), bitswap: bitswapService({ blockstore: blockstorePlugin(store), ...goDefaults() }) }
   })
 }
 
