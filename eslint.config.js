@@ -39,6 +39,8 @@ export default tseslint.config(
   {
     // What runs in a browser: no Node built-ins, no Node globals.
     files: ['packages/core/src/**/*.ts', 'packages/strategies/src/**/*.ts', 'packages/stores/src/memory-blockstore.ts', 'packages/compliance/src/**/*.ts'],
+    // the one Node-only file: the package's `#sha256-hex` import picks it under the `node` condition only
+    ignores: ['packages/core/src/wire/sha256-hex-node.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ regex: '^node:', message: 'this package runs in browsers: no Node built-ins' }] }],
       'no-restricted-globals': ['error',

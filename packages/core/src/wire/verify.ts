@@ -1,7 +1,7 @@
 import { CID } from 'multiformats/cid'
 import { sha256, sha512 } from 'multiformats/hashes/sha2'
 import { commonHashers } from './hashers.js'
-import { toHex } from '../util/hex.js'
+import { sha256HexNow } from '#sha256-hex'
 import { BlockVerificationError, UnknownHashError } from '../errors.js'
 import { decodePrefix, IDENTITY_CODE, SHA2_256_CODE, type CidPrefix } from './prefix.js'
 import type { BlockPayload } from './types.js'
@@ -120,16 +120,15 @@ function toCid (prefix: CidPrefix, digest: MultihashDigest): CID {
 export function fastBlockKey (block: BlockPayload, hashers: HasherRegistry): string | undefined {
   const prefix = hashers.prefixOf(block.prefix)
   if (prefix.multihashCode !== SHA2_256_CODE || prefix.digestLength !== 32 || !hashers.hashesNow(SHA2_256_CODE)) return undefined
-  // hashesNow: the node's sha2-256 is multiformats' own, whose raw `encode` skips building a multihash object
-  const digest = sha256.encode(block.data)
-  if (isPromiseLike(digest)) {
-    // one hash wasted per node, the first time: from then on this hasher takes the general path
+  // hashesNow: the node's sha2-256 is multiformats' own, so the platform's fastest synchronous sha2-256 gives the
+  // same digest; a sha2-256 multihash is 0x12 0x20 and the digest, so its hex is what blockKey writes after the codec.
+  const hex = sha256HexNow(block.data)
+  if (hex === undefined) {
+    // answers later here (WebCrypto): one hash wasted per node, the first time; from then on the general path
     hashers.answeredLater(SHA2_256_CODE)
-    Promise.resolve(digest).catch(() => {})
     return undefined
   }
-  // A sha2-256 multihash is 0x12 0x20 and the digest: its hex is what blockKey writes after the codec.
-  return `${prefix.codec}:1220${toHex(digest)}`
+  return `${prefix.codec}:1220${hex}`
 }
 
 export function isPromiseLike<T> (value: T | PromiseLike<T>): value is PromiseLike<T> {
