@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { factoryPlugin, type PolicySlot, type Plugin, type RandomSource } from '@swapwright/core'
+import { factoryPlugin, type PolicySlot, type Plugin } from '@swapwright/core'
 import { FairDecisionStrategy, OptimisticRequestSplitter, PresencePeerSelector } from '@swapwright/strategies'
 import { makeBlocks, type TestBlock } from './util/blocks.js'
 import { serverHarness } from './util/server-harness.js'
