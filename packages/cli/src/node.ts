@@ -9,6 +9,7 @@ import { createLibp2p, type ServiceFactoryMap } from 'libp2p'
 import { NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
 import { dhtService, type DhtSettings } from './dht.js'
+import { nodeNoiseCrypto } from './noise-crypto.js'
 import { observedPeerSelector } from './observed-peer-selector.js'
 import type { ConnectionLimits } from './connection-limits.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
@@ -51,7 +52,7 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
     ...(options.privateKey == null ? {} : { privateKey: options.privateKey }),
     addresses: { listen },
     transports: [tcp()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })],
     streamMuxers: [yamux()],
     ...(limits == null
       ? {}
