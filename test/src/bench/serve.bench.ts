@@ -30,10 +30,11 @@
  *   --fetchers a,b      subset of sw,kubo (fetcher kinds)
  *   --parts a,b         subset of crowd,burst,startup
  *   --burst N           simultaneous gets in the burst (default 64)
- *   --baseline CLI      also serve with another build of the command (e.g. a bundle of the base commit's
- *                       dist/src/cli.js), as server "base", for before/after in the same run
+ *   --baseline NAME=CLI also serve with another build of the command (e.g. a bundle of the base commit's
+ *                       dist/src/cli.js), as server NAME, for before/after in the same run (repeatable)
  *   --serve-flags F     Node flags for the Swapwright servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  *                       (replacing the command's own `#!` flags)
+ *   --floor-prof DIR    write a CPU profile of the floor's sending process over each of its crowds, to DIR
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -68,8 +69,9 @@ const { values: args } = parseArgs({
     fetchers: { type: 'string', default: 'sw,kubo' },
     parts: { type: 'string', default: 'crowd,burst,startup' },
     burst: { type: 'string' },
-    baseline: { type: 'string' },
-    'serve-flags': { type: 'string' }
+    baseline: { type: 'string', multiple: true, default: [] },
+    'serve-flags': { type: 'string' },
+    'floor-prof': { type: 'string' }
   }
 })
 const rounds = args.quick ? 1 : Number(args.rounds)
@@ -80,8 +82,10 @@ const burstSize = Number(args.burst ?? (args.quick ? 16 : 64))
 const rawWorker = fileURLToPath(new URL('./transfer/worker.js', import.meta.url))
 
 type FetcherKind = 'sw' | 'kubo'
-type ServerName = 'kubo' | 'sw' | 'base' | 'floor'
-const SERVER_LABELS: Record<ServerName, string> = { kubo: "Kubo's server", sw: 'swapwright serve', base: 'swapwright serve (baseline)', floor: 'raw stream (floor)' }
+/** 'kubo', 'sw', 'floor', or the name of a baseline build. */
+type ServerName = string
+const LABELS: Record<string, string> = { kubo: "Kubo's server", sw: 'swapwright serve', floor: 'raw stream (floor)' }
+const label = (name: ServerName): string => LABELS[name] ?? `swapwright serve (${name})`
 
 /** A server process whose CPU time and peak memory the bench reads from /proc. */
 interface Server {
@@ -152,7 +156,7 @@ interface CrowdRun {
 
 // ------------------------------------------------------------------------------------------------------ servers
 
-async function startServe (name: 'sw' | 'base', cli: string, repo: string, work: string): Promise<Server> {
+async function startServe (name: ServerName, cli: string, repo: string, work: string): Promise<Server> {
   const flags = args['serve-flags'] == null ? await nodeFlags() : args['serve-flags'].split(/\s+/).filter(Boolean)
   const child = spawn(process.execPath, [...flags, cli, 'serve', '--repo', repo, '--listen', '/ip4/127.0.0.1/tcp/0', '--json'],
     { cwd: work, stdio: ['ignore', 'pipe', 'inherit'] })
@@ -261,6 +265,7 @@ async function kuboCrowd (fetchers: KuboNode[], root: string, address: string, b
 /** The floor: forked raw-stream workers of the transfer bench, one seed and a pool of fetchers. */
 interface Floor {
   server: Server
+  process: ChildProcess
   seed: SeedReady
   fetchers: ChildProcess[]
 }
@@ -294,6 +299,7 @@ async function startFloor (n: number): Promise<Floor> {
   return {
     seed,
     fetchers,
+    process: seedProcess,
     server: {
       name: 'floor',
       pid: seedProcess.pid as number,
@@ -304,6 +310,22 @@ async function startFloor (n: number): Promise<Floor> {
 }
 
 async function floorCrowd (floor: Floor, n: number): Promise<CrowdRun> {
+  const profileDir = args['floor-prof']
+  const profile = async (file?: string): Promise<void> => {
+    if (profileDir == null) return
+    const done = nextMessage(floor.process, 'profiled')
+    floor.process.send({ type: 'profile', file })
+    await done
+  }
+  await profile()
+  try {
+    return await floorFetch(floor, n)
+  } finally {
+    await profile(join(profileDir ?? '', `floor-${n}-${Date.now()}.cpuprofile`))
+  }
+}
+
+async function floorFetch (floor: Floor, n: number): Promise<CrowdRun> {
   const command = { type: 'fetch', workload: 'big', seed: { peer: floor.seed.peer, addresses: floor.seed.addresses }, cids: floor.seed.cids.big, store: 'memory' }
   const released = performance.now()
   const results = await Promise.all(floor.fetchers.slice(0, n).map(async child => {
@@ -373,14 +395,14 @@ async function main (): Promise<void> {
     const burstDag = await dag(BURST_SIZE, 'burst.bin')
     const serve = await startServe('sw', CLI, repo, work)
     servers.push(serve)
-    if (args.baseline != null) {
+    for (const baseline of args.baseline) {
+      const [name, cli] = baseline.split('=')
       // Its own copy of the blocks and a peer identity of its own.
-      const baseRepo = join(work, 'base-repo')
+      const baseRepo = join(work, `${name}-repo`)
       await cp(repo, baseRepo, { recursive: true })
       await rm(join(baseRepo, 'identity.key'), { force: true })
-      servers.push(await startServe('base', args.baseline, baseRepo, work))
+      servers.push(await startServe(name, cli, baseRepo, work))
     }
-    const byName = (name: ServerName): Server | undefined => servers.find(s => s.name === name)
     const swServers = servers.filter(s => s.name !== 'kubo')
     const out: string[] = []
     const print = (line: string): void => { out.push(line); console.log(line) }
@@ -422,7 +444,7 @@ async function main (): Promise<void> {
         for (const [kind, server] of rows) {
           const r = results.get(key(kind, n, server)) ?? []
           const kubo = kind === 'raw' ? undefined : results.get(key(kind, n, 'kubo'))
-          print(`| ${kind === 'sw' ? 'swapwright get' : kind === 'kubo' ? 'Kubo daemons' : 'raw streams'} | ${SERVER_LABELS[server]} | ` +
+          print(`| ${kind === 'sw' ? 'swapwright get' : kind === 'kubo' ? 'Kubo daemons' : 'raw streams'} | ${label(server)} | ` +
             `${summary(r.map(c => c.throughput), 0)} | ${summary(r.map(c => c.fairness), 2)} | ${summary(r.map(c => c.cpuPerGiB), 2)} | ` +
             `${summary(r.map(c => c.peakRssMiB), 0)} | ${summary(r.map(c => c.duplicates), 0)} | ${summary(r.map(c => c.completed), 0)}/${n} | ` +
             `${ratios(r, kubo, c => c.throughput)} | ${ratios(r, kubo, c => c.cpuPerGiB)} | ` +
@@ -443,7 +465,7 @@ async function main (): Promise<void> {
           runs.push(await swCrowd(work, burstDag.root, server.address, burstSize, BURST_SIZE, burstDag.digest))
           peaks.push(await peakRss(server.pid) / MiB)
         }
-        print(`| ${SERVER_LABELS[server.name]} | ${runs.map(r => `${r.completed}/${burstSize}`).join(', ')} | ${runs.map(r => r.duplicates).join(', ')} | ${summary(peaks, 0)} |`)
+        print(`| ${label(server.name)} | ${runs.map(r => `${r.completed}/${burstSize}`).join(', ')} | ${runs.map(r => r.duplicates).join(', ')} | ${summary(peaks, 0)} |`)
       }
     }
 
