@@ -31,7 +31,8 @@
  *   --parts a,b         subset of crowd,burst,startup
  *   --burst N           simultaneous gets in the burst (default 64)
  *   --baseline NAME=CLI also serve with another build of the command (e.g. a bundle of the base commit's
- *                       dist/src/cli.js), as server NAME, for before/after in the same run (repeatable)
+ *                       dist/src/cli.js), as server NAME, for before/after in the same run (repeatable);
+ *                       NAME=CLI@FLAGS runs it with these Node flags (space-separated) instead
  *   --serve-flags F     Node flags for the Swapwright servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  *                       (replacing the command's own `#!` flags)
  *   --floor-prof DIR    write a CPU profile of the floor's sending process over each of its crowds, to DIR
@@ -156,8 +157,9 @@ interface CrowdRun {
 
 // ------------------------------------------------------------------------------------------------------ servers
 
-async function startServe (name: ServerName, cli: string, repo: string, work: string): Promise<Server> {
-  const flags = args['serve-flags'] == null ? await nodeFlags() : args['serve-flags'].split(/\s+/).filter(Boolean)
+async function startServe (name: ServerName, cli: string, repo: string, work: string, ownFlags?: string): Promise<Server> {
+  const given = ownFlags ?? args['serve-flags']
+  const flags = given == null ? await nodeFlags() : given.split(/\s+/).filter(Boolean)
   const child = spawn(process.execPath, [...flags, cli, 'serve', '--repo', repo, '--listen', '/ip4/127.0.0.1/tcp/0', '--json'],
     { cwd: work, stdio: ['ignore', 'pipe', 'inherit'] })
   const next = cliEvents(child)
@@ -396,12 +398,13 @@ async function main (): Promise<void> {
     const serve = await startServe('sw', CLI, repo, work)
     servers.push(serve)
     for (const baseline of args.baseline) {
-      const [name, cli] = baseline.split('=')
+      const [name, rest] = baseline.split(/=(.*)/s)
+      const [cli, flags] = rest.split(/@(.*)/s)
       // Its own copy of the blocks and a peer identity of its own.
       const baseRepo = join(work, `${name}-repo`)
       await cp(repo, baseRepo, { recursive: true })
       await rm(join(baseRepo, 'identity.key'), { force: true })
-      servers.push(await startServe(name, cli, baseRepo, work))
+      servers.push(await startServe(name, cli, baseRepo, work, flags))
     }
     const swServers = servers.filter(s => s.name !== 'kubo')
     const out: string[] = []
@@ -506,7 +509,10 @@ async function main (): Promise<void> {
       print(`| \`swapwright --help\`, whole process (ms) | ${summary(help, 0)} | |`)
       print(`| \`get\`'s first want after process start (ms) | ${summary(firstWant, 0)} | |`)
       print(`| whole \`swapwright get\` from \`swapwright serve\` (s) | ${summary(swWhole.map(ms => ms / 1000), 2)} | ${summary(swWhole.map((ms, i) => kuboWhole[i] / ms), 2)}× Kubo's speed |`)
+      print(`| of which start-up to the first want (s) | ${summary(firstWant.map(ms => ms / 1000), 2)} | ${summary(firstWant.map((ms, i) => ms / swWhole[i]), 2)} of the whole |`)
       print(`| of which the transfer (first want to last block, s) | ${summary(transfer.map(ms => ms / 1000), 2)} | ${summary(transfer.map((ms, i) => ms / swWhole[i]), 2)} of the whole |`)
+      const tail = swWhole.map((ms, i) => ms - firstWant[i] - transfer[i])
+      print(`| of which the rest: the file's last writes, closing, exit (s) | ${summary(tail.map(ms => ms / 1000), 2)} | ${summary(tail.map((ms, i) => ms / swWhole[i]), 2)} of the whole |`)
       print(`| whole \`ipfs get\`, running Kubo daemon from Kubo (s) | ${summary(kuboWhole.map(ms => ms / 1000), 2)} | |`)
     }
     console.log('\n# Summary')
