@@ -377,6 +377,13 @@ async function main (): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'swapwright-bench-serve-'))
   const servers: Server[] = []
   const kuboFetchers: KuboNode[] = []
+  const cleanUp = async (): Promise<void> => {
+    await Promise.all([...servers.map(async s => s.stop()), ...kuboFetchers.map(async k => k.stop())])
+    await rm(work, { recursive: true, force: true })
+  }
+  // Interrupted, it still stops the Kubo daemons (each leads its own process group, so none would go with us).
+  process.once('SIGINT', () => { void cleanUp().finally(() => process.exit(130)) })
+  process.once('SIGTERM', () => { void cleanUp().finally(() => process.exit(143)) })
   try {
     // The DAGs: Kubo adds each file in 1 MiB raw leaves, and `swapwright get` copies them into the serve repository.
     const kuboSeed = await KuboNode.start()
@@ -518,8 +525,7 @@ async function main (): Promise<void> {
     console.log('\n# Summary')
     console.log(out.join('\n'))
   } finally {
-    await Promise.all([...servers.map(async s => s.stop()), ...kuboFetchers.map(async k => k.stop())])
-    await rm(work, { recursive: true, force: true })
+    await cleanUp()
   }
 }
 
