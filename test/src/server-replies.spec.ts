@@ -73,12 +73,21 @@ describe('server replies', () => {
 
   it('fills replies up to the target size and reports the bytes still queued', async () => {
     const blocks = await makeBlocks(10, 6000, 6)
-    const { peers: [p], settle } = await serverHarness({ blocks, taskWorkerCount: 1 })
+    // Go's 16 KiB target (ours is 64 KiB): three 6000-byte blocks reach it.
+    const { peers: [p], settle } = await serverHarness({ blocks, taskWorkerCount: 1, targetMessageSize: 16 * 1024 })
     await p.want('server', blocks.map(b => ({ cid: b.cid })))
     await settle()
     const perMessage = p.received.map(r => r.message.blocks.length)
     assert.deepEqual(perMessage, [3, 3, 3, 1], '16 KiB target: three 6000-byte blocks reach it')
     assert.deepEqual(p.received.map(r => r.message.pendingBytes), [42_000, 24_000, 6000, 0])
+  })
+
+  it('fills replies to 64 KiB of work by default', async () => {
+    const blocks = await makeBlocks(24, 6000, 8)
+    const { peers: [p], settle } = await serverHarness({ blocks, taskWorkerCount: 1 })
+    await p.want('server', blocks.map(b => ({ cid: b.cid })))
+    await settle()
+    assert.deepEqual(p.received.map(r => r.message.blocks.length), [11, 11, 2], 'eleven 6000-byte blocks reach 64 KiB')
   })
 
   it('a cancel removes the want; a full wantlist replaces the old one', async () => {

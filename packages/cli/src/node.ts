@@ -10,6 +10,7 @@ import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p
 import { NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
 import { dhtService, type DhtSettings } from './dht.js'
+import { nodeNoiseCrypto } from './noise-crypto.js'
 import { observedPeerSelector } from './observed-peer-selector.js'
 import type { ConnectionLimits } from './connection-limits.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
@@ -60,7 +61,7 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
     addresses: { listen },
     // WebSockets too, so a browser node can dial a `serve` listening on a /ws address
     transports: [tcp(), webSockets()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })],
     streamMuxers: [yamux()],
     ...(limits == null
       ? {}

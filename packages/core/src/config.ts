@@ -32,7 +32,7 @@ export interface BitswapConfig {
   maxWantlistEntries: number
   /** Received messages of one peer waiting to be applied before its streams stop being read (default 4). */
   maxQueuedMessagesPerPeer: number
-  /** Server: bytes of work each reply is filled to (default 16 KiB). */
+  /** Server: bytes of work each reply is filled to (default 64 KiB; Go's is 16 KiB). */
   targetMessageSize: number
   /** Server: bytes popped for one peer and not yet sent (default 1 MiB). */
   maxOutstandingBytesPerPeer: number

@@ -182,6 +182,11 @@ export class KuboNode {
     }
   }
 
+  /** The daemon's process id (for CPU and memory readings from /proc). */
+  get pid (): number {
+    return this.daemon.pid as number
+  }
+
   /** Runs `ipfs <args>` against this node (through its API); rejects with stderr on a non-zero exit. */
   async ipfs (args: string[], options: { input?: Uint8Array, cwd?: string } = {}): Promise<IpfsRun> {
     return ipfsIn(this.repo, args, options)

@@ -2,7 +2,7 @@ import { identify, type Identify } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
-import { createLibp2p } from 'libp2p'
+import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import type { Libp2p, Stream } from '@libp2p/interface'
 
 export type TestNode = Libp2p<{ identify: Identify }>
@@ -25,9 +25,12 @@ export function loopbackStack (): {
   }
 }
 
-/** A real libp2p node for tests: the loopback stack and identify. */
-export async function createNode (): Promise<TestNode> {
-  return createLibp2p({ ...loopbackStack(), services: { identify: identify() } })
+/**
+ * A real libp2p node for tests: the loopback stack and identify; libp2p's connection limits unless given (a node
+ * that a crowd dials at once needs more than libp2p's few new connections a second from one address).
+ */
+export async function createNode (connectionManager?: Libp2pOptions['connectionManager']): Promise<TestNode> {
+  return createLibp2p({ ...loopbackStack(), services: { identify: identify() }, ...(connectionManager == null ? {} : { connectionManager }) })
 }
 
 /** The node's listen addresses as strings, each ending in /p2p/<peer id>. */

@@ -23,6 +23,8 @@ export class BlockstoreManager {
   private readonly store: Blockstore
   private readonly limit: Semaphore
   private readonly sizes: LruMap<string, number>
+  /** Reads under way, by block: peers wanting the same block at the same time share one read. */
+  private readonly reading = new Map<string, Promise<Uint8Array | undefined>>()
   /** Reads that failed for a reason other than the block being absent. */
   readErrors = 0
 
@@ -32,12 +34,25 @@ export class BlockstoreManager {
     this.sizes = new LruMap(init.sizeCacheEntries)
   }
 
-  /** The block's bytes, or undefined when it is missing or unreadable. */
+  /**
+   * The block's bytes, or undefined when it is missing or unreadable. A read of a block that is already being
+   * read joins it (a crowd fetching one file asks for the same blocks at about the same time); the bytes are
+   * never written to, so every asker can hold the same array.
+   */
   async get (cid: CID): Promise<Uint8Array | undefined> {
+    const key = blockKey(cid)
+    const running = this.reading.get(key)
+    if (running != null) return running
+    const read = this.read(cid, key).finally(() => { this.reading.delete(key) })
+    this.reading.set(key, read)
+    return read
+  }
+
+  private async read (cid: CID, key: string): Promise<Uint8Array | undefined> {
     return this.limit.run(async () => {
       try {
         const bytes = await collect(this.store.get(cid))
-        this.sizes.set(blockKey(cid), bytes.byteLength)
+        this.sizes.set(key, bytes.byteLength)
         return bytes
       } catch (err) {
         if (!isNotFound(err)) {

@@ -138,7 +138,8 @@ async function seed (system: System, workloads: WorkloadName[]): Promise<void> {
     libp2p = helia.libp2p
     stop = async () => { await helia.stop() }
   } else {
-    const node = await createNode()
+    // Accepts a crowd of raw fetchers at once, as `swapwright serve` does (bench:serve's floor).
+    const node = await createNode({ inboundConnectionThreshold: 1024, maxIncomingPendingConnections: 256 })
     await node.handle(RAW_PROTOCOL, (stream: Stream) => { void serveRaw(stream, blocks) })
     libp2p = node
     stop = async () => { await node.stop() }
