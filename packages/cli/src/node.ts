@@ -2,9 +2,9 @@ import { identify } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
-import { blockstorePlugin, createBitswap, type Bitswap, type SessionFeedback } from '@swapwright/core'
+import { blockstorePlugin, createBitswap, type Bitswap, type BitswapConfig, type SessionFeedback } from '@swapwright/core'
 import { goDefaults } from '@swapwright/strategies'
-import { dhtProviderFinder, libp2pNetwork } from '@swapwright/transports'
+import { dhtProviderFinder, libp2pNetwork, type Libp2pNetworkInit } from '@swapwright/transports'
 import { createLibp2p, type ServiceFactoryMap } from 'libp2p'
 import { NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
@@ -40,6 +40,10 @@ export interface NodeOptions {
   limits?: ConnectionLimits
   /** Called when stopping took longer than `NODE_STOP_TIMEOUT` and was given up on. */
   onSlowStop?: () => void
+  /** Limits of the node against hostile peers (`SERVER_LIMITS`); the defaults otherwise. */
+  serverLimits?: Partial<BitswapConfig>
+  /** Limits of its libp2p network (`NETWORK_LIMITS`); the defaults otherwise. */
+  networkLimits?: Libp2pNetworkInit
 }
 
 export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings, options: NodeOptions = {}): Promise<CliNode> {
@@ -66,7 +70,8 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
   }))
   const strategies = goDefaults()
   const bitswap = await createBitswap({
-    network: libp2pNetwork(libp2p),
+    ...options.serverLimits,
+    network: libp2pNetwork(libp2p, options.networkLimits),
     blockstore: blockstorePlugin(blockstore),
     ...strategies,
     ...(options.observe == null ? {} : { peerSelector: observedPeerSelector(strategies.peerSelector, options.observe) }),
