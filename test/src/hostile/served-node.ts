@@ -82,7 +82,9 @@ export function holdings (served: ServedNode): Record<string, number> {
     inboundStreams: network.inboundStreams,
     peersReading: network.peersReading,
     outboundStreams: network.outboundStreams,
-    messagesWaiting: network.queuedMessages
+    messagesWaiting: network.queuedMessages,
+    bytesWaiting: network.queuedBytes,
+    intakes: network.intakes
   }
 }
 
