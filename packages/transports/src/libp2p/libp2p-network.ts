@@ -268,25 +268,27 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
 
   /** The peer's queue of received messages, made with its first inbound stream. */
   private intakeOf (peer: PeerKey): PeerIntake {
-    let intake = this.intakes.get(peer)
-    if (intake == null) {
-      const stats = this.traffic.of(peer)
-      intake = new PeerIntake({
-        limit: this.settings.maxQueuedMessagesPerPeer,
-        budget: this.budget,
-        decode: bytes => decodeMessage(bytes, this.settings.decodeLimits),
-        deliver: (message, bytes) => {
-          stats.messagesReceived++
-          stats.bytesReceived += bytes
-          return this.handler?.onMessage(peer, message, bytes)
-        },
-        // Our own handler failed: the peer did nothing wrong, so its streams stay up.
-        onError: err => { log.error('handler failed on a message from %s: %e', peer, err) },
-        onIdle: () => { if (!this.inboundCount.has(peer)) this.intakes.delete(peer) }
-      })
-      this.intakes.set(peer, intake)
-    }
-    return intake
+    const existing = this.intakes.get(peer)
+    if (existing != null) return existing
+    const stats = this.traffic.of(peer)
+    const created: PeerIntake = new PeerIntake({
+      limit: this.settings.maxQueuedMessagesPerPeer,
+      budget: this.budget,
+      decode: bytes => decodeMessage(bytes, this.settings.decodeLimits),
+      deliver: (message, bytes) => {
+        stats.messagesReceived++
+        stats.bytesReceived += bytes
+        return this.handler?.onMessage(peer, message, bytes)
+      },
+      // Our own handler failed: the peer did nothing wrong, so its streams stay up.
+      onError: err => { log.error('handler failed on a message from %s: %e', peer, err) },
+      // The last stream has ended and nothing waits: the queue goes (a newer one of the peer stays).
+      onIdle: () => {
+        if (this.intakes.get(peer) === created && !this.inboundCount.has(peer)) this.intakes.delete(peer)
+      }
+    })
+    this.intakes.set(peer, created)
+    return created
   }
 
   private outboundTo (peer: PeerKey): OutboundStream {
