@@ -3,9 +3,9 @@ import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
-import { blockstorePlugin, createBitswap, errorMessage, logNode, tappedNetwork, WireCounters, wireLog, type Bitswap, type SessionFeedback } from '@swapwright/core'
+import { blockstorePlugin, createBitswap, errorMessage, logNode, tappedNetwork, WireCounters, wireLog, type Bitswap, type BitswapConfig, type SessionFeedback } from '@swapwright/core'
 import { goDefaults } from '@swapwright/strategies'
-import { dhtProviderFinder, libp2pNetwork, registerBitswapMetrics } from '@swapwright/transports'
+import { dhtProviderFinder, libp2pNetwork, registerBitswapMetrics, type Libp2pNetworkInit } from '@swapwright/transports'
 import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p'
 import { NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
@@ -49,6 +49,10 @@ export interface NodeOptions {
   counters?: WireCounters
   /** libp2p's metrics (e.g. a `MetricsEndpoint`'s): Bitswap's counters are registered there too. */
   metrics?: Libp2pOptions['metrics']
+  /** Limits of the node against hostile peers (`SERVER_LIMITS`); the defaults otherwise. */
+  serverLimits?: Partial<BitswapConfig>
+  /** Limits of its libp2p network (`NETWORK_LIMITS`); the defaults otherwise. */
+  networkLimits?: Libp2pNetworkInit
 }
 
 export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings, options: NodeOptions = {}): Promise<CliNode> {
@@ -78,8 +82,9 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
   const strategies = goDefaults()
   const counters = options.counters ?? new WireCounters()
   const bitswap = createBitswap({
+    ...options.serverLimits,
     // Tapped for the per-peer report, metrics and trace logs, through libp2p's per-component logger.
-    network: tappedNetwork(libp2pNetwork(libp2p), counters, wireLog(libp2p.logger)),
+    network: tappedNetwork(libp2pNetwork(libp2p, options.networkLimits), counters, wireLog(libp2p.logger)),
     blockstore: blockstorePlugin(blockstore),
     ...strategies,
     ...(options.observe == null ? {} : { peerSelector: observedPeerSelector(strategies.peerSelector, options.observe) }),

@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER,
   DEFAULT_PROVIDER_QUERY_CONCURRENCY, DEFAULT_PROVIDER_QUERY_TIMEOUT, DEFAULT_MAX_PROVIDERS_PER_QUERY,
   DEFAULT_PROVIDER_DIAL_CONCURRENCY, DEFAULT_MAX_WANTLIST_ENTRIES, DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER,
+  DEFAULT_MAX_QUEUED_MESSAGE_BYTES,
   DEFAULT_MAX_BYTES_PER_SECOND_PER_PEER, DEFAULT_MAX_BLOCKS_PER_SECOND_PER_PEER, DEFAULT_MIN_BLOCK_RESEND_INTERVAL
 } from './constants.js'
 
@@ -32,6 +33,11 @@ export interface BitswapConfig {
   maxWantlistEntries: number
   /** Received messages of one peer waiting to be applied before its streams stop being read (default 4). */
   maxQueuedMessagesPerPeer: number
+  /**
+   * Bytes of received messages waiting to be applied over all peers; past it a peer with one waiting is not read
+   * (default 16 MiB).
+   */
+  maxQueuedMessageBytes: number
   /** Server: bytes of work each reply is filled to (default 64 KiB; Go's is 16 KiB). */
   targetMessageSize: number
   /** Server: bytes popped for one peer and not yet sent (default 1 MiB). */
@@ -92,6 +98,7 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
   maxWantsPerPeer: DEFAULT_MAX_WANTS_PER_PEER,
   maxWantlistEntries: DEFAULT_MAX_WANTLIST_ENTRIES,
   maxQueuedMessagesPerPeer: DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER,
+  maxQueuedMessageBytes: DEFAULT_MAX_QUEUED_MESSAGE_BYTES,
   targetMessageSize: DEFAULT_TARGET_MESSAGE_SIZE,
   maxOutstandingBytesPerPeer: DEFAULT_MAX_OUTSTANDING_BYTES_PER_PEER,
   maxBytesPerSecondPerPeer: DEFAULT_MAX_BYTES_PER_SECOND_PER_PEER,

@@ -39,6 +39,13 @@ export const DEFAULT_MAX_WANTLIST_ENTRIES = 131_072
 export const DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER = 4
 
 /**
+ * Bytes of received messages waiting to be applied, over all peers. Past it, a peer that already has a message
+ * waiting is not read until the total drops; a peer with none waiting may always hand over one, so peers that
+ * flood together cannot shut out one that asks for a block. Four messages of the largest size.
+ */
+export const DEFAULT_MAX_QUEUED_MESSAGE_BYTES = 16 * 1024 * 1024
+
+/**
  * Server: bytes of replies a second to one peer (token bucket, one second of burst). 0, the default, is no limit,
  * as in Go's server; an operator sharing a thin uplink among strangers sets one.
  */

@@ -74,6 +74,8 @@ export function holdings (served: ServedNode): Record<string, number> {
   const server = served.node.bitswap.stats().server
   const network = served.network.holdings()
   return {
+    nodePeers: served.node.bitswap.stats().peers,
+    bitswapPeers: served.network.connectedPeers().length,
     ledgers: server.peers,
     wantlistEntries: server.wantlistEntries,
     wantedBlocks: server.wantedBlocks,
@@ -82,7 +84,9 @@ export function holdings (served: ServedNode): Record<string, number> {
     inboundStreams: network.inboundStreams,
     peersReading: network.peersReading,
     outboundStreams: network.outboundStreams,
-    messagesWaiting: network.queuedMessages
+    messagesWaiting: network.queuedMessages,
+    bytesWaiting: network.queuedBytes,
+    intakes: network.intakes
   }
 }
 

@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util'
-import { SERVER_LIMITS } from '@swapwright/core'
-import { NETWORK_LIMITS } from '@swapwright/transports'
 import { announceRoots } from '../announce-roots.js'
 import { DEFAULT_DHT_PROTOCOL, PUBLIC_DHT_PROTOCOL } from '../dht.js'
 import { DHT_OPTIONS, parseDhtOptions } from '../dht-options.js'
 import { joinDht } from '../join-dht.js'
+import { LIMIT_OPTIONS, limitFlagsHelp, parseLimitFlags } from '../limit-flags.js'
 import { DEFAULT_INBOUND_CONNECTIONS_PER_SECOND, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PENDING_CONNECTIONS, parseConnectionLimits } from '../connection-limits.js'
 import { NODE_STOP_TIMEOUT } from '../constants.js'
 import { parseMultiaddr } from '../reach.js'
@@ -62,9 +61,10 @@ ${METRICS_HELP}
 
 Exit codes: 0 stopped, 1 failed, 2 bad arguments, 3 missing path, 4 every bootstrap peer unreachable.
 
-Limits against hostile peers (options of createBitswap and of the libp2p network, defaults shown; what each
-refused, dropped or reset is counted in stats().server and in the network's per-peer counters):
-${[...SERVER_LIMITS, ...NETWORK_LIMITS].map(limit => `  ${limit.option.padEnd(29)}${String(limit.default).padStart(8)}  ${limit.bounds}`).join('\n')}`,
+Limits against hostile peers: one flag per option of createBitswap and of the libp2p network (--max-wants-per-peer
+is maxWantsPerPeer), a whole number in the option's unit (ms, bytes, counts), defaults shown. What each refused,
+dropped or reset is counted in stats().server and in the network's per-peer counters:
+${limitFlagsHelp()}`,
   async run (argv, output, signal) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -81,6 +81,7 @@ ${[...SERVER_LIMITS, ...NETWORK_LIMITS].map(limit => `  ${limit.option.padEnd(29
         'max-pending-connections': { type: 'string' },
         'max-connection-rate': { type: 'string' },
         metrics: { type: 'string' },
+        ...LIMIT_OPTIONS,
         json: { type: 'boolean', default: false }
       }
     })
@@ -90,6 +91,7 @@ ${[...SERVER_LIMITS, ...NETWORK_LIMITS].map(limit => `  ${limit.option.padEnd(29
     const listen = values.listen ?? [DEFAULT_LISTEN]
     for (const address of listen) parseMultiaddr(address)
     const limits = parseConnectionLimits(values)
+    const { bitswap: serverLimits, network: networkLimits } = parseLimitFlags(values)
     const profile = parseProfile(values.profile, values.kubo)
     const metrics = startMetrics(values.metrics, output)
     const repo = await openRepo(values.repo)
@@ -100,6 +102,8 @@ ${[...SERVER_LIMITS, ...NETWORK_LIMITS].map(limit => `  ${limit.option.padEnd(29
         privateKey: await repo.identity(),
         limits,
         metrics: metrics?.metrics,
+        serverLimits,
+        networkLimits,
         onSlowStop: () => { output.warning(`the node did not stop within ${NODE_STOP_TIMEOUT / 1000} s; leaving its connections behind`) }
       })
       let announcing: { stop: () => void } | undefined

@@ -255,6 +255,10 @@ export class DecisionEngine {
     this.accountReceived(peer, ledger, message)
     ledger.ignoredEntries += message.invalidEntries
     this.totals.ignoredEntries += message.invalidEntries
+    // Wants the decoder left out of a message with more than a ledger holds: refused, as the ones cut below are.
+    const dropped = message.droppedWants ?? 0
+    ledger.evictions += dropped
+    this.totals.evictions += dropped
     const wantlist = message.wantlist
     if (wantlist == null) return
 

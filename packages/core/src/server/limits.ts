@@ -17,6 +17,7 @@ export const SERVER_LIMITS: readonly ServerLimit[] = [
   { option: 'maxWantsPerPeer', default: DEFAULT_CONFIG.maxWantsPerPeer, bounds: 'wants kept per peer (evictions)' },
   { option: 'maxWantlistEntries', default: DEFAULT_CONFIG.maxWantlistEntries, bounds: 'wants kept over all peers; the largest ledger gives way (totalCapEvictions, totalCapRefusals)' },
   { option: 'maxQueuedMessagesPerPeer', default: DEFAULT_CONFIG.maxQueuedMessagesPerPeer, bounds: 'received messages per peer waiting to be applied; past it the peer is not read' },
+  { option: 'maxQueuedMessageBytes', default: DEFAULT_CONFIG.maxQueuedMessageBytes, bounds: 'bytes of received messages waiting to be applied over all peers; past it a peer with one waiting is not read (readsPaused)' },
   { option: 'maxWantlistEntriesPerMessage', default: DEFAULT_CONFIG.maxWantlistEntriesPerMessage, bounds: 'wants in one incoming message (the message is rejected)' },
   { option: 'maxIncomingMessageSize', default: DEFAULT_CONFIG.maxIncomingMessageSize, bounds: 'bytes of one incoming message, by its length prefix (the stream is reset)' },
   { option: 'maxBytesPerSecondPerPeer', default: DEFAULT_CONFIG.maxBytesPerSecondPerPeer, bounds: 'reply bytes a second per peer, 0 = no limit (rateLimited)' },

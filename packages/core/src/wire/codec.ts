@@ -20,6 +20,13 @@ export interface DecodeLimits {
   maxBlocks: number
   /** Default 8192. */
   maxPresences: number
+  /**
+   * Wants (not cancels) of one message that are turned into CIDs: the most urgent, by priority and then order.
+   * The rest are dropped and counted in `droppedWants`, before any CID object is built for them. A server gives
+   * its `maxWantsPerPeer` here: it would keep no more of one message anyway, and a flood of full wantlists then
+   * costs the CIDs it can keep, not one per want sent (about 600 bytes each). Default: no cut.
+   */
+  maxWantsKept?: number
 }
 
 export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze({
@@ -96,6 +103,21 @@ function isCidV0Prefix (prefix: Uint8Array): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * The cancels of `entries` and at most `keep` of its wants, the most urgent (highest priority, then first), in
+ * their order. The same choice a server makes of a message with more wants than a ledger holds.
+ */
+function mostUrgent (entries: Message.Entry[], keep: number | undefined): { kept: Message.Entry[], dropped: number } {
+  if (keep == null || entries.length <= keep) return { kept: entries, dropped: 0 }
+  const wants: number[] = []
+  for (let i = 0; i < entries.length; i++) if (!entries[i].cancel) wants.push(i)
+  if (wants.length <= keep) return { kept: entries, dropped: 0 }
+  wants.sort((a, b) => entries[b].priority - entries[a].priority || a - b)
+  const chosen = new Uint8Array(entries.length)
+  for (let i = 0; i < keep; i++) chosen[wants[i]] = 1
+  return { kept: entries.filter((entry, i) => entry.cancel || chosen[i] === 1), dropped: wants.length - keep }
 }
 
 /** Protobuf bytes (without the length prefix) of `message` as a peer of `version` should receive it. */
@@ -201,7 +223,9 @@ export function decodeMessage (bytes: Uint8Array | Uint8ArrayList, limits: Decod
   const decoded: DecodedMessage = { blocks, presences, pendingBytes: Math.max(0, pb.pendingBytes), invalidEntries }
   if (pb.wantlist != null) {
     const entries: WantEntry[] = []
-    for (const entry of pb.wantlist.entries) {
+    const { kept, dropped } = mostUrgent(pb.wantlist.entries, limits.maxWantsKept)
+    if (dropped > 0) decoded.droppedWants = dropped
+    for (const entry of kept) {
       const cid = parse(entry.block)
       if (cid == null) continue
       entries.push({

@@ -50,6 +50,8 @@ export interface BitswapMessage {
 export interface DecodedMessage extends BitswapMessage {
   /** Wants and presences whose CID could not be parsed; the rest of the message is kept. */
   invalidEntries: number
+  /** Wants left out by the decoder's `maxWantsKept` (the least urgent of a message with more). */
+  droppedWants?: number
 }
 
 export function emptyMessage (): BitswapMessage {

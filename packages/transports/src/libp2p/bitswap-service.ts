@@ -55,6 +55,7 @@ const NETWORK_OPTIONS: Record<keyof Libp2pNetworkInit, true> = {
   minReadRate: true,
   maxReadTimeout: true,
   maxQueuedMessagesPerPeer: true,
+  maxQueuedMessageBytes: true,
   maxOutboundStreams: true,
   closeTimeout: true,
   maxIncomingMessageSize: true,

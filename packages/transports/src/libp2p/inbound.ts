@@ -1,6 +1,6 @@
-import { AssemblingFrameDecoder, decodeMessage, errorMessage, ProtocolViolationError, type DecodeLimits, type DecodedMessage } from '@swapwright/core'
+import { AssemblingFrameDecoder, errorMessage, ProtocolViolationError } from '@swapwright/core'
 import { ReadTimeoutError } from './errors.js'
-import type { PeerIntake } from './intake.js'
+import type { FrameSource, PeerIntake } from './intake.js'
 import type { Logger, Stream } from '@libp2p/interface'
 
 /** True for the errors a misbehaving peer causes (framing, decoding, a message that never finishes), not a broken stream. */
@@ -11,16 +11,13 @@ export function isProtocolViolation (err: unknown): err is ProtocolViolationErro
 export interface InboundReaderInit {
   /** Largest message accepted, by its length prefix. */
   maxMessageSize: number
-  decodeLimits: DecodeLimits
-  /** The peer's queue of messages waiting to be applied, shared by all its streams. */
+  /** The peer's queue of messages waiting to be decoded and applied, shared by all its streams. */
   intake: PeerIntake
   /** Ms a message that has started may take to finish, given its declared length (undefined: prefix unfinished). */
   readDeadline(declaredLength: number | undefined): number
-  /** A whole decoded message; `bytes` is its body's size. May return a promise that settles once it is applied. */
-  deliver(message: DecodedMessage, bytes: number): void | Promise<void>
   /** Bytes read, before they make a whole message (a sign of life while a large one arrives). */
   received?(bytes: number): void
-  /** The peer broke the protocol; the stream has already been reset. */
+  /** The peer broke the protocol (now, or in a message of this stream decoded later); the stream has been reset. */
   violation(err: Error): void
   /** Reading paused because the peer's intake was full (each pause counted once). */
   paused(): void
@@ -43,6 +40,21 @@ export async function readInbound (stream: Stream, init: InboundReaderInit): Pro
   const onClose = (): void => { ended.abort() }
   stream.addEventListener('close', onClose, { once: true })
   let deadline: ReturnType<typeof setTimeout> | undefined
+  let dead = false
+  const reject = (err: Error): void => {
+    if (dead) return
+    dead = true
+    stream.abort(err)
+    init.violation(err)
+  }
+  // Messages are decoded when their turn comes; one found malformed then resets this stream all the same.
+  const source: FrameSource = {
+    get dead () { return dead },
+    rejected: (err) => {
+      if (isProtocolViolation(err)) reject(err)
+      else init.log.error('could not decode a message: %e', err)
+    }
+  }
   const disarm = (): void => {
     if (deadline !== undefined) clearTimeout(deadline)
     deadline = undefined
@@ -52,15 +64,8 @@ export async function readInbound (stream: Stream, init: InboundReaderInit): Pro
     const decoder = new AssemblingFrameDecoder({ maxMessageSize: init.maxMessageSize })
     for await (const chunk of stream) {
       init.received?.(chunk.byteLength)
-      for (const bytes of decoder.push(chunk)) {
-        const message = decodeMessage(bytes, init.decodeLimits)
-        try {
-          init.intake.track(init.deliver(message, bytes.byteLength))
-        } catch (err) {
-          // Our own handler failed: the peer did nothing wrong, so its stream stays up.
-          init.log.error('handler failed on a message: %e', err)
-        }
-      }
+      for (const bytes of decoder.push(chunk)) init.intake.push(bytes, source)
+      if (dead) return
       if (init.intake.full && stream.readStatus === 'readable') {
         // Our backlog, not the peer's slowness: the deadline of a message in progress restarts after.
         disarm()
@@ -83,8 +88,7 @@ export async function readInbound (stream: Stream, init: InboundReaderInit): Pro
   } catch (err) {
     // A deadline that fired ends the iteration with its own ReadTimeoutError, a violation like the others.
     if (isProtocolViolation(err)) {
-      stream.abort(err)
-      init.violation(err)
+      reject(err)
       return
     }
     // Reset by the peer, the connection went away, or we are stopping: nothing the peer must answer for.

@@ -1,14 +1,14 @@
 import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import {
-  DEFAULT_MAX_INCOMING_MESSAGE_SIZE, encodedSize, encodeForPeerChunked, factoryPlugin, NotStartedError, errorMessage,
-  PeerUnreachableError, type AbortOptions, type BitswapConfig, type BitswapMessage, type BitswapNetwork,
+  decodeMessage, DEFAULT_MAX_INCOMING_MESSAGE_SIZE, encodedSize, encodeForPeerChunked, errorMessage, factoryPlugin,
+  NotStartedError, PeerUnreachableError, type AbortOptions, type BitswapConfig, type BitswapMessage, type BitswapNetwork,
   type NetworkHandler, type PeerKey, type Plugin, type ProtocolVersion, type ProviderRecord
 } from '@swapwright/core'
 import { dialableAddresses, parsePeer } from './addresses.js'
 import { ProtocolNotSupportedError, ReadTimeoutError, SendStalledError, SendTimeoutError } from './errors.js'
 import { readInbound } from './inbound.js'
-import { PeerIntake } from './intake.js'
+import { IntakeBudget, PeerIntake } from './intake.js'
 import { OutboundStream, streamVersion, type SendAttempt } from './outbound.js'
 import { BitswapPeers } from './peers.js'
 import { readTimeoutFor, sendTimeoutFor, settle, type Libp2pNetworkInit, type Settings } from './settings.js'
@@ -40,6 +40,8 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
   private readonly inboundCount = new Map<PeerKey, number>()
   /** Each peer's messages waiting to be applied, shared by its streams; dropped when it has none open. */
   private readonly intakes = new Map<PeerKey, PeerIntake>()
+  /** Bytes of received messages waiting over all peers, against `maxQueuedMessageBytes`. */
+  private readonly budget: IntakeBudget
   private readonly readers = new Set<Promise<void>>()
   private handler: NetworkHandler | undefined
   /** Aborted on stop: ends dials, stream opens and sends still under way. */
@@ -50,6 +52,7 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
     this.host = host
     this.self = host.peerId.toString()
     this.settings = settle(init, config)
+    this.budget = new IntakeBudget(this.settings.maxQueuedMessageBytes)
     this.peers = new BitswapPeers({
       host,
       protocols: this.settings.protocols,
@@ -200,14 +203,16 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
   }
 
   /** What the network holds for peers right now: for checking that nothing is left for a peer that has gone. */
-  holdings (): { inboundStreams: number, peersReading: number, outboundStreams: number, queuedMessages: number } {
+  holdings (): { inboundStreams: number, peersReading: number, outboundStreams: number, queuedMessages: number, queuedBytes: number, intakes: number } {
     let queuedMessages = 0
     for (const intake of this.intakes.values()) queuedMessages += intake.queued
     return {
       inboundStreams: this.inbound.size,
       peersReading: this.inboundCount.size,
       outboundStreams: this.outbound.size,
-      queuedMessages
+      queuedMessages,
+      queuedBytes: this.budget.queued,
+      intakes: this.intakes.size
     }
   }
 
@@ -232,21 +237,10 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
     // We answer on our own outbound stream, never on this one: close our side so it ends when theirs does.
     stream.close().catch(() => {})
     this.inbound.add(stream)
-    let intake = this.intakes.get(peer)
-    if (intake == null) {
-      intake = new PeerIntake(this.settings.maxQueuedMessagesPerPeer)
-      this.intakes.set(peer, intake)
-    }
     const reading = readInbound(stream, {
       maxMessageSize: this.settings.maxIncomingMessageSize,
-      decodeLimits: this.settings.decodeLimits,
-      intake,
+      intake: this.intakeOf(peer),
       readDeadline: (declared) => readTimeoutFor(declared, this.settings),
-      deliver: (message, bytes) => {
-        stats.messagesReceived++
-        stats.bytesReceived += bytes
-        return this.handler?.onMessage(peer, message, bytes)
-      },
       paused: () => { stats.readsPaused++ },
       received: bytes => { this.handler?.onBytes?.(peer, bytes) },
       violation: (err) => {
@@ -264,10 +258,37 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
         this.inboundCount.set(peer, left)
       } else {
         this.inboundCount.delete(peer)
-        this.intakes.delete(peer)
+        // Messages it still has waiting are applied (or dropped by the node, if the peer has gone) all the same;
+        // the queue goes once they are, so a stream opened meanwhile still queues behind them.
+        if (this.intakes.get(peer)?.queued === 0) this.intakes.delete(peer)
       }
     })
     this.readers.add(reading)
+  }
+
+  /** The peer's queue of received messages, made with its first inbound stream. */
+  private intakeOf (peer: PeerKey): PeerIntake {
+    const existing = this.intakes.get(peer)
+    if (existing != null) return existing
+    const stats = this.traffic.of(peer)
+    const created: PeerIntake = new PeerIntake({
+      limit: this.settings.maxQueuedMessagesPerPeer,
+      budget: this.budget,
+      decode: bytes => decodeMessage(bytes, this.settings.decodeLimits),
+      deliver: (message, bytes) => {
+        stats.messagesReceived++
+        stats.bytesReceived += bytes
+        return this.handler?.onMessage(peer, message, bytes)
+      },
+      // Our own handler failed: the peer did nothing wrong, so its streams stay up.
+      onError: err => { log.error('handler failed on a message from %s: %e', peer, err) },
+      // The last stream has ended and nothing waits: the queue goes (a newer one of the peer stays).
+      onIdle: () => {
+        if (this.intakes.get(peer) === created && !this.inboundCount.has(peer)) this.intakes.delete(peer)
+      }
+    })
+    this.intakes.set(peer, created)
+    return created
   }
 
   private outboundTo (peer: PeerKey): OutboundStream {

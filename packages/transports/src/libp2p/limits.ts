@@ -2,7 +2,8 @@ import {
   DEFAULT_CLOSE_TIMEOUT, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_INBOUND_STREAMS_PER_PEER, DEFAULT_MAX_READ_TIMEOUT,
   DEFAULT_MAX_SEND_TIMEOUT, DEFAULT_MIN_READ_RATE, DEFAULT_MIN_SEND_RATE, DEFAULT_READ_TIMEOUT, DEFAULT_SEND_TIMEOUT
 } from './constants.js'
-import type { Libp2pNetworkInit } from './settings.js'
+import { settle, type Libp2pNetworkInit } from './settings.js'
+import type { BitswapConfig } from '@swapwright/core'
 
 /** One limit of the libp2p network: its option, its default, and what it bounds (and the link counter). */
 export interface NetworkLimit {
@@ -23,3 +24,11 @@ export const NETWORK_LIMITS: readonly NetworkLimit[] = [
   { option: 'maxInboundStreams', default: DEFAULT_MAX_INBOUND_STREAMS, bounds: 'inbound streams per connection' },
   { option: 'closeTimeout', default: DEFAULT_CLOSE_TIMEOUT, bounds: 'ms a stream gets to flush on stop' }
 ]
+
+/**
+ * Throws the RangeError the network would throw at construction for `init` (with the node's `config`), naming
+ * the option: for checking an operator's settings before anything starts.
+ */
+export function checkNetworkLimits (init: Libp2pNetworkInit, config?: Readonly<BitswapConfig>): void {
+  settle(init, config)
+}

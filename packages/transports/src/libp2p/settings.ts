@@ -41,6 +41,11 @@ export interface Libp2pNetworkInit {
    * `maxQueuedMessagesPerPeer`, 4).
    */
   maxQueuedMessagesPerPeer?: number
+  /**
+   * Bytes of received messages waiting to be applied over all peers; past it a peer that already has one waiting
+   * is not read until the total drops (default: the node's `maxQueuedMessageBytes`, 32 MiB).
+   */
+  maxQueuedMessageBytes?: number
   /** Outbound Bitswap streams per connection (default 64). */
   maxOutboundStreams?: number
   /** Ms an outbound stream gets to flush on stop before it is reset (default 2000). */
@@ -69,6 +74,7 @@ export interface Settings {
   minReadRate: number
   maxReadTimeout: number
   maxQueuedMessagesPerPeer: number
+  maxQueuedMessageBytes: number
   maxOutboundStreams: number
   closeTimeout: number
   maxIncomingMessageSize: number
@@ -100,12 +106,13 @@ export function settle (init: Libp2pNetworkInit, config?: Readonly<BitswapConfig
     sendTimeout,
     minSendRate: positive(init.minSendRate ?? DEFAULT_MIN_SEND_RATE, 'minSendRate'),
     maxSendTimeout,
-    maxInboundStreams: init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS,
+    maxInboundStreams: positive(init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS, 'maxInboundStreams'),
     maxInboundStreamsPerPeer: positive(init.maxInboundStreamsPerPeer ?? DEFAULT_MAX_INBOUND_STREAMS_PER_PEER, 'maxInboundStreamsPerPeer'),
     readTimeout,
     minReadRate: positive(init.minReadRate ?? DEFAULT_MIN_READ_RATE, 'minReadRate'),
     maxReadTimeout,
     maxQueuedMessagesPerPeer: positive(init.maxQueuedMessagesPerPeer ?? limits.maxQueuedMessagesPerPeer, 'maxQueuedMessagesPerPeer'),
+    maxQueuedMessageBytes: positive(init.maxQueuedMessageBytes ?? limits.maxQueuedMessageBytes, 'maxQueuedMessageBytes'),
     maxOutboundStreams: init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS,
     closeTimeout: init.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT,
     maxOutboundIdle: positive(init.maxOutboundIdle ?? DEFAULT_MAX_OUTBOUND_IDLE, 'maxOutboundIdle'),
@@ -116,7 +123,9 @@ export function settle (init: Libp2pNetworkInit, config?: Readonly<BitswapConfig
       : {
           maxWantlistEntries: config.maxWantlistEntriesPerMessage,
           maxBlocks: config.maxBlocksPerMessage,
-          maxPresences: config.maxPresencesPerMessage
+          maxPresences: config.maxPresencesPerMessage,
+          // No more of one message's wants can be kept: the rest are not decoded into CIDs.
+          maxWantsKept: config.maxWantsPerPeer
         })
   }
 }

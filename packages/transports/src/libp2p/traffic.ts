@@ -14,7 +14,10 @@ export interface Libp2pLinkStats extends LinkStats {
   streamsRefused: number
   /** Inbound streams reset because a message did not finish within its read deadline. */
   readTimeouts: number
-  /** Times reading the peer paused because it had `maxQueuedMessagesPerPeer` messages waiting to be applied. */
+  /**
+   * Times reading the peer paused because it had `maxQueuedMessagesPerPeer` messages waiting to be applied, or one
+   * waiting while all peers together had `maxQueuedMessageBytes`.
+   */
   readsPaused: number
   /** Sends whose stream took no bytes for the stall timeout (`sendTimeout`): the stream was reset. */
   sendsStalled: number
