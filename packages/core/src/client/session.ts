@@ -194,7 +194,7 @@ export class Session {
     const latency = askedAt == null ? undefined : now - askedAt
     this.addPeer(peer)
     this.peers.delivered(peer, now, latency)
-    this.sender.blockArrived(size)
+    this.sender.blockArrived(cid, size)
     this.forget(want)
     this.blocksReceived++
     this.feedback({ type: 'block', peer, cid, latency, first: true, duplicate: false })
