@@ -1,3 +1,5 @@
+import type { CID } from 'multiformats/cid'
+
 /**
  * Every error Swapwright throws on purpose is a `SwapwrightError` with a stable `code`, so callers can branch
  * on `err.code` (or `instanceof`) without parsing messages.
@@ -138,5 +140,22 @@ export class PeerUnreachableError extends SwapwrightError {
 export class StalledError extends SwapwrightError {
   constructor (message: string) {
     super('ERR_STALLED', message)
+  }
+}
+
+/**
+ * A want no connected peer can ever carry: every one speaks only Bitswap 1.0.0 (or the bare `/ipfs/bitswap`),
+ * which has no way to name a CID without a CIDv0 form (a CIDv1 raw or dag-cbor block), and no provider search
+ * for it is under way. Raised at once rather than at the caller's timeout; a peer that connects later can be
+ * asked by wanting the block again.
+ */
+export class UncarriableWantError extends SwapwrightError {
+  readonly cid: CID
+  readonly peers: readonly string[]
+  constructor (cid: CID, peers: readonly string[]) {
+    super('ERR_UNCARRIABLE_WANT', `No connected peer can be asked for ${cid}: ${peers.length === 1 ? 'the only peer speaks' : `all ${peers.length} peers speak`} ` +
+      `only Bitswap 1.0.0, which carries CIDv0 wants only, and no provider search found another (${peers.join(', ')})`)
+    this.cid = cid
+    this.peers = peers
   }
 }
