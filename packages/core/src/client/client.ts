@@ -375,7 +375,7 @@ export class BitswapClient {
     // The peer's answer is recorded before the cancels it causes, which would otherwise leave nothing to learn
     // the peer's answer time from.
     this.wantManager.queue(peer)?.responseReceived([wanted])
-    this.wantManager.blockReceived(wanted)
+    this.wantManager.blockReceived(wanted, peer)
     this.counters.blocksReceived++
     this.counters.dataReceived += block.data.byteLength
     let stored
