@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { valuePlugin, type PeerSelector, type SessionFeedback } from '@swapwright/core'
+import { UncarriableWantError, valuePlugin, type PeerSelector, type SessionFeedback } from '@swapwright/core'
 import { makeBlocks, makeV0Blocks } from './util/blocks.js'
 import { Swarm } from './util/swarm.js'
 import { sameBytes } from './util/swapwright-node.js'
@@ -60,6 +60,35 @@ describe('client: wants an old peer can never carry are its DONT_HAVE at once', 
     await swarm.add('new', { blocks: [v1] })
     const fetcher = await swarm.add('fetcher')
     await swarm.connectAll()
+    assert.ok(sameBytes(await swarm.run(async () => fetcher.node.want(v1.cid)), v1.data))
+    await swarm.stop()
+  })
+
+  it('want() whose only peer speaks 1.0.0 fails at once with UncarriableWantError naming the CID, not at the caller\'s abort', async () => {
+    const [v1] = await makeBlocks(1, 4000, 94)
+    const swarm = new Swarm({ latency: 10 })
+    await swarm.add('old', { blocks: [v1], version: '1.0.0' })
+    const fetcher = await swarm.add('fetcher')
+    await swarm.connectAll()
+    const started = swarm.clock.now()
+    const err = await swarm.run(async () => fetcher.node.want(v1.cid).then(() => undefined, (e: unknown) => e))
+    assert.ok(err instanceof UncarriableWantError, String(err))
+    assert.equal(err.code, 'ERR_UNCARRIABLE_WANT')
+    assert.ok(err.cid.equals(v1.cid))
+    assert.deepEqual(err.peers, ['old'])
+    assert.match(err.message, new RegExp(v1.cid.toString()))
+    // The provider search it waits for ends within its own bounds; the caller set no timeout at all.
+    assert.ok(swarm.clock.now() - started < 15_000, `failed after ${swarm.clock.now() - started} ms`)
+    await swarm.stop()
+  })
+
+  it('a provider the search finds, speaking 1.2.0, still brings the block the 1.0.0 peer could not carry', async () => {
+    const [v1] = await makeBlocks(1, 4000, 95)
+    const swarm = new Swarm({ latency: 10 })
+    await swarm.add('old', { blocks: [v1], version: '1.0.0' })
+    const fetcher = await swarm.add('fetcher')
+    await swarm.net.peer('fetcher')?.connect('old')
+    await swarm.add('new', { blocks: [v1] })
     assert.ok(sameBytes(await swarm.run(async () => fetcher.node.want(v1.cid)), v1.data))
     await swarm.stop()
   })

@@ -20,6 +20,32 @@ async function fetcherAndRawPeer (): Promise<{ swarm: Swarm, fetcher: Awaited<Re
 }
 
 describe('client: what goes on the wire', () => {
+  it('a block that arrives cancels the want at every other peer asked, and not at the peer that sent it', async () => {
+    const blocks = await makeBlocks(4, 4000, 62)
+    const swarm = new Swarm({ latency: 5 })
+    const fetcher = await swarm.add('fetcher')
+    const raws = [await RawPeer.start(swarm.net, 'raw-a'), await RawPeer.start(swarm.net, 'raw-b')]
+    for (const raw of raws) await raw.network.connect('fetcher')
+    const session = fetcher.node.createSession({ providers: ['raw-a', 'raw-b'] })
+    // The first blocks teach the session that its blocks are large, so the last one's WANT_HAVE goes out too.
+    for (const block of blocks) {
+      const before = raws.map(raw => entries(raw).length)
+      const wanting = session.getBlock(block.cid)
+      await swarm.clock.advance(50)
+      const sender = raws.find(raw => entries(raw).includes(`${block.cid}:block`))
+      assert.ok(sender != null)
+      await sender.send('fetcher', { blocks: [{ prefix: encodePrefixOf(block.cid), data: block.data }] })
+      await swarm.clock.advance(50)
+      await wanting
+      if (block !== blocks[blocks.length - 1]) continue
+      const other = raws.find(raw => raw !== sender) as RawPeer
+      assert.deepEqual(entries(sender).slice(before[raws.indexOf(sender)]), [`${block.cid}:block`], 'the sender dropped the want when it sent the block')
+      assert.deepEqual(entries(other).slice(before[raws.indexOf(other)]), [`${block.cid}:have`, `${block.cid}:cancel`])
+    }
+    session.close()
+    await swarm.stop()
+  })
+
   it('aborting a want sends CANCEL to the peer that was asked', async () => {
     const [block] = await makeBlocks(1, 100, 61)
     const { swarm, fetcher, raw } = await fetcherAndRawPeer()

@@ -1,3 +1,5 @@
+import type { CID } from 'multiformats/cid'
+
 /**
  * Every error Swapwright throws on purpose is a `SwapwrightError` with its own class and a stable `code`. Branch
  * with `instanceof` (the code base itself never matches codes); the `code` is for logs and for callers that
@@ -158,4 +160,21 @@ export class StalledError extends SwapwrightError {
 /** The message of anything thrown: an `Error`'s message, else its string form (a throw need not be an Error). */
 export function errorMessage (err: unknown): string {
   return err instanceof Error ? err.message : String(err)
+}
+
+/**
+ * A want no connected peer can ever carry: every one speaks only Bitswap 1.0.0 (or the bare `/ipfs/bitswap`),
+ * which has no way to name a CID without a CIDv0 form (a CIDv1 raw or dag-cbor block), and no provider search
+ * for it is under way. Raised at once rather than at the caller's timeout; a peer that connects later can be
+ * asked by wanting the block again.
+ */
+export class UncarriableWantError extends SwapwrightError {
+  readonly cid: CID
+  readonly peers: readonly string[]
+  constructor (cid: CID, peers: readonly string[]) {
+    super('ERR_UNCARRIABLE_WANT', `No connected peer can be asked for ${cid}: ${peers.length === 1 ? 'the only peer speaks' : `all ${peers.length} peers speak`} ` +
+      `only Bitswap 1.0.0, which carries CIDv0 wants only, and no provider search found another (${peers.join(', ')})`)
+    this.cid = cid
+    this.peers = peers
+  }
 }

@@ -6,8 +6,8 @@ import { fetchBatch } from '../src/client/block-batch.js'
 import { SessionPeers } from '../src/client/session-peers.js'
 import { SessionWants } from '../src/client/session-wants.js'
 import { cidOf, FakeNetwork, oneBlockTarget, sessionFixture } from './fixtures/fake-network.js'
+import { CID } from 'multiformats/cid'
 import type { Waiter } from '../src/client/notifications.js'
-import type { CID } from 'multiformats/cid'
 
 const bytes = (size: number): Uint8Array => new Uint8Array(size).fill(7)
 
@@ -96,21 +96,22 @@ describe('Session: release rules', () => {
   })
 })
 
+/** Fetches `cid`, delivered by `a` with `size` bytes; returns the want entries it caused. */
+async function fetchFromA (f: ReturnType<typeof sessionFixture>, cid: CID, size: number): Promise<string[]> {
+  const got = fetch(f, cid)
+  await f.clock.advance(1)
+  const entries = f.network.entries(cid)
+  f.deliver('a', cid, bytes(size))
+  await got
+  return entries
+}
+
 describe('SessionWantSender: small blocks', () => {
   it('asks one peer at a time while blocks are small or unknown, and every peer once they are large', async () => {
     const seen: Array<{ haveAnswersWithBlock: boolean | undefined }> = []
     const f = sessionFixture({ splitter: oneBlockTarget(seen) })
     f.connect('a', 'b', 'c')
-    /** Fetches `name`, delivered by `a` with `size` bytes; returns the want entries it caused. */
-    const fetchOne = async (name: string, size: number): Promise<string[]> => {
-      const cid = await cidOf(name)
-      const got = fetch(f, cid)
-      await f.clock.advance(1)
-      const entries = f.network.entries(cid)
-      f.deliver('a', cid, bytes(size))
-      await got
-      return entries
-    }
+    const fetchOne = async (name: string, size: number): Promise<string[]> => fetchFromA(f, await cidOf(name), size)
     assert.deepEqual(await fetchOne('root', 200), ['a block'], 'size unknown: a WANT_HAVE may come back whole')
     assert.deepEqual(await fetchOne('big-1', 4096), ['a block'])
     await fetchOne('big-2', 4096)
@@ -120,6 +121,16 @@ describe('SessionWantSender: small blocks', () => {
     await fetchOne('small-2', 1024)
     assert.deepEqual(await fetchOne('small-3', 1024), ['a block'], 'small again')
     assert.deepEqual(seen.map(s => s.haveAnswersWithBlock), [true, true, true, true, false, false, false, true])
+  })
+
+  it('judges each codec by its own blocks: large link nodes above leave a level of small raw leaves one peer at a time', async () => {
+    const f = sessionFixture({ splitter: oneBlockTarget() })
+    f.connect('a', 'b', 'c')
+    const DAG_PB = 0x70
+    const fetchOne = async (cid: CID, size: number): Promise<string[]> => fetchFromA(f, cid, size)
+    for (let i = 0; i < 4; i++) await fetchOne(CID.createV1(DAG_PB, (await cidOf(`node-${i}`)).multihash), 8192)
+    assert.deepEqual(await fetchOne(CID.createV1(DAG_PB, (await cidOf('node-4')).multihash), 8192), ['a block', 'b have', 'c have'], 'large dag-pb nodes: HAVEs are cheap')
+    assert.deepEqual(await fetchOne(await cidOf('leaf'), 1024), ['a block'], 'raw leaves not seen yet: maybe small')
   })
 
   it('a small block\'s WANT_BLOCK moves to the next peer when the first refuses', async () => {

@@ -2,8 +2,8 @@
  * Duplicate blocks and time of a fetch over real libp2p on 127.0.0.1, by chunk size and number of seeds: one
  * seed and four, at 1 KiB, 1025 B (one byte over the size a WANT_HAVE is answered with the block), 256 KiB and
  * 1 MiB. Each seed is its own process (as on its own machine); the fetcher is this process, a fresh node per
- * fetch, connected before the clock starts. Each cell is fetched `--rounds` times; medians are printed, with
- * the range of duplicates, and the time of four seeds against one.
+ * fetch, connected before the clock starts. Each round fetches once from one seed and once from four, back to
+ * back; medians are printed, with the range of duplicates, and the per-round time ratio of four seeds to one.
  *
  * Run: `npm run bench:dups`. Options (after `--`): --rounds N (default 5), --small BYTES (file size for chunks
  * under 256 KiB, default 3 MiB), --large BYTES (for the others, default 64 MiB), --chunks a,b (chunk sizes in
@@ -13,7 +13,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { fetchFromSeeds, seededFile, type SeedAddress } from '../util/seed-fetch.js'
+import { fetchFromSeeds, seededFile, type FetchOutcome, type SeedAddress } from '../util/seed-fetch.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -51,26 +51,31 @@ const label = (chunk: number): string => chunk % KiB === 0 ? `${chunk / KiB} KiB
 
 console.log(`duplicates over real libp2p on 127.0.0.1, ${rounds} fetches per cell (medians; time on a shared machine is noisy)`)
 console.log('chunk      file      seeds  blocks  duplicates (median, range)  dup %   time ms')
-const times = new Map<string, number>()
+const ratios = new Map<number, number[]>()
 for (const chunk of CHUNKS) {
   const bytes = Number(chunk < 256 * KiB ? args.small : args.large)
   const file = await seededFile(bytes, chunk, 500 + chunk)
-  for (const count of SEEDS) {
-    const seeds = await Promise.all(Array.from({ length: count }, async () => startSeed(bytes, chunk, 500 + chunk)))
-    const outcomes = []
-    try {
-      for (let round = 0; round < rounds; round++) outcomes.push(await fetchFromSeeds(seeds.map(s => s.address), file))
-    } finally {
-      await Promise.all(seeds.map(async s => stopSeed(s.child)))
+  // One set of seeds per chunk size; each round fetches once per seed count, back to back, so the machine's
+  // load falls on every count alike and the per-round ratio compares like with like.
+  const seeds = await Promise.all(Array.from({ length: Math.max(...SEEDS) }, async () => startSeed(bytes, chunk, 500 + chunk)))
+  const outcomes = new Map<number, FetchOutcome[]>(SEEDS.map(count => [count, []]))
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const count of SEEDS) outcomes.get(count)?.push(await fetchFromSeeds(seeds.slice(0, count).map(s => s.address), file))
     }
-    const dups = outcomes.map(o => o.duplicates)
-    const blocks = outcomes[0].blocks
-    const ms = median(outcomes.map(o => o.ms))
-    times.set(`${chunk}/${count}`, ms)
-    console.log(`${label(chunk).padEnd(10)} ${`${(bytes / 1024 / 1024).toFixed(0)} MiB`.padEnd(9)} ${String(count).padStart(5)} ${String(blocks).padStart(7)}  ${`${median(dups)} (${Math.min(...dups)}-${Math.max(...dups)})`.padStart(26)} ${(100 * median(dups) / blocks).toFixed(2).padStart(6)} ${ms.toFixed(0).padStart(9)}`)
+  } finally {
+    await Promise.all(seeds.map(async s => stopSeed(s.child)))
   }
+  for (const count of SEEDS) {
+    const cell = outcomes.get(count) ?? []
+    const dups = cell.map(o => o.duplicates)
+    const blocks = cell[0].blocks
+    console.log(`${label(chunk).padEnd(10)} ${`${(bytes / 1024 / 1024).toFixed(0)} MiB`.padEnd(9)} ${String(count).padStart(5)} ${String(blocks).padStart(7)}  ${`${median(dups)} (${Math.min(...dups)}-${Math.max(...dups)})`.padStart(26)} ${(100 * median(dups) / blocks).toFixed(2).padStart(6)} ${median(cell.map(o => o.ms)).toFixed(0).padStart(9)}`)
+  }
+  const one = outcomes.get(Math.min(...SEEDS)) ?? []
+  ratios.set(chunk, (outcomes.get(Math.max(...SEEDS)) ?? []).map((o, i) => o.ms / one[i].ms))
 }
-console.log('\nfour seeds against one (median time ratio; below 1 is faster):')
-for (const chunk of CHUNKS) {
-  console.log(`${label(chunk).padEnd(10)} ${((times.get(`${chunk}/4`) ?? NaN) / (times.get(`${chunk}/1`) ?? NaN)).toFixed(2)}`)
+console.log(`\n${Math.max(...SEEDS)} seeds against ${Math.min(...SEEDS)}: time ratio per round, median [range] (below 1 is faster):`)
+for (const [chunk, r] of ratios) {
+  console.log(`${label(chunk).padEnd(10)} ${median(r).toFixed(2)} [${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}]`)
 }

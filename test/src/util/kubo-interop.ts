@@ -89,10 +89,11 @@ export async function kuboAdd (kubo: KuboNode, path: string, flags: string[]): P
   return (await kubo.ipfs(['add', '-Q', ...recursive, ...flags, path])).stdout.toString().trim()
 }
 
-/** `swapwright get` from `from` into `repo`; asserts the output is byte-exact and returns the summary. */
-export async function swapwrightGet (root: string, from: string, original: string, work: string, repo: string): Promise<Record<string, any>> {
+/** `swapwright get` from the peer(s) `from` into `repo`; asserts the output is byte-exact and returns the summary. */
+export async function swapwrightGet (root: string, from: string | readonly string[], original: string, work: string, repo: string): Promise<Record<string, any>> {
   const out = join(await mkdtemp(join(work, 'swapwright-out-')), 'out')
-  const result = await runCli(['get', root, '--peer', from, '-o', out, '--repo', repo, '--idle-timeout', IDLE_TIMEOUT, '--json'], work)
+  const peers = [from].flat().flatMap(address => ['--peer', address])
+  const result = await runCli(['get', root, ...peers, '-o', out, '--repo', repo, '--idle-timeout', IDLE_TIMEOUT, '--json'], work)
   assert.equal(result.code, 0, result.stderr + result.stdout)
   await assertSameTree(out, original, 'swapwright get')
   const done = result.events.find(e => e.event === 'done')

@@ -1,10 +1,11 @@
 import { logger } from '@libp2p/logger'
 import { concat } from 'uint8arrays/concat'
 import { inject, injectable } from 'tsyringe'
-import { AbortError, errorMessage, NotStartedError, UnknownHashError } from '../errors.js'
+import { AbortError, errorMessage, NotStartedError, UncarriableWantError, UnknownHashError } from '../errors.js'
 import { GuardedTokens, Tokens } from '../registry.js'
 import { LruMap } from '../util/lru-map.js'
-import { blockKey, IDENTITY_CODE } from '../wire/prefix.js'
+import { blockKey, IDENTITY_CODE, toCidV0 } from '../wire/prefix.js'
+import { supportsCidPrefixes } from '../wire/versions.js'
 import { blockCid, fastBlockKey, HasherRegistry, isPromiseLike } from '../wire/verify.js'
 import { NullProviderFinder } from '../null/null-provider-finder.js'
 import { MessageQueue } from './message-queue.js'
@@ -86,6 +87,8 @@ export class BitswapClient {
   onBlocksStored: ((cids: readonly CID[]) => void) | undefined
   private readonly notifications = new Notifications()
   private readonly sessions = new Map<number, Session>()
+  /** Provider searches under way, by block key: a want no connected peer can carry waits for them. */
+  private readonly searching = new Map<string, number>()
   /** Which sessions took a block lately, so a second copy is counted as their duplicate. */
   private readonly recent: LruMap<string, number[]>
   private nextSessionId = 1
@@ -123,6 +126,39 @@ export class BitswapClient {
   private unsendable (peer: PeerKey, cids: CID[]): void {
     this.wantManager.queue(peer)?.cannotCarry(cids)
     this.presencesReceived(peer, cids.map(cid => ({ cid, type: 'dont-have' as const })), false)
+    // With a provider finder, the sessions' searches decide (each is checked when it ends); without one, now.
+    if (this.finder instanceof NullProviderFinder) for (const cid of cids) this.failIfUncarriable(cid)
+  }
+
+  /**
+   * The rule for a want no peer can carry: it fails with `UncarriableWantError` when at least one peer is
+   * connected, none of them speaks a version that can name the CID, and no provider search for it is under way.
+   * With no peer at all it waits (one may connect); while a search runs it waits for the search's peers.
+   */
+  private failIfUncarriable (cid: CID): void {
+    if (this.searching.has(blockKey(cid)) || this.wantManager.sessionsWanting(cid).size === 0) return
+    const peers = this.network.connectedPeers()
+    if (peers.length === 0 || toCidV0(cid) != null) return
+    for (const peer of peers) {
+      const version = this.network.version(peer)
+      if (version == null || supportsCidPrefixes(version)) return
+    }
+    log('no connected peer can carry a want for %s', cid)
+    this.notifications.reject(cid, new UncarriableWantError(cid, peers))
+  }
+
+  /** A session's provider search, counted while it runs; when it ends, a want no peer can carry fails. */
+  private async * searchProviders (cid: CID, options: AbortOptions): AsyncGenerator<PeerKey, void, undefined> {
+    const key = blockKey(cid)
+    this.searching.set(key, (this.searching.get(key) ?? 0) + 1)
+    try {
+      yield * this.providers.findProviders(cid, options)
+    } finally {
+      const left = (this.searching.get(key) ?? 1) - 1
+      if (left > 0) this.searching.set(key, left)
+      else this.searching.delete(key)
+      if (options.signal?.aborted !== true) this.failIfUncarriable(cid)
+    }
   }
 
   start (): void {
@@ -184,7 +220,7 @@ export class BitswapClient {
       selector: this.selector.forSession(context),
       splitter: this.splitter.forSession(context),
       local: (cid, opts) => this.local(cid, opts),
-      findProviders: (cid, opts) => this.providers.findProviders(cid, opts),
+      findProviders: (cid, opts) => this.searchProviders(cid, opts),
       onClose: closed => { this.sessions.delete(closed.id) }
     })
     this.sessions.set(id, session)
@@ -196,10 +232,10 @@ export class BitswapClient {
         session.addPeer(peer)
         continue
       }
-      void this.network.connect(peer, { signal: options.signal }).then(
+      session.awaitProvider(this.network.connect(peer, { signal: options.signal }).then(
         () => { session.addPeer(peer) },
         err => { log('could not reach provider %s: %s', peer, errorMessage(err)) }
-      )
+      ))
     }
     return session
   }
@@ -339,7 +375,7 @@ export class BitswapClient {
     // The peer's answer is recorded before the cancels it causes, which would otherwise leave nothing to learn
     // the peer's answer time from.
     this.wantManager.queue(peer)?.responseReceived([wanted])
-    this.wantManager.blockReceived(wanted)
+    this.wantManager.blockReceived(wanted, peer)
     this.counters.blocksReceived++
     this.counters.dataReceived += block.data.byteLength
     let stored

@@ -175,8 +175,11 @@ export class MessageQueue {
     this.scheduleFlush()
   }
 
-  /** Withdraws wants; only CIDs the peer was actually told about produce a CANCEL. */
-  cancel (cids: readonly CID[]): void {
+  /**
+   * Withdraws wants; only CIDs the peer was actually told about produce a CANCEL, and none when `tell` is false:
+   * the peer sent us the block, and a server drops a want from its ledger when it sends the block.
+   */
+  cancel (cids: readonly CID[], tell = true): void {
     const withdrawn: CID[] = []
     for (const cid of cids) {
       const key = blockKey(cid)
@@ -187,7 +190,7 @@ export class MessageQueue {
       const wasSent = want.sentAt != null
       this.dirty.delete(key)
       if (!this.waiting.delete(key)) this.reserved--
-      if (wasSent) this.cancels.set(key, cid)
+      if (wasSent && tell) this.cancels.set(key, cid)
     }
     if (withdrawn.length === 0) return
     this.admitWaiting()

@@ -72,15 +72,27 @@ export class Notifications {
 
   /** Delivers a verified block to everyone waiting for it. */
   publish (cid: CID, bytes: Uint8Array): void {
-    const key = blockKey(cid)
-    const current = this.waiting.get(key)
+    const current = this.take(cid)
     if (current === undefined) return
-    this.waiting.delete(key)
     if (current instanceof Set) {
       for (const waiter of current) waiter.resolve(bytes)
     } else {
       current.resolve(bytes)
     }
+  }
+
+  /** Fails everyone waiting for `cid` with `err` (the block can never arrive). */
+  reject (cid: CID, err: Error): void {
+    const current = this.take(cid)
+    for (const waiter of current instanceof Set ? current : current === undefined ? [] : [current]) waiter.reject(err)
+  }
+
+  /** Removes and returns the waiters for `cid`. */
+  private take (cid: CID): Waiter | Set<Waiter> | undefined {
+    const key = blockKey(cid)
+    const current = this.waiting.get(key)
+    if (current !== undefined) this.waiting.delete(key)
+    return current
   }
 
   /** Fails every waiter (the node is stopping). */

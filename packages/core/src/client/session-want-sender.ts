@@ -30,25 +30,28 @@ export interface SessionWantSenderInit {
 export class SessionWantSender {
   private readonly init: SessionWantSenderInit
   /**
-   * Share of recent blocks small enough to come back for a WANT_HAVE (moving average). It starts at 1: until a
-   * block shows otherwise, a WANT_HAVE may cost a copy (a file's root usually is small), so the first wants go to
-   * one peer at a time.
+   * Share of recent blocks small enough to come back for a WANT_HAVE (moving average), per codec: a DAG's nodes of
+   * one codec are usually alike (raw leaves are the file's chunks, dag-pb nodes hold links), while the levels of
+   * a walk alternate between them, so one average over all blocks would judge a level of 1 KiB leaves by the
+   * 8 KiB link nodes above it. A codec not seen yet reads as small: until a block shows otherwise, a WANT_HAVE
+   * may cost a copy (a file's root usually is small), so its first wants go to one peer at a time.
    */
-  private smallShare = 1
+  private readonly smallShare = new Map<number, number>()
 
   constructor (init: SessionWantSenderInit) {
     this.init = init
   }
 
-  /** Whether a WANT_HAVE is likely to be answered with the whole block. */
-  get haveAnswersWithBlock (): boolean {
-    return this.smallShare > 0.5
+  /** Whether a WANT_HAVE for `cid` is likely to be answered with the whole block. */
+  haveAnswersWithBlock (cid: CID): boolean {
+    return (this.smallShare.get(cid.code) ?? 1) > 0.5
   }
 
-  /** A block of `size` bytes arrived for the session. */
-  blockArrived (size: number): void {
+  /** A block `cid` of `size` bytes arrived for the session. */
+  blockArrived (cid: CID, size: number): void {
     const small = size <= SMALL_BLOCK_SIZE ? 1 : 0
-    this.smallShare = SMALL_SHARE_ALPHA * small + (1 - SMALL_SHARE_ALPHA) * this.smallShare
+    const share = this.smallShare.get(cid.code) ?? 1
+    this.smallShare.set(cid.code, SMALL_SHARE_ALPHA * small + (1 - SMALL_SHARE_ALPHA) * share)
   }
 
   /** One pass over `wants` to the session's `peers`. Returns the wants that went to at least one peer. */
@@ -56,7 +59,6 @@ export class SessionWantSender {
     if (wants.length === 0 || peers.size === 0) return []
     const ranked = [...peers]
     const byKey = new Map<string, SessionWant>()
-    const haveAnswersWithBlock = this.haveAnswersWithBlock
     const pending: PendingWant[] = wants.map(want => {
       byKey.set(want.key, want)
       return {
@@ -64,7 +66,7 @@ export class SessionWantSender {
         ranked: this.init.selector.rank(want.cid, ranked),
         blockSentTo: want.blockSentTo,
         haveSentTo: want.haveSentTo,
-        haveAnswersWithBlock
+        haveAnswersWithBlock: this.haveAnswersWithBlock(want.cid)
       }
     })
     const byPeer = new Map<PeerKey, { blocks: CID[], haves: CID[] }>()

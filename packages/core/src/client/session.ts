@@ -75,6 +75,8 @@ export class Session {
   private retryTimer: Timer | undefined
   private retryTimerDue = Infinity
   private consecutiveTicks = 0
+  /** Providers given to the session that are still being connected to. */
+  private joining = 0
   private blocksReceived = 0
   private duplicateBlocks = 0
   private providerSearches = 0
@@ -109,6 +111,19 @@ export class Session {
     // A new peer can be asked about everything still wanted.
     this.wants.markAllDirty()
     this.scheduleUpdate()
+  }
+
+  /**
+   * A provider is being connected to and joins when `joined` settles. Until every such provider has joined or
+   * failed, the session asks nobody else: a broadcast WANT_HAVE would also reach the provider as it connects, and
+   * for a small block (answered whole) the WANT_BLOCK that follows when it joins brings the block twice.
+   */
+  awaitProvider (joined: Promise<unknown>): void {
+    this.joining++
+    void joined.finally(() => {
+      this.joining--
+      this.scheduleUpdate()
+    })
   }
 
   removePeer (peer: PeerKey): void {
@@ -194,7 +209,7 @@ export class Session {
     const latency = askedAt == null ? undefined : now - askedAt
     this.addPeer(peer)
     this.peers.delivered(peer, now, latency)
-    this.sender.blockArrived(size)
+    this.sender.blockArrived(cid, size)
     this.forget(want)
     this.blocksReceived++
     this.feedback({ type: 'block', peer, cid, latency, first: true, duplicate: false })
@@ -355,6 +370,8 @@ export class Session {
   private update (): void {
     if (this.closed) return
     const discovering = this.peers.size === 0
+    // Providers on their way are asked directly once they join (the idle tick still broadcasts if they are slow).
+    if (discovering && this.joining > 0) return
     // New wants go out only while the window has room; the rest stay queued until a block frees a place.
     const room = Math.min(
       this.init.splitter.maxLiveWants ?? Infinity,

@@ -100,12 +100,15 @@ export class WantManager {
     if (gone.length > 0) for (const queue of this.queues.values()) queue.cancel(gone)
   }
 
-  /** The block arrived: nobody needs it from anyone any more. */
-  blockReceived (cid: CID): void {
+  /**
+   * The block arrived from `from`: nobody needs it from anyone any more. Every other peer asked gets a CANCEL;
+   * the sender dropped the want when it sent the block, so it gets none.
+   */
+  blockReceived (cid: CID, from?: PeerKey): void {
     const interest = this.interests.get(blockKey(cid))
     if (interest == null) return
     this.interests.delete(blockKey(cid))
-    for (const queue of this.queues.values()) queue.cancel([cid])
+    for (const [peer, queue] of this.queues) queue.cancel([cid], peer !== from)
   }
 
   /** Sessions that want the CID. */

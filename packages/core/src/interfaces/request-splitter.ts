@@ -13,8 +13,9 @@ export interface PendingWant {
   /** Peers already asked WANT_HAVE for it. */
   readonly haveSentTo: ReadonlySet<PeerKey>
   /**
-   * The session's blocks have been small enough (at most 1024 bytes) that a peer asked WANT_HAVE is likely to
-   * answer with the block itself, so every WANT_HAVE may cost a whole duplicate. Undefined reads as false.
+   * The session's blocks of this want's codec have been small enough (at most 1024 bytes), or none has arrived
+   * yet, so a peer asked WANT_HAVE is likely to answer with the block itself and every WANT_HAVE may cost a
+   * whole duplicate. Undefined reads as false.
    */
   readonly haveAnswersWithBlock?: boolean
 }
