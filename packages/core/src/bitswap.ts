@@ -5,6 +5,7 @@ import { BitswapClient, type ClientStats, type SessionOptions, type WantOptions 
 import { DecisionEngine, type ServerStats } from './server/decision-engine.js'
 import { PolicyGuard, type PolicyFailures } from './guard/policy-guard.js'
 import { Tokens } from './tokens.js'
+import { storeIntake } from './util/store-intake.js'
 import type { BitswapConfig } from './config.js'
 import type { Blockstore } from './interfaces/blockstore.js'
 import type { Clock } from './interfaces/clock.js'
@@ -56,6 +57,8 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
   private started = false
   private readonly peers = new Map<PeerKey, ProtocolVersion>()
   private readonly counters = { messagesReceived: 0, bytesReceived: 0, protocolErrors: 0 }
+  /** Holds a received message's intake while the blockstore's disk is behind. */
+  private readonly intake: (applied: Promise<void>) => Promise<void>
 
   constructor (
     @inject(Tokens.Network) network: BitswapNetwork,
@@ -75,6 +78,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
     this.server = server
     this.client = client
     this.guard = guard
+    this.intake = storeIntake(blockstore)
     client.onBlockReceived = (peer, cid) => {
       // Once per block: build the event only for someone listening.
       if (this.listenerCount('block:received') > 0) this.safeDispatchEvent('block:received', { detail: { peer, cid } })
@@ -148,8 +152,8 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
         const served = this.server.messageReceived(peer, message)
         void this.client.messageReceived(peer, message)
         // Settles once the server has applied it: what the network's per-peer intake limit waits on. The client's
-        // storing of received blocks is not waited on here, so a fetch is never paused behind its own disk.
-        return served
+        // storing of received blocks is waited on only while the store says its disk is behind (storeIntake).
+        return this.intake(served)
       },
       onBytes: (peer) => { this.client.bytesReceived(peer) },
       onPeerConnected: (peer, version) => {
