@@ -22,17 +22,21 @@ export class OptimisticRequestSplitter implements RequestSplitter {
 class OptimisticSession implements SessionRequestSplitter {
   private readonly dontHaves = new DontHaveMemory()
 
+  /** One pass over each want's ranking, and none over a want that has nothing left to send. */
   split (wants: readonly PendingWant[]): WantAssignment[] {
     const out: WantAssignment[] = []
     for (const want of wants) {
       const { cid, ranked, blockSentTo, haveSentTo } = want
-      const willing = ranked.filter(peer => !this.dontHaves.saidDontHave(cid, peer))
-      const blockTarget = blockSentTo.size === 0 ? willing[0] : undefined
-      if (blockTarget !== undefined) out.push({ peer: blockTarget, cid, wantType: 'block' })
       // a WANT_HAVE for a small block is answered with the block: one peer at a time, or each sends a copy
-      if (want.haveAnswersWithBlock === true) continue
-      for (const peer of willing) {
-        if (peer === blockTarget || blockSentTo.has(peer) || haveSentTo.has(peer)) continue
+      const havesToo = want.haveAnswersWithBlock !== true
+      if (blockSentTo.size > 0 && !havesToo) continue
+      const refused = this.dontHaves.refusers(cid)
+      const willing = (peer: string): boolean => refused?.has(peer) !== true
+      const blockTarget = blockSentTo.size === 0 ? ranked.find(willing) : undefined
+      if (blockTarget !== undefined) out.push({ peer: blockTarget, cid, wantType: 'block' })
+      if (!havesToo) continue
+      for (const peer of ranked) {
+        if (peer === blockTarget || blockSentTo.has(peer) || haveSentTo.has(peer) || !willing(peer)) continue
         out.push({ peer, cid, wantType: 'have' })
       }
     }
