@@ -25,10 +25,11 @@ export const DEFAULT_FS_CONCURRENCY = 32
 
 /**
  * Block writes (`put`, alone or from putMany) under way at once; the rest queue, and `writable()` tells a
- * caller to wait. Whole blocks go to the writer thread in batches of up to 256, so 1024 keeps a few batches
- * in hand while the thread writes one, and bounds what a fast network can pile up to 1024 blocks.
+ * caller to wait. Each write is a few file operations in a row on libuv's pool of 4 threads, so 16 keeps every
+ * thread busy without piling thousands of creations onto the filesystem. With writer threads, whose batches
+ * hold up to 256 blocks, raise it (1024 keeps a few batches in hand while a thread writes one).
  */
-export const DEFAULT_FS_WRITE_CONCURRENCY = 1024
+export const DEFAULT_FS_WRITE_CONCURRENCY = 16
 
 /**
  * Bytes of block writes under way at once (8 MiB): with big blocks this, not the count, is the bound, so a
@@ -37,10 +38,12 @@ export const DEFAULT_FS_WRITE_CONCURRENCY = 1024
 export const DEFAULT_FS_WRITE_BUFFER_SIZE = 8 * 1024 * 1024
 
 /**
- * Threads writing block files (see fs-batch-writer.ts). Creating a file is the slow step on most filesystems,
- * and creations in different threads overlap in the kernel, as they do on libuv's pool of 4.
+ * Threads writing whole blocks in batches (see fs-batch-writer.ts); 0, the default, writes each block with
+ * libuv's file operations instead. The threads halve the CPU per block and doubled small-block throughput on a
+ * memory filesystem, but on this project's loaded ext4 disk a whole `get` was not faster (per-round ratios
+ * 0.36-1.73, median 0.57): file creation, not the event loop, limits it there. Opt in where measured to help.
  */
-export const DEFAULT_FS_WRITER_THREADS = 2
+export const DEFAULT_FS_WRITER_THREADS = 0
 
 export interface FsBlockstoreInit {
   /**
@@ -52,11 +55,11 @@ export interface FsBlockstoreInit {
   fsync?: boolean
   /** How many blocks putMany/getMany/deleteMany handle at once (default `DEFAULT_FS_CONCURRENCY`, 32). */
   concurrency?: number
-  /** Block writes under way at once, however many puts are called (default `DEFAULT_FS_WRITE_CONCURRENCY`, 1024). */
+  /** Block writes under way at once, however many puts are called (default `DEFAULT_FS_WRITE_CONCURRENCY`, 16). */
   writeConcurrency?: number
   /** Bytes of block writes under way at once (default `DEFAULT_FS_WRITE_BUFFER_SIZE`, 8 MiB). */
   writeBufferSize?: number
-  /** Threads writing whole blocks, started with the first put (default `DEFAULT_FS_WRITER_THREADS`, 2). */
+  /** Threads writing whole blocks in batches, started with the first put (default `DEFAULT_FS_WRITER_THREADS`, 0: none). */
   writerThreads?: number
   /** Create the directory in `open()` when it is missing (default true). */
   createIfMissing?: boolean
@@ -80,7 +83,7 @@ export class FsBlockstore implements Blockstore {
   readonly concurrency: number
   readonly createIfMissing: boolean
   readonly #writes: FsWriteGate
-  readonly #writer: FsBatchWriter
+  readonly #writer: FsBatchWriter | undefined
   readonly #shards: FsShardDirectories
   readonly #tempName = tempNamer()
   #open = false
@@ -94,7 +97,9 @@ export class FsBlockstore implements Blockstore {
       throw new RangeError(`concurrency must be a positive integer, got ${this.concurrency}`)
     }
     this.#writes = new FsWriteGate(init.writeConcurrency ?? DEFAULT_FS_WRITE_CONCURRENCY, init.writeBufferSize ?? DEFAULT_FS_WRITE_BUFFER_SIZE)
-    this.#writer = new FsBatchWriter(this.fsync, init.writerThreads ?? DEFAULT_FS_WRITER_THREADS)
+    const threads = init.writerThreads ?? DEFAULT_FS_WRITER_THREADS
+    if (!Number.isInteger(threads) || threads < 0) throw new RangeError(`writerThreads must be a whole number, got ${threads}`)
+    this.#writer = threads > 0 ? new FsBatchWriter(this.fsync, threads) : undefined
     this.#shards = new FsShardDirectories(this.fsync)
   }
 
@@ -142,7 +147,7 @@ export class FsBlockstore implements Blockstore {
   /** Waits for the writes under way, then lets go of the writer thread. */
   async close (): Promise<void> {
     this.#open = false
-    await this.#writer.close()
+    await this.#writer?.close()
     // what is on disk may change before the next open
     this.#shards.clear()
   }
@@ -153,11 +158,12 @@ export class FsBlockstore implements Blockstore {
     const { dir, name, file } = this.#locate(key)
     this.#shards.writing(dir, key.multihash.bytes)
     try {
-      if (val instanceof Uint8Array) {
-        // Whole bytes in hand: a batch on the writer thread. Once handed over, the write is no longer cancellable.
-        await this.#writes.run(async () => this.#writer.write(dir, name, this.#tempName(name), val), options.signal, val.byteLength)
+      const writer = this.#writer
+      if (writer != null && val instanceof Uint8Array) {
+        // Whole bytes in hand: a batch on a writer thread. Once handed over, the write is no longer cancellable.
+        await this.#writes.run(async () => writer.write(dir, name, this.#tempName(name), val), options.signal, val.byteLength)
       } else {
-        await this.#writes.run(async () => this.#writeStream(dir, name, val, options.signal), options.signal)
+        await this.#writes.run(async () => this.#writeStream(dir, name, val, options.signal), options.signal, val instanceof Uint8Array ? val.byteLength : 0)
       }
     } catch (err) {
       throw this.#failure('put', file, err, options.signal)
@@ -165,7 +171,7 @@ export class FsBlockstore implements Blockstore {
     return key
   }
 
-  /** A block from a chunk source, written as its chunks come (an abort stops it before the rename). */
+  /** A block written with libuv's file operations, as its chunks come (an abort stops it before the rename). */
   async #writeStream (dir: string, name: string, val: BlockBytes, signal: AbortSignal | undefined): Promise<void> {
     await this.#shards.ensure(dir)
     const write = { fsync: this.fsync, signal, tempName: this.#tempName(name) }

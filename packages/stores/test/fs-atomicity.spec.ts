@@ -73,7 +73,7 @@ async function crashMidBatch (dir: string): Promise<void> {
     const raw = await import('multiformats/codecs/raw')
     const { sha256 } = await import('multiformats/hashes/sha2')
     const { randomBytes } = await import('node:crypto')
-    const store = fsBlockstore(process.env.SW_DIR)
+    const store = fsBlockstore(process.env.SW_DIR, { writerThreads: 2, writeConcurrency: 1024 })
     await store.open()
     let done = 0
     for (let round = 0; ; round++) {
@@ -91,7 +91,7 @@ async function crashMidBatch (dir: string): Promise<void> {
 }
 
 describe('FsBlockstore atomicity', () => {
-  it('a process killed during batched writes leaves only whole blocks', async () => inFreshDir('fs-atomic', async dir => {
+  it('a process killed during batched writes on writer threads leaves only whole blocks', async () => inFreshDir('fs-atomic', async dir => {
     await crashMidBatch(dir)
     const store = fsBlockstore(dir)
     await store.open()

@@ -28,12 +28,13 @@ async function until (done: () => boolean): Promise<void> {
 
 describe('FsBlockstore writes', () => {
   it('has a documented write bound, and refuses a bad one', () => {
-    assert.equal(DEFAULT_FS_WRITE_CONCURRENCY, 1024)
-    assert.equal(fsBlockstore('x').writeConcurrency, 1024)
+    assert.equal(DEFAULT_FS_WRITE_CONCURRENCY, 16)
+    assert.equal(fsBlockstore('x').writeConcurrency, 16)
     assert.equal(DEFAULT_FS_WRITE_BUFFER_SIZE, 8 * 1024 * 1024)
     assert.equal(fsBlockstore('x', { writeBufferSize: 1000 }).writeBufferSize, 1000)
     assert.throws(() => fsBlockstore('x', { writeBufferSize: 0 }), RangeError)
-    assert.throws(() => fsBlockstore('x', { writerThreads: 0 }), RangeError)
+    assert.throws(() => fsBlockstore('x', { writerThreads: -1 }), RangeError)
+    assert.throws(() => fsBlockstore('x', { writerThreads: 1.5 }), RangeError)
     assert.equal(fsBlockstore('x', { writeConcurrency: 3 }).writeConcurrency, 3)
     assert.throws(() => fsBlockstore('x', { writeConcurrency: 0 }), RangeError)
     assert.throws(() => fsBlockstore('x', { writeConcurrency: 1.5 }), RangeError)
@@ -96,7 +97,7 @@ describe('FsBlockstore writes', () => {
   }))
 
   it('a whole-block write that fails names its file and errno', async () => inFreshDir('fs-writes', async dir => {
-    const store = fsBlockstore(dir)
+    const store = fsBlockstore(dir, { writerThreads: 1 })
     await store.open()
     const block = await makeBlock(2000)
     const shard = join(dir, base32upper.baseEncode(block.cid.multihash.bytes).slice(-3, -1))
