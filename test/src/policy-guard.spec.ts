@@ -115,7 +115,9 @@ describe('policy guard: a throwing policy is counted and replaced, and the node 
 
   it('decisionStrategy.evict throws: a full ledger refuses the newest wants, the server goes on serving, stats() counts it', async () => {
     const blocks = await makeBlocks(41, 4096, 75)
-    const h = await serverHarness({ blocks, peers: 1, maxWantsPerPeer: 16, taskWorkerCount: 1, readDelay: 50, decisionStrategy: plugin({ slot: 'decisionStrategy', member: 'evict' }) })
+    // Replies of Go's 16 KiB: four blocks a reply, so the first message's wants are still in the ledger when the
+    // second arrives (a 64 KiB reply would take all twelve at once and leave nothing to choose among).
+    const h = await serverHarness({ blocks, peers: 1, maxWantsPerPeer: 16, taskWorkerCount: 1, targetMessageSize: 16 * 1024, readDelay: 50, decisionStrategy: plugin({ slot: 'decisionStrategy', member: 'evict' }) })
     const [p] = h.peers
     // Two messages while the first one's wants still wait on the slow store: together they overfill the ledger.
     await p.want('server', blocks.slice(0, 12).map(b => ({ cid: b.cid })))

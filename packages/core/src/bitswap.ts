@@ -1,6 +1,7 @@
 import { logger } from '@libp2p/logger'
 import { TypedEventEmitter } from 'main-event'
 import { errorMessage } from './errors.js'
+import { storeIntake } from './util/store-intake.js'
 import type { BitswapClient, ClientStats, SessionOptions, WantOptions } from './client/client.js'
 import type { Session } from './client/session.js'
 import type { DecisionEngine, ServerStats } from './server/decision-engine.js'
@@ -63,6 +64,8 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
   private started = false
   private readonly peers = new Map<PeerKey, ProtocolVersion>()
   private readonly counters = { messagesReceived: 0, bytesReceived: 0, protocolErrors: 0 }
+  /** Holds a received message's intake while the blockstore's disk is behind. */
+  private readonly intake: (applied: Promise<void>) => Promise<void>
 
   /** @internal `createBitswap` builds nodes; this takes its parts. */
   constructor (init: BitswapInit) {
@@ -73,6 +76,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
     this.client = init.client
     this.guard = init.guard
     this.startables = startablesOf(init.components, init.startOrder)
+    this.intake = storeIntake(init.components.blockstore)
     init.client.onBlockReceived = (peer, cid) => {
       // Once per block: build the event only for someone listening.
       if (this.listenerCount('block:received') > 0) this.safeDispatchEvent('block:received', { detail: { peer, cid } })
@@ -169,8 +173,8 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
         const served = this.server.messageReceived(peer, message)
         void this.client.messageReceived(peer, message)
         // Settles once the server has applied it: what the network's per-peer intake limit waits on. The client's
-        // storing of received blocks is not waited on here, so a fetch is never paused behind its own disk.
-        return served
+        // storing of received blocks is waited on only while the store says its disk is behind (storeIntake).
+        return this.intake(served)
       },
       onBytes: (peer) => { this.client.bytesReceived(peer) },
       onPeerConnected: (peer, version) => {

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { base32upper } from 'multiformats/bases/base32'
+import { sha256 } from 'multiformats/hashes/sha2'
 import { fsBlockstore } from '../src/index.js'
 import { assertBytes, collect, inFreshDir, makeBlock } from './fixtures.js'
 import type { Block } from './fixtures.js'
@@ -37,18 +38,23 @@ async function crashMidWrite (dir: string, cid: string): Promise<void> {
     }
     await store.put(CID.parse(process.env.SW_CID), stalls())
   `
+  await killWhenSaid(script, { SW_DIR: dir, SW_CID: cid }, 'mid-write', 'the child reached the middle of its write')
+}
+
+/** Runs `script` in a child process with the store's entry in SW_STORES, and SIGKILLs it once it prints `marker`. */
+async function killWhenSaid (script: string, env: Record<string, string>, marker: string, what: string): Promise<void> {
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
     cwd: join(here, '..', '..'),
-    env: { ...process.env, SW_STORES: storesEntry, SW_DIR: dir, SW_CID: cid },
+    env: { ...process.env, SW_STORES: storesEntry, ...env },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   try {
     let output = ''
     for await (const chunk of child.stdout) {
       output += String(chunk)
-      if (output.includes('mid-write')) break
+      if (output.includes(marker)) break
     }
-    assert.ok(output.includes('mid-write'), 'the child reached the middle of its write')
+    assert.ok(output.includes(marker), what)
   } finally {
     const exited = once(child, 'exit')
     child.kill('SIGKILL')
@@ -56,7 +62,54 @@ async function crashMidWrite (dir: string, cid: string): Promise<void> {
   }
 }
 
+/**
+ * A real crash in the middle of batched writes: a child process puts thousands of whole blocks (the writer
+ * threads' path) and is killed with SIGKILL once some are on disk, while the rest are still being written.
+ */
+async function crashMidBatch (dir: string): Promise<void> {
+  const script = `
+    const { fsBlockstore } = await import(process.env.SW_STORES)
+    const { CID } = await import('multiformats/cid')
+    const raw = await import('multiformats/codecs/raw')
+    const { sha256 } = await import('multiformats/hashes/sha2')
+    const { randomBytes } = await import('node:crypto')
+    const store = fsBlockstore(process.env.SW_DIR, { writerThreads: 2, writeConcurrency: 1024 })
+    await store.open()
+    let done = 0
+    for (let round = 0; ; round++) {
+      const puts = []
+      for (let i = 0; i < 500; i++) {
+        const bytes = new Uint8Array(randomBytes(1000 + (i % 7) * 3000))
+        puts.push(store.put(CID.createV1(raw.code, await sha256.digest(bytes)), bytes).then(() => {
+          if (++done === 200) process.stdout.write('some-written\\n')
+        }))
+      }
+      await Promise.all(puts)
+    }
+  `
+  await killWhenSaid(script, { SW_DIR: dir }, 'some-written', 'the child wrote some blocks')
+}
+
 describe('FsBlockstore atomicity', () => {
+  it('a process killed during batched writes on writer threads leaves only whole blocks', async () => inFreshDir('fs-atomic', async dir => {
+    await crashMidBatch(dir)
+    const store = fsBlockstore(dir)
+    await store.open()
+    let blocks = 0
+    for await (const { cid, bytes } of store.getAll()) {
+      const data = await collect(bytes)
+      const digest = await sha256.digest(data)
+      assert.deepEqual(digest.bytes, cid.multihash.bytes, `block ${cid} is whole`)
+      blocks++
+    }
+    assert.ok(blocks >= 200, `found ${blocks} blocks`)
+    for (const shard of await readdir(dir)) {
+      for (const name of await readdir(join(dir, shard))) assert.ok(!name.endsWith('.tmp'), `temp file ${name} removed by open`)
+    }
+    await store.close()
+  }))
+
+
   it('never returns a leftover temp file, and the next open removes it', async () => inFreshDir('fs-atomic', async dir => {
     const [stored, unstored] = await makeBlocks2()
     const store = fsBlockstore(dir)

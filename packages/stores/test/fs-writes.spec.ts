@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
-import { readdir, rm } from 'node:fs/promises'
+import { readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { base32upper } from 'multiformats/bases/base32'
-import { DEFAULT_FS_WRITE_CONCURRENCY, fsBlockstore } from '../src/index.js'
+import { DEFAULT_FS_WRITE_BUFFER_SIZE, DEFAULT_FS_WRITE_CONCURRENCY, fsBlockstore } from '../src/index.js'
 import { isTempFileName, tempNamer } from '../src/fs-layout.js'
 import { assertBytes, collect, inFreshDir, makeBlock, makeBlocks } from './fixtures.js'
 
@@ -30,6 +30,11 @@ describe('FsBlockstore writes', () => {
   it('has a documented write bound, and refuses a bad one', () => {
     assert.equal(DEFAULT_FS_WRITE_CONCURRENCY, 16)
     assert.equal(fsBlockstore('x').writeConcurrency, 16)
+    assert.equal(DEFAULT_FS_WRITE_BUFFER_SIZE, 8 * 1024 * 1024)
+    assert.equal(fsBlockstore('x', { writeBufferSize: 1000 }).writeBufferSize, 1000)
+    assert.throws(() => fsBlockstore('x', { writeBufferSize: 0 }), RangeError)
+    assert.throws(() => fsBlockstore('x', { writerThreads: -1 }), RangeError)
+    assert.throws(() => fsBlockstore('x', { writerThreads: 1.5 }), RangeError)
     assert.equal(fsBlockstore('x', { writeConcurrency: 3 }).writeConcurrency, 3)
     assert.throws(() => fsBlockstore('x', { writeConcurrency: 0 }), RangeError)
     assert.throws(() => fsBlockstore('x', { writeConcurrency: 1.5 }), RangeError)
@@ -50,6 +55,8 @@ describe('FsBlockstore writes', () => {
       for (const shard of await readdir(dir)) n += (await readdir(join(dir, shard))).filter(isTempFileName).length
       return n
     }
+    // the two running puts create theirs while reading their held sources: wait for both files, never a third
+    for (let tries = 0; tries < 200 && await temps() < 2; tries++) await nextTurn()
     assert.equal(await temps(), 2)
     held[0].release()
     await until(() => store.queuedWrites === 2)
@@ -59,6 +66,51 @@ describe('FsBlockstore writes', () => {
     await whenWritable
     assert.equal(store.queuedWrites, 0)
     for (const block of blocks) assertBytes(await collect(store.get(block.cid)), block.bytes)
+    await store.close()
+  }))
+
+  it('batches whole blocks to the writer threads within the count and byte bounds, and reports back-pressure', async () => inFreshDir('fs-writes', async dir => {
+    const store = fsBlockstore(dir, { writeConcurrency: 4, writeBufferSize: 5000, writerThreads: 2 })
+    await store.open()
+    const blocks = await makeBlocks(12, 2000)
+    assert.equal(await store.has(blocks[0].cid), false, 'a fresh store knows without a stat')
+    const puts = blocks.map(async block => store.put(block.cid, block.bytes))
+    // 5000 bytes hold two of these blocks: the other ten wait, in order
+    assert.equal(store.queuedWrites, 10)
+    const whenWritable = store.writable()
+    await puts[0]
+    assert.ok(store.queuedWrites < 10, 'a finished write let the next in')
+    await Promise.all(puts)
+    await whenWritable
+    assert.equal(store.queuedWrites, 0)
+    for (const block of blocks) {
+      assert.equal(await store.has(block.cid), true)
+      assertBytes(await collect(store.get(block.cid)), block.bytes)
+    }
+    await store.close()
+    // a closed store's writer threads are gone; opened again, it writes with new ones
+    const again = fsBlockstore(dir, { writerThreads: 1 })
+    await again.open()
+    const late = await makeBlock(3000)
+    await again.put(late.cid, late.bytes)
+    assertBytes(await collect(again.get(late.cid)), late.bytes)
+    for (const block of blocks) assert.equal(await again.has(block.cid), true, 'blocks from before are found in shards listed at open')
+    await again.close()
+  }))
+
+  it('a whole-block write that fails names its file and errno', async () => inFreshDir('fs-writes', async dir => {
+    const store = fsBlockstore(dir, { writerThreads: 1 })
+    await store.open()
+    const block = await makeBlock(2000)
+    const shard = join(dir, base32upper.baseEncode(block.cid.multihash.bytes).slice(-3, -1))
+    // a file where the shard directory belongs
+    await writeFile(shard, 'in the way')
+    await assert.rejects(store.put(block.cid, block.bytes), (err: Error & { code?: string, path?: string }) => {
+      assert.equal(err.name, 'FsBlockstoreError')
+      assert.equal(err.code, 'EEXIST')
+      assert.equal(err.path, shard)
+      return true
+    })
     await store.close()
   }))
 

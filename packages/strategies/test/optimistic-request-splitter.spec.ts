@@ -38,6 +38,12 @@ describe('OptimisticRequestSplitter', () => {
     assert.deepEqual(s.split([want(cid, ['a', 'b'])]), [])
   })
 
+  it('keeps no window unless given one, and refuses a bad one', () => {
+    assert.equal(new OptimisticRequestSplitter().forSession().maxLiveWants, undefined)
+    assert.equal(new OptimisticRequestSplitter({ maxLiveWants: 32 }).forSession().maxLiveWants, 32)
+    assert.throws(() => new OptimisticRequestSplitter({ maxLiveWants: 0 }), RangeError)
+  })
+
   it('keeps DONT_HAVEs per session', () => {
     const splitter = new OptimisticRequestSplitter()
     const first = splitter.forSession()

@@ -28,6 +28,10 @@
  *   --baseline DIR        also run Swapwright as built in another checkout DIR (before/after comparisons)
  *   --variant NAME=JSON   also run Swapwright with these createBitswap options on both nodes (repeatable)
  *   --node-flags NAME=F   also run Swapwright with these Node.js flags, e.g. a V8 heap setting (repeatable)
+ *   --layouts a,b         Swapwright beside its one-seed, memory-store run (default 4seeds,fs,fs-4seeds; '' for
+ *                         none): `4seeds` fetches from four seed processes serving the same blocks, `fs` puts the
+ *                         filesystem store on both ends (seed and fetcher), `fs-4seeds` both. Printed as speed
+ *                         ratios to the one-seed memory run of the same round: median and range
  *   --prof DIR            write a CPU profile of each measured transfer, fetcher and seed, to DIR
  * Environment: SWAPWRIGHT_BENCH_HEAP=1 makes --prof write sampled allocation profiles instead;
  * SWAPWRIGHT_BENCH_DEBUG=1 has Swapwright fetchers print their link counters and memory at each new peak.
@@ -53,6 +57,7 @@ const { values: args } = parseArgs({
     baseline: { type: 'string' },
     variant: { type: 'string', multiple: true, default: [] },
     'node-flags': { type: 'string', multiple: true, default: [] },
+    layouts: { type: 'string', default: '4seeds,fs,fs-4seeds' },
     prof: { type: 'string' }
   }
 })
@@ -69,6 +74,17 @@ interface Entry {
   system: System
   worker: string
   env?: Record<string, string>
+  /** Seed processes serving the blocks (default 1; more only for Swapwright). */
+  seeds?: number
+  /** The fetcher's store, and with SWAPWRIGHT_BENCH_STORE in `env` the seeds' (default memory). */
+  store?: 'memory' | 'fs'
+}
+
+/** The layouts `--layouts` may name: seeds and stores of a Swapwright run beside the plain one. */
+const LAYOUTS: Record<string, Pick<Entry, 'seeds' | 'store'>> = {
+  '4seeds': { seeds: 4 },
+  fs: { store: 'fs' },
+  'fs-4seeds': { seeds: 4, store: 'fs' }
 }
 
 const entries: Entry[] = args.systems.split(',').filter(Boolean).map(system => ({ key: system, system: system as System, worker: ownWorker }))
@@ -78,6 +94,16 @@ if (args.baseline != null) {
 for (const variant of args.variant) {
   const at = variant.indexOf('=')
   entries.push({ key: variant.slice(0, at), system: 'swapwright', worker: ownWorker, env: { SWAPWRIGHT_BENCH_OPTIONS: variant.slice(at + 1) } })
+}
+const layoutKeys: string[] = []
+if (entries.some(e => e.key === 'swapwright')) {
+  for (const name of args.layouts.split(',').filter(Boolean)) {
+    const layout = LAYOUTS[name]
+    if (layout == null) throw new TypeError(`--layouts: unknown layout "${name}" (known: ${Object.keys(LAYOUTS).join(', ')})`)
+    const key = `swapwright-${name}`
+    layoutKeys.push(key)
+    entries.push({ key, system: 'swapwright', worker: ownWorker, ...layout, ...(layout.store === 'fs' ? { env: { SWAPWRIGHT_BENCH_STORE: 'fs' } } : {}) })
+  }
 }
 for (const flags of args['node-flags']) {
   const at = flags.indexOf('=')
@@ -153,6 +179,19 @@ async function startSeed (entry: Entry, names: WorkloadName[]): Promise<Seed> {
   return { worker, ready }
 }
 
+/** Every seed process of an entry (they serve the same blocks); the first one is the one profiled. */
+async function startSeeds (entry: Entry, names: WorkloadName[]): Promise<Seed[]> {
+  const seeds: Seed[] = []
+  for (let i = 0; i < (entry.seeds ?? 1); i++) seeds.push(await startSeed(entry, names))
+  return seeds
+}
+
+async function seedsCpu (seeds: Seed[]): Promise<number> {
+  let ms = 0
+  for (const seed of seeds) ms += await seed.worker.cpu()
+  return ms
+}
+
 async function startFetcher (entry: Entry): Promise<Worker> {
   const worker = new Worker(entry, ['fetcher', entry.system])
   const ready = await worker.next()
@@ -161,14 +200,16 @@ async function startFetcher (entry: Entry): Promise<Worker> {
 }
 
 const MiB = 1024 * 1024
+/** The files `swapwright get` fetches for the memory measurement: MiB, and chunk size (undefined: 1 MiB). */
+const CLI_FILES: Array<[number, number | undefined]> = [[WORKLOADS.rss.count * WORKLOADS.rss.size / MiB, undefined], [16, 1024]]
 const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 
 async function main (): Promise<void> {
   console.log(`transfer benchmark: ${rounds} rounds after ${warmup} warmup, node ${process.version}, ${entries.map(e => e.key).join(', ')}`)
-  const seeds = new Map<string, Seed>()
+  const seeds = new Map<string, Seed[]>()
   const fetchers = new Map<string, Worker>()
   for (const entry of entries) {
-    seeds.set(entry.key, await startSeed(entry, workloads))
+    seeds.set(entry.key, await startSeeds(entry, workloads))
     fetchers.set(entry.key, await startFetcher(entry))
   }
 
@@ -181,17 +222,19 @@ async function main (): Promise<void> {
     for (let round = 1 - warmup; round <= rounds; round++) {
       for (const workload of workloads) {
         for (const entry of entries) {
-          const seed = seeds.get(entry.key)!
+          const entrySeeds = seeds.get(entry.key)!
+          const seed = entrySeeds[0]
           const profiling = args.prof != null && round > 0
           const file = (role: string): string => join(args.prof ?? '', `${entry.key}-${workload}-${round}-${role}.cpuprofile`)
           if (profiling) await seed.worker.profile()
-          const seedCpuBefore = await seed.worker.cpu()
+          const seedCpuBefore = await seedsCpu(entrySeeds)
           const result = await fetchers.get(entry.key)!.request({
             type: 'fetch', workload, seed: { peer: seed.ready.peer, addresses: seed.ready.addresses },
-            cids: seed.ready.cids[workload] ?? [], store: 'memory', window: heliaWindow,
+            moreSeeds: entrySeeds.slice(1).map(s => ({ peer: s.ready.peer, addresses: s.ready.addresses })),
+            cids: seed.ready.cids[workload] ?? [], store: entry.store ?? 'memory', window: heliaWindow,
             profile: profiling ? file('fetcher') : undefined
           })
-          const seedCpu = await seed.worker.cpu() - seedCpuBefore
+          const seedCpu = await seedsCpu(entrySeeds) - seedCpuBefore
           if (profiling) await seed.worker.profile(file('seed'))
           const mbs = result.bytes / 1e6 / (result.ms / 1000)
           const line = `${WORKLOADS[workload].label.padEnd(24)} ${entry.key.padEnd(10)} ${fmt(result.ms, 0).padStart(7)} ms  ${fmt(mbs).padStart(7)} MB/s  ${fmt(result.blocks / (result.ms / 1000), 0).padStart(7)} blocks/s  CPU fetcher ${fmt(result.cpu, 0).padStart(5)} ms seed ${fmt(seedCpu, 0).padStart(5)} ms${result.first == null ? '' : `  first block ${fmt(result.first, 0)} ms`}`
@@ -208,7 +251,7 @@ async function main (): Promise<void> {
     }
   } finally {
     await Promise.all([...fetchers.values()].map(async w => w.stop()))
-    await Promise.all([...seeds.values()].map(async s => s.worker.stop()))
+    await Promise.all([...seeds.values()].flat().map(async s => s.worker.stop()))
   }
 
   /** Swapwright against `other`: the ratio of medians, and the median of the per-round ratios. */
@@ -222,7 +265,7 @@ async function main (): Promise<void> {
   const isSwapwright = (key: string): boolean => entries.find(e => e.key === key)?.system === 'swapwright'
 
   console.log('\nmedians; ratios are speed (time of the other / time of this), then the median of per-round ratios')
-  const extra = entries.filter(e => e.key !== 'swapwright' && e.system === 'swapwright').map(e => e.key)
+  const extra = entries.filter(e => e.key !== 'swapwright' && e.system === 'swapwright' && !layoutKeys.includes(e.key)).map(e => e.key)
   console.log(`| workload | system | ms | MB/s | blocks/s | CPU ms fetcher / seed | vs Helia | vs raw |${extra.map(k => ` swapwright vs ${k} |`).join('')}`)
   console.log(`|---|---|---:|---:|---:|---:|---:|---:|${extra.map(() => '---:|').join('')}`)
   for (const workload of workloads) {
@@ -241,12 +284,30 @@ async function main (): Promise<void> {
     }
   }
 
+  if (layoutKeys.length > 0) {
+    console.log('\nSwapwright layouts: speed against one seed with the memory store in the same round (its time / this time), median [range] of per-round ratios')
+    console.log(`| workload | layout | ms | blocks/s | speed vs one seed, memory |`)
+    console.log('|---|---|---:|---:|---:|')
+    for (const workload of workloads) {
+      const base = at(workload, 'swapwright')
+      for (const key of layoutKeys) {
+        const mine = at(workload, key)
+        const ratios = mine.map((ms, i) => base[i] / ms)
+        const t = median(mine)
+        console.log(`| ${WORKLOADS[workload].label} | ${key} | ${fmt(t, 0)} | ${fmt(WORKLOADS[workload].count / (t / 1000), 0)} | ` +
+          `${fmt(median(ratios), 2)} [${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)}] |`)
+      }
+    }
+  }
+
   if (!args['no-rss']) {
     for (const name of args['rss-systems'].split(',').filter(Boolean)) {
       if (name === 'cli') {
-        const result = await cliFetch(WORKLOADS.rss.count * WORKLOADS.rss.size / MiB)
-        console.log(`\nswapwright get (the command): ${WORKLOADS.rss.count} MiB file into its repository on disk: ${fmt(result.ms, 0)} ms ` +
-          `(${fmt(result.bytes / 1e6 / (result.ms / 1000))} MB/s, serve and get started as installed); peak RSS ${fmt(result.peakMemoryBytes / MiB)} MiB`)
+        for (const [megabytes, chunkSize] of CLI_FILES) {
+          const result = await cliFetch(megabytes, chunkSize)
+          console.log(`\nswapwright get (the command): ${megabytes} MiB file in ${chunkSize == null ? '1 MiB' : `${chunkSize} B`} chunks into its repository on disk: ${fmt(result.ms, 0)} ms ` +
+            `(${fmt(result.bytes / 1e6 / (result.ms / 1000))} MB/s, ${fmt(result.blocks / (result.ms / 1000), 0)} blocks/s, serve and get started as installed); peak RSS ${fmt(result.peakMemoryBytes / MiB)} MiB`)
+        }
         continue
       }
       // A fresh seed and a fresh fetcher process, so the fetcher's peak RSS is this fetch's and nothing earlier's.

@@ -19,3 +19,18 @@ export interface BlockSizes {
 export function hasBlockSizes<T extends object> (store: T): store is T & BlockSizes {
   return typeof (store as Partial<BlockSizes>).size === 'function'
 }
+
+/**
+ * What a store may add so that a fetch cannot outrun its disk: how many writes wait for their turn, and a
+ * promise that resolves once none does. While writes wait, the node stops taking messages in from the network
+ * (each peer's stream is left unread, so TCP slows the sender), which bounds the blocks held in memory.
+ */
+export interface WriteBackPressure {
+  readonly queuedWrites: number
+  writable(): Promise<void>
+}
+
+/** True when `store` reports write back-pressure (see WriteBackPressure). */
+export function hasWriteBackPressure<T extends object> (store: T): store is T & WriteBackPressure {
+  return typeof (store as Partial<WriteBackPressure>).writable === 'function' && typeof (store as Partial<WriteBackPressure>).queuedWrites === 'number'
+}

@@ -56,7 +56,12 @@ export class LabSwarm {
     for (let i = 0; i < scenario.fetchers; i++) {
       this.fetchers.push(await this.node(`fetcher-${i}`, new InterningBlockstore(canonical), strategy, '1.2.0'))
     }
-    await this.network.connectAll()
+    // Every node is connected to every fetcher, as the Go harness connects all to all, but two seeds are not
+    // connected to each other: a seed wants nothing, so nothing would ever pass between them, while the set-up of
+    // those pairs (a queue, a ledger and two links each) was most of a 200-node run. The connections of each node
+    // to the nodes that matter are made in the same order as before, so reports are unchanged.
+    const fetchers = new Set(this.fetchers.map(f => f.name))
+    await this.network.connectAll((a, b) => fetchers.has(a) || fetchers.has(b))
   }
 
   async stop (): Promise<void> {

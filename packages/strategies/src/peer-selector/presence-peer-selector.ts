@@ -1,6 +1,5 @@
 import { factoryPlugin, type PeerKey, type PeerSelector, type Plugin, type RandomSource, type SessionFeedback, type SessionPeerSelector } from '@swapwright/core'
 import { distinct } from '../util/distinct.js'
-import { weightedOrder } from '../util/weighted-order.js'
 import type { CID } from 'multiformats/cid'
 
 type Presence = 'have' | 'dont-have'
@@ -9,8 +8,8 @@ type Presence = 'have' | 'dont-have'
  * The peer choice of current Go Bitswap (1.2.0), after boxo's session want sender and peer response tracker
  * (`bitswap/client/internal/session/sessionwantsender.go`, `peerresponsetracker.go`): what a peer said about a
  * block matters most (HAVE, then no answer yet, then DONT_HAVE), and among peers that said the same thing the
- * order is a weighted lottery. A peer's weight is one more than the number of blocks it delivered first in this
- * session, so fast peers are preferred while a newcomer still gets its chance. Latency plays no part.
+ * first place is a weighted lottery. A peer's weight is one more than the number of blocks it delivered first in
+ * this session, so fast peers are preferred while a newcomer still gets its chance. Latency plays no part.
  */
 export class PresencePeerSelector implements PeerSelector {
   readonly name = 'presence-peer-selector'
@@ -26,21 +25,36 @@ class PresenceSession implements SessionPeerSelector {
   /** Per CID, what each peer told this session about it. */
   private readonly presence = new Map<string, Map<PeerKey, Presence>>()
   private readonly firsts = new Map<PeerKey, number>()
+  private lastPeers: readonly PeerKey[] | undefined
+  private lastLength = 0
+  private lastDistinct: readonly PeerKey[] = []
 
   constructor (private readonly random: RandomSource) {}
 
+  /**
+   * One pass over the peers, no sort: only the first place is drawn, because it is the only one a splitter of
+   * this design acts on (the WANT_BLOCK target; every other peer gets the same WANT_HAVE whatever its place).
+   * The rest follow in their class, HAVE, then no answer, then DONT_HAVE, in the order given. A session of
+   * hundreds of peers ranks every want again whenever one of them answers, so a full lottery per want (a random
+   * number, a logarithm and a sort over every peer) was most of the cost of a large swarm.
+   */
   rank (cid: CID, peers: readonly PeerKey[]): PeerKey[] {
+    const unique = this.distinctPeers(peers)
     const known = this.presence.get(cid.toString())
+    // nobody said anything about this block yet: one class
+    if (known == null) return this.lead(unique)
     const haves: PeerKey[] = []
     const unknown: PeerKey[] = []
     const dontHaves: PeerKey[] = []
-    for (const peer of distinct(peers)) {
-      const said = known?.get(peer)
+    for (const peer of unique) {
+      const said = known.get(peer)
       if (said === 'have') haves.push(peer)
       else if (said === 'dont-have') dontHaves.push(peer)
       else unknown.push(peer)
     }
-    return [...this.lottery(haves), ...this.lottery(unknown), ...this.lottery(dontHaves)]
+    if (haves.length > 0) return [...this.lead(haves), ...unknown, ...dontHaves]
+    if (unknown.length > 0) return [...this.lead(unknown), ...dontHaves]
+    return this.lead(dontHaves)
   }
 
   observe (feedback: SessionFeedback): void {
@@ -77,9 +91,43 @@ class PresenceSession implements SessionPeerSelector {
     said.set(peer, presence)
   }
 
-  private lottery (peers: PeerKey[]): PeerKey[] {
-    if (peers.length < 2) return peers
-    return weightedOrder(peers, peer => (this.firsts.get(peer) ?? 0) + 1, this.random)
+  /**
+   * `peers` with one of them moved to the front, drawn with probability proportional to its weight (first
+   * deliveries + 1): the first place of a weighted lottery, in two passes and one random number.
+   */
+  private lead (peers: readonly PeerKey[]): PeerKey[] {
+    if (peers.length < 2) return [...peers]
+    let total = 0
+    for (const peer of peers) total += this.weight(peer)
+    let ticket = this.random.next() * total
+    let at = peers.length - 1
+    for (let i = 0; i < peers.length; i++) {
+      ticket -= this.weight(peers[i])
+      if (ticket < 0) {
+        at = i
+        break
+      }
+    }
+    const out = [peers[at]]
+    for (let i = 0; i < peers.length; i++) if (i !== at) out.push(peers[i])
+    return out
+  }
+
+  /**
+   * Core ranks every want of a pass over one array of peers: it is checked for repeats once, not per want (an
+   * array changed in place between calls is noticed by its length only, so callers pass a fresh one).
+   */
+  private distinctPeers (peers: readonly PeerKey[]): readonly PeerKey[] {
+    if (peers !== this.lastPeers || peers.length !== this.lastLength) {
+      this.lastPeers = peers
+      this.lastLength = peers.length
+      this.lastDistinct = distinct(peers)
+    }
+    return this.lastDistinct
+  }
+
+  private weight (peer: PeerKey): number {
+    return (this.firsts.get(peer) ?? 0) + 1
   }
 }
 

@@ -39,6 +39,11 @@ export class DontHaveMemory {
     return this.byCid.get(cid.toString())?.has(peer) ?? false
   }
 
+  /** Every peer that said DONT_HAVE for `cid` (one lookup for a whole ranking), or undefined for none. */
+  refusers (cid: CID): ReadonlySet<PeerKey> | undefined {
+    return this.byCid.get(cid.toString())
+  }
+
   private forget (key: string, peer: PeerKey): void {
     const peers = this.byCid.get(key)
     if (peers == null) return

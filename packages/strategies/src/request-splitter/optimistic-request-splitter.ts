@@ -1,4 +1,5 @@
 import { factoryPlugin, type Plugin, type PendingWant, type RequestSplitter, type SessionFeedback, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
+import { requireInteger } from '../util/check-init.js'
 import { DontHaveMemory } from './dont-have-memory.js'
 
 /**
@@ -13,26 +14,46 @@ import { DontHaveMemory } from './dont-have-memory.js'
  */
 export class OptimisticRequestSplitter implements RequestSplitter {
   readonly name = 'optimistic-request-splitter'
+  private readonly maxLiveWants: number | undefined
+
+  constructor (init: OptimisticRequestSplitterInit = {}) {
+    this.maxLiveWants = init.maxLiveWants == null ? undefined : requireInteger('maxLiveWants', init.maxLiveWants, 1)
+  }
 
   forSession (): SessionRequestSplitter {
-    return new OptimisticSession()
+    return new OptimisticSession(this.maxLiveWants)
   }
+}
+
+export interface OptimisticRequestSplitterInit {
+  /**
+   * Wants a session keeps out at once (default: no limit, as in Go). Without a limit a big batch is targeted
+   * at whichever peers have answered by the time it goes out, often the first responder alone; with one, later
+   * wants go out as blocks arrive, when more peers have answered.
+   */
+  maxLiveWants?: number
 }
 
 class OptimisticSession implements SessionRequestSplitter {
   private readonly dontHaves = new DontHaveMemory()
 
+  constructor (readonly maxLiveWants: number | undefined) {}
+
+  /** One pass over each want's ranking, and none over a want that has nothing left to send. */
   split (wants: readonly PendingWant[]): WantAssignment[] {
     const out: WantAssignment[] = []
     for (const want of wants) {
       const { cid, ranked, blockSentTo, haveSentTo } = want
-      const willing = ranked.filter(peer => !this.dontHaves.saidDontHave(cid, peer))
-      const blockTarget = blockSentTo.size === 0 ? willing[0] : undefined
-      if (blockTarget !== undefined) out.push({ peer: blockTarget, cid, wantType: 'block' })
       // a WANT_HAVE for a small block is answered with the block: one peer at a time, or each sends a copy
-      if (want.haveAnswersWithBlock === true) continue
-      for (const peer of willing) {
-        if (peer === blockTarget || blockSentTo.has(peer) || haveSentTo.has(peer)) continue
+      const havesToo = want.haveAnswersWithBlock !== true
+      if (blockSentTo.size > 0 && !havesToo) continue
+      const refused = this.dontHaves.refusers(cid)
+      const willing = (peer: string): boolean => refused?.has(peer) !== true
+      const blockTarget = blockSentTo.size === 0 ? ranked.find(willing) : undefined
+      if (blockTarget !== undefined) out.push({ peer: blockTarget, cid, wantType: 'block' })
+      if (!havesToo) continue
+      for (const peer of ranked) {
+        if (peer === blockTarget || blockSentTo.has(peer) || haveSentTo.has(peer) || !willing(peer)) continue
         out.push({ peer, cid, wantType: 'have' })
       }
     }
@@ -45,6 +66,6 @@ class OptimisticSession implements SessionRequestSplitter {
 }
 
 /** The Go default: one WANT_BLOCK to the best peer, WANT_HAVE to the rest. */
-export function optimisticRequestSplitter (): Plugin<RequestSplitter> {
-  return factoryPlugin('optimistic-request-splitter', () => new OptimisticRequestSplitter())
+export function optimisticRequestSplitter (init: OptimisticRequestSplitterInit = {}): Plugin<RequestSplitter> {
+  return factoryPlugin('optimistic-request-splitter', () => new OptimisticRequestSplitter(init))
 }

@@ -14,10 +14,15 @@ import { CLI, cliEvents as events, nodeFlags } from '../../util/cli-process.js'
 export interface CliFetchResult {
   ms: number
   bytes: number
+  blocks: number
   peakMemoryBytes: number
 }
 
-export async function cliFetch (megabytes: number): Promise<CliFetchResult> {
+/**
+ * `chunkSize`: the file is added with `add --chunk-size` first and served from that repository (default: `serve`
+ * adds it itself, in 1 MiB chunks).
+ */
+export async function cliFetch (megabytes: number, chunkSize?: number): Promise<CliFetchResult> {
   const dir = await mkdtemp(join(tmpdir(), 'swapwright-cli-fetch-'))
   const flags = await nodeFlags()
   const run = (args: string[]): ChildProcess =>
@@ -29,10 +34,18 @@ export async function cliFetch (megabytes: number): Promise<CliFetchResult> {
     for (let i = 0; i < megabytes; i++) await file.write(randomFillSync(chunk))
     await file.close()
 
-    server = run(['serve', 'file.bin', '--listen', '/ip4/127.0.0.1/tcp/0', '--repo', 'serve-repo'])
+    let cid: string | undefined
+    if (chunkSize != null) {
+      const add = run(['add', 'file.bin', '--chunk-size', String(chunkSize), '--repo', 'serve-repo'])
+      const added = events(add)('added')
+      const [code] = await once(add, 'exit') as [number | null]
+      if (code !== 0) throw new Error(`swapwright add exited with ${code}`)
+      cid = (await added).cid
+    }
+    server = run(['serve', ...(cid == null ? ['file.bin'] : []), '--listen', '/ip4/127.0.0.1/tcp/0', '--repo', 'serve-repo'])
     const next = events(server)
     const { address } = await next('listening')
-    const { cid } = await next('serving')
+    cid ??= (await next('serving')).cid as string
     await next('ready')
 
     const started = performance.now()
@@ -41,7 +54,7 @@ export async function cliFetch (megabytes: number): Promise<CliFetchResult> {
     const [code] = await once(get, 'exit') as [number | null]
     if (code !== 0) throw new Error(`swapwright get exited with ${code}`)
     const summary = await done
-    return { ms: performance.now() - started, bytes: summary.bytes, peakMemoryBytes: summary.peakMemoryBytes }
+    return { ms: performance.now() - started, bytes: summary.bytes, blocks: summary.blocks, peakMemoryBytes: summary.peakMemoryBytes }
   } finally {
     server?.kill('SIGINT')
     if (server != null && server.exitCode == null) await once(server, 'exit')

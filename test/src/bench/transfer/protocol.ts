@@ -34,6 +34,8 @@ export interface FetchCommand {
   type: 'fetch'
   workload: WorkloadName
   seed: { peer: string, addresses: string[] }
+  /** Swapwright only: further seeds serving the same blocks, all providers of the one session. */
+  moreSeeds?: Array<{ peer: string, addresses: string[] }>
   cids: string[]
   /** Where the fetched blocks go: the memory store, or a filesystem store in `dir`. */
   store: 'memory' | 'fs'

@@ -3,7 +3,7 @@
  * command), of one system: Swapwright, Helia, or a raw libp2p stream. Started by `transfer.bench.ts` with
  * `worker.js <seed|fetcher> <system> [workload...]`; talks to it over the IPC channel.
  */
-import { randomFillSync } from 'node:crypto'
+import { createCipheriv, createHash } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { Session as InspectorSession } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
@@ -93,14 +93,28 @@ function libp2pOptions (): any {
   return { ...loopbackStack(), services: { identify: identify() } }
 }
 
-/** Distinct random raw blocks (CIDv1, sha2-256). */
-async function makeBlocks (count: number, size: number): Promise<Block[]> {
+/**
+ * Distinct raw blocks (CIDv1, sha2-256) of random-looking bytes, the same in every process for a workload (an
+ * AES-CTR key stream keyed by its name), so several seeds serve one set of blocks.
+ */
+async function makeBlocks (name: WorkloadName, count: number, size: number): Promise<Block[]> {
+  const key = createHash('sha256').update(`swapwright-transfer/${name}`).digest()
+  const stream = createCipheriv('aes-128-ctr', key.subarray(0, 16), key.subarray(16, 32))
   const blocks: Block[] = []
   for (let i = 0; i < count; i++) {
-    const data = randomFillSync(new Uint8Array(size))
+    const data = new Uint8Array(stream.update(new Uint8Array(size)))
     blocks.push({ cid: CID.createV1(raw.code, await sha256.digest(data)), data })
   }
   return blocks
+}
+
+/** A store for a seed or fetcher: memory, or the filesystem store in a fresh directory (removed by `cleanup`). */
+async function openStore (kind: 'memory' | 'fs', parent?: string): Promise<{ store: Blockstore, cleanup: () => Promise<void> }> {
+  if (kind === 'memory') return { store: new MemoryBlockstore(), cleanup: async () => {} }
+  const dir = await mkdtemp(join(parent ?? tmpdir(), 'swapwright-transfer-'))
+  const fs = fsBlockstore(dir)
+  await fs.open()
+  return { store: fs, cleanup: async () => { await fs.close(); await rm(dir, { recursive: true, force: true }) } }
 }
 
 async function until (condition: () => boolean | Promise<boolean>, timeout = 30_000): Promise<void> {
@@ -115,20 +129,21 @@ async function until (condition: () => boolean | Promise<boolean>, timeout = 30_
 
 async function seed (system: System, workloads: WorkloadName[]): Promise<void> {
   const blocks = new Map<WorkloadName, Block[]>()
-  for (const name of workloads) blocks.set(name, await makeBlocks(WORKLOADS[name].count, WORKLOADS[name].size))
+  for (const name of workloads) blocks.set(name, await makeBlocks(name, WORKLOADS[name].count, WORKLOADS[name].size))
   const all = [...blocks.values()].flat()
   const cids = Object.fromEntries([...blocks].map(([name, list]) => [name, list.map(b => b.cid.toString())]))
 
   let libp2p: Libp2p
   let stop: () => Promise<void>
   if (system === 'swapwright') {
-    const store = new MemoryBlockstore()
+    // SWAPWRIGHT_BENCH_STORE=fs: the seed serves from the filesystem store, as `swapwright serve` does
+    const { store, cleanup } = await openStore(process.env.SWAPWRIGHT_BENCH_STORE === 'fs' ? 'fs' : 'memory')
     for (const block of all) await store.put(block.cid, block.data)
     const node = await createNode()
     const bitswap = createBitswap({ preset: goDefaults(), ...swapwrightOptions, network: libp2pNetwork(node), blockstore: blockstorePlugin(store) })
     await bitswap.start()
     libp2p = node
-    stop = async () => { await bitswap.stop(); await node.stop() }
+    stop = async () => { await bitswap.stop(); await node.stop(); await cleanup() }
   } else if (system === 'helia') {
     const blockstore = new MemoryBlockstore()
     for (const block of all) await blockstore.put(block.cid, block.data)
@@ -250,24 +265,16 @@ class RssSampler {
  * CIDs. The fetched blocks are stored in the memory store or the filesystem store.
  */
 async function fetchSwapwright (command: FetchCommand, cids: CID[]): Promise<Outcome> {
-  let store: Blockstore
-  let dir: string | undefined
-  if (command.store === 'fs') {
-    dir = await mkdtemp(join(command.dir ?? tmpdir(), 'swapwright-transfer-'))
-    const fs = fsBlockstore(dir)
-    await fs.open()
-    store = fs
-  } else {
-    store = new MemoryBlockstore()
-  }
+  const { store, cleanup: closeStore } = await openStore(command.store, command.dir)
   const libp2p = await createNode()
   const node: Bitswap = createBitswap({ preset: goDefaults(), ...swapwrightOptions, network: libp2pNetwork(libp2p), blockstore: blockstorePlugin(store) })
   await node.start()
-  await node.components.network.connect({ peer: command.seed.peer, addresses: command.seed.addresses })
+  const seeds = [command.seed, ...(command.moreSeeds ?? [])]
+  for (const seed of seeds) await node.components.network.connect({ peer: seed.peer, addresses: seed.addresses })
 
   const fetched = { blocks: 0, bytes: 0 }
   const started = await startClock(command)
-  const session = node.createSession({ providers: [command.seed.peer] })
+  const session = node.createSession({ providers: seeds.map(seed => seed.peer) })
   let first: number | undefined
   for await (const { bytes } of session.getBlocks(cids, { signal: AbortSignal.timeout(300_000) })) {
     first ??= performance.now() - started.at
@@ -287,7 +294,7 @@ async function fetchSwapwright (command: FetchCommand, cids: CID[]): Promise<Out
     cleanup: async () => {
       await node.stop()
       await libp2p.stop()
-      if (dir != null) await rm(dir, { recursive: true, force: true })
+      await closeStore()
     }
   }
 }
