@@ -1,7 +1,6 @@
-import { logger } from '@libp2p/logger'
+import type { Logger } from '@libp2p/logger'
 import { TypedEventEmitter } from 'main-event'
 import { errorMessage } from './errors.js'
-import { storeIntake } from './util/store-intake.js'
 import type { BitswapClient, ClientStats, SessionOptions, WantOptions } from './client/client.js'
 import type { Session } from './client/session.js'
 import type { DecisionEngine, ServerStats } from './server/decision-engine.js'
@@ -14,7 +13,6 @@ import type { PeerKey, ProtocolVersion } from './types.js'
 import type { DecodedMessage } from './wire/types.js'
 import type { CID } from 'multiformats/cid'
 
-const log = logger('swapwright:core:node')
 
 /** Counters a node keeps about its traffic. */
 export interface NodeStats {
@@ -64,19 +62,18 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
   private started = false
   private readonly peers = new Map<PeerKey, ProtocolVersion>()
   private readonly counters = { messagesReceived: 0, bytesReceived: 0, protocolErrors: 0 }
-  /** Holds a received message's intake while the blockstore's disk is behind. */
-  private readonly intake: (applied: Promise<void>) => Promise<void>
+  private readonly log: Logger
 
   /** @internal `createBitswap` builds nodes; this takes its parts. */
   constructor (init: BitswapInit) {
     super()
     this.components = init.components
+    this.log = init.components.logger.forComponent('swapwright:core:node')
     this.config = init.config
     this.server = init.server
     this.client = init.client
     this.guard = init.guard
     this.startables = startablesOf(init.components, init.startOrder)
-    this.intake = storeIntake(init.components.blockstore)
     init.client.onBlockReceived = (peer, cid) => {
       // Once per block: build the event only for someone listening.
       if (this.listenerCount('block:received') > 0) this.safeDispatchEvent('block:received', { detail: { peer, cid } })
@@ -100,7 +97,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
       this.client.peerConnected(peer)
     }
     this.started = true
-    log('started %s', this.components.network.self)
+    this.log('started %s', this.components.network.self)
   }
 
   async stop (): Promise<void> {
@@ -111,7 +108,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
     await this.server.stop()
     await this.stopPlugins(this.startables)
     this.peers.clear()
-    log('stopped %s', this.components.network.self)
+    this.log('stopped %s', this.components.network.self)
   }
 
   stats (): NodeStats {
@@ -160,7 +157,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
       try {
         await part.stop?.()
       } catch (err) {
-        log.error('stopping the %s plugin failed: %s', slot, errorMessage(err))
+        this.log.error('stopping the %s plugin failed: %s', slot, errorMessage(err))
       }
     }
   }
@@ -173,8 +170,10 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
         const served = this.server.messageReceived(peer, message)
         void this.client.messageReceived(peer, message)
         // Settles once the server has applied it: what the network's per-peer intake limit waits on. The client's
-        // storing of received blocks is waited on only while the store says its disk is behind (storeIntake).
-        return this.intake(served)
+        // storing of received blocks is not waited on here: a node that stops reading while its disk catches up
+        // leaves peers' replies unread, and a Kubo seed then gives up on those writes and drops the blocks (its
+        // fetch stalled in the interop suite). Back-pressure from the store belongs in how much a session asks for.
+        return served
       },
       onBytes: (peer) => { this.client.bytesReceived(peer) },
       onPeerConnected: (peer, version) => {
@@ -191,7 +190,7 @@ export class Bitswap extends TypedEventEmitter<BitswapEvents> {
       },
       onProtocolError: (peer, error) => {
         this.counters.protocolErrors++
-        log.error('protocol error from %s: %s', peer, error.message)
+        this.log.error('protocol error from %s: %s', peer, error.message)
         this.client.peerMisbehaved(peer)
         this.safeDispatchEvent('peer:protocol-error', { detail: { peer, error } })
       }

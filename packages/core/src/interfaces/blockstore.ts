@@ -22,8 +22,9 @@ export function hasBlockSizes<T extends object> (store: T): store is T & BlockSi
 
 /**
  * What a store may add so that a fetch cannot outrun its disk: how many writes wait for their turn, and a
- * promise that resolves once none does. While writes wait, the node stops taking messages in from the network
- * (each peer's stream is left unread, so TCP slows the sender), which bounds the blocks held in memory.
+ * promise that resolves once none does. The fs store reports it. The node does not stop reading from the
+ * network while writes wait: a peer whose replies go unread may give up on them and drop the blocks (Kubo does),
+ * so the place to act on this is how much a session asks for.
  */
 export interface WriteBackPressure {
   readonly queuedWrites: number
