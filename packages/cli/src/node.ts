@@ -83,6 +83,7 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
   const counters = options.counters ?? new WireCounters()
   const bitswap = createBitswap({
     ...options.serverLimits,
+    logger: libp2p.logger,
     // Tapped for the per-peer report, metrics and trace logs, through libp2p's per-component logger.
     network: tappedNetwork(libp2pNetwork(libp2p, options.networkLimits), counters, wireLog(libp2p.logger)),
     blockstore: blockstorePlugin(blockstore),

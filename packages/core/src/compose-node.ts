@@ -8,6 +8,7 @@ import { DecisionEngine } from './server/decision-engine.js'
 import { HasherRegistry } from './wire/verify.js'
 import type { BitswapInit } from './bitswap.js'
 import type { BitswapConfig } from './config.js'
+import type { ComponentLogger } from '@libp2p/logger'
 import type { MultihashHasher } from 'multiformats/hashes/interface'
 
 /**
@@ -15,11 +16,12 @@ import type { MultihashHasher } from 'multiformats/hashes/interface'
  * one process run different plugins side by side. The container stays in here: no caller, and so no plugin,
  * ever sees it.
  */
-export function composeNode (plugins: SlotPlugins, config: Readonly<BitswapConfig>, hashers: Iterable<MultihashHasher>): BitswapInit {
+export function composeNode (plugins: SlotPlugins, config: Readonly<BitswapConfig>, hashers: Iterable<MultihashHasher>, logger: ComponentLogger): BitswapInit {
   const container = rootContainer.createChildContainer()
   container.register(Tokens.Config, { useValue: config })
+  container.register(Tokens.Logger, { useValue: logger })
   container.register(HasherRegistry, { useValue: new HasherRegistry(hashers) })
-  const built = buildComponents(container, plugins, config)
+  const built = buildComponents(container, plugins, config, logger)
   const guard = registerGuardedPolicies(container, built.components, built.names, config)
   // Each part is resolved once here; nothing else asks the container for them, so there is one of each per node.
   const server = container.resolve(DecisionEngine)
@@ -41,10 +43,10 @@ interface BuiltComponents {
  * dependency order, which is how the node starts them (and the reverse, how it stops them). A cycle, a throwing
  * factory or an object without its role's methods fails here with an error naming the slot and the plugin.
  */
-function buildComponents (container: DependencyContainer, plugins: SlotPlugins, config: Readonly<BitswapConfig>): BuiltComponents {
+function buildComponents (container: DependencyContainer, plugins: SlotPlugins, config: Readonly<BitswapConfig>, logger: ComponentLogger): BuiltComponents {
   const order: SlotName[] = []
   const building: SlotName[] = []
-  const view = { config } as Components
+  const view = { config, logger } as Components
   for (const slot of SLOT_NAMES) {
     Object.defineProperty(view, slot, { enumerable: true, get: () => container.resolve(SLOTS[slot].token) })
     container.register(SLOTS[slot].token, {
@@ -75,7 +77,7 @@ function buildComponents (container: DependencyContainer, plugins: SlotPlugins, 
     return value
   }
 
-  const components = { config } as Record<string, unknown>
+  const components = { config, logger } as Record<string, unknown>
   for (const slot of SLOT_NAMES) components[slot] = container.resolve(SLOTS[slot].token)
   const names = Object.fromEntries(SLOT_NAMES.map(slot => [slot, pluginName(plugins[slot])])) as Record<SlotName, string>
   const owned = order.filter(slot => ownsLifecycle(plugins[slot]))
@@ -108,7 +110,7 @@ function checkRole (slot: SlotName, name: string, value: unknown): void {
  * so neither the client nor the server handles a throwing plugin itself.
  */
 function registerGuardedPolicies (container: DependencyContainer, c: Components, names: Record<SlotName, string>, config: BitswapConfig): PolicyGuard {
-  const guard = new PolicyGuard()
+  const guard = new PolicyGuard(c.logger)
   container.register(GuardedTokens.RequestSplitter, {
     useValue: guardRequestSplitter(c.requestSplitter, names.requestSplitter, guard, config.broadcastLiveWantsLimit)
   })

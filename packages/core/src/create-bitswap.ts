@@ -1,3 +1,4 @@
+import { defaultLogger, type ComponentLogger } from '@libp2p/logger'
 import { Bitswap } from './bitswap.js'
 import { randomPlugin, systemClockPlugin } from './clock/plugins.js'
 import { checkPlugin, composeNode } from './compose-node.js'
@@ -26,6 +27,12 @@ export interface BitswapOptions extends Partial<SlotPlugins>, Partial<BitswapCon
    * `UnknownHashError`. Default `commonHashers()`: sha2-256, sha2-512, blake2b-256, sha3-256, sha3-512, blake3.
    */
   hashers?: Iterable<MultihashHasher>
+  /**
+   * Where the node logs, component by component (`swapwright:core:client`, `…:session`, `…:decision-engine`, …).
+   * Give libp2p's (`libp2p.logger`, as the libp2p service and the command do) so the node's lines follow that
+   * node's logging settings; default `@libp2p/logger`'s, enabled with `DEBUG=swapwright*`.
+   */
+  logger?: ComponentLogger
 }
 
 /** The only slots core fills itself: none of them needs a package core does not own. */
@@ -43,7 +50,7 @@ const CORE_DEFAULTS: Preset = {
  */
 export function createBitswap (options: BitswapOptions): Bitswap {
   const config = Object.freeze(resolveConfig(options))
-  return new Bitswap(composeNode(choosePlugins(options), config, options.hashers ?? commonHashers()))
+  return new Bitswap(composeNode(choosePlugins(options), config, options.hashers ?? commonHashers(), options.logger ?? defaultLogger()))
 }
 
 function choosePlugins (options: BitswapOptions): SlotPlugins {

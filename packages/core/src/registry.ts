@@ -1,3 +1,4 @@
+import type { ComponentLogger } from '@libp2p/logger'
 import type { BitswapConfig } from './config.js'
 import type { Blockstore } from './interfaces/blockstore.js'
 import type { Clock } from './interfaces/clock.js'
@@ -26,6 +27,8 @@ export type SlotName = keyof Slots
 export interface Components extends Slots {
   /** The node's resolved limits and timings (`createBitswap`'s options over the defaults). */
   config: Readonly<BitswapConfig>
+  /** Where the node's parts log: libp2p's per-component logger when the node runs in libp2p, else `@libp2p/logger`'s. */
+  logger: ComponentLogger
 }
 
 /**
@@ -97,7 +100,9 @@ export const Tokens = {
   Clock: SLOTS.clock.token,
   Random: SLOTS.random.token,
   /** The node's resolved configuration (limits and timings). */
-  Config: token<BitswapConfig>('config')
+  Config: token<BitswapConfig>('config'),
+  /** The node's per-component logger. */
+  Logger: token<ComponentLogger>('logger')
 } as const
 
 /**

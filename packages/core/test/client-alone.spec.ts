@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { defaultLogger } from '@libp2p/logger'
 import {
   commonHashers, DEFAULT_CONFIG, encodePrefixOf, HasherRegistry, NullProviderFinder, SeededRandom, VirtualClock,
   type Blockstore
@@ -40,6 +41,7 @@ describe('BitswapClient without a server', () => {
     own.register(Tokens.Random, { useValue: new SeededRandom(1) })
     own.register(Tokens.ProviderFinder, { useValue: new NullProviderFinder() })
     own.register(Tokens.Config, { useValue: DEFAULT_CONFIG })
+    own.register(Tokens.Logger, { useValue: defaultLogger() })
     own.register(GuardedTokens.RequestSplitter, { useValue: oneBlockTarget() })
     own.register(GuardedTokens.PeerSelector, { useValue: givenOrder })
     own.register(HasherRegistry, { useValue: new HasherRegistry(commonHashers()) })

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { defaultLogger } from '@libp2p/logger'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
@@ -404,6 +405,7 @@ describe('ProviderQueryManager', () => {
     child.register(Tokens.Network, { useValue: new FakeNetwork(clock) })
     child.register(Tokens.Clock, { useValue: clock })
     child.register(Tokens.Config, { useValue: resolveConfig({ maxProvidersPerQuery: 1 }) })
+    child.register(Tokens.Logger, { useValue: defaultLogger() })
     const manager = child.resolve(ProviderQueryManager)
     assert.deepEqual(await clock.run(collect(manager.findProviders(await cidOf('x')))), ['p1'])
     assert.equal(manager.stats().providersFound, 1)

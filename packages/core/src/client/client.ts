@@ -1,4 +1,4 @@
-import { logger } from '@libp2p/logger'
+import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
 import { concat } from 'uint8arrays/concat'
 import { inject, injectable } from 'tsyringe'
 import { AbortError, errorMessage, NotStartedError, UncarriableWantError, UnknownHashError } from '../errors.js'
@@ -25,8 +25,6 @@ import type { RequestSplitter } from '../interfaces/request-splitter.js'
 import type { AbortOptions, PeerKey } from '../types.js'
 import type { DecodedMessage } from '../wire/types.js'
 import type { CID } from 'multiformats/cid'
-
-const log = logger('swapwright:core:client')
 
 const DONE: Promise<void> = Promise.resolve()
 
@@ -67,6 +65,8 @@ export interface ClientStats {
  */
 @injectable()
 export class BitswapClient {
+  private readonly log: Logger
+  private readonly logger: ComponentLogger
   private readonly network: BitswapNetwork
   private readonly blockstore: Blockstore
   private readonly clock: Clock
@@ -105,8 +105,11 @@ export class BitswapClient {
     @inject(Tokens.Config) config: BitswapConfig,
     @inject(ProviderQueryManager) providers: ProviderQueryManager,
     @inject(Tokens.ProviderFinder) finder: ProviderFinder,
-    @inject(HasherRegistry) hashers: HasherRegistry
+    @inject(HasherRegistry) hashers: HasherRegistry,
+    @inject(Tokens.Logger) logger: ComponentLogger = defaultLogger()
   ) {
+    this.logger = logger
+    this.log = logger.forComponent('swapwright:core:client')
     this.finder = finder
     this.hashers = hashers
     this.network = network
@@ -143,7 +146,7 @@ export class BitswapClient {
       const version = this.network.version(peer)
       if (version == null || supportsCidPrefixes(version)) return
     }
-    log('no connected peer can carry a want for %s', cid)
+    this.log('no connected peer can carry a want for %s', cid)
     this.notifications.reject(cid, new UncarriableWantError(cid, peers))
   }
 
@@ -177,6 +180,7 @@ export class BitswapClient {
   /** A peer's queue; a WANT_BLOCK it leaves unanswered past its timeout counts as DONT_HAVE. */
   private newQueue (peer: PeerKey): MessageQueue {
     return new MessageQueue({
+      logger: this.logger,
       peer,
       network: this.sender,
       clock: this.clock,
@@ -211,6 +215,7 @@ export class BitswapClient {
     const id = this.nextSessionId++
     const context = { sessionId: id }
     const session = new Session({
+      logger: this.logger,
       id,
       clock: this.clock,
       random: this.random,
@@ -234,7 +239,7 @@ export class BitswapClient {
       }
       session.awaitProvider(this.network.connect(peer, { signal: options.signal }).then(
         () => { session.addPeer(peer) },
-        err => { log('could not reach provider %s: %s', peer, errorMessage(err)) }
+        err => { this.log('could not reach provider %s: %s', peer, errorMessage(err)) }
       ))
     }
     return session
@@ -339,7 +344,7 @@ export class BitswapClient {
   /** A block whose bytes cannot be checked: whatever want it answered failed, so the peer's pending ones expire. */
   private invalidBlock (peer: PeerKey, err: unknown): undefined {
     this.counters.invalidBlocks++
-    log('dropped a block from %s: %s', peer, errorMessage(err))
+    this.log('dropped a block from %s: %s', peer, errorMessage(err))
     this.wantManager.queue(peer)?.answersLost()
     return undefined
   }
@@ -406,7 +411,7 @@ export class BitswapClient {
   /** Still delivered: the caller asked for the bytes, and they are verified. */
   private storeFailed (cid: CID, err: unknown): void {
     this.counters.storeFailures++
-    log.error('storing %s failed: %s', cid, errorMessage(err))
+    this.log.error('storing %s failed: %s', cid, errorMessage(err))
   }
 
   private deliver (peer: PeerKey, cid: CID, sessions: readonly number[], bytes: Uint8Array): void {
@@ -420,7 +425,7 @@ export class BitswapClient {
     // Nothing to tell when no routing is plugged in: no promise per block for nobody.
     if (!this.config.announceBlocks || this.finder instanceof NullProviderFinder) return
     for (const cid of cids) {
-      this.finder.provide(cid).catch((err: Error) => { log('announcing %s failed: %s', cid, err.message) })
+      this.finder.provide(cid).catch((err: Error) => { this.log('announcing %s failed: %s', cid, err.message) })
     }
   }
 

@@ -1,4 +1,4 @@
-import { logger } from '@libp2p/logger'
+import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
 import {
   DEFAULT_DONT_HAVE_TIMEOUT, MAX_DONT_HAVE_TIMEOUT, MAX_EXPECTED_WANT_PROCESS_TIME, MAX_VALID_LATENCY,
   MESSAGE_LATENCY_ALPHA, MESSAGE_LATENCY_MULTIPLIER, MIN_DONT_HAVE_TIMEOUT, PENDING_WANT_ALLOWANCE, PING_LATENCY_MULTIPLIER
@@ -8,12 +8,12 @@ import type { Clock, Timer } from '../interfaces/clock.js'
 import type { PeerKey } from '../types.js'
 import type { CID } from 'multiformats/cid'
 
-const log = logger('swapwright:core:dont-have-timeout-manager')
-
 /** A timer firing more than this many ms after its time means the event loop was busy (never on a virtual clock). */
 const LATE_TIMER_TOLERANCE = 10
 
 export interface DontHaveTimeoutManagerInit {
+  /** Where this part logs; `@libp2p/logger`'s default when not given. */
+  logger?: ComponentLogger
   clock: Clock
   /** Called with every want that went unanswered for too long, batched per expiry. */
   onTimeout(cids: CID[]): void
@@ -33,6 +33,7 @@ interface PendingWant {
  * then how fast it actually answered our wants.
  */
 export class DontHaveTimeoutManager {
+  private readonly log: Logger
   private readonly clock: Clock
   private readonly onTimeout: (cids: CID[]) => void
   private readonly peer: PeerKey | undefined
@@ -65,6 +66,7 @@ export class DontHaveTimeoutManager {
   private stopped = false
 
   constructor (init: DontHaveTimeoutManagerInit) {
+    this.log = (init.logger ?? defaultLogger()).forComponent('swapwright:core:dont-have-timeout-manager')
     this.clock = init.clock
     this.onTimeout = init.onTimeout
     this.peer = init.peer
@@ -187,7 +189,7 @@ export class DontHaveTimeoutManager {
 
   private recordMessageLatency (latency: number): void {
     if (latency > MAX_VALID_LATENCY) {
-      log('ignoring an answer from %s after %d ms as an outlier', this.peer, latency)
+      this.log('ignoring an answer from %s after %d ms as an outlier', this.peer, latency)
       return
     }
     this.messageSamples++
@@ -266,11 +268,11 @@ export class DontHaveTimeoutManager {
   }
 
   private report (expired: CID[], why: string): void {
-    log('%d wants to %s expire: %s', expired.length, this.peer, why)
+    this.log('%d wants to %s expire: %s', expired.length, this.peer, why)
     try {
       this.onTimeout(expired)
     } catch (err) {
-      log.error('the DONT_HAVE timeout handler for %s threw: %e', this.peer, err)
+      this.log.error('the DONT_HAVE timeout handler for %s threw: %e', this.peer, err)
     }
   }
 }

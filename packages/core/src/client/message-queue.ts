@@ -1,4 +1,4 @@
-import { logger } from '@libp2p/logger'
+import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
 import { errorMessage } from '../errors.js'
 import { blockKey } from '../wire/prefix.js'
 import { DontHaveTimeoutManager } from './dont-have-timeout-manager.js'
@@ -8,8 +8,6 @@ import type { BitswapNetwork } from '../interfaces/network.js'
 import type { PeerKey } from '../types.js'
 import type { WantEntry, WantType } from '../wire/types.js'
 import type { CID } from 'multiformats/cid'
-
-const log = logger('swapwright:core:message-queue')
 
 /** Highest int32: the first want gets it, and each later one one less, so earlier wants are more urgent. */
 const FIRST_PRIORITY = 2 ** 31 - 1
@@ -29,6 +27,8 @@ interface QueuedWant {
 }
 
 export interface MessageQueueInit {
+  /** Where this part logs; `@libp2p/logger`'s default when not given. */
+  logger?: ComponentLogger
   peer: PeerKey
   network: BitswapNetwork
   clock: Clock
@@ -50,6 +50,7 @@ export interface MessageQueueInit {
  * when the peer answers or the want is cancelled, and learns from every answer how long the peer takes.
  */
 export class MessageQueue {
+  private readonly log: Logger
   readonly peer: PeerKey
   private readonly init: MessageQueueInit
   private readonly wants = new Map<string, QueuedWant>()
@@ -75,9 +76,11 @@ export class MessageQueue {
   private readonly timeouts: DontHaveTimeoutManager
 
   constructor (init: MessageQueueInit) {
+    this.log = (init.logger ?? defaultLogger()).forComponent('swapwright:core:message-queue')
     this.peer = init.peer
     this.init = init
     this.timeouts = new DontHaveTimeoutManager({
+      logger: init.logger,
       clock: init.clock,
       peer: init.peer,
       onTimeout: cids => { init.onDontHaveTimeout?.(cids) }
@@ -317,7 +320,7 @@ export class MessageQueue {
         this.sendFailures++
         if (attempt >= maxSendAttempts || this.stopped) {
           // Left to the rebroadcast: the wants keep their sentAt and go out again later if the peer is still here.
-          log('giving up on %d wants to %s after %d attempts: %s', entries.length, this.peer, attempt, errorMessage(err))
+          this.log('giving up on %d wants to %s after %d attempts: %s', entries.length, this.peer, attempt, errorMessage(err))
           return
         }
         await this.init.clock.sleep(sendRetryDelay * 2 ** (attempt - 1))

@@ -1,4 +1,4 @@
-import { logger } from '@libp2p/logger'
+import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
 import { inject, injectable } from 'tsyringe'
 import { AbortError } from '../errors.js'
 import { Tokens } from '../registry.js'
@@ -12,8 +12,6 @@ import type { BitswapNetwork } from '../interfaces/network.js'
 import type { ProviderFinder, ProviderRecord } from '../interfaces/provider-finder.js'
 import type { AbortOptions, PeerKey } from '../types.js'
 import type { CID } from 'multiformats/cid'
-
-const log = logger('swapwright:core:provider-query-manager')
 
 /** What the provider lookups did since the manager was made. */
 export interface ProviderQueryStats {
@@ -56,6 +54,7 @@ interface Lookup {
  */
 @injectable()
 export class ProviderQueryManager {
+  private readonly log: Logger
   private readonly finder: ProviderFinder
   private readonly network: BitswapNetwork
   private readonly clock: Clock
@@ -72,8 +71,10 @@ export class ProviderQueryManager {
     @inject(Tokens.ProviderFinder) finder: ProviderFinder,
     @inject(Tokens.Network) network: BitswapNetwork,
     @inject(Tokens.Clock) clock: Clock,
-    @inject(Tokens.Config) config: BitswapConfig
+    @inject(Tokens.Config) config: BitswapConfig,
+    @inject(Tokens.Logger) logger: ComponentLogger = defaultLogger()
   ) {
+    this.log = logger.forComponent('swapwright:core:provider-query-manager')
     this.finder = finder
     this.network = network
     this.clock = clock
@@ -180,7 +181,7 @@ export class ProviderQueryManager {
     } catch (err) {
       if (isOver(lookup)) return
       this.counters.finderErrors++
-      log.error('provider finder %s failed for %c: %e', this.finder.name, lookup.cid, err)
+      this.log.error('provider finder %s failed for %c: %e', this.finder.name, lookup.cid, err)
       this.end(lookup, 'finder-error')
     } finally {
       // Lets a finder that is still going release its query; its own errors no longer matter to us.
@@ -202,7 +203,7 @@ export class ProviderQueryManager {
     } catch (err) {
       if (!isOver(lookup)) {
         this.counters.dialFailures++
-        log('could not dial provider %s of %c: %e', record.peer, lookup.cid, err)
+        this.log('could not dial provider %s of %c: %e', record.peer, lookup.cid, err)
       }
     } finally {
       lookup.dialing--
@@ -219,7 +220,7 @@ export class ProviderQueryManager {
     lookup.controller.abort(new AbortError(`Provider lookup ended: ${reason}`))
     if (this.lookups.get(lookup.key) === lookup) this.lookups.delete(lookup.key)
     lookup.changed.notify()
-    log('lookup for %c ended (%s) with %d providers', lookup.cid, reason, lookup.providers.length)
+    this.log('lookup for %c ended (%s) with %d providers', lookup.cid, reason, lookup.providers.length)
     this.startWaiting()
   }
 }

@@ -1,4 +1,4 @@
-import { logger } from '@libp2p/logger'
+import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
 import { AbortError, errorMessage } from '../errors.js'
 import { BASE_TICK_DELAY } from '../constants.js'
 import { fetchBatch } from './block-batch.js'
@@ -18,12 +18,12 @@ import type { AbortOptions, PeerKey } from '../types.js'
 import type { PresenceType } from '../wire/types.js'
 import type { CID } from 'multiformats/cid'
 
-const log = logger('swapwright:core:session')
-
 /** Wants one update pass hands to the splitter at most; more wait for the next pass, on the next turn. */
 const UPDATE_BATCH = 1024
 
 export interface SessionInit {
+  /** Where this part logs; `@libp2p/logger`'s default when not given. */
+  logger?: ComponentLogger
   id: number
   clock: Clock
   random: RandomSource
@@ -57,6 +57,7 @@ export interface SessionStats {
  * everything when it ends.
  */
 export class Session {
+  private readonly log: Logger
   readonly id: number
   private readonly init: SessionInit
   private readonly peers: SessionPeers
@@ -84,6 +85,7 @@ export class Session {
 
   /** @internal Sessions come from `createSession()` of a node, which wires them to its client. */
   constructor (init: SessionInit) {
+    this.log = (init.logger ?? defaultLogger()).forComponent('swapwright:core:session')
     this.id = init.id
     this.init = init
     this.peers = new SessionPeers(init.config.peerDontHaveLimit)
@@ -304,7 +306,7 @@ export class Session {
   /** A peer that refused `peerDontHaveLimit` wants in a row leaves, unless it holds a HAVE for one still wanted. */
   private dropRefuser (peer: PeerKey): void {
     for (const want of this.wants.values()) if (want.haves.has(peer)) return
-    log('session %d drops %s after %d DONT_HAVEs in a row', this.id, peer, this.init.config.peerDontHaveLimit)
+    this.log('session %d drops %s after %d DONT_HAVEs in a row', this.id, peer, this.init.config.peerDontHaveLimit)
     this.removePeer(peer)
   }
 
@@ -347,7 +349,7 @@ export class Session {
       const refusers = want.forgetRefusals().filter(peer => this.peers.has(peer))
       if (refusers.length === 0) continue
       want.retries++
-      log('session %d asks %d peers again for %s', this.id, refusers.length, want.cid)
+      this.log('session %d asks %d peers again for %s', this.id, refusers.length, want.cid)
       this.sender.reask(want, refusers)
     }
     this.armRetry()
@@ -471,7 +473,7 @@ export class Session {
           this.addPeer(peer)
         }
       } catch (err) {
-        if (!this.closed) log('provider search for %s failed: %s', cid, errorMessage(err))
+        if (!this.closed) this.log('provider search for %s failed: %s', cid, errorMessage(err))
       }
     })()
   }

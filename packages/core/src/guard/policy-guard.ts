@@ -1,6 +1,4 @@
-import { logger } from '@libp2p/logger'
-
-const log = logger('swapwright:core:policy-guard')
+import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
 
 /** The slots whose plugins make decisions while the node runs, and so are called through the guard. */
 export type PolicySlot = 'requestSplitter' | 'peerSelector' | 'decisionStrategy'
@@ -17,6 +15,11 @@ export type PolicyFailures = Record<PolicySlot, number>
 export class PolicyGuard {
   private readonly counts: PolicyFailures = { requestSplitter: 0, peerSelector: 0, decisionStrategy: 0 }
   private readonly logged = new Set<string>()
+  private readonly log: Logger
+
+  constructor (logger: ComponentLogger = defaultLogger()) {
+    this.log = logger.forComponent('swapwright:core:policy-guard')
+  }
 
   failed (slot: PolicySlot, plugin: string, method: string, problem: unknown): void {
     this.counts[slot]++
@@ -24,7 +27,7 @@ export class PolicyGuard {
     if (this.logged.has(key)) return
     this.logged.add(key)
     const why = problem instanceof Error ? problem.message : String(problem)
-    log.error('policy "%s" (%s) failed in %s(): %s; using the safe choice instead (logged once)', plugin, slot, method, why)
+    this.log.error('policy "%s" (%s) failed in %s(): %s; using the safe choice instead (logged once)', plugin, slot, method, why)
   }
 
   /** A policy's per-session state from `forSession`, or undefined (counted) when that throws or returns nothing. */

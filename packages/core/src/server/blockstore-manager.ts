@@ -1,4 +1,4 @@
-import { logger } from '@libp2p/logger'
+import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
 import { errorMessage } from '../errors.js'
 import { blockKey } from '../wire/prefix.js'
 import { Semaphore } from '../util/semaphore.js'
@@ -6,9 +6,9 @@ import { LruMap } from '../util/lru-map.js'
 import { hasBlockSizes, type Blockstore, type BlockSizes } from '../interfaces/blockstore.js'
 import type { CID } from 'multiformats/cid'
 
-const log = logger('swapwright:core:blockstore-manager')
-
 export interface BlockstoreManagerInit {
+  /** Where this part logs; `@libp2p/logger`'s default when not given. */
+  logger?: ComponentLogger
   /** Reads at once (default 32). */
   concurrency: number
   /** Sizes remembered (default 65,536). */
@@ -20,6 +20,7 @@ export interface BlockstoreManagerInit {
  * "not found" is logged, counted and treated as a missing block, so a failing disk never crashes the engine.
  */
 export class BlockstoreManager {
+  private readonly log: Logger
   private readonly store: Blockstore
   private readonly limit: Semaphore
   private readonly sizes: LruMap<string, number>
@@ -29,6 +30,7 @@ export class BlockstoreManager {
   readErrors = 0
 
   constructor (store: Blockstore, init: BlockstoreManagerInit) {
+    this.log = (init.logger ?? defaultLogger()).forComponent('swapwright:core:blockstore-manager')
     this.store = store
     this.limit = new Semaphore(init.concurrency)
     this.sizes = new LruMap(init.sizeCacheEntries)
@@ -57,7 +59,7 @@ export class BlockstoreManager {
       } catch (err) {
         if (!isNotFound(err)) {
           this.readErrors++
-          log.error('reading %s failed, treating it as missing: %s', cid, errorMessage(err))
+          this.log.error('reading %s failed, treating it as missing: %s', cid, errorMessage(err))
         }
         return undefined
       }
@@ -85,7 +87,7 @@ export class BlockstoreManager {
         return await store.size(cid)
       } catch (err) {
         this.readErrors++
-        log.error('sizing %s failed, treating it as missing: %s', cid, errorMessage(err))
+        this.log.error('sizing %s failed, treating it as missing: %s', cid, errorMessage(err))
         return undefined
       }
     })
@@ -97,7 +99,7 @@ export class BlockstoreManager {
         return await this.store.has(cid)
       } catch (err) {
         this.readErrors++
-        log.error('checking %s failed, treating it as missing: %s', cid, errorMessage(err))
+        this.log.error('checking %s failed, treating it as missing: %s', cid, errorMessage(err))
         return false
       }
     })

@@ -1,4 +1,4 @@
-import { logger } from '@libp2p/logger'
+import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
 import { inject, injectable } from 'tsyringe'
 import { errorMessage } from '../errors.js'
 import { GuardedTokens, Tokens } from '../registry.js'
@@ -16,8 +16,6 @@ import type { BitswapNetwork } from '../interfaces/network.js'
 import type { PeerKey } from '../types.js'
 import type { BitswapMessage, DecodedMessage, WantEntry } from '../wire/types.js'
 import type { CID } from 'multiformats/cid'
-
-const log = logger('swapwright:core:decision-engine')
 
 const DONE: Promise<void> = Promise.resolve()
 
@@ -74,6 +72,7 @@ export interface ServerStats {
  */
 @injectable()
 export class DecisionEngine {
+  private readonly log: Logger
   private readonly network: BitswapNetwork
   private readonly clock: Clock
   private readonly strategy: DecisionStrategy
@@ -103,13 +102,16 @@ export class DecisionEngine {
     @inject(Tokens.Blockstore) blockstore: Blockstore,
     @inject(Tokens.Clock) clock: Clock,
     @inject(GuardedTokens.DecisionStrategy) strategy: DecisionStrategy,
-    @inject(Tokens.Config) config: BitswapConfig
+    @inject(Tokens.Config) config: BitswapConfig,
+    @inject(Tokens.Logger) logger: ComponentLogger = defaultLogger()
   ) {
+    this.log = logger.forComponent('swapwright:core:decision-engine')
     this.network = network
     this.clock = clock
     this.strategy = strategy
     this.config = config
     this.blocks = new BlockstoreManager(blockstore, {
+      logger,
       concurrency: config.blockstoreConcurrency,
       sizeCacheEntries: config.blockSizeCacheEntries
     })
@@ -169,7 +171,7 @@ export class DecisionEngine {
       }
       await this.apply(peer, ledger, message)
     }).catch(err => {
-      log.error('could not apply a message from %s: %s', peer, errorMessage(err))
+      this.log.error('could not apply a message from %s: %s', peer, errorMessage(err))
     }).finally(() => {
       this.queuedMessages--
       if (this.intake.get(peer) === next) this.intake.delete(peer)
@@ -455,7 +457,7 @@ export class DecisionEngine {
       try {
         ({ message, outcome } = await this.build(batch))
       } catch (err) {
-        log.error('building a reply to %s failed: %s', batch.peer, errorMessage(err))
+        this.log.error('building a reply to %s failed: %s', batch.peer, errorMessage(err))
       }
       if (message == null) {
         this.queue.done(batch)
@@ -521,7 +523,7 @@ export class DecisionEngine {
       this.recordSent(peer, ledger, tasks, outcome, message)
     }, (err: Error) => {
       this.totals.failedSends++
-      log('sending %d blocks and %d presences to %s failed: %s', message.blocks.length, message.presences.length, peer, err.message)
+      this.log('sending %d blocks and %d presences to %s failed: %s', message.blocks.length, message.presences.length, peer, err.message)
       this.totals.tasksDropped += this.queue.dropPending(peer)
     }).finally(() => {
       this.sending.delete(sending)

@@ -206,6 +206,8 @@ export class Libp2pBitswapService implements Startable {
     // node gets it tapped for the metrics and the trace logs.
     let network: Libp2pBitswapNetwork | undefined
     const bitswap = createBitswap({
+      // the node's parts log through this libp2p node's per-component logger, as the tap does
+      ...(this.components.logger == null ? {} : { logger: this.components.logger }),
       ...options,
       network: factoryPlugin(plugin.name, components => tapNetwork(network = plugin(components), this.counters, wireLog(this.components.logger)))
     })
