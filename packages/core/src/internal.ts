@@ -22,6 +22,7 @@ export { ProviderQueryManager, type ProviderQueryStats } from './client/provider
 export { DontHaveTimeoutManager, type DontHaveTimeoutManagerInit } from './client/dont-have-timeout-manager.js'
 export { MessageQueue, type MessageQueueInit } from './client/message-queue.js'
 export { WantManager, type QueueFactory } from './client/want-manager.js'
+export { PeerRecords } from './util/peer-records.js'
 
 /** A node's two halves. */
 export interface NodeParts {

@@ -1,3 +1,4 @@
+import { PeerRecords } from '../util/peer-records.js'
 import type { WireTap } from './wire-tap.js'
 import type { PeerKey } from '../types.js'
 import type { BitswapMessage, DecodedMessage } from '../wire/types.js'
@@ -58,12 +59,10 @@ const RECEIVED: Direction = { blocks: 'blocksReceived', bytes: 'blockBytesReceiv
  */
 export class WireCounters implements WireTap {
   readonly total: WireCounts = emptyWireCounts()
-  private readonly peers = new Map<PeerKey, WireCounts>()
-  private readonly gone = new Set<PeerKey>()
-  private readonly retain: number
+  private readonly peers: PeerRecords<WireCounts>
 
   constructor (retain = 1024) {
-    this.retain = retain
+    this.peers = new PeerRecords(emptyWireCounts, retain)
   }
 
   /** The counts of one peer (a copy), or undefined for a peer never seen or long gone. */
@@ -74,7 +73,7 @@ export class WireCounters implements WireTap {
 
   /** Every peer with counts, each a copy. */
   all (): Map<PeerKey, WireCounts> {
-    return new Map([...this.peers].map(([peer, counts]) => [peer, { ...counts }]))
+    return new Map([...this.peers.entries()].map(([peer, counts]) => [peer, { ...counts }]))
   }
 
   readonly sent = (peer: PeerKey, message: BitswapMessage): void => {
@@ -97,18 +96,11 @@ export class WireCounters implements WireTap {
   }
 
   readonly connected = (peer: PeerKey): void => {
-    this.gone.delete(peer)
-    this.counts(peer)
+    this.peers.arrived(peer)
   }
 
   readonly disconnected = (peer: PeerKey): void => {
-    this.gone.delete(peer)
-    this.gone.add(peer)
-    for (const oldest of this.gone) {
-      if (this.gone.size <= this.retain) break
-      this.gone.delete(oldest)
-      this.peers.delete(oldest)
-    }
+    this.peers.departed(peer)
   }
 
   /** Adds a message's blocks and presences to the peer's counts and the totals, under the fields of a direction. */
@@ -127,11 +119,6 @@ export class WireCounters implements WireTap {
   }
 
   private counts (peer: PeerKey): WireCounts {
-    let counts = this.peers.get(peer)
-    if (counts == null) {
-      counts = emptyWireCounts()
-      this.peers.set(peer, counts)
-    }
-    return counts
+    return this.peers.of(peer)
   }
 }

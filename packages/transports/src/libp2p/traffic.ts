@@ -1,3 +1,4 @@
+import { PeerRecords } from '@swapwright/core/internal'
 import type { LinkStats, PeerKey } from '@swapwright/core'
 
 /** What the libp2p network counts per peer, on top of the messages and bytes every network counts. */
@@ -46,35 +47,20 @@ function emptyStats (): Libp2pLinkStats {
  * has on every network.
  */
 export class Traffic {
-  private readonly peers = new Map<PeerKey, Libp2pLinkStats>()
-  /** Peers that left, oldest first; only the newest `retain` keep their counters. */
-  private readonly gone = new Set<PeerKey>()
-  private readonly retain: number
+  private readonly peers: PeerRecords<Libp2pLinkStats>
 
   /** `retain`: departed peers whose counters are kept (default 1024), so churn cannot grow the map forever. */
   constructor (retain = 1024) {
-    this.retain = retain
+    this.peers = new PeerRecords(emptyStats, retain)
   }
 
   of (peer: PeerKey): Libp2pLinkStats {
-    this.gone.delete(peer)
-    let stats = this.peers.get(peer)
-    if (stats == null) {
-      stats = emptyStats()
-      this.peers.set(peer, stats)
-    }
-    return stats
+    return this.peers.arrived(peer)
   }
 
   /** The peer disconnected: its counters stay readable until `retain` later departures push them out. */
   departed (peer: PeerKey): void {
-    this.gone.delete(peer)
-    this.gone.add(peer)
-    for (const oldest of this.gone) {
-      if (this.gone.size <= this.retain) break
-      this.gone.delete(oldest)
-      this.peers.delete(oldest)
-    }
+    this.peers.departed(peer)
   }
 
   /** A copy, so callers cannot change the counters. */
