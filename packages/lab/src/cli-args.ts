@@ -6,6 +6,8 @@ export interface CliOptions {
   list: boolean
   scenarios: string[]
   strategies: string[]
+  /** The strategy set the others are compared with, seed by seed (default the first of `strategies`). */
+  baseline?: string
   seeds: number[]
   json?: string
   html?: string
@@ -34,7 +36,11 @@ usage: ${program} [options]
   --scenario <glob|name>   scenarios to run; repeat or comma-separate; matched against the full name
                            (FixedDelay/3Nodes-AllToAll-OneAtATime) and the name after the group
                            (default: FixedDelay/*)
-  --strategy <a,b,...>     strategy sets to compare (default: goDefaults,go2019)
+  --strategy <a,b,...>     strategy sets to compare (default: goDefaults,go2019); a path such as
+                           ./my-strategy.js loads a module whose default export is a preset (plugins by
+                           slot, as goDefaults() returns) or a function returning one
+  --baseline <name>        the strategy set the others are compared with, seed by seed, in the paired
+                           differences of the summaries (default: the first of --strategy)
   --seeds <1,2,3>          one run per seed; the table shows medians (default: 1,2,3)
   ${reportFile.padEnd(24)} write every run and the medians as JSON
   --html <file>            write a self-contained HTML report with charts
@@ -48,6 +54,7 @@ usage: ${program} [options]
 examples:
   ${program} --scenario '3Nodes-*' --seeds 1
   ${program} --scenario 'RealWorld/*Fast*' --strategy goDefaults --seeds 1 --html out.html
+  ${program} --scenario '3Nodes-*' --strategy goDefaults,./my-strategy.js --seeds 1,2,3,4,5
 `
 }
 
@@ -66,6 +73,7 @@ export function parseCli (argv: string[]): CliOptions {
     options: {
       scenario: { type: 'string', multiple: true },
       strategy: { type: 'string' },
+      baseline: { type: 'string' },
       seeds: { type: 'string' },
       json: { type: 'string' },
       // the same as --json <file>, for the swapwright command, whose --json means JSON lines on stdout
@@ -87,11 +95,16 @@ export function parseCli (argv: string[]): CliOptions {
   if (maxTime != null && !(maxTime > 0)) throw new TypeError(`--max-time: "${values['max-time']}" is not a positive number of ms`)
   const workers = values.workers == null ? defaultLabWorkers() : Number(values.workers)
   if (!Number.isSafeInteger(workers) || workers < 1) throw new TypeError(`--workers: "${values.workers}" is not a whole number >= 1`)
+  const strategies = list(values.strategy, 'goDefaults,go2019')
+  if (values.baseline != null && !strategies.includes(values.baseline)) {
+    throw new TypeError(`--baseline: "${values.baseline}" is not one of --strategy (${strategies.join(', ')})`)
+  }
   return {
     help: values.help,
     list: values.list,
     scenarios: values.scenario ?? ['FixedDelay/*'],
-    strategies: list(values.strategy, 'goDefaults,go2019'),
+    strategies,
+    baseline: values.baseline,
     seeds,
     json: values['json-file'] ?? values.json,
     html: values.html,

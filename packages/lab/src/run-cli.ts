@@ -3,10 +3,11 @@ import { errorMessage } from '@swapwright/core'
 import { parseCli, USAGE, type CliOptions } from './cli-args.js'
 import { htmlReport } from './report/html-report.js'
 import { seconds } from './report/format.js'
-import { summaryTable, trafficTable } from './report/summary-table.js'
+import { intervalTable, summaryTable, trafficTable } from './report/summary-table.js'
 import { runLab, type LabReport } from './runner/run-lab.js'
 import { runLabInWorkers } from './runner/run-lab-in-workers.js'
-import { NAMED_STRATEGIES, namedStrategies } from './runner/strategies.js'
+import { NAMED_STRATEGIES } from './runner/strategies.js'
+import { resolveStrategies } from './runner/strategy-modules.js'
 import { goScenarios } from './scenarios/catalog.js'
 import { selectScenarios } from './scenarios/select.js'
 import type { RunResult } from './run/metrics.js'
@@ -51,7 +52,7 @@ export type OnLabRun = (result: RunResult, wallMs: number, done: number, total: 
 export function labListing (): string {
   const lines = ['scenarios:']
   for (const s of goScenarios()) lines.push(`  ${s.name.padEnd(66)} ${s.description}`)
-  lines.push(`\nstrategy sets: ${Object.keys(NAMED_STRATEGIES).join(', ')}`)
+  lines.push(`\nstrategy sets: ${Object.keys(NAMED_STRATEGIES).join(', ')} (or a module path: ./my-strategy.js)`)
   return lines.join('\n')
 }
 
@@ -61,7 +62,7 @@ export function labListing (): string {
  */
 export async function runLabOptions (options: CliOptions, io: LabCliIo, onRun?: OnLabRun, signal?: AbortSignal): Promise<LabCliResult> {
   const scenarios = selectScenarios(goScenarios(), options.scenarios)
-  const strategies = namedStrategies(options.strategies)
+  const strategies = await resolveStrategies(options.strategies)
   const total = scenarios.length * options.strategies.length * options.seeds.length
   const timings: RunTiming[] = []
   let done = 0
@@ -73,13 +74,15 @@ export async function runLabOptions (options: CliOptions, io: LabCliIo, onRun?: 
     io.err(`[${done}/${total}] ${r.scenario} ${r.strategy} seed ${r.seed}: ${seconds(r.timeMs)}, ${r.duplicateBlocks}/${r.blocksReceived} dups (${(wallMs / 1000).toFixed(1)} s wall)${status}`)
     onRun?.(r, wallMs, done, total)
   }
-  const common = { scenarios, seeds: options.seeds, maxTime: options.maxTime, signal, onResult }
+  const common = { scenarios, seeds: options.seeds, maxTime: options.maxTime, signal, onResult, baseline: options.baseline }
   const report = options.workers > 1
     ? await runLabInWorkers({ ...common, strategies: options.strategies, workers: options.workers })
     : await runLab({ ...common, strategies })
   const wallMs = performance.now() - started
   io.out(`\nMedians over seeds ${options.seeds.join(', ')} (time is virtual):\n`)
   io.out(summaryTable(report))
+  io.out(`\nMeans with 95 % intervals over the seeds; differences from ${report.baseline} paired by seed:\n`)
+  io.out(intervalTable(report))
   if (options.traffic) io.out(`\n${trafficTable(report)}`)
   io.out(`\n${report.runs.length} runs in ${(wallMs / 1000).toFixed(1)} s of real time, ${options.workers > 1 ? `${options.workers} worker threads` : 'one thread'}`)
   const written: string[] = []

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { goDefaults } from '@swapwright/strategies'
-import { checkConsistency, goScenarios, runScenario, selectScenarios, type RunResult } from '../src/index.js'
+import { checkConsistency, defineScenario, goScenarios, runScenario, selectScenarios, type RunResult } from '../src/index.js'
 
 async function run (name: string): Promise<RunResult> {
   const [scenario] = selectScenarios(goScenarios(), [name])
@@ -39,6 +39,38 @@ describe('lab: metrics', () => {
     const r = await run('FixedDelay/3Nodes-AllToAll-OneAtATime')
     assert.ok(r.ok)
     assert.ok(r.duplicateBlocks / r.blocksReceived <= 0.05, `${r.duplicateBlocks} duplicates in ${r.blocksReceived} blocks`)
+  })
+
+  it('measures the first block, success over the available roots, messages per root and broadcast WANT_HAVEs', async () => {
+    const r = await run('FixedDelay/3Nodes-AllToAll-BigBatch')
+    // one 10 ms hop out, one back
+    assert.equal(r.timeToFirstBlockMs, 20)
+    assert.deepEqual([r.rootsAvailable, r.rootsFound, r.success], [100, 100, 1])
+    assert.equal(r.messagesPerRoot, r.traffic.messages / 100)
+    // the session knows no peer at first: its first wants go to both seeds as broadcast WANT_HAVEs
+    assert.ok(r.traffic.broadcastWantHaves > 0 && r.traffic.broadcastWantHaves <= r.traffic.wantHaves, JSON.stringify(r.traffic))
+    const series = r.blocksOverTime
+    assert.deepEqual(series[0], [20, 1])
+    assert.deepEqual(series[series.length - 1], [r.timeMs, 100])
+    for (let i = 1; i < series.length; i++) assert.ok(series[i][0] >= series[i - 1][0] && series[i][1] > series[i - 1][1])
+    const old = await run('FetchFromOldBitswap/3Nodes-AllToAll-OneAtATime')
+    assert.equal(old.traffic.broadcastWantHaves, 0, '1.1.0 seeds are sent no WANT_HAVE at all')
+  })
+
+  it('counts only the roots some seed holds as available, and a fetch of a missing one as failed', async () => {
+    const scenario = defineScenario({
+      name: 'Test/OneMissing',
+      nodes: 3,
+      blocks: 10,
+      blockSize: 1000,
+      // block 9 is on no seed
+      distribution: { name: 'lastMissing', assign: seeds => Array.from({ length: seeds }, () => [0, 1, 2, 3, 4, 5, 6, 7, 8]) },
+      fetch: 'oneAtATime'
+    })
+    const r = await runScenario(scenario, 'goDefaults', goDefaults, 1, { maxTime: 5000 })
+    assert.equal(r.ok, false)
+    assert.deepEqual([r.rootsAvailable, r.rootsFound, r.success], [9, 9, 1])
+    assert.equal(r.blocksOverTime[r.blocksOverTime.length - 1][1], 9)
   })
 
   it('reports each broken identity in words', () => {

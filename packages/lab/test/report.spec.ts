@@ -19,7 +19,10 @@ describe('lab: summaries and reports', () => {
     assert.match(table, /FetchFromOldBitswap\/3Nodes-AllToAll-OneAtATime +\d+\.\d{3} s/)
     const html = htmlReport(report)
     assert.match(html, /^<!DOCTYPE html>/)
-    assert.equal((html.match(/<svg /g) ?? []).length, 2)
+    // two bar charts, the interval chart, the paired-difference chart, and one blocks-over-time chart per scenario
+    assert.equal((html.match(/<svg /g) ?? []).length, 5)
+    assert.equal((html.match(/<polyline class="series"/g) ?? []).length, 6, 'one line per run')
+    assert.match(html, /time vs goDefaults \(paired\)/)
     assert.ok(html.includes('mine &lt;&amp;&gt;'), 'names are escaped')
     assert.ok(!html.includes('mine <&>'))
     assert.doesNotMatch(html, /<script|<link|@import|url\(|\s(src|href)=/i)

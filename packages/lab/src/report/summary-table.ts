@@ -1,4 +1,4 @@
-import { count, percent, seconds } from './format.js'
+import { count, decimals, percent, seconds, signed, withInterval } from './format.js'
 import { renderTable } from './text-table.js'
 import type { LabReport } from '../runner/run-lab.js'
 import type { Summary } from '../runner/summary.js'
@@ -51,4 +51,34 @@ export function trafficTable (report: LabReport): string {
     (s.traffic.bytes / 1e6).toFixed(2)
   ])
   return renderTable(headers, rows, c => c > 1)
+}
+
+/** Virtual ms shown as seconds (three decimals), without the unit: for interval cells. */
+const secs = (ms: number): string => (ms / 1000).toFixed(3)
+const pct = (ratio: number): string => `${(ratio * 100).toFixed(1)}%`
+
+/** The columns of the interval table: header, then the cell of a summary. */
+export function intervalColumns (report: LabReport): Array<[string, (s: Summary) => string]> {
+  const diff = (metric: keyof NonNullable<Summary['vsBaseline']>['diff'], show: (value: number) => string) => (s: Summary): string =>
+    s.vsBaseline == null ? '(baseline)' : withInterval(s.vsBaseline.diff[metric], signed(show))
+  return [
+    ['scenario', s => s.scenario],
+    ['strategy', s => s.strategy],
+    ['time s, mean [95% CI]', s => withInterval(s.ci95.timeMs, secs)],
+    [`time vs ${report.baseline} (paired)`, diff('timeMs', secs)],
+    ['first block s', s => withInterval(s.ci95.timeToFirstBlockMs, secs)],
+    ['success', s => withInterval(s.ci95.success, pct)],
+    ['msgs/root', s => withInterval(s.ci95.messagesPerRoot, decimals(1))],
+    ['broadcast want-haves', s => withInterval(s.ci95.broadcastWantHaves, decimals(1))],
+    [`dups vs ${report.baseline} (paired)`, diff('duplicateBlocks', decimals(1))]
+  ]
+}
+
+/**
+ * Means over the seeds with 95 % intervals, and each set's paired difference from the baseline (run by run on
+ * the same seed): a difference whose interval excludes zero is one the seeds agree on.
+ */
+export function intervalTable (report: LabReport): string {
+  const columns = intervalColumns(report)
+  return renderTable(columns.map(c => c[0]), report.summaries.map(s => columns.map(c => c[1](s))), c => c > 1)
 }

@@ -22,7 +22,25 @@ export interface RunResult {
   messagesReceived: number
   bytesSent: number
   bytesReceived: number
-  /** Everything the network delivered during the run, by entry kind, counted from the messages themselves. */
+  /**
+   * Virtual ms from the start of the fetch until the first block reached a fetcher's application (the earliest
+   * over the fetchers); null when none did.
+   */
+  timeToFirstBlockMs: number | null
+  /** Requested roots some seed held, summed over the fetchers (every requested block is a root of its own). */
+  rootsAvailable: number
+  /** Of those, the ones the fetchers ended up holding. */
+  rootsFound: number
+  /** rootsFound / rootsAvailable: 1 when nothing was available to find. */
+  success: number
+  /** Every message the network carried, per root found; null when none was found. */
+  messagesPerRoot: number | null
+  /** Unique blocks the fetchers' applications had received, over virtual time since the start of the fetch. */
+  blocksOverTime: BlocksPoint[]
+  /**
+   * Everything the network delivered during the run, by entry kind, counted from the messages themselves;
+   * `broadcastWantHaves` is the clients' own count where they keep one (see `MessageCounter`).
+   */
   traffic: TrafficCounts
   /** Consistency checks that failed (empty when every count agrees). */
   inconsistencies: string[]
@@ -32,6 +50,12 @@ export interface RunResult {
    */
   clockGuardTrips: number
 }
+
+/** Rounds virtual ms to a microsecond: floating-point noise stays out of reports. */
+export const micro = (ms: number): number => Math.round(ms * 1000) / 1000
+
+/** [virtual ms since the start of the fetch, unique blocks received by then over all fetchers]. */
+export type BlocksPoint = [ms: number, blocks: number]
 
 export interface Tallies {
   blocksRequested: number

@@ -1,7 +1,9 @@
 import { errorMessage } from '@swapwright/core'
-import { checkConsistency, type RunResult } from './metrics.js'
+import { checkConsistency, micro, type RunResult } from './metrics.js'
 import { LabSwarm, type StrategySet } from './lab-swarm.js'
-import type { Session } from '@swapwright/core'
+import { ProgressRecorder } from './progress-recorder.js'
+import type { Bitswap, Session } from '@swapwright/core'
+import type { CID } from 'multiformats/cid'
 import type { Scenario } from '../scenarios/scenario.js'
 
 export interface RunOptions {
@@ -12,9 +14,6 @@ export interface RunOptions {
 const DEFAULT_MAX_TIME = 10 * 60_000
 /** Virtual ms the network may take to fall quiet after the fetch. */
 const MAX_DRAIN = 60_000
-
-/** Rounds virtual ms to a microsecond: floating-point noise stays out of reports. */
-const micro = (ms: number): number => Math.round(ms * 1000) / 1000
 
 /**
  * Runs one scenario once: builds the swarm, fetches through one session per fetcher, then lets blocks still
@@ -28,11 +27,12 @@ export async function runScenario (scenario: Scenario, strategyName: string, str
   const cids = swarm.blocks.map(block => block.cid)
   const sessions: Session[] = swarm.fetchers.map(({ node }) => node.createSession())
   const start = clock.now()
+  const progress = new ProgressRecorder(clock, start)
   let finished = start
   let error: string | undefined
   try {
     await clock.run(Promise.all(sessions.map(async session => {
-      await scenario.fetch.fetch(session, cids)
+      await scenario.fetch.fetch(progress.watch(session), cids)
       finished = Math.max(finished, clock.now())
     })), { maxTime: options.maxTime ?? DEFAULT_MAX_TIME })
   } catch (err) {
@@ -70,6 +70,10 @@ export async function runScenario (scenario: Scenario, strategyName: string, str
     clientDuplicates: sum(clientStats.map(c => c.duplicateBlocks))
   }, error == null)
 
+  const traffic = { ...swarm.counter.total, broadcastWantHaves: clientBroadcastWantHaves(clientStats) ?? swarm.counter.total.broadcastWantHaves }
+  // after every counter is read: a slow seed store's reads move the clock on
+  const roots = await clock.run(countRoots(swarm, cids))
+
   for (const session of sessions) session.close()
   await swarm.stop()
   return {
@@ -87,10 +91,47 @@ export async function runScenario (scenario: Scenario, strategyName: string, str
     messagesReceived,
     bytesSent,
     bytesReceived,
-    traffic: { ...swarm.counter.total },
+    timeToFirstBlockMs: progress.firstBlockMs == null ? null : micro(progress.firstBlockMs),
+    ...roots,
+    success: roots.rootsAvailable === 0 ? 1 : roots.rootsFound / roots.rootsAvailable,
+    messagesPerRoot: roots.rootsFound === 0 ? null : traffic.messages / roots.rootsFound,
+    blocksOverTime: progress.series(),
+    traffic,
     inconsistencies,
     clockGuardTrips: swarm.nodeClock.trips
   }
+}
+
+/**
+ * Roots some seed held, and of those the ones each fetcher holds at the end, summed over the fetchers. Every
+ * requested block counts as a root: a scenario whose seeds lack some has roots nobody can find.
+ */
+async function countRoots (swarm: LabSwarm, cids: readonly CID[]): Promise<{ rootsAvailable: number, rootsFound: number }> {
+  const held = async (node: Bitswap, cid: CID): Promise<boolean> => node.components.blockstore.has(cid)
+  const available: CID[] = []
+  for (const cid of cids) {
+    for (const { node } of swarm.seeds) {
+      if (await held(node, cid)) {
+        available.push(cid)
+        break
+      }
+    }
+  }
+  let rootsFound = 0
+  for (const { node } of swarm.fetchers) {
+    for (const cid of available) if (await held(node, cid)) rootsFound++
+  }
+  return { rootsAvailable: available.length * swarm.fetchers.length, rootsFound }
+}
+
+/**
+ * The fetchers' own count of broadcast WANT_HAVEs, summed, where their clients keep one (`broadcastWantHaves` in
+ * the client's stats); undefined otherwise, and the lab's count from the messages stands in.
+ */
+function clientBroadcastWantHaves (stats: ReadonlyArray<object>): number | undefined {
+  const counts = stats.map(s => (s as { broadcastWantHaves?: unknown }).broadcastWantHaves)
+  if (!counts.every(c => typeof c === 'number')) return undefined
+  return sum(counts as number[])
 }
 
 /**

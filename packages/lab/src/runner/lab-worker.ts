@@ -1,12 +1,13 @@
 /**
  * The body of one lab worker thread: runs the runs it is sent, one at a time, and posts each result back.
  * Scenarios and strategy sets hold functions, which cannot cross to a thread, so a run names them and the
- * worker builds them from the catalog and the named strategy sets, exactly as the main thread would.
+ * worker builds them from the catalog and the named strategy sets (or imports the strategy module), exactly as the
+ * main thread would.
  */
 import { parentPort } from 'node:worker_threads'
 import { runScenario } from '../run/run-scenario.js'
 import { goScenarios } from '../scenarios/catalog.js'
-import { namedStrategies } from './strategies.js'
+import { resolveStrategies } from './strategy-modules.js'
 import type { WorkerReply, WorkerRun } from './worker-messages.js'
 import type { Scenario } from '../scenarios/scenario.js'
 
@@ -22,7 +23,7 @@ async function runOne (run: WorkerRun): Promise<WorkerReply> {
   try {
     const scenario = catalog.get(run.scenario)
     if (scenario == null) throw new RangeError(`No scenario named "${run.scenario}" in the catalog`)
-    const strategy = namedStrategies([run.strategy])[run.strategy]
+    const strategy = (await resolveStrategies([run.strategy]))[run.strategy]
     const started = performance.now()
     const result = await runScenario(scenario, run.strategy, strategy, run.seed, { maxTime: run.maxTime })
     return { id: run.id, result, wallMs: performance.now() - started }

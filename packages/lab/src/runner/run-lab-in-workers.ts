@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { labReport, labSeeds, labTasks, type LabReport } from './run-lab.js'
-import { namedStrategies } from './strategies.js'
+import { labBaseline, labReport, labSeeds, labTasks, type LabReport } from './run-lab.js'
+import { resolveStrategies } from './strategy-modules.js'
 import { goScenarios } from '../scenarios/catalog.js'
 import type { WorkerReply, WorkerRun } from './worker-messages.js'
 import type { RunResult } from '../run/metrics.js'
@@ -15,7 +15,10 @@ export function defaultLabWorkers (): number {
 export interface WorkerLabInit {
   /** Scenarios of the catalog (`goScenarios()`): a worker finds each by its name. */
   scenarios: readonly Scenario[]
-  /** Names of strategy sets from `NAMED_STRATEGIES`, in report order. */
+  /**
+   * Names of strategy sets from `NAMED_STRATEGIES`, or paths of strategy modules (see `loadStrategyModule`;
+   * relative to the process's working directory, which the workers share), in report order.
+   */
   strategies: readonly string[]
   /** One run per seed for each scenario × strategy (default [1, 2, 3]). */
   seeds?: readonly number[]
@@ -30,6 +33,8 @@ export interface WorkerLabInit {
   maxTime?: number
   /** Stops the lab: the workers are ended and the promise rejects with the signal's reason. */
   signal?: AbortSignal
+  /** The strategy set the others are compared with, seed by seed (default the first). */
+  baseline?: string
 }
 
 /**
@@ -41,7 +46,9 @@ export interface WorkerLabInit {
  */
 export async function runLabInWorkers (init: WorkerLabInit): Promise<LabReport> {
   const seeds = labSeeds(init.strategies, init.seeds)
-  namedStrategies(init.strategies)
+  const baseline = labBaseline(init.strategies, init.baseline)
+  // every set must load here, so a bad name or module fails before any worker starts
+  await resolveStrategies(init.strategies)
   const catalog = new Set(goScenarios().map(scenario => scenario.name))
   const foreign = init.scenarios.find(scenario => !catalog.has(scenario.name))
   if (foreign != null) throw new RangeError(`Scenario "${foreign.name}" is not in the catalog: worker threads can only run catalog scenarios`)
@@ -52,7 +59,7 @@ export async function runLabInWorkers (init: WorkerLabInit): Promise<LabReport> 
     id, scenario: init.scenarios[task.scenario].name, strategy: task.strategy, seed: task.seed, maxTime: init.maxTime
   }))
   const results = await inWorkers(runs, Math.min(workers, runs.length), init.onResult, init.signal)
-  return labReport(init.scenarios, init.strategies, seeds, results)
+  return labReport(init.scenarios, init.strategies, seeds, results, baseline)
 }
 
 /** Runs `runs` on `count` worker threads, each sent its next run when it answers; results in `id` order. */

@@ -16,15 +16,19 @@ export interface LabInit {
   maxTime?: number
   /** Stops the lab between runs: the promise rejects with the signal's reason and no report is made. */
   signal?: AbortSignal
+  /** The strategy set the others are compared with, seed by seed (default the first). */
+  baseline?: string
 }
 
 export interface LabReport {
   scenarios: Array<Record<string, string | number>>
   strategies: string[]
   seeds: number[]
+  /** The strategy set every summary's paired difference is taken against. */
+  baseline: string
   /** Every run, in the order they ran: scenario, then seed, then strategy. */
   runs: RunResult[]
-  /** Medians per scenario × strategy, in the same order. */
+  /** Medians, intervals and paired differences per scenario × strategy, in the same order. */
   summaries: Summary[]
 }
 
@@ -52,15 +56,26 @@ export function labTasks (scenarioCount: number, strategies: readonly string[], 
   return tasks
 }
 
-/** The report of a lab from its runs in report order (see `labTasks`), however they were run. */
-export function labReport (scenarios: readonly Scenario[], strategies: readonly string[], seeds: readonly number[], runs: RunResult[]): LabReport {
+/** The baseline strategy set, checked: the first when none is named; a name not in the lab fails. */
+export function labBaseline (strategies: readonly string[], baseline: string | undefined): string {
+  const name = baseline ?? strategies[0]
+  if (!strategies.includes(name)) throw new RangeError(`The baseline "${name}" is not one of the lab's strategy sets (${strategies.join(', ')})`)
+  return name
+}
+
+/**
+ * The report of a lab from its runs in report order (see `labTasks`), however they were run; every summary is
+ * compared with the `baseline` set's runs of its scenario (default the first set).
+ */
+export function labReport (scenarios: readonly Scenario[], strategies: readonly string[], seeds: readonly number[], runs: RunResult[], baseline?: string): LabReport {
+  const base = labBaseline(strategies, baseline)
   const summaries: Summary[] = []
   for (const scenario of scenarios) {
-    for (const name of strategies) {
-      summaries.push(summarize(runs.filter(run => run.scenario === scenario.name && run.strategy === name)))
-    }
+    const of = (name: string): RunResult[] => runs.filter(run => run.scenario === scenario.name && run.strategy === name)
+    const baseRuns = of(base)
+    for (const name of strategies) summaries.push(summarize(of(name), { name: base, runs: baseRuns }))
   }
-  return { scenarios: scenarios.map(describeScenario), strategies: [...strategies], seeds: [...seeds], runs, summaries }
+  return { scenarios: scenarios.map(describeScenario), strategies: [...strategies], seeds: [...seeds], baseline: base, runs, summaries }
 }
 
 /**
@@ -72,6 +87,7 @@ export function labReport (scenarios: readonly Scenario[], strategies: readonly 
 export async function runLab (init: LabInit): Promise<LabReport> {
   const names = Object.keys(init.strategies)
   const seeds = labSeeds(names, init.seeds)
+  const baseline = labBaseline(names, init.baseline)
   const runs: RunResult[] = []
   for (const task of labTasks(init.scenarios.length, names, seeds)) {
     init.signal?.throwIfAborted()
@@ -80,5 +96,5 @@ export async function runLab (init: LabInit): Promise<LabReport> {
     init.onResult?.(result, performance.now() - started)
     runs.push(result)
   }
-  return labReport(init.scenarios, names, seeds, runs)
+  return labReport(init.scenarios, names, seeds, runs, baseline)
 }

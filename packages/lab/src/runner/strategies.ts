@@ -19,7 +19,7 @@ export function namedStrategies (names: readonly string[]): Record<string, () =>
   const out: Record<string, () => StrategyPreset> = {}
   for (const name of names) {
     const preset = NAMED_STRATEGIES[name]
-    if (preset == null) throw new RangeError(`Unknown strategy set "${name}" (known: ${Object.keys(NAMED_STRATEGIES).join(', ')})`)
+    if (preset == null) throw new RangeError(`Unknown strategy set "${name}" (known: ${Object.keys(NAMED_STRATEGIES).join(', ')}; or a module path such as ./my-strategy.js)`)
     out[name] = preset
   }
   return out
