@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -64,6 +64,34 @@ describe('swapwright lab', () => {
     const written = JSON.parse(await readFile(file, 'utf8'))
     assert.equal(written.runs.length, 2)
     assert.deepEqual(written.summaries, report.summaries)
+  })
+
+  it('--strategy takes a module path: its default export is the strategy set, compared with the baseline', async () => {
+    // a module in a temp folder cannot find the workspace's packages by name, so it imports them by URL
+    const strategies = import.meta.resolve('@swapwright/strategies')
+    await writeFile(join(work, 'my-strategy.js'), `import { goDefaults, randomPeerSelector } from '${strategies}'
+export default () => ({ ...goDefaults(), peerSelector: randomPeerSelector() })
+`)
+    await writeFile(join(work, 'package.json'), '{ "type": "module" }\n')
+    const result = await swapwright(['lab', '--scenario', SCENARIO, '--strategy', 'goDefaults,./my-strategy.js', '--seeds', '1,2', '--json'], work)
+    assert.equal(result.code, 0, result.stderr)
+    const report = result.events.at(-1)
+    assert.deepEqual(report?.strategies, ['goDefaults', './my-strategy.js'])
+    assert.equal(report?.baseline, 'goDefaults')
+    const mine = report?.summaries[1]
+    assert.equal(mine.strategy, './my-strategy.js')
+    assert.equal(mine.runs, 2)
+    assert.equal(mine.vsBaseline.diff.timeMs.n, 2, 'paired over both seeds')
+    assert.equal(typeof mine.ci95.timeMs.low, 'number')
+    for (const run of result.events.filter(e => e.event === 'run')) assert.ok(run.timeToFirstBlockMs > 0 && run.success === 1, JSON.stringify(run))
+
+    const missing = await swapwright(['lab', '--scenario', SCENARIO, '--strategy', './nowhere.js', '--seeds', '1'], work)
+    assert.equal(missing.code, 2)
+    assert.match(missing.stderr, /strategy module \.\/nowhere\.js: no such file/)
+    await writeFile(join(work, 'no-default.js'), 'export const preset = {}\n')
+    const noDefault = await swapwright(['lab', '--scenario', SCENARIO, '--strategy', './no-default.js', '--seeds', '1'], work)
+    assert.equal(noDefault.code, 2)
+    assert.match(noDefault.stderr, /has no default export/)
   })
 
   it('an unknown scenario is a clear error and exit code 2', async () => {

@@ -12,8 +12,8 @@ export const labCommand: Command = {
 Here --json prints one JSON object per line on stdout, each with an "event" field: "run" after each run, then
 "report" with the medians of every scenario and strategy set; --json-file <file> writes the lab's report file.
 
-Exit codes: 0 done, 1 a run failed or did not add up, 2 bad arguments or an unknown scenario or strategy set,
-5 disk full while writing a report file, 130 interrupted.`,
+Exit codes: 0 done, 1 a run failed or did not add up, 2 bad arguments, an unknown scenario or strategy set, or a
+strategy module that is missing or exports no preset, 5 disk full while writing a report file, 130 interrupted.`,
   async run (argv, output, signal) {
     const options = parse(labArgs(argv))
     if (options.list) {
@@ -33,6 +33,10 @@ Exit codes: 0 done, 1 a run failed or did not add up, 2 bad arguments or an unkn
         blocksReceived: r.blocksReceived,
         uniqueBlocks: r.uniqueBlocks,
         duplicateBlocks: r.duplicateBlocks,
+        timeToFirstBlockMs: r.timeToFirstBlockMs,
+        success: r.success,
+        messagesPerRoot: r.messagesPerRoot,
+        broadcastWantHaves: r.traffic.broadcastWantHaves,
         inconsistencies: r.inconsistencies,
         wallMs: Math.round(wallMs)
       })
@@ -48,6 +52,7 @@ Exit codes: 0 done, 1 a run failed or did not add up, 2 bad arguments or an unkn
       scenarios: report.scenarios.map(s => s.name),
       strategies: report.strategies,
       seeds: report.seeds,
+      baseline: report.baseline,
       runs: report.runs.length,
       bad,
       wallMs: Math.round(wallMs),
