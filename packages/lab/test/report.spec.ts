@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { goDefaults } from '@swapwright/strategies'
 import { barChartSvg, htmlReport, median, runLab, selectScenarios, goScenarios, summaryTable } from '../src/index.js'
+import { benchStats, benchTable } from '../src/bench/table.js'
 
 describe('lab: summaries and reports', () => {
   it('takes medians over seeds', () => {
@@ -32,5 +33,22 @@ describe('lab: summaries and reports', () => {
     const svg = barChartSvg({ title: 'T', series: ['a', 'b'], scale: 'group', groups: [{ label: 'g1', values: [1, 2], texts: ['1', '2'] }, { label: 'g2', values: [100, 50], texts: ['100', '50'] }] })
     const widths = [...svg.matchAll(/<rect [^>]*width="([\d.]+)"[^>]*><title>/g)].map(m => Number(m[1]))
     assert.deepEqual(widths, [210, 420, 420, 210])
+  })
+
+  it('prints micro-benchmark rates against the baseline with tinybench\'s spread and sample count', () => {
+    const latency = { rme: 2.5, variance: 0.000004, samplesCount: 321 }
+    const stats = [benchStats({ state: 'completed', throughput: { p50: 1000 }, latency }), benchStats({ state: 'completed', throughput: { p50: 500 }, latency }), benchStats({ state: 'errored' })]
+    assert.deepEqual(stats[0], { runsPerSecond: 1000, rme: 2.5, varianceUs2: 4, samples: 321 })
+    const noop = (): void => {}
+    const table = benchTable([
+      { role: 'R', op: 'x', strategy: 'base', isDefault: true, decisions: 10, run: noop },
+      { role: 'R', op: 'x', strategy: 'mine', isDefault: false, decisions: 10, run: noop },
+      { role: 'R', op: 'x', strategy: 'broken', isDefault: false, decisions: 10, run: noop }
+    ], stats)
+    const lines = table.split('\n')
+    assert.match(lines[0], /vs baseline +rme +variance µs² +samples/)
+    assert.match(lines[2], /base \(baseline\) +10,000 +1\.00x +±2\.5 % +4 +321/)
+    assert.match(lines[3], /mine +5,000 +0\.50x/)
+    assert.match(lines[4], /broken +error +- +- +- +0/)
   })
 })
