@@ -5,7 +5,6 @@
  * Without one the test is skipped with a message, except under CI=true, where that is a failure.
  */
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
@@ -15,23 +14,12 @@ import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { chromium } from 'playwright-core'
+import { findChromium, NO_CHROMIUM } from './util/chromium.js'
 import { startCli } from './util/cli-process.js'
 import type { BrowserFetch } from './browser/page.js'
 
 const PAGE = fileURLToPath(new URL('./browser/page.js', import.meta.url))
 const MiB = 1024 * 1024
-
-/** The system's Chromium: SWAPWRIGHT_CHROMIUM, else the first of the usual names on PATH. */
-function findChromium (): string | undefined {
-  if (process.env.SWAPWRIGHT_CHROMIUM != null && process.env.SWAPWRIGHT_CHROMIUM !== '') return process.env.SWAPWRIGHT_CHROMIUM
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome']) {
-    try {
-      const path = execFileSync('which', [name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-      if (path !== '') return path
-    } catch {}
-  }
-  return undefined
-}
 
 /** The page and its bundle, served over HTTP on 127.0.0.1 (a secure context, so WebCrypto is there). */
 async function servePage (bundle: string): Promise<{ url: string, server: Server }> {
@@ -51,9 +39,8 @@ describe('Swapwright in a browser', { timeout: 180_000 }, () => {
   it('a node in headless Chromium fetches a UnixFS file from swapwright serve over WebSockets', async (t) => {
     const executablePath = findChromium()
     if (executablePath == null) {
-      const why = 'no Chromium installed (apt-get install chromium, or set SWAPWRIGHT_CHROMIUM)'
-      if (process.env.CI === 'true') assert.fail(`CI=true and ${why}`)
-      t.skip(why)
+      if (process.env.CI === 'true') assert.fail(`CI=true and ${NO_CHROMIUM}`)
+      t.skip(NO_CHROMIUM)
       return
     }
     const bundled = await build({ entryPoints: [PAGE], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' })

@@ -66,3 +66,9 @@ export function pairedDifference<K> (a: ReadonlyMap<K, number>, b: ReadonlyMap<K
 export function excludesZero (interval: Interval): boolean {
   return interval.low != null && interval.high != null && (interval.low > 0 || interval.high < 0)
 }
+
+/** The interval with its bounds held within [min, max]: a t interval over a few spread values can reach past what the quantity can be (a negative time). */
+export function clampInterval (interval: Interval, min: number, max: number): Interval {
+  const clamp = (x: number | null): number | null => x == null ? null : Math.min(max, Math.max(min, x))
+  return { ...interval, low: clamp(interval.low), high: clamp(interval.high) }
+}

@@ -1,5 +1,5 @@
 import { median } from './median.js'
-import { ci95, pairedDifference, type Interval } from './interval.js'
+import { ci95, clampInterval, pairedDifference, type Interval } from './interval.js'
 import type { RunResult } from '../run/metrics.js'
 import type { TrafficCounts } from '../run/message-counter.js'
 
@@ -38,7 +38,10 @@ export interface Summary {
   /** Median messages per root found; null when no run found one. */
   messagesPerRoot: number | null
   traffic: TrafficCounts
-  /** Mean and 95 % t interval over the seeds, per metric (runs that completed; runs without the metric left out). */
+  /**
+   * Mean and 95 % t interval over the seeds, per metric (runs that completed; runs without the metric left out),
+   * the bounds held to what the metric can be (no negative time, no share above one).
+   */
   ci95: Record<IntervalMetric, Interval>
   /**
    * This strategy set minus the baseline, run by run on the same seed (both completed), with its 95 % interval:
@@ -114,7 +117,8 @@ export function summarize (runs: readonly RunResult[], baseline?: { name: string
     success: med(r => r.success),
     messagesPerRoot: medOrNull(r => r.messagesPerRoot),
     traffic,
-    ci95: perMetric(metric => ci95(valuesOf(basis, metric))),
+    // every metric is a count, a time or a share: never below zero, and a share never above one
+    ci95: perMetric(metric => clampInterval(ci95(valuesOf(basis, metric)), 0, metric === 'success' ? 1 : Infinity)),
     ...(vsBaseline == null ? {} : { vsBaseline }),
     inconsistent: runs.filter(run => run.inconsistencies.length > 0).length,
     guarded: runs.filter(run => run.clockGuardTrips > 0).length
