@@ -14,7 +14,7 @@ import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { chromium } from 'playwright-core'
-import { findChromium, NO_CHROMIUM } from './util/chromium.js'
+import { chromiumFor } from './util/chromium.js'
 import { startCli } from './util/cli-process.js'
 import type { BrowserFetch } from './browser/page.js'
 
@@ -37,12 +37,8 @@ async function servePage (bundle: string): Promise<{ url: string, server: Server
 
 describe('Swapwright in a browser', { timeout: 180_000 }, () => {
   it('a node in headless Chromium fetches a UnixFS file from swapwright serve over WebSockets', async (t) => {
-    const executablePath = findChromium()
-    if (executablePath == null) {
-      if (process.env.CI === 'true') assert.fail(`CI=true and ${NO_CHROMIUM}`)
-      t.skip(NO_CHROMIUM)
-      return
-    }
+    const executablePath = chromiumFor(t)
+    if (executablePath == null) return
     const bundled = await build({ entryPoints: [PAGE], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' })
     const dir = await mkdtemp(join(tmpdir(), 'swapwright-browser-'))
     const file = join(dir, 'file.bin')

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url'
 import { defineScenario, goScenarios, htmlReport, realWorldNetwork, runLab, selectScenarios } from '@swapwright/lab'
 import { go2019, goDefaults } from '@swapwright/strategies'
 import { chromium } from 'playwright-core'
-import { findChromium, NO_CHROMIUM } from './util/chromium.js'
+import { chromiumFor } from './util/chromium.js'
 
 /** What the page shows of one chart element, read in the browser after layout. */
 interface Drawn {
@@ -30,12 +30,8 @@ interface Drawn {
 
 describe('lab report in a browser', { timeout: 180_000 }, () => {
   it('draws the blocks-over-time series, the intervals and the paired differences, with their numbers', async (t) => {
-    const executablePath = findChromium()
-    if (executablePath == null) {
-      if (process.env.CI === 'true') assert.fail(`CI=true and ${NO_CHROMIUM}`)
-      t.skip(NO_CHROMIUM)
-      return
-    }
+    const executablePath = chromiumFor(t)
+    if (executablePath == null) return
     // a small real-world network, so the seeds draw different links and the intervals have width
     const varied = defineScenario({ name: 'Test/8Nodes-BigBatch-Average', nodes: 8, blocks: 20, blockSize: 8000, distribution: 'allToAll', fetch: 'batchFetchAll', network: realWorldNetwork('average') })
     const scenarios = [varied, ...selectScenarios(goScenarios(), ['FixedDelay/3Nodes-AllToAll-BigBatch'])]

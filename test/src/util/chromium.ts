@@ -12,5 +12,16 @@ export function findChromium (): string | undefined {
   return undefined
 }
 
-/** Why a browser test cannot run here: a failure under CI=true, else the reason to skip with. */
-export const NO_CHROMIUM = 'no Chromium installed (apt-get install chromium, or set SWAPWRIGHT_CHROMIUM)'
+const NO_CHROMIUM = 'no Chromium installed (apt-get install chromium, or set SWAPWRIGHT_CHROMIUM)'
+
+/**
+ * The Chromium a browser test runs, or undefined after marking the test skipped with the reason: a machine
+ * without a browser skips, but under CI=true a missing browser fails the test.
+ */
+export function chromiumFor (t: { skip: (message: string) => void }): string | undefined {
+  const path = findChromium()
+  if (path != null) return path
+  if (process.env.CI === 'true') throw new Error(`CI=true and ${NO_CHROMIUM}`)
+  t.skip(NO_CHROMIUM)
+  return undefined
+}
