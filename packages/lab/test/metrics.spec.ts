@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { goDefaults } from '@swapwright/strategies'
+import { adaptiveRequestSplitter, go2019, goDefaults } from '@swapwright/strategies'
 import { checkConsistency, defineScenario, goScenarios, runScenario, selectScenarios, type RunResult } from '../src/index.js'
 
 async function run (name: string): Promise<RunResult> {
@@ -71,6 +71,18 @@ describe('lab: metrics', () => {
     assert.equal(r.ok, false)
     assert.deepEqual([r.rootsAvailable, r.rootsFound, r.success], [9, 9, 1])
     assert.equal(r.blocksOverTime[r.blocksOverTime.length - 1][1], 9)
+  })
+
+  it('go2019 splits between both seeds once the second seed\'s duplicate enlists it, as the 2019 session did', async () => {
+    const [scenario] = selectScenarios(goScenarios(), ['FixedDelay/3Nodes-AllToAll-OneAtATime'])
+    const joined = await runScenario(scenario, 'go2019', go2019, 1)
+    const apart = await runScenario(scenario, 'go2019 without', () => ({ ...go2019(), requestSplitter: adaptiveRequestSplitter({ duplicateSendersJoin: false }) }), 1)
+    for (const r of [joined, apart]) assert.deepEqual(r.inconsistencies, [], r.strategy)
+    // without: the first copy's sender is the session's only peer, and only the first broadcast brings a second copy
+    assert.equal(apart.duplicateBlocks, 1)
+    // with: the split falls to 1 whenever duplicates are rare, so both seeds are asked and both answer
+    assert.ok(joined.duplicateBlocks > 20, `${joined.duplicateBlocks} duplicates`)
+    assert.ok(joined.traffic.wantBlocks > apart.traffic.wantBlocks + 20)
   })
 
   it('reports each broken identity in words', () => {

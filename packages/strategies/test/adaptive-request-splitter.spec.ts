@@ -102,5 +102,11 @@ describe('AdaptiveRequestSplitter', () => {
     assert.throws(() => new AdaptiveRequestSplitter({ minSplit: 4, maxSplit: 2 }), RangeError)
     assert.throws(() => new AdaptiveRequestSplitter({ initialSplit: 17 }), RangeError)
     assert.equal((new AdaptiveRequestSplitter({ minSplit: 3 }).forSession() as AdaptiveSplitSession).splitFactor, 3)
+    assert.throws(() => new AdaptiveRequestSplitter({ duplicateSendersJoin: 'yes' as unknown as boolean }), /duplicateSendersJoin must be a boolean/)
+  })
+
+  it('lets a duplicate\'s sender join the session, as in 2019, unless told not to', () => {
+    assert.equal(start().duplicateSendersJoin, true)
+    assert.equal(start({ duplicateSendersJoin: false }).duplicateSendersJoin, false)
   })
 })

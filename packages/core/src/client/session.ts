@@ -224,6 +224,7 @@ export class Session {
   duplicateReceived (peer: PeerKey, cid: CID): void {
     if (this.closed) return
     this.duplicateBlocks++
+    if (this.init.splitter.duplicateSendersJoin === true) this.addPeer(peer)
     this.feedback({ type: 'block', peer, cid, latency: undefined, first: false, duplicate: true })
   }
 

@@ -52,6 +52,15 @@ class GuardedSessionSplitter implements SessionRequestSplitter {
     }
   }
 
+  get duplicateSendersJoin (): boolean {
+    try {
+      return this.inner.duplicateSendersJoin === true
+    } catch (err) {
+      this.guard.failed(SLOT, this.plugin, 'duplicateSendersJoin', err)
+      return false
+    }
+  }
+
   split (wants: readonly PendingWant[]): WantAssignment[] {
     try {
       const assignments = this.inner.split(wants)

@@ -35,6 +35,13 @@ export interface SessionRequestSplitter {
    */
   readonly maxLiveWants?: number
   /**
+   * Whether a peer whose block arrives after the session already had it joins the session. The 2019 design
+   * enlisted every peer that sent a block the session had asked for, duplicates included, so two seeds that
+   * both answered the first broadcast both became peers to split between. Default false: a peer joins on a
+   * HAVE or a wanted block only, as boxo does since 2020.
+   */
+  readonly duplicateSendersJoin?: boolean
+  /**
    * Decides which peers get which wants, and as WANT_BLOCK or WANT_HAVE. Core never sends the same want to a
    * peer twice, so returning a pair that was already sent is harmless.
    */

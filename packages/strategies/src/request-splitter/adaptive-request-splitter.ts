@@ -11,6 +11,13 @@ export interface AdaptiveRequestSplitterInit {
   maxSplit?: number
   /** Wants a session keeps out at once, as the 2019 design did. Default 32. */
   maxLiveWants?: number
+  /**
+   * Whether a peer whose copy of a block came after the session had it joins the session, as in 2019 (the
+   * session enlisted every sender of a block it had asked for). Default true; false keeps today's rule (a peer
+   * joins on a HAVE or a wanted block), under which two seeds that both answer the first broadcast leave only
+   * the faster one to split over.
+   */
+  duplicateSendersJoin?: boolean
 }
 
 /** Blocks a session must have seen before duplicates may raise the split; one early duplicate is noise. */
@@ -36,8 +43,11 @@ export class AdaptiveRequestSplitter implements RequestSplitter {
   private readonly minSplit: number
   private readonly maxSplit: number
   private readonly maxLiveWants: number
+  private readonly duplicateSendersJoin: boolean
 
   constructor (init: AdaptiveRequestSplitterInit = {}) {
+    this.duplicateSendersJoin = init.duplicateSendersJoin ?? true
+    if (typeof this.duplicateSendersJoin !== 'boolean') throw new TypeError(`duplicateSendersJoin must be a boolean, got ${String(init.duplicateSendersJoin)}`)
     this.maxLiveWants = requireInteger('maxLiveWants', init.maxLiveWants ?? 32, 1)
     this.minSplit = requireInteger('minSplit', init.minSplit ?? 1, 1)
     this.maxSplit = requireInteger('maxSplit', init.maxSplit ?? 16, this.minSplit)
@@ -45,7 +55,7 @@ export class AdaptiveRequestSplitter implements RequestSplitter {
   }
 
   forSession (): SessionRequestSplitter {
-    return new AdaptiveSplitSession(this.initialSplit, this.minSplit, this.maxSplit, this.maxLiveWants)
+    return new AdaptiveSplitSession(this.initialSplit, this.minSplit, this.maxSplit, this.maxLiveWants, this.duplicateSendersJoin)
   }
 }
 
@@ -57,7 +67,11 @@ export class AdaptiveSplitSession implements SessionRequestSplitter {
   private cursor = 0
   private readonly dontHaves = new DontHaveMemory()
 
-  constructor (initialSplit: number, private readonly minSplit: number, private readonly maxSplit: number, readonly maxLiveWants = 32) {
+  /**
+   * `duplicateSendersJoin` (default true, as in 2019): a seed whose copy came second still joins, so the split
+   * has both seeds to choose from.
+   */
+  constructor (initialSplit: number, private readonly minSplit: number, private readonly maxSplit: number, readonly maxLiveWants = 32, readonly duplicateSendersJoin = true) {
     this.currentSplit = initialSplit
   }
 
