@@ -104,7 +104,7 @@ export function htmlReport (report: LabReport, title = 'Swapwright strategy lab'
     groups: intervalGroups(report, s => s.ci95.timeMs, secondsOf)
   })
   const pairedChart = intervalChartSvg({
-    title: `Time to fetch minus ${report.baseline}'s, paired by seed: mean and 95 % interval (virtual seconds)`,
+    title: `Time to fetch minus the time of ${report.baseline}, paired by seed: mean and 95 % interval (virtual seconds)`,
     series: report.strategies,
     zero: true,
     groups: intervalGroups(report, s => s.vsBaseline?.diff.timeMs, signed(secondsOf))
