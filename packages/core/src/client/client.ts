@@ -339,6 +339,7 @@ export class BitswapClient {
     // HAVEs first: a peer holding a HAVE for a live want is not dropped for the DONT_HAVEs in the same message.
     const ordered = [...presences].sort((a, b) => (a.type === 'have' ? 0 : 1) - (b.type === 'have' ? 0 : 1))
     for (const presence of ordered) {
+      if (presence.type === 'have' && !timedOut) this.broadcaster.heardHave(presence.cid)
       for (const id of this.wantManager.sessionsWanting(presence.cid)) {
         this.sessions.get(id)?.presenceReceived(peer, presence.cid, presence.type, timedOut)
       }

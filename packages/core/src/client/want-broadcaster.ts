@@ -19,6 +19,8 @@ export interface WantBroadcasterInit {
 /** One broadcast of a session's wants, step by step, while the policy widens it. */
 interface Broadcast {
   cids: CID[]
+  /** Block keys of its wants some peer said HAVE to: found, so no further step asks about them. */
+  readonly found: Set<string>
   step: number
   readonly startedAt: number
   /** The session's own peers (live): the request splitter asks them, a broadcast does not. */
@@ -42,7 +44,16 @@ export class WantBroadcaster {
 
   broadcast (cids: readonly CID[], except?: ReadonlySet<PeerKey>): void {
     const fresh = cids.filter(cid => !this.widening.has(blockKey(cid)))
-    if (fresh.length > 0) this.take({ cids: fresh, step: 0, startedAt: this.init.clock.now(), except })
+    if (fresh.length > 0) this.take({ cids: fresh, found: new Set(), step: 0, startedAt: this.init.clock.now(), except })
+  }
+
+  /** A peer said HAVE: the want is found, and a broadcast still widening stops asking about it. */
+  heardHave (cid: CID): void {
+    const key = blockKey(cid)
+    const broadcast = this.widening.get(key)
+    if (broadcast == null) return
+    this.widening.delete(key)
+    broadcast.found.add(key)
   }
 
   /** Whether a peer that just connected hears the live broadcast wants. */
@@ -58,7 +69,7 @@ export class WantBroadcaster {
 
   private take (broadcast: Broadcast): void {
     const { wantManager, clock, policy } = this.init
-    const live = broadcast.cids.filter(cid => wantManager.isBroadcastWant(cid))
+    const live = broadcast.cids.filter(cid => wantManager.isBroadcastWant(cid) && !broadcast.found.has(blockKey(cid)))
     this.forget(broadcast)
     if (live.length === 0) return
     broadcast.cids = live
