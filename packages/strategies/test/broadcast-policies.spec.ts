@@ -68,7 +68,7 @@ describe('adaptiveBroadcast', () => {
   const peers = peerNames(100).map(p => view(p, { latencyMs: 100 }))
 
   it('widens 4, 12, 48, then the rest, about a round trip apart, the last step after everyoneAfter', () => {
-    const policy = build(adaptiveBroadcast())
+    const policy = build(adaptiveBroadcast({ steps: [4, 16, 64, Infinity], everyoneAfter: 2000 }))
     const sizes: number[] = []
     const delays: Array<number | undefined> = []
     let left = peers

@@ -24,7 +24,9 @@ export interface MainnetRunResult {
   broadcastWantHaves: number
   /** Median virtual ms from a root's session start to its root block, over the roots fetched. */
   timeToFirstBlockMs: number | undefined
-  /** Messages the fetcher sent. */
+  /** Virtual ms to each root's first block, in the order asked (null: not fetched). */
+  firstBlockTimes: Array<number | null>
+  /** Messages the fetcher sent, warm-up included. */
   messagesSent: number
   /** Virtual ms of the whole run. */
   timeMs: number
@@ -127,16 +129,16 @@ async function fetchRoot (swarm: MainnetSwarm, fetcher: Bitswap, root: PlacedRoo
   }
 }
 
-async function fetchAll (swarm: MainnetSwarm, fetcher: Bitswap, roots: readonly PlacedRoot[]): Promise<RootOutcome[]> {
+async function fetchAll (swarm: MainnetSwarm, fetcher: Bitswap, roots: readonly PlacedRoot[], stream: boolean): Promise<RootOutcome[]> {
   const { clock, scenario } = swarm
-  if (scenario.fetch !== 'rootStream') {
+  if (!stream) {
     const outcomes: RootOutcome[] = []
     for (const root of roots) outcomes.push(await fetchRoot(swarm, fetcher, root))
     return outcomes
   }
   // Exponential gaps from a generator of the run's seed: one arrival schedule per seed, whatever the strategy.
   let at = 0
-  let state = hashString(`arrivals/${swarm.seed}`) || 1
+  let state = hashString(`arrivals/${swarm.seed}/${roots.length}`) || 1
   const starts = roots.map(() => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0
     at += -Math.log(1 - state / 0x1_0000_0000) * scenario.meanGap
@@ -157,18 +159,24 @@ function median (values: number[]): number | undefined {
 
 /** Runs one MainnetLike scenario once, for one strategy and seed. */
 export async function runMainnetLike (scenario: MainnetLikeScenario, strategyName: string, strategy: StrategySet, seed: number): Promise<MainnetRunResult> {
-  const roots = await placeRoots(scenario, seed)
+  const { warmup, measured: roots } = await placeRoots(scenario, seed)
   const swarm = new MainnetSwarm(scenario, seed)
-  const fetcher = await swarm.start(roots, strategy)
-  const start = swarm.clock.now()
+  const fetcher = await swarm.start([...warmup, ...roots], strategy)
+  const maxTime = (warmup.length + roots.length) * (scenario.rootDeadline + scenario.meanGap * 10)
+  let start = swarm.clock.now()
+  let broadcastsBefore = 0
   let outcomes: RootOutcome[]
   try {
-    outcomes = await swarm.clock.run(async () => fetchAll(swarm, fetcher, roots), { maxTime: scenario.roots * (scenario.rootDeadline + scenario.meanGap * 10) })
+    await swarm.clock.run(async () => fetchAll(swarm, fetcher, warmup, true), { maxTime })
+    start = swarm.clock.now()
+    broadcastsBefore = fetcher.stats().client.broadcastWantHaves
+    outcomes = await swarm.clock.run(async () => fetchAll(swarm, fetcher, roots, scenario.fetch === 'rootStream'), { maxTime })
   } catch (err) {
     await swarm.stop()
     throw new Error(`${scenario.name} (${strategyName}, seed ${seed}) did not finish: ${errorMessage(err)}`, { cause: err })
   }
   const timeMs = swarm.clock.now() - start
+  // (messages include the warm-up's)
   let messagesSent = 0
   for (const link of swarm.network.linkStats()) if (link.from === FETCHER) messagesSent += link.messages
   const available = roots.filter(root => root.holder !== undefined).length
@@ -181,8 +189,9 @@ export async function runMainnetLike (scenario: MainnetLikeScenario, strategyNam
     available,
     fetched,
     success: available === 0 ? 1 : fetched / available,
-    broadcastWantHaves: fetcher.stats().client.broadcastWantHaves,
+    broadcastWantHaves: fetcher.stats().client.broadcastWantHaves - broadcastsBefore,
     timeToFirstBlockMs: median(outcomes.flatMap(o => o.fetched && o.firstBlockMs !== undefined ? [o.firstBlockMs] : [])),
+    firstBlockTimes: outcomes.map(o => o.fetched && o.firstBlockMs !== undefined ? o.firstBlockMs : null),
     messagesSent,
     timeMs
   }

@@ -31,7 +31,13 @@ export interface MainnetLikeScenario {
   readonly dhtOnly: number
   /** Peers not connected to the fetcher that hold those roots. */
   readonly dhtOnlyPeers: number
-  /** Roots (or DAGs) the fetcher asks for. */
+  /**
+   * Single roots the fetcher asks for first, as a stream, and which are not measured: a node meets the network
+   * after it has been running a while, so what a policy remembers on its connections (boxo's targets) or in its
+   * scores has had a chance to form. Default 150.
+   */
+  readonly warmupRoots: number
+  /** Roots (or DAGs) the fetcher asks for and that are measured. */
   readonly roots: number
   readonly fetch: MainnetFetch
   /** Bytes of a root (or DAG) block. */
@@ -58,7 +64,8 @@ const BASE = {
   blockSize: 2048,
   meanGap: 250,
   rootDeadline: 10_000,
-  dhtLookupDelay: 1000
+  dhtLookupDelay: 1000,
+  warmupRoots: 150
 }
 
 /** The MainnetLike scenarios: one per fetch pattern, on the RealWorld fast profile. */
