@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { adaptiveBroadcast, boxo2025, goDefaults } from '@swapwright/strategies'
 import { makeBlocks } from './util/blocks.js'
+import { addressesOf } from './util/libp2p-node.js'
 import { Swarm } from './util/swarm.js'
+import { sameBytes, startSwapwright } from './util/swapwright-node.js'
 import type { Bitswap } from '@swapwright/core'
 import type { TestBlock } from './util/blocks.js'
 
@@ -65,5 +67,25 @@ describe('broadcast policy: who hears a session\'s broadcast WANT_HAVEs', () => 
     assert.equal(fetcher.stats().client.broadcastWantHaves - first, 1, 'the peer that served it is asked alone')
     assert.equal(fetcher.stats().policyFailures.broadcastPolicy, 0)
     await swarm.run(async () => swarm.stop())
+  })
+})
+
+describe('broadcast policy over real libp2p on 127.0.0.1', () => {
+  it('boxo2025 counts a loopback peer as local and broadcasts to it before it has answered, as boxo does', async () => {
+    const blocks = await makeBlocks(2, 4096, 152)
+    const seed = await startSwapwright({ blocks })
+    const fetcher = await startSwapwright({ options: { preset: boxo2025() } })
+    try {
+      await fetcher.network.connect({ peer: seed.key, addresses: addressesOf(seed.libp2p) })
+      assert.deepEqual(fetcher.network.standing(seed.key), { local: true })
+      const session = fetcher.node.createSession()
+      const bytes = await session.getBlock(blocks[0].cid, { signal: AbortSignal.timeout(30_000) })
+      session.close()
+      assert.ok(sameBytes(bytes, blocks[0].data))
+      assert.equal(fetcher.node.stats().client.broadcastWantHaves, 1)
+    } finally {
+      await fetcher.stop()
+      await seed.stop()
+    }
   })
 })
