@@ -91,8 +91,8 @@ export const MAINNET_LIKE: readonly MainnetLikeScenario[] = Object.freeze([
   Object.freeze({
     ...BASE,
     name: 'MainnetLike/RootStream',
-    description: '850 connected peers, concentrated providers, 70 % available: 100 roots arriving every 250 ms on average',
-    roots: 100,
+    description: '850 connected peers, concentrated providers, 70 % available: 50 roots arriving every 250 ms on average',
+    roots: 50,
     fetch: 'rootStream' as const,
     dagBlocks: 1,
     network: realWorldNetwork('fast')
