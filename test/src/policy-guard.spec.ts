@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { factoryPlugin, type PolicySlot, type Plugin } from '@swapwright/core'
-import { FairDecisionStrategy, OptimisticRequestSplitter, PresencePeerSelector } from '@swapwright/strategies'
+import { BoxoBroadcastControl, FairDecisionStrategy, OptimisticRequestSplitter, PresencePeerSelector } from '@swapwright/strategies'
 import { makeBlocks, type TestBlock } from './util/blocks.js'
 import { serverHarness } from './util/server-harness.js'
 import { Swarm } from './util/swarm.js'
@@ -42,6 +42,9 @@ function plugin ({ slot, member }: Case): Plugin<any> {
       return factoryPlugin(name, () => throwing(new OptimisticRequestSplitter(), member))
     case 'decisionStrategy':
       return factoryPlugin(name, c => throwing(new FairDecisionStrategy(c.random), member))
+    case 'broadcastPolicy':
+      // boxo's rule would ask nobody here (no peer has answered yet): the fetch needs the guard's fallback.
+      return factoryPlugin(name, c => throwing(new BoxoBroadcastControl(c.random), member))
   }
 }
 
@@ -63,7 +66,9 @@ const CASES: Case[] = [
   { slot: 'requestSplitter', member: 'session.maxLiveWants' },
   { slot: 'decisionStrategy', member: 'compareTasks' },
   { slot: 'decisionStrategy', member: 'answerWantHave' },
-  { slot: 'decisionStrategy', member: 'observe' }
+  { slot: 'decisionStrategy', member: 'observe' },
+  { slot: 'broadcastPolicy', member: 'select' },
+  { slot: 'broadcastPolicy', member: 'observe' }
 ]
 
 describe('policy guard: a throwing policy is counted and replaced, and the node goes on', () => {
@@ -86,7 +91,7 @@ describe('policy guard: a throwing policy is counted and replaced, and the node 
       const failures = failing.reduce((sum, n) => sum + n.node.stats().policyFailures[c.slot], 0)
       assert.ok(failures > 0, `the failures of ${c.member} are counted`)
       for (const n of swarm.nodes) {
-        for (const slot of ['peerSelector', 'requestSplitter', 'decisionStrategy'] as const) {
+        for (const slot of ['peerSelector', 'requestSplitter', 'decisionStrategy', 'broadcastPolicy'] as const) {
           if (slot !== c.slot) assert.equal(n.node.stats().policyFailures[slot], 0, `${n.name}: nothing else failed`)
         }
       }

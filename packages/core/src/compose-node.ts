@@ -1,7 +1,7 @@
 import { container as rootContainer, instancePerContainerCachingFactory, type DependencyContainer } from 'tsyringe'
 import { BitswapClient } from './client/client.js'
 import { errorMessage, MissingPluginError, PluginError } from './errors.js'
-import { guardDecisionStrategy, guardPeerSelector, guardRequestSplitter, PolicyGuard } from './guard/index.js'
+import { guardBroadcastPolicy, guardDecisionStrategy, guardPeerSelector, guardRequestSplitter, PolicyGuard } from './guard/index.js'
 import { ownsLifecycle, pluginName, type Plugin, type SlotPlugins } from './plugin.js'
 import { GuardedTokens, SLOTS, SLOT_NAMES, Tokens, type Components, type SlotName, type Slots } from './registry.js'
 import { DecisionEngine } from './server/decision-engine.js'
@@ -116,5 +116,6 @@ function registerGuardedPolicies (container: DependencyContainer, c: Components,
   })
   container.register(GuardedTokens.PeerSelector, { useValue: guardPeerSelector(c.peerSelector, names.peerSelector, guard) })
   container.register(GuardedTokens.DecisionStrategy, { useValue: guardDecisionStrategy(c.decisionStrategy, names.decisionStrategy, guard) })
+  container.register(GuardedTokens.BroadcastPolicy, { useValue: guardBroadcastPolicy(c.broadcastPolicy, names.broadcastPolicy, guard) })
   return guard
 }

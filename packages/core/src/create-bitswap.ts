@@ -4,6 +4,7 @@ import { randomPlugin, systemClockPlugin } from './clock/plugins.js'
 import { checkPlugin, composeNode } from './compose-node.js'
 import { resolveConfig, type BitswapConfig } from './config.js'
 import { MissingPluginError } from './errors.js'
+import { nullBroadcastPolicy } from './null/null-broadcast-policy.js'
 import { nullProviderFinder } from './null/null-provider-finder.js'
 import { SLOTS, SLOT_NAMES, type SlotName } from './registry.js'
 import { commonHashers } from './wire/hashers.js'
@@ -13,7 +14,8 @@ import type { MultihashHasher } from 'multiformats/hashes/interface'
 /**
  * A plugin for every slot. `network`, `blockstore` and the three policies are required (pass the policies one
  * by one, as `preset`, or spread a preset: `createBitswap({ network, blockstore, ...goDefaults() })`); `clock`,
- * `random` and `providerFinder` default to core's own system clock, OS-seeded randomness and null finder.
+ * `random`, `providerFinder` and `broadcastPolicy` default to core's own system clock, OS-seeded randomness, null
+ * finder and null broadcast policy (every connected peer is asked, as before the slot existed).
  */
 export interface BitswapOptions extends Partial<SlotPlugins>, Partial<BitswapConfig> {
   /** How messages reach peers: the libp2p network or the simulated one. */
@@ -39,7 +41,8 @@ export interface BitswapOptions extends Partial<SlotPlugins>, Partial<BitswapCon
 const CORE_DEFAULTS: Preset = {
   clock: systemClockPlugin(),
   random: randomPlugin(),
-  providerFinder: nullProviderFinder()
+  providerFinder: nullProviderFinder(),
+  broadcastPolicy: nullBroadcastPolicy()
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ComponentLogger } from '@libp2p/logger'
 import type { BitswapConfig } from './config.js'
+import type { BroadcastPolicy } from './interfaces/broadcast-policy.js'
 import type { Blockstore } from './interfaces/blockstore.js'
 import type { Clock } from './interfaces/clock.js'
 import type { DecisionStrategy } from './interfaces/decision-strategy.js'
@@ -19,6 +20,7 @@ export interface Slots {
   requestSplitter: RequestSplitter
   peerSelector: PeerSelector
   decisionStrategy: DecisionStrategy
+  broadcastPolicy: BroadcastPolicy
 }
 
 export type SlotName = keyof Slots
@@ -57,7 +59,7 @@ const POLICY_HINT = 'pass one, or a preset for all three policies: createBitswap
 
 /**
  * The one registry of extension points: slot → token, role, required methods and what to do when it is empty.
- * Core's own defaults (the system clock, OS-seeded randomness, the null provider finder) are in `create-bitswap.ts`;
+ * Core's own defaults (the system clock, OS-seeded randomness, the null provider finder, the null broadcast policy) are in `create-bitswap.ts`;
  * every other slot must be given.
  */
 export const SLOTS: { readonly [K in SlotName]: SlotSpec<K> } = {
@@ -83,7 +85,13 @@ export const SLOTS: { readonly [K in SlotName]: SlotSpec<K> } = {
   },
   clock: { token: token('clock'), role: 'Clock', methods: ['now', 'setTimeout', 'setInterval', 'sleep'], hint: 'core defaults to the system clock' },
   random: { token: token('random'), role: 'RandomSource', methods: ['next'], hint: 'core defaults to OS-seeded randomness' },
-  providerFinder: { token: token('provider-finder'), role: 'ProviderFinder', methods: ['findProviders', 'provide'], hint: 'core defaults to the null provider finder' }
+  providerFinder: { token: token('provider-finder'), role: 'ProviderFinder', methods: ['findProviders', 'provide'], hint: 'core defaults to the null provider finder' },
+  broadcastPolicy: {
+    token: token('broadcast-policy'),
+    role: 'BroadcastPolicy',
+    methods: ['select', 'admit'],
+    hint: 'core defaults to the null broadcast policy (every connected peer)'
+  }
 }
 
 /** The slots in the order they are checked (the required ones first); objects are built as factories ask for them. */
@@ -99,6 +107,7 @@ export const Tokens = {
   Network: SLOTS.network.token,
   Clock: SLOTS.clock.token,
   Random: SLOTS.random.token,
+  BroadcastPolicy: SLOTS.broadcastPolicy.token,
   /** The node's resolved configuration (limits and timings). */
   Config: token<BitswapConfig>('config'),
   /** The node's per-component logger. */
@@ -112,5 +121,6 @@ export const Tokens = {
 export const GuardedTokens = {
   RequestSplitter: token<RequestSplitter>('guarded-request-splitter'),
   PeerSelector: token<PeerSelector>('guarded-peer-selector'),
-  DecisionStrategy: token<DecisionStrategy>('guarded-decision-strategy')
+  DecisionStrategy: token<DecisionStrategy>('guarded-decision-strategy'),
+  BroadcastPolicy: token<BroadcastPolicy>('guarded-broadcast-policy')
 } as const

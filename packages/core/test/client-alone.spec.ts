@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { defaultLogger } from '@libp2p/logger'
 import {
-  commonHashers, DEFAULT_CONFIG, encodePrefixOf, HasherRegistry, NullProviderFinder, SeededRandom, VirtualClock,
+  commonHashers, DEFAULT_CONFIG, encodePrefixOf, EveryPeerBroadcast, HasherRegistry, NullProviderFinder, SeededRandom, VirtualClock,
   type Blockstore
 } from '../src/index.js'
 import { BitswapClient, DecisionEngine, GuardedTokens, Tokens } from '../src/internal.js'
@@ -44,6 +44,7 @@ describe('BitswapClient without a server', () => {
     own.register(Tokens.Logger, { useValue: defaultLogger() })
     own.register(GuardedTokens.RequestSplitter, { useValue: oneBlockTarget() })
     own.register(GuardedTokens.PeerSelector, { useValue: givenOrder })
+    own.register(GuardedTokens.BroadcastPolicy, { useValue: new EveryPeerBroadcast() })
     own.register(HasherRegistry, { useValue: new HasherRegistry(commonHashers()) })
     // Were the client to ask for a server, resolving it would fail here.
     own.register(DecisionEngine, { useFactory: () => { throw new Error('the client asked for a server') } })

@@ -18,6 +18,11 @@ export * from './decision-strategy/active-work-decision-strategy.js'
 export * from './decision-strategy/priority-decision-strategy.js'
 export * from './decision-strategy/reciprocity-decision-strategy.js'
 
+export * from './broadcast-policy/broadcast-all.js'
+export * from './broadcast-policy/boxo-broadcast-control.js'
+export * from './broadcast-policy/adaptive-broadcast.js'
+export * from './broadcast-policy/score-store.js'
+
 // building blocks for hand-written strategies
 export { BaseDecisionStrategy, type WantHaveInit } from './decision-strategy/base-decision-strategy.js'
 export { evictByPriority } from './decision-strategy/priority-eviction.js'

@@ -1,17 +1,20 @@
 import { describe, it } from 'node:test'
+import { VirtualClock } from '@swapwright/core'
 import {
-  activeWorkDecisionStrategy, adaptiveRequestSplitter, broadcastRequestSplitter, fairDecisionStrategy, latencyPeerSelector,
+  activeWorkDecisionStrategy, adaptiveBroadcast, adaptiveRequestSplitter, boxoBroadcastControl, broadcastAll, broadcastRequestSplitter, fairDecisionStrategy, latencyPeerSelector,
   optimisticRequestSplitter, presencePeerSelector, priorityDecisionStrategy, randomPeerSelector, reciprocityDecisionStrategy
 } from '../src/index.js'
+import { broadcastPolicyCases } from '@swapwright/compliance/broadcast-policy'
 import { decisionStrategyCases } from '@swapwright/compliance/decision-strategy'
 import { peerSelectorCases } from '@swapwright/compliance/peer-selector'
 import { requestSplitterCases, type Build } from '@swapwright/compliance/request-splitter'
-import { resolvePlugin } from './fixtures.js'
+import { resolvePlugin, silentLogger } from './fixtures.js'
 import type { ComplianceCase } from '@swapwright/compliance'
 import type { Plugin } from '@swapwright/core'
 
 // each shipped plugin is resolved through its plugin, so the DI wiring is part of what is checked
-const viaPlugin = <T>(plugin: Plugin<T>): Build<T> => random => resolvePlugin(plugin, random)
+// (broadcast policies also read the node's clock and logger)
+const viaPlugin = <T>(plugin: Plugin<T>): Build<T> => random => resolvePlugin(plugin, random, { clock: new VirtualClock(), logger: silentLogger })
 
 /** One test per contract case and plugin, named after the plugin and its label. */
 function complianceSuite<T> (role: string, suite: (build: Build<T>) => ComplianceCase[], cases: Array<[string, Plugin<T>]>): void {
@@ -44,4 +47,12 @@ complianceSuite('DecisionStrategy', decisionStrategyCases, [
   ['', activeWorkDecisionStrategy()],
   ['', priorityDecisionStrategy()],
   ['', reciprocityDecisionStrategy()]
+])
+
+complianceSuite('BroadcastPolicy', broadcastPolicyCases, [
+  ['', broadcastAll()],
+  ['', boxoBroadcastControl()],
+  [' (maxPeers 2, 1 random, local and peered under the rule)', boxoBroadcastControl({ maxPeers: 2, maxRandomPeers: 1, localPeers: true, peeredPeers: true, sendToPendingPeers: true })],
+  ['', adaptiveBroadcast()],
+  [' (steps 1, 2, 3)', adaptiveBroadcast({ steps: [1, 2, 3] })]
 ])

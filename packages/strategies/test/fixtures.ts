@@ -57,12 +57,20 @@ export function firstPlaces (rankings: PeerKey[][]): Map<PeerKey, number> {
   return counts
 }
 
-/** Builds a plugin the way a node does, over components of which a policy may read only the random source. */
-export function resolvePlugin<T> (plugin: Plugin<T>, random: RandomSource): T {
-  const components = new Proxy({ random } as Partial<Components>, {
+/** A logger that drops everything: the policies under test log only failures the tests cause on purpose. */
+export const silentLogger: Components['logger'] = {
+  forComponent: () => Object.assign(() => {}, { error: () => {}, trace: () => {}, newScope: () => { throw new Error('not here') }, enabled: false })
+} as unknown as Components['logger']
+
+/**
+ * Builds a plugin the way a node does, over components of which a policy may read only the random source and
+ * whatever `extra` gives (a broadcast policy also reads the clock and the logger).
+ */
+export function resolvePlugin<T> (plugin: Plugin<T>, random: RandomSource, extra: Partial<Components> = {}): T {
+  const components = new Proxy({ random, ...extra } as Partial<Components>, {
     get: (target, key) => {
       if (key in target) return target[key as keyof Components]
-      throw new Error(`a policy read components.${String(key)}; only random is given here`)
+      throw new Error(`a policy read components.${String(key)}; only ${Object.keys(target).join(', ')} are given here`)
     }
   })
   return plugin(components as Components)

@@ -10,12 +10,15 @@ import { blockCid, fastBlockKey, HasherRegistry, isPromiseLike } from '../wire/v
 import { NullProviderFinder } from '../null/null-provider-finder.js'
 import { MessageQueue } from './message-queue.js'
 import { Notifications } from './notifications.js'
+import { PeerHistory } from './peer-history.js'
 import { ProviderQueryManager } from './provider-query-manager.js'
 import { Session } from './session.js'
 import { UnsendableReporter } from './unsendable-reporter.js'
+import { WantBroadcaster } from './want-broadcaster.js'
 import { WantManager } from './want-manager.js'
 import type { BitswapConfig } from '../config.js'
 import type { Blockstore } from '../interfaces/blockstore.js'
+import type { BroadcastPolicy } from '../interfaces/broadcast-policy.js'
 import type { Clock } from '../interfaces/clock.js'
 import type { BitswapNetwork } from '../interfaces/network.js'
 import type { PeerSelector } from '../interfaces/peer-selector.js'
@@ -55,6 +58,8 @@ export interface ClientStats {
   storeFailures: number
   sessions: number
   wantlistSize: number
+  /** WANT_HAVEs queued as broadcasts (to peers outside the asking session), each peer and CID once. */
+  broadcastWantHaves: number
 }
 
 /**
@@ -77,6 +82,10 @@ export class BitswapClient {
   private readonly providers: ProviderQueryManager
   private readonly finder: ProviderFinder
   readonly wantManager: WantManager
+  /** What each connected peer gave us, for the broadcast policy's views. */
+  private readonly history = new PeerHistory()
+  private readonly broadcastPolicy: BroadcastPolicy
+  private readonly broadcaster: WantBroadcaster
   /** The network as the message queues use it: it reports wants a peer's version cannot carry. */
   private readonly sender: UnsendableReporter
   /** The node's hash functions: what received blocks are verified with, and so which CIDs can be wanted. */
@@ -106,6 +115,7 @@ export class BitswapClient {
     @inject(ProviderQueryManager) providers: ProviderQueryManager,
     @inject(Tokens.ProviderFinder) finder: ProviderFinder,
     @inject(HasherRegistry) hashers: HasherRegistry,
+    @inject(GuardedTokens.BroadcastPolicy) broadcastPolicy: BroadcastPolicy,
     @inject(Tokens.Logger) logger: ComponentLogger = defaultLogger()
   ) {
     this.logger = logger
@@ -122,6 +132,9 @@ export class BitswapClient {
     this.providers = providers
     this.recent = new LruMap(config.sessionReceivedMemory)
     this.wantManager = new WantManager(peer => this.newQueue(peer))
+    this.broadcastPolicy = broadcastPolicy
+    this.broadcaster = new WantBroadcaster({ policy: broadcastPolicy, clock, wantManager: this.wantManager, history: this.history, network })
+    this.wantManager.targets = this.broadcaster
     this.sender = new UnsendableReporter(network, clock, (peer, cids) => { this.unsendable(peer, cids) })
   }
 
@@ -173,6 +186,7 @@ export class BitswapClient {
     this.running = false
     for (const session of [...this.sessions.values()]) session.close()
     this.notifications.rejectAll(new AbortError('The node stopped'))
+    this.broadcaster.stop()
     this.wantManager.stop()
     this.providers.stop()
   }
@@ -251,10 +265,16 @@ export class BitswapClient {
   }
 
   stats (): ClientStats {
-    return { ...this.counters, sessions: this.sessions.size, wantlistSize: this.wantManager.wantlist().length }
+    return {
+      ...this.counters,
+      sessions: this.sessions.size,
+      wantlistSize: this.wantManager.wantlist().length,
+      broadcastWantHaves: this.wantManager.broadcastsQueued
+    }
   }
 
   peerConnected (peer: PeerKey): void {
+    this.history.connected(peer, this.clock.now())
     this.wantManager.peerConnected(peer)
   }
 
@@ -272,6 +292,7 @@ export class BitswapClient {
   }
 
   peerDisconnected (peer: PeerKey): void {
+    this.history.disconnected(peer)
     this.wantManager.peerDisconnected(peer)
     for (const session of this.sessions.values()) session.peerDisconnected(peer)
   }
@@ -313,10 +334,12 @@ export class BitswapClient {
     if (!timedOut) {
       const refused = presences.filter(p => p.type === 'dont-have').map(p => p.cid)
       if (refused.length > 0) this.wantManager.queue(peer)?.refused(refused)
+      this.answered(peer, presences.some(p => p.type === 'have') ? 'have' : 'dont-have')
     }
     // HAVEs first: a peer holding a HAVE for a live want is not dropped for the DONT_HAVEs in the same message.
     const ordered = [...presences].sort((a, b) => (a.type === 'have' ? 0 : 1) - (b.type === 'have' ? 0 : 1))
     for (const presence of ordered) {
+      if (presence.type === 'have' && !timedOut) this.broadcaster.heardHave(presence.cid)
       for (const id of this.wantManager.sessionsWanting(presence.cid)) {
         this.sessions.get(id)?.presenceReceived(peer, presence.cid, presence.type, timedOut)
       }
@@ -380,6 +403,7 @@ export class BitswapClient {
     // The peer's answer is recorded before the cancels it causes, which would otherwise leave nothing to learn
     // the peer's answer time from.
     this.wantManager.queue(peer)?.responseReceived([wanted])
+    this.answered(peer, 'block')
     this.wantManager.blockReceived(wanted, peer)
     this.counters.blocksReceived++
     this.counters.dataReceived += block.data.byteLength
@@ -400,6 +424,14 @@ export class BitswapClient {
     this.stored(wanted)
     this.deliver(peer, wanted, sessions, block.data)
     return wanted
+  }
+
+  /** A peer's answer (a message's presences count once, as HAVE if any is): the broadcast policy's evidence. */
+  private answered (peer: PeerKey, type: 'block' | 'have' | 'dont-have'): void {
+    const at = this.clock.now()
+    if (type === 'block') this.history.block(peer, at)
+    else if (type === 'have') this.history.have(peer, at)
+    this.broadcastPolicy.observe?.({ peer, type, at })
   }
 
   /** The block is in the blockstore: peers waiting for it are served, and the routing system hears of it. */

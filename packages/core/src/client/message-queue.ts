@@ -135,6 +135,11 @@ export class MessageQueue {
     this.timeouts.expireAll()
   }
 
+  /** A message to the peer is waiting to go out (wants or cancels not sent yet). */
+  get hasPending (): boolean {
+    return this.dirty.size > 0 || this.cancels.size > 0
+  }
+
   /** What the peer was asked for this CID, if anything. */
   wantType (cid: CID): WantType | undefined {
     return this.wants.get(blockKey(cid))?.wantType

@@ -13,6 +13,14 @@ interface Interest {
 
 export type QueueFactory = (peer: PeerKey) => MessageQueue
 
+/** Who hears a broadcast: the node's broadcast policy (see `WantBroadcaster`). */
+export interface BroadcastTargets {
+  /** Offers the wants (through `offerHaves`) to the peers the policy picks, now and as it widens. */
+  broadcast(cids: readonly CID[], except?: ReadonlySet<PeerKey>): void
+  /** Whether a peer that just connected hears the live broadcast wants. */
+  admits(peer: PeerKey): boolean
+}
+
 /**
  * The node's wantlist across sessions, and one message queue per connected peer. Two sessions wanting one CID
  * make one wire want; cancelling one session keeps the other's; when nobody wants a CID any more, every peer
@@ -22,6 +30,10 @@ export class WantManager {
   private readonly interests = new Map<string, Interest>()
   private readonly queues = new Map<PeerKey, MessageQueue>()
   private readonly newQueue: QueueFactory
+  /** Who hears broadcasts; without it, every connected peer outside the session, as before policies. */
+  targets: BroadcastTargets | undefined
+  /** Broadcast WANT_HAVEs queued for peers (each peer and CID once), for `stats()`. */
+  broadcastsQueued = 0
 
   constructor (newQueue: QueueFactory | Omit<MessageQueueInit, 'peer'>) {
     this.newQueue = typeof newQueue === 'function' ? newQueue : (peer) => new MessageQueue({ ...newQueue, peer })
@@ -31,8 +43,12 @@ export class WantManager {
     if (this.queues.has(peer)) return
     const queue = this.newQueue(peer)
     this.queues.set(peer, queue)
+    let admitted: boolean | undefined
     for (const interest of this.interests.values()) {
-      if (interest.broadcasters.size > 0) queue.offerHave(interest.cid)
+      if (interest.broadcasters.size === 0) continue
+      admitted ??= this.targets?.admits(peer) ?? true
+      if (!admitted) return
+      this.offer(queue, interest.cid)
     }
   }
 
@@ -79,8 +95,36 @@ export class WantManager {
       const interest = this.interest(cid)
       interest.sessions.add(session)
       interest.broadcasters.add(session)
-      for (const [peer, queue] of this.queues) if (except?.has(peer) !== true) queue.offerHave(cid)
     }
+    if (this.targets != null) {
+      this.targets.broadcast(cids, except)
+      return
+    }
+    for (const cid of cids) {
+      for (const [peer, queue] of this.queues) if (except?.has(peer) !== true) this.offer(queue, cid)
+    }
+  }
+
+  /** Offers broadcast WANT_HAVEs to one peer: those of `cids` some session still broadcasts. */
+  offerHaves (peer: PeerKey, cids: readonly CID[]): void {
+    const queue = this.queues.get(peer)
+    if (queue == null) return
+    for (const cid of cids) if (this.isBroadcastWant(cid)) this.offer(queue, cid)
+  }
+
+  /** Some session still broadcasts a want for the CID. */
+  isBroadcastWant (cid: CID): boolean {
+    return (this.interests.get(blockKey(cid))?.broadcasters.size ?? 0) > 0
+  }
+
+  /** The peer was asked (either way) about every one of `cids`; false for a peer not connected. */
+  askedAll (peer: PeerKey, cids: readonly CID[]): boolean {
+    const queue = this.queues.get(peer)
+    return queue != null && cids.every(cid => queue.wantType(cid) !== undefined)
+  }
+
+  private offer (queue: MessageQueue, cid: CID): void {
+    if (queue.offerHave(cid)) this.broadcastsQueued++
   }
 
   /** A session no longer wants these; CIDs no session wants any more are cancelled on the wire. */

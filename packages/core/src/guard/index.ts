@@ -2,3 +2,4 @@ export { PolicyGuard, type PolicyFailures, type PolicySlot } from './policy-guar
 export { guardPeerSelector } from './guarded-selector.js'
 export { guardRequestSplitter } from './guarded-splitter.js'
 export { guardDecisionStrategy } from './guarded-strategy.js'
+export { guardBroadcastPolicy } from './guarded-broadcast.js'

@@ -1,7 +1,7 @@
 import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
 
 /** The slots whose plugins make decisions while the node runs, and so are called through the guard. */
-export type PolicySlot = 'requestSplitter' | 'peerSelector' | 'decisionStrategy'
+export type PolicySlot = 'requestSplitter' | 'peerSelector' | 'decisionStrategy' | 'broadcastPolicy'
 
 /** Calls into a policy that threw or answered something unusable, per slot, since the node was built. */
 export type PolicyFailures = Record<PolicySlot, number>
@@ -13,7 +13,7 @@ export type PolicyFailures = Record<PolicySlot, number>
  * per slot and method, so a policy that throws on every call cannot flood the log.
  */
 export class PolicyGuard {
-  private readonly counts: PolicyFailures = { requestSplitter: 0, peerSelector: 0, decisionStrategy: 0 }
+  private readonly counts: PolicyFailures = { requestSplitter: 0, peerSelector: 0, decisionStrategy: 0, broadcastPolicy: 0 }
   private readonly logged = new Set<string>()
   private readonly log: Logger
 

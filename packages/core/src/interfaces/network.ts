@@ -52,4 +52,17 @@ export interface BitswapNetwork {
   /** Round-trip latency to the peer in ms, when the network measured it. */
   latency(peer: PeerKey): number | undefined
   stats(peer: PeerKey): LinkStats | undefined
+  /**
+   * Optional: what the network knows of a connected peer's standing, for broadcast policies (boxo's rule always
+   * asks local and peered peers). Without it, no peer counts as local or peered.
+   */
+  standing?(peer: PeerKey): PeerStanding
+}
+
+/** A connected peer's standing, as the network sees it. */
+export interface PeerStanding {
+  /** Reached on a loopback or private address. */
+  local?: boolean
+  /** Kept connected on purpose (configured peering). */
+  peered?: boolean
 }

@@ -29,3 +29,13 @@ export function dialableAddresses (peer: PeerKey, addresses: readonly string[]):
   }
   return out
 }
+
+/** IPv4 and IPv6 prefixes of loopback, private (RFC 1918, unique local) and link-local addresses. */
+const LOCAL_V4 = [/^127\./, /^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^169\.254\./]
+const LOCAL_V6 = [/^::1$/, /^f[cd][0-9a-f]{2}:/i, /^fe[89ab][0-9a-f]:/i]
+
+/** True for a loopback, private or link-local IP address (a DNS name or anything else is not local). */
+export function isLocalAddress (host: string): boolean {
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host)?.[1] ?? host
+  return LOCAL_V4.some(prefix => prefix.test(v4)) || LOCAL_V6.some(prefix => prefix.test(host))
+}

@@ -3,9 +3,9 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import {
   decodeMessage, DEFAULT_MAX_INCOMING_MESSAGE_SIZE, encodedSize, encodeForPeerChunked, errorMessage, factoryPlugin,
   NotStartedError, PeerUnreachableError, type AbortOptions, type BitswapConfig, type BitswapMessage, type BitswapNetwork,
-  type NetworkHandler, type PeerKey, type Plugin, type ProtocolVersion, type ProviderRecord
+  type NetworkHandler, type PeerKey, type PeerStanding, type Plugin, type ProtocolVersion, type ProviderRecord
 } from '@swapwright/core'
-import { dialableAddresses, parsePeer } from './addresses.js'
+import { dialableAddresses, isLocalAddress, parsePeer } from './addresses.js'
 import { ProtocolNotSupportedError, ReadTimeoutError, SendStalledError, SendTimeoutError } from './errors.js'
 import { readInbound } from './inbound.js'
 import { IntakeBudget, PeerIntake } from './intake.js'
@@ -195,6 +195,20 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
 
   stats (peer: PeerKey): Libp2pLinkStats | undefined {
     return this.traffic.snapshot(peer)
+  }
+
+  /**
+   * Local when a connection to the peer runs over a loopback or private address, as boxo's broadcast control
+   * tells local peers; peering is not known here, so no peer counts as peered.
+   */
+  standing (peer: PeerKey): PeerStanding {
+    let peerId: PeerId
+    try {
+      peerId = peerIdFromString(peer)
+    } catch {
+      return {}
+    }
+    return { local: this.host.getConnections(peerId).some(connection => connection.remoteAddr.getComponents().some(c => (c.name === 'ip4' || c.name === 'ip6') && c.value != null && isLocalAddress(c.value))) }
   }
 
   /** Every peer's counters added up. */

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { adaptiveBroadcast, boxo2025, goDefaults } from '@swapwright/strategies'
+import { MAINNET_LIKE, mainnetLike, placeRoots, runMainnetLike, type MainnetLikeScenario } from '../src/index.js'
+
+/** A MainnetLike network cut down to test size: the same rules over 120 peers and a short warm-up. */
+const small: MainnetLikeScenario = { ...mainnetLike('MainnetLike/SingleRoots'), connectedPeers: 120, providers: 100, dhtOnlyPeers: 3, warmupRoots: 10, roots: 12 }
+
+describe('MainnetLike scenarios', () => {
+  it('are three fetch patterns over 850 connected peers, and an unknown name is a clear error', () => {
+    assert.deepEqual(MAINNET_LIKE.map(s => s.name), ['MainnetLike/SingleRoots', 'MainnetLike/Dag100', 'MainnetLike/RootStream'])
+    for (const s of MAINNET_LIKE) assert.equal(s.connectedPeers, 850)
+    assert.throws(() => mainnetLike('MainnetLike/Nope'), /unknown scenario "MainnetLike\/Nope" \(known: MainnetLike\/SingleRoots/)
+  })
+
+  it('place roots as measured: about 70 % available, the top 10 providers hold about 58 % of the connected ones', async () => {
+    const scenario = { ...mainnetLike('MainnetLike/SingleRoots'), roots: 2000, warmupRoots: 0 }
+    const { measured } = await placeRoots(scenario, 7)
+    const held = measured.flatMap(root => root.holder === undefined ? [] : [root.holder])
+    const available = held.length / measured.length
+    assert.ok(available > 0.65 && available < 0.75, `available ${available}`)
+    const connected = held.filter(peer => peer.startsWith('peer-'))
+    const counts = [...connected.reduce((m, p) => m.set(p, (m.get(p) ?? 0) + 1), new Map<string, number>()).values()].sort((a, b) => b - a)
+    const share = (n: number): number => counts.slice(0, n).reduce((a, b) => a + b, 0) / connected.length
+    assert.ok(share(10) > 0.53 && share(10) < 0.63, `top 10 hold ${share(10)}`)
+    assert.ok(share(50) > 0.8 && share(50) < 0.9, `top 50 hold ${share(50)}`)
+    assert.ok(held.some(peer => peer.startsWith('far-')), 'some roots are held only by peers found through the DHT')
+  })
+
+  it('count the broadcast WANT_HAVEs of each policy, and every policy finds what exists', async () => {
+    const runs = []
+    for (const [name, strategy] of [['goDefaults', goDefaults], ['boxo2025', boxo2025], ['adaptive', () => ({ ...goDefaults(), broadcastPolicy: adaptiveBroadcast() })]] as const) {
+      runs.push(await runMainnetLike(small, name, strategy, 3))
+    }
+    const [all, boxo, adaptive] = runs
+    for (const run of runs) {
+      assert.equal(run.success, 1, `${run.strategy} fetched ${run.fetched} of ${run.available}`)
+      assert.equal(run.firstBlockTimes.length, small.roots)
+    }
+    // goDefaults asks every connected peer for each root it broadcasts.
+    assert.ok(all.broadcastWantHaves >= small.roots * (small.connectedPeers - 1), `goDefaults: ${all.broadcastWantHaves}`)
+    assert.ok(boxo.broadcastWantHaves < all.broadcastWantHaves / 4, `boxo2025: ${boxo.broadcastWantHaves}`)
+    assert.ok(adaptive.broadcastWantHaves < all.broadcastWantHaves / 2, `adaptive: ${adaptive.broadcastWantHaves}`)
+  })
+})

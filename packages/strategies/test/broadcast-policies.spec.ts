@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { VirtualClock, type BroadcastPeerView, type BroadcastPolicy, type BroadcastRequest, type PeerKey, type Plugin } from '@swapwright/core'
+import { adaptiveBroadcast, AdaptiveBroadcast, boxo2025, boxoBroadcastControl, broadcastAll, goDefaults, memoryScoreStore } from '../src/index.js'
+import { cidOf, peerNames, resolvePlugin, seeded, silentLogger } from './fixtures.js'
+
+function view (peer: PeerKey, fields: Partial<BroadcastPeerView> = {}): BroadcastPeerView {
+  return { peer, connectedAt: 0, blocksReceived: 0, havesReceived: 0, lastUsefulAt: undefined, local: false, peered: false, pending: false, latencyMs: undefined, ...fields }
+}
+
+function request (peers: BroadcastPeerView[], step = 0, now = 0, startedAt = 0): BroadcastRequest {
+  return { cids: [cidOf(1)], step, startedAt, now, peers }
+}
+
+function build<T extends BroadcastPolicy> (plugin: Plugin<BroadcastPolicy>, clock = new VirtualClock(), seed = 1): T {
+  return resolvePlugin(plugin, seeded(seed), { clock, logger: silentLogger }) as T
+}
+
+describe('broadcastAll', () => {
+  it('asks every peer in one step and admits every newcomer; goDefaults() uses it', () => {
+    const policy = build(broadcastAll())
+    const peers = peerNames(5).map(p => view(p))
+    assert.deepEqual(policy.select(request(peers)), { peers: peerNames(5) })
+    assert.equal(policy.admit(view('new')), true)
+    assert.equal(goDefaults().broadcastPolicy?.name, 'broadcast-all')
+  })
+})
+
+describe('boxoBroadcastControl', () => {
+  const peers = [
+    view('silent'),
+    view('sent-block', { blocksReceived: 1 }),
+    view('sent-have', { havesReceived: 2 }),
+    view('local', { local: true }),
+    view('peered', { peered: true }),
+    view('pending', { pending: true })
+  ]
+
+  it("with Kubo's defaults asks the peers that answered on this connection, local and peered ones; boxo2025() uses them", () => {
+    const policy = build(boxoBroadcastControl())
+    assert.deepEqual([...policy.select(request(peers)).peers].sort(), ['local', 'peered', 'sent-block', 'sent-have'])
+    assert.equal(policy.select(request(peers)).widenAfterMs, undefined, 'one step, as boxo')
+    assert.equal(boxo2025().broadcastPolicy?.name, 'boxo-broadcast-control')
+  })
+
+  it('brings local and peered peers under the rule, rides pending messages, adds random peers and caps, as asked', () => {
+    const strict = build(boxoBroadcastControl({ localPeers: true, peeredPeers: true, sendToPendingPeers: true }))
+    assert.deepEqual([...strict.select(request(peers)).peers].sort(), ['pending', 'sent-block', 'sent-have'])
+    const random = build(boxoBroadcastControl({ localPeers: true, peeredPeers: true, maxRandomPeers: 2 }))
+    const picked = random.select(request(peers)).peers
+    assert.equal(picked.length, 4)
+    assert.ok(picked.includes('sent-block') && picked.includes('sent-have'))
+    const capped = build(boxoBroadcastControl({ maxPeers: 1 }))
+    assert.equal(capped.select(request(peers)).peers.length, 1)
+  })
+
+  it('maxPeers 0 turns broadcasts off, newcomers included; bad options fail at build', () => {
+    const off = build(boxoBroadcastControl({ maxPeers: 0 }))
+    assert.deepEqual(off.select(request(peers)).peers, [])
+    assert.equal(off.admit(view('new')), false)
+    assert.equal(build(boxoBroadcastControl()).admit(view('new')), true, 'boxo sends live broadcast wants to a new peer')
+    assert.throws(() => build(boxoBroadcastControl({ maxPeers: -2 })), RangeError)
+    assert.throws(() => build(boxoBroadcastControl({ maxRandomPeers: 1.5 })), RangeError)
+  })
+})
+
+describe('adaptiveBroadcast', () => {
+  const peers = peerNames(100).map(p => view(p, { latencyMs: 100 }))
+
+  it('widens 4, 12, 48, then the rest, about a round trip apart, the last step after everyoneAfter', () => {
+    const policy = build(adaptiveBroadcast({ steps: [4, 16, 64, Infinity], everyoneAfter: 2000 }))
+    const sizes: number[] = []
+    const delays: Array<number | undefined> = []
+    let left = peers
+    for (let step = 0; step < 4; step++) {
+      const decision = policy.select(request(left, step, step * 150))
+      sizes.push(decision.peers.length)
+      delays.push(decision.widenAfterMs)
+      left = left.filter(v => !decision.peers.includes(v.peer))
+    }
+    assert.deepEqual(sizes, [4, 12, 48, 36])
+    // 1.5 round trips of 100 ms, then (from t = 300) until 2000 ms after the start, then no further step
+    assert.deepEqual(delays, [150, 150, 1700, undefined])
+  })
+
+  it('asks the peers that served it best first; scores decay with their half-life', async () => {
+    const clock = new VirtualClock()
+    const policy = build<AdaptiveBroadcast>(adaptiveBroadcast({ halfLife: 1000 }), clock)
+    policy.observe({ peer: 'peer-7', type: 'block', at: 0 })
+    policy.observe({ peer: 'peer-7', type: 'block', at: 0 })
+    policy.observe({ peer: 'peer-3', type: 'have', at: 0 })
+    policy.observe({ peer: 'peer-9', type: 'dont-have', at: 0 })
+    const first = policy.select(request(peers)).peers
+    assert.deepEqual(first.slice(0, 2), ['peer-7', 'peer-3'])
+    assert.ok(!first.includes('peer-9') || first.indexOf('peer-9') > 1)
+    assert.equal(policy.scoreOf('peer-7'), 2)
+    await clock.advance(1000)
+    assert.equal(policy.scoreOf('peer-7'), 1, 'half after one half-life')
+    assert.equal(policy.admit(view('peer-7')), true, 'a scored newcomer hears live broadcasts')
+    assert.equal(policy.admit(view('peer-50')), false, 'an unknown one waits for the next step')
+  })
+
+  it('keeps scores across a restart through its score store', async () => {
+    const store = memoryScoreStore()
+    const clock = new VirtualClock()
+    const before = build<AdaptiveBroadcast>(adaptiveBroadcast({ scoreStore: store }), clock)
+    await before.start()
+    before.observe({ peer: 'peer-42', type: 'block', at: 0 })
+    await before.stop()
+    assert.equal(store.saved?.length, 1)
+    const after = build<AdaptiveBroadcast>(adaptiveBroadcast({ scoreStore: store }), clock, 2)
+    assert.equal(after.scoreOf('peer-42'), 0, 'nothing before start')
+    await after.start()
+    assert.equal(after.scoreOf('peer-42'), 1)
+    assert.equal(after.select(request(peers)).peers[0], 'peer-42')
+    await after.stop()
+  })
+
+  it('rejects steps that do not increase and other bad options at build', () => {
+    assert.throws(() => build(adaptiveBroadcast({ steps: [4, 4] })), /increase/)
+    assert.throws(() => build(adaptiveBroadcast({ steps: [] })), RangeError)
+    assert.throws(() => build(adaptiveBroadcast({ steps: [Infinity, 5] })), RangeError)
+    assert.throws(() => build(adaptiveBroadcast({ halfLife: 0 })), RangeError)
+    assert.throws(() => build(adaptiveBroadcast({ roundTrips: -1 })), RangeError)
+  })
+})
