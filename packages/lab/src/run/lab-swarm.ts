@@ -8,6 +8,7 @@ import { GO_BURST_SECONDS, hashString, SimulatedNetwork } from '@swapwright/tran
 import { GuardedClock } from './guarded-clock.js'
 import { InterningBlockstore, internKey } from './interning-blockstore.js'
 import { MessageCounter } from './message-counter.js'
+import { sharedLogger } from './shared-logger.js'
 import { blockSet, type LabBlock } from '../scenarios/blocks.js'
 import type { Scenario } from '../scenarios/scenario.js'
 
@@ -76,7 +77,8 @@ export class LabSwarm {
       network: this.network.plugin(name, { version }),
       clock: clockPlugin(this.nodeClock),
       random: randomPlugin(hashString(`${name}/${this.seed}`)),
-      blockstore: blockstorePlugin(blockstore)
+      blockstore: blockstorePlugin(blockstore),
+      logger: sharedLogger()
     })
     await node.start()
     return { name, node }

@@ -1,4 +1,4 @@
-import { factoryPlugin, type Plugin, type PendingWant, type RequestSplitter, type SessionFeedback, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
+import { factoryPlugin, type PeerKey, type Plugin, type PendingWant, type RequestSplitter, type SessionFeedback, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
 import { requireInteger } from '../util/check-init.js'
 import { DontHaveMemory } from './dont-have-memory.js'
 
@@ -39,16 +39,21 @@ class OptimisticSession implements SessionRequestSplitter {
 
   constructor (readonly maxLiveWants: number | undefined) {}
 
-  /** One pass over each want's ranking, and none over a want that has nothing left to send. */
+  /**
+   * One pass over each want's ranking, and none (not even the ranking) over a want that has nothing left to
+   * send: once its WANT_BLOCK is out, an answer changes nothing unless some peer was never asked.
+   */
   split (wants: readonly PendingWant[]): WantAssignment[] {
     const out: WantAssignment[] = []
     for (const want of wants) {
-      const { cid, ranked, blockSentTo, haveSentTo } = want
+      const { cid, blockSentTo, haveSentTo } = want
       // a WANT_HAVE for a small block is answered with the block: one peer at a time, or each sends a copy
       const havesToo = want.haveAnswersWithBlock !== true
       if (blockSentTo.size > 0 && !havesToo) continue
       const refused = this.dontHaves.refusers(cid)
       const willing = (peer: string): boolean => refused?.has(peer) !== true
+      if (blockSentTo.size > 0 && want.peers != null && !someLeftToAsk(want.peers, want, refused)) continue
+      const ranked = want.ranked
       const blockTarget = blockSentTo.size === 0 ? ranked.find(willing) : undefined
       if (blockTarget !== undefined) out.push({ peer: blockTarget, cid, wantType: 'block' })
       if (!havesToo) continue
@@ -63,6 +68,19 @@ class OptimisticSession implements SessionRequestSplitter {
   observe (feedback: SessionFeedback): void {
     this.dontHaves.observe(feedback)
   }
+}
+
+/** Whether a peer of `peers` was asked nothing about the want and did not refuse it. */
+function someLeftToAsk (peers: ReadonlySet<PeerKey>, want: PendingWant, refused: ReadonlySet<PeerKey> | undefined): boolean {
+  // The asked are a subset of the session's peers, so when they are as many, everyone was asked: the usual
+  // case, checked in the size of the (one or few) WANT_BLOCK targets instead of the whole swarm.
+  let asked = want.haveSentTo.size
+  for (const peer of want.blockSentTo) if (!want.haveSentTo.has(peer)) asked++
+  if (asked === peers.size) return false
+  for (const peer of peers) {
+    if (!want.blockSentTo.has(peer) && !want.haveSentTo.has(peer) && refused?.has(peer) !== true) return true
+  }
+  return false
 }
 
 /** The Go default: one WANT_BLOCK to the best peer, WANT_HAVE to the rest. */
