@@ -13,7 +13,8 @@ export interface PendingWant {
   readonly ranked: readonly PeerKey[]
   /**
    * Every peer of the session, unordered (undefined reads as `ranked`); `blockSentTo` and `haveSentTo` hold
-   * only peers of it. For a cheap check whether any peer is left to ask; wants still go only to ranked peers.
+   * only peers of it, and each joined with a `peer-added` feedback. A splitter that asks every session peer
+   * WANT_HAVE, whatever its rank, can find the ones not yet asked here without ranking the want.
    */
   readonly peers?: ReadonlySet<PeerKey>
   /** Peers that currently hold a WANT_BLOCK for it from this session. */

@@ -36,12 +36,18 @@ export interface OptimisticRequestSplitterInit {
 
 class OptimisticSession implements SessionRequestSplitter {
   private readonly dontHaves = new DontHaveMemory()
+  /** The session's peers in the order they joined (those that left stay; `PendingWant.peers` tells). */
+  private readonly joined: PeerKey[] = []
+  /** Per want (CID string), how many of `joined` its last full split covered. */
+  private readonly covered = new Map<string, number>()
 
   constructor (readonly maxLiveWants: number | undefined) {}
 
   /**
-   * One pass over each want's ranking, and none (not even the ranking) over a want that has nothing left to
-   * send: once its WANT_BLOCK is out, an answer changes nothing unless some peer was never asked.
+   * One pass over each want's ranking when it needs a WANT_BLOCK target. Once the WANT_BLOCK is out, an answer
+   * can change nothing but who is still to be asked WANT_HAVE: only the peers that joined since the want's last
+   * split are looked at, without a ranking, so a peer answering costs the splitter O(1) instead of a pass over
+   * every peer of the session (boxo, too, asks every session peer WANT_HAVE, whatever its place).
    */
   split (wants: readonly PendingWant[]): WantAssignment[] {
     const out: WantAssignment[] = []
@@ -52,10 +58,21 @@ class OptimisticSession implements SessionRequestSplitter {
       if (blockSentTo.size > 0 && !havesToo) continue
       const refused = this.dontHaves.refusers(cid)
       const willing = (peer: string): boolean => refused?.has(peer) !== true
-      if (blockSentTo.size > 0 && want.peers != null && !someLeftToAsk(want.peers, want, refused)) continue
+      const key = cid.toString()
+      const covered = want.peers == null ? undefined : this.covered.get(key)
+      if (blockSentTo.size > 0 && covered !== undefined) {
+        for (let i = covered; i < this.joined.length; i++) {
+          const peer = this.joined[i]
+          if (want.peers?.has(peer) !== true || blockSentTo.has(peer) || haveSentTo.has(peer) || !willing(peer)) continue
+          out.push({ peer, cid, wantType: 'have' })
+        }
+        this.covered.set(key, this.joined.length)
+        continue
+      }
       const ranked = want.ranked
       const blockTarget = blockSentTo.size === 0 ? ranked.find(willing) : undefined
       if (blockTarget !== undefined) out.push({ peer: blockTarget, cid, wantType: 'block' })
+      if (want.peers != null) this.covered.set(key, this.joined.length)
       if (!havesToo) continue
       for (const peer of ranked) {
         if (peer === blockTarget || blockSentTo.has(peer) || haveSentTo.has(peer) || !willing(peer)) continue
@@ -67,20 +84,9 @@ class OptimisticSession implements SessionRequestSplitter {
 
   observe (feedback: SessionFeedback): void {
     this.dontHaves.observe(feedback)
+    if (feedback.type === 'peer-added') this.joined.push(feedback.peer)
+    else if (feedback.type === 'block') this.covered.delete(feedback.cid.toString())
   }
-}
-
-/** Whether a peer of `peers` was asked nothing about the want and did not refuse it. */
-function someLeftToAsk (peers: ReadonlySet<PeerKey>, want: PendingWant, refused: ReadonlySet<PeerKey> | undefined): boolean {
-  // The asked are a subset of the session's peers, so when they are as many, everyone was asked: the usual
-  // case, checked in the size of the (one or few) WANT_BLOCK targets instead of the whole swarm.
-  let asked = want.haveSentTo.size
-  for (const peer of want.blockSentTo) if (!want.haveSentTo.has(peer)) asked++
-  if (asked === peers.size) return false
-  for (const peer of peers) {
-    if (!want.blockSentTo.has(peer) && !want.haveSentTo.has(peer) && refused?.has(peer) !== true) return true
-  }
-  return false
 }
 
 /** The Go default: one WANT_BLOCK to the best peer, WANT_HAVE to the rest. */
