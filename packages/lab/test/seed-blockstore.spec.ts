@@ -25,6 +25,9 @@ describe('SeedBlockstore', () => {
     // the same multihash under another codec is the same block, as in the memory store
     const asDagPb = CID.createV1(0x70, leaf.cid.multihash)
     assert.equal(await store.size(asDagPb), 300)
+    const all: string[] = []
+    for await (const { cid, bytes } of store.getAll()) all.push(`${cid.toString()}:${(await collect(bytes)).byteLength}`)
+    assert.deepEqual(all.sort(), [`${root.cid.toString()}:80`, `${leaf.cid.toString()}:300`].sort())
     await store.delete(leaf.cid)
     assert.equal(await store.has(leaf.cid), false)
     assert.equal(await store.size(leaf.cid), undefined)

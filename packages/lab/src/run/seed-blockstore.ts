@@ -5,6 +5,7 @@ import type { CID } from 'multiformats/cid'
 type Bytes = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>
 
 interface Held {
+  cid: CID
   multihash: Uint8Array
   bytes: Uint8Array
 }
@@ -20,10 +21,22 @@ export class SeedBlockstore extends MemoryBlockstore {
   /** A block was put as chunks: only the memory store has it, so a miss here must ask there too. */
   private chunked = false
 
+  /** A whole block is kept here only (the memory store would name it by a base32 string); chunks go there. */
   override put (key: CID, value: Bytes, options?: AbortOptions): CID | Promise<CID> {
-    if (value instanceof Uint8Array) this.hold(key, value)
-    else this.chunked = true
-    return super.put(key, value, options)
+    options?.signal?.throwIfAborted()
+    if (!(value instanceof Uint8Array)) {
+      this.chunked = true
+      return super.put(key, value, options)
+    }
+    this.hold(key, value)
+    return key
+  }
+
+  override async * getAll (options?: AbortOptions): ReturnType<MemoryBlockstore['getAll']> {
+    for (const slot of this.held.values()) {
+      for (const { cid, bytes } of slot) yield { cid, bytes: once(bytes) }
+    }
+    yield * super.getAll(options)
   }
 
   override has (key: CID, options?: AbortOptions): boolean | Promise<boolean> {
@@ -49,16 +62,20 @@ export class SeedBlockstore extends MemoryBlockstore {
     const slot = this.held.get(tail(key.multihash.bytes))
     const at = slot?.findIndex(entry => sameBytes(entry.multihash, key.multihash.bytes)) ?? -1
     if (at >= 0) slot?.splice(at, 1)
-    await super.delete(key, options)
+    if (this.chunked) await super.delete(key, options)
   }
 
-  private hold (key: CID, bytes: Uint8Array): void {
-    const multihash = key.multihash.bytes
-    const slot = this.held.get(tail(multihash)) ?? []
+  private hold (cid: CID, bytes: Uint8Array): void {
+    const multihash = cid.multihash.bytes
+    const index = tail(multihash)
+    const slot = this.held.get(index)
+    if (slot == null) {
+      this.held.set(index, [{ cid, multihash, bytes }])
+      return
+    }
     const at = slot.findIndex(entry => sameBytes(entry.multihash, multihash))
-    if (at >= 0) slot[at] = { multihash, bytes }
-    else slot.push({ multihash, bytes })
-    this.held.set(tail(multihash), slot)
+    if (at >= 0) slot[at] = { cid, multihash, bytes }
+    else slot.push({ cid, multihash, bytes })
   }
 
   private find (key: CID): Uint8Array | undefined {
