@@ -39,6 +39,8 @@ export interface LabCliResult {
   timings: RunTiming[]
   /** Real time of the whole lab run, ms. */
   wallMs: number
+  /** Virtual time the runs simulated per unit of real time (their `timeMs` summed over `wallMs`). */
+  speed: number
   /** Runs that failed or whose counts did not add up. */
   bad: number
   /** The report files written (--json, --html). */
@@ -79,15 +81,16 @@ export async function runLabOptions (options: CliOptions, io: LabCliIo, onRun?: 
     ? await runLabInWorkers({ ...common, strategies: options.strategies, workers: options.workers })
     : await runLab({ ...common, strategies })
   const wallMs = performance.now() - started
+  const speed = labSpeed(report.runs, wallMs)
   io.out(`\nMedians over seeds ${options.seeds.join(', ')} (time is virtual):\n`)
   io.out(summaryTable(report))
   io.out(`\nMeans with 95 % intervals over the seeds; differences from ${report.baseline} paired by seed:\n`)
   io.out(intervalTable(report))
   if (options.traffic) io.out(`\n${trafficTable(report)}`)
-  io.out(`\n${report.runs.length} runs in ${(wallMs / 1000).toFixed(1)} s of real time, ${options.workers > 1 ? `${options.workers} worker threads` : 'one thread'}`)
+  io.out(`\n${report.runs.length} runs in ${(wallMs / 1000).toFixed(1)} s of real time, ${options.workers > 1 ? `${options.workers} worker threads` : 'one thread'}: ${speed.toFixed(1)}× real time`)
   const written: string[] = []
   if (options.json != null) {
-    await writeFile(options.json, JSON.stringify({ ...report, timings, wallMs: Math.round(wallMs) }, null, 2) + '\n')
+    await writeFile(options.json, JSON.stringify({ ...report, timings, wallMs: Math.round(wallMs), speed: Number(speed.toFixed(2)) }, null, 2) + '\n')
     written.push(options.json)
     io.out(`wrote ${options.json}`)
   }
@@ -98,7 +101,14 @@ export async function runLabOptions (options: CliOptions, io: LabCliIo, onRun?: 
   }
   const bad = report.runs.filter(r => !r.ok || r.inconsistencies.length > 0).length
   if (bad > 0) io.err(`${bad} run(s) failed or did not add up: see the table flags`)
-  return { report, timings, wallMs, bad, written }
+  return { report, timings, wallMs, speed, bad, written }
+}
+
+/** Virtual ms simulated per real ms: how many times faster than real time the runs went, all together. */
+export function labSpeed (runs: readonly RunResult[], wallMs: number): number {
+  let virtual = 0
+  for (const run of runs) virtual += run.timeMs
+  return wallMs > 0 ? virtual / wallMs : 0
 }
 
 /**

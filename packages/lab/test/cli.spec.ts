@@ -52,8 +52,11 @@ describe('swapwright-lab command', () => {
       assert.equal(status, 0, stderr)
       assert.match(stdout, workers === '1' ? /one thread/ : new RegExp(`${workers} worker threads`))
       // real times differ from run to run; everything else is the lab's result
-      const { timings, wallMs, ...rest } = JSON.parse(readFileSync(json, 'utf8'))
+      const { timings, wallMs, speed, ...rest } = JSON.parse(readFileSync(json, 'utf8'))
       assert.equal(timings.length, rest.runs.length)
+      const virtual = (rest.runs as Array<{ timeMs: number }>).reduce((sum, run) => sum + run.timeMs, 0)
+      assert.ok(Math.abs(speed - virtual / wallMs) < 0.01 * speed + 0.01, `speed ${speed} is virtual ${virtual} ms over ${wallMs} ms`)
+      assert.match(stdout, / real time$/m)
       return rest
     }
     const one = report('1')

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { OptimisticRequestSplitter } from '../src/index.js'
 import { cidOf, want } from './fixtures.js'
-import type { WantAssignment } from '@swapwright/core'
+import type { PendingWant, WantAssignment } from '@swapwright/core'
 
 const brief = (assigned: WantAssignment[]): string[] => assigned.map(a => `${a.wantType}:${a.peer}`)
 
@@ -55,5 +55,33 @@ describe('OptimisticRequestSplitter', () => {
     const s = new OptimisticRequestSplitter().forSession()
     const assigned = s.split([want(cidOf(1), ['a', 'b']), want(cidOf(2), ['b', 'a'])])
     assert.deepEqual(assigned.map(a => `${a.wantType}:${a.peer}:${a.cid.equals(cidOf(1)) ? 1 : 2}`), ['block:a:1', 'have:b:1', 'block:b:2', 'have:a:2'])
+  })
+  it('once the WANT_BLOCK is out, asks only the peers that joined since, without reading the ranking', () => {
+    const s = new OptimisticRequestSplitter().forSession()
+    const peers = new Set<string>()
+    const join = (peer: string): void => {
+      peers.add(peer)
+      s.observe({ type: 'peer-added', peer })
+    }
+    join('a')
+    join('b')
+    assert.deepEqual(brief(s.split([{ ...want(cid, ['a', 'b']), peers }])), ['block:a', 'have:b'])
+    join('c')
+    join('d')
+    s.observe({ type: 'dont-have', peer: 'd', cid, timedOut: false })
+    peers.delete('b')
+    s.observe({ type: 'peer-removed', peer: 'b' })
+    const unranked = (asked: string[]): PendingWant => ({
+      cid,
+      peers,
+      blockSentTo: new Set(['a']),
+      haveSentTo: new Set(asked),
+      get ranked (): string[] { throw new Error('ranked was read') }
+    })
+    // c joined and was never asked; d refused it; b left
+    assert.deepEqual(brief(s.split([unranked([])])), ['have:c'])
+    assert.deepEqual(brief(s.split([unranked(['c'])])), [])
+    // a failed target releases the want: a full split over the ranking again
+    assert.deepEqual(brief(s.split([{ ...want(cid, ['c', 'a']), peers, haveSentTo: new Set(['c']) }])), ['block:c', 'have:a'])
   })
 })

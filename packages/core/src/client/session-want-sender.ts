@@ -8,6 +8,35 @@ import type { PendingWant, SessionRequestSplitter } from '../interfaces/request-
 import type { PeerKey } from '../types.js'
 import type { CID } from 'multiformats/cid'
 
+/**
+ * A want as the splitter sees it, ranked only when the splitter reads `ranked`: a splitter with nothing left to
+ * send for a want (its WANT_BLOCK is out and every peer was asked) then costs no ranking, which in a swarm of
+ * hundreds of peers answering one by one was most of a session's work.
+ */
+class LazyPendingWant implements PendingWant {
+  readonly cid: CID
+  readonly blockSentTo: ReadonlySet<PeerKey>
+  readonly haveSentTo: ReadonlySet<PeerKey>
+  private order: PeerKey[] | undefined
+
+  constructor (
+    want: SessionWant,
+    private readonly selector: SessionPeerSelector,
+    private readonly candidates: readonly PeerKey[],
+    readonly peers: ReadonlySet<PeerKey>,
+    readonly haveAnswersWithBlock: boolean
+  ) {
+    this.cid = want.cid
+    this.blockSentTo = want.blockSentTo
+    this.haveSentTo = want.haveSentTo
+  }
+
+  get ranked (): readonly PeerKey[] {
+    this.order ??= this.selector.rank(this.cid, this.candidates)
+    return this.order
+  }
+}
+
 /** Weight of the newest block in the session's share of small blocks. */
 const SMALL_SHARE_ALPHA = 0.25
 
@@ -57,17 +86,11 @@ export class SessionWantSender {
   /** One pass over `wants` to the session's `peers`. Returns the wants that went to at least one peer. */
   send (wants: readonly SessionWant[], peers: ReadonlySet<PeerKey>): SessionWant[] {
     if (wants.length === 0 || peers.size === 0) return []
-    const ranked = [...peers]
+    const order = [...peers]
     const byKey = new Map<string, SessionWant>()
     const pending: PendingWant[] = wants.map(want => {
       byKey.set(want.key, want)
-      return {
-        cid: want.cid,
-        ranked: this.init.selector.rank(want.cid, ranked),
-        blockSentTo: want.blockSentTo,
-        haveSentTo: want.haveSentTo,
-        haveAnswersWithBlock: this.haveAnswersWithBlock(want.cid)
-      }
+      return new LazyPendingWant(want, this.init.selector, order, peers, this.haveAnswersWithBlock(want.cid))
     })
     const byPeer = new Map<PeerKey, { blocks: CID[], haves: CID[] }>()
     const sent = new Set<SessionWant>()

@@ -214,7 +214,8 @@ export class Session {
     this.sender.blockArrived(cid, size)
     this.forget(want)
     this.blocksReceived++
-    this.feedback({ type: 'block', peer, cid, latency, first: true, duplicate: false })
+    // the want's own CID, not the one off the wire: policies key their state by it, and its string is made once
+    this.feedback({ type: 'block', peer, cid: want.cid, latency, first: true, duplicate: false })
     this.init.wantManager.cancel(this.id, [cid])
     this.consecutiveTicks = 0
     this.armIdleTick()
@@ -242,11 +243,11 @@ export class Session {
       this.retries.delete(want)
       this.addPeer(peer)
       this.peers.answered(peer, now)
-      this.feedback({ type: 'have', peer, cid })
+      this.feedback({ type: 'have', peer, cid: want.cid })
     } else {
       if (!this.peers.has(peer)) return
       want.failed(peer, timedOut)
-      this.feedback({ type: 'dont-have', peer, cid, timedOut })
+      this.feedback({ type: 'dont-have', peer, cid: want.cid, timedOut })
       if (this.peers.refused(peer, now, timedOut)) this.dropRefuser(peer)
       if (want.exhausted(this.peers.all)) this.onExhausted(want)
     }

@@ -6,8 +6,17 @@ import type { CID } from 'multiformats/cid'
 /** One want that is ready to go out, with what the session already did about it. */
 export interface PendingWant {
   readonly cid: CID
-  /** The session's peers in the selector's order for this want, best first. */
+  /**
+   * The session's peers in the selector's order for this want, best first. Core ranks on the first read, so a
+   * splitter that finds nothing to send for a want (see `peers`) should decide that before reading this.
+   */
   readonly ranked: readonly PeerKey[]
+  /**
+   * Every peer of the session, unordered (undefined reads as `ranked`); `blockSentTo` and `haveSentTo` hold
+   * only peers of it, and each joined with a `peer-added` feedback. A splitter that asks every session peer
+   * WANT_HAVE, whatever its rank, can find the ones not yet asked here without ranking the want.
+   */
+  readonly peers?: ReadonlySet<PeerKey>
   /** Peers that currently hold a WANT_BLOCK for it from this session. */
   readonly blockSentTo: ReadonlySet<PeerKey>
   /** Peers already asked WANT_HAVE for it. */

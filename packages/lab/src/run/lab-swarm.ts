@@ -2,12 +2,14 @@ import {
   blockstorePlugin, clockPlugin, createBitswap, randomPlugin, SeededRandom, VirtualClock, type Bitswap,
   type Blockstore, type PeerKey, type Preset, type ProtocolVersion
 } from '@swapwright/core'
-import { DelayedBlockstore, MemoryBlockstore } from '@swapwright/stores'
+import { DelayedBlockstore } from '@swapwright/stores'
 import { goDefaults } from '@swapwright/strategies'
 import { GO_BURST_SECONDS, hashString, SimulatedNetwork } from '@swapwright/transports'
 import { GuardedClock } from './guarded-clock.js'
 import { InterningBlockstore, internKey } from './interning-blockstore.js'
+import { SeedBlockstore } from './seed-blockstore.js'
 import { MessageCounter } from './message-counter.js'
+import { sharedLogger } from './shared-logger.js'
 import { blockSet, type LabBlock } from '../scenarios/blocks.js'
 import type { Scenario } from '../scenarios/scenario.js'
 
@@ -47,7 +49,7 @@ export class LabSwarm {
     const holdings = scenario.distribution.assign(scenario.seeds, this.blocks.length, new SeededRandom(hashString(`distribution/${seed}`)))
     const delay = scenario.network.blockstoreLatency ?? 0
     for (let i = 0; i < scenario.seeds; i++) {
-      const store = new MemoryBlockstore()
+      const store = new SeedBlockstore()
       for (const index of holdings[i]) await store.put(this.blocks[index].cid, this.blocks[index].bytes)
       const blockstore = delay > 0 ? new DelayedBlockstore(store, { clock: this.nodeClock, delay }) : store
       this.seeds.push(await this.node(`seed-${i}`, blockstore, strategy, scenario.seedVersion))
@@ -76,7 +78,8 @@ export class LabSwarm {
       network: this.network.plugin(name, { version }),
       clock: clockPlugin(this.nodeClock),
       random: randomPlugin(hashString(`${name}/${this.seed}`)),
-      blockstore: blockstorePlugin(blockstore)
+      blockstore: blockstorePlugin(blockstore),
+      logger: sharedLogger()
     })
     await node.start()
     return { name, node }

@@ -42,19 +42,26 @@ class PresenceSession implements SessionPeerSelector {
     const unique = this.distinctPeers(peers)
     const known = this.presence.get(cid.toString())
     // nobody said anything about this block yet: one class
-    if (known == null) return this.lead(unique)
-    const haves: PeerKey[] = []
-    const unknown: PeerKey[] = []
-    const dontHaves: PeerKey[] = []
+    if (known == null) return this.lead(unique.slice(), unique.length)
+    // one array, filled class by class at offsets counted first: HAVE, then no answer, then DONT_HAVE
+    let haves = 0
+    let unknown = 0
     for (const peer of unique) {
       const said = known.get(peer)
-      if (said === 'have') haves.push(peer)
-      else if (said === 'dont-have') dontHaves.push(peer)
-      else unknown.push(peer)
+      if (said === 'have') haves++
+      else if (said !== 'dont-have') unknown++
     }
-    if (haves.length > 0) return [...this.lead(haves), ...unknown, ...dontHaves]
-    if (unknown.length > 0) return [...this.lead(unknown), ...dontHaves]
-    return this.lead(dontHaves)
+    const out = new Array<PeerKey>(unique.length)
+    let h = 0
+    let u = haves
+    let d = haves + unknown
+    for (const peer of unique) {
+      const said = known.get(peer)
+      if (said === 'have') out[h++] = peer
+      else if (said === 'dont-have') out[d++] = peer
+      else out[u++] = peer
+    }
+    return this.lead(out, haves > 0 ? haves : unknown > 0 ? unknown : out.length)
   }
 
   observe (feedback: SessionFeedback): void {
@@ -92,25 +99,36 @@ class PresenceSession implements SessionPeerSelector {
   }
 
   /**
-   * `peers` with one of them moved to the front, drawn with probability proportional to its weight (first
-   * deliveries + 1): the first place of a weighted lottery, in two passes and one random number.
+   * Moves one of the first `count` peers of `out` to the front, the rest keeping their order: drawn with
+   * probability proportional to its weight (first deliveries + 1), the first place of a weighted lottery, in
+   * at most two passes and one random number. Returns `out`.
    */
-  private lead (peers: readonly PeerKey[]): PeerKey[] {
-    if (peers.length < 2) return [...peers]
+  private lead (out: PeerKey[], count: number): PeerKey[] {
+    if (count < 2) return out
+    const at = this.draw(out, count)
+    const winner = out[at]
+    for (let i = at; i > 0; i--) out[i] = out[i - 1]
+    out[0] = winner
+    return out
+  }
+
+  /** The place, of the first `count` of `out`, the lottery falls on. */
+  private draw (out: readonly PeerKey[], count: number): number {
+    // No peer delivered first yet: every weight is 1 and the ticket's whole part is the place (subtracting 1 at
+    // a time from a double of at least 1 is exact, so this is the loop below, without a lookup per peer).
+    if (this.firsts.size === 0) return Math.min(Math.floor(this.random.next() * count), count - 1)
     let total = 0
-    for (const peer of peers) total += this.weight(peer)
+    for (let i = 0; i < count; i++) total += this.weight(out[i])
     let ticket = this.random.next() * total
-    let at = peers.length - 1
-    for (let i = 0; i < peers.length; i++) {
-      ticket -= this.weight(peers[i])
+    let at = count - 1
+    for (let i = 0; i < count; i++) {
+      ticket -= this.weight(out[i])
       if (ticket < 0) {
         at = i
         break
       }
     }
-    const out = [peers[at]]
-    for (let i = 0; i < peers.length; i++) if (i !== at) out.push(peers[i])
-    return out
+    return at
   }
 
   /**

@@ -1,4 +1,4 @@
-import { factoryPlugin, type Plugin, type PendingWant, type RequestSplitter, type SessionFeedback, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
+import { factoryPlugin, type PeerKey, type Plugin, type PendingWant, type RequestSplitter, type SessionFeedback, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
 import { requireInteger } from '../util/check-init.js'
 import { DontHaveMemory } from './dont-have-memory.js'
 
@@ -36,21 +36,43 @@ export interface OptimisticRequestSplitterInit {
 
 class OptimisticSession implements SessionRequestSplitter {
   private readonly dontHaves = new DontHaveMemory()
+  /** The session's peers in the order they joined (those that left stay; `PendingWant.peers` tells). */
+  private readonly joined: PeerKey[] = []
+  /** Per want (CID string), how many of `joined` its last full split covered. */
+  private readonly covered = new Map<string, number>()
 
   constructor (readonly maxLiveWants: number | undefined) {}
 
-  /** One pass over each want's ranking, and none over a want that has nothing left to send. */
+  /**
+   * One pass over each want's ranking when it needs a WANT_BLOCK target. Once the WANT_BLOCK is out, an answer
+   * can change nothing but who is still to be asked WANT_HAVE: only the peers that joined since the want's last
+   * split are looked at, without a ranking, so a peer answering costs the splitter O(1) instead of a pass over
+   * every peer of the session (boxo, too, asks every session peer WANT_HAVE, whatever its place).
+   */
   split (wants: readonly PendingWant[]): WantAssignment[] {
     const out: WantAssignment[] = []
     for (const want of wants) {
-      const { cid, ranked, blockSentTo, haveSentTo } = want
+      const { cid, blockSentTo, haveSentTo } = want
       // a WANT_HAVE for a small block is answered with the block: one peer at a time, or each sends a copy
       const havesToo = want.haveAnswersWithBlock !== true
       if (blockSentTo.size > 0 && !havesToo) continue
       const refused = this.dontHaves.refusers(cid)
       const willing = (peer: string): boolean => refused?.has(peer) !== true
+      const key = cid.toString()
+      const covered = want.peers == null ? undefined : this.covered.get(key)
+      if (blockSentTo.size > 0 && covered !== undefined) {
+        for (let i = covered; i < this.joined.length; i++) {
+          const peer = this.joined[i]
+          if (want.peers?.has(peer) !== true || blockSentTo.has(peer) || haveSentTo.has(peer) || !willing(peer)) continue
+          out.push({ peer, cid, wantType: 'have' })
+        }
+        this.covered.set(key, this.joined.length)
+        continue
+      }
+      const ranked = want.ranked
       const blockTarget = blockSentTo.size === 0 ? ranked.find(willing) : undefined
       if (blockTarget !== undefined) out.push({ peer: blockTarget, cid, wantType: 'block' })
+      if (want.peers != null) this.covered.set(key, this.joined.length)
       if (!havesToo) continue
       for (const peer of ranked) {
         if (peer === blockTarget || blockSentTo.has(peer) || haveSentTo.has(peer) || !willing(peer)) continue
@@ -62,6 +84,8 @@ class OptimisticSession implements SessionRequestSplitter {
 
   observe (feedback: SessionFeedback): void {
     this.dontHaves.observe(feedback)
+    if (feedback.type === 'peer-added') this.joined.push(feedback.peer)
+    else if (feedback.type === 'block') this.covered.delete(feedback.cid.toString())
   }
 }
 
