@@ -6,3 +6,4 @@ export { addPath, DEFAULT_CHUNK_SIZE, type AddOptions, type Added } from './comm
 export { openRepo, DEFAULT_REPO, type Repo } from './repo.js'
 export { CliError, ExitCode } from './errors.js'
 export { startNode, type CliNode, type NodeOptions } from './node.js'
+export { nodeNoiseCrypto } from './noise-crypto.js'

@@ -1,5 +1,5 @@
 import {
-  DEFAULT_BLOCK_SIZE_CACHE_ENTRIES, DEFAULT_BLOCKSTORE_CONCURRENCY, DEFAULT_MAX_BLOCKS_PER_MESSAGE,
+  DEFAULT_BLOCK_SIZE_CACHE_ENTRIES, DEFAULT_BLOCKSTORE_CONCURRENCY, DEFAULT_SHARED_BLOCK_BYTES, DEFAULT_MAX_BLOCKS_PER_MESSAGE,
   DEFAULT_MAX_INCOMING_MESSAGE_SIZE, DEFAULT_MAX_OUTGOING_MESSAGE_SIZE, DEFAULT_MAX_OUTSTANDING_BYTES_PER_PEER,
   DEFAULT_MAX_PRESENCES_PER_MESSAGE, DEFAULT_MAX_WANTLIST_ENTRIES_PER_MESSAGE, DEFAULT_MAX_WANTS_PER_PEER,
   DEFAULT_TARGET_MESSAGE_SIZE, DEFAULT_TASK_WORKER_COUNT, DEFAULT_REBROADCAST_INTERVAL, DEFAULT_MAX_SEND_ATTEMPTS,
@@ -54,6 +54,8 @@ export interface BitswapConfig {
   blockstoreConcurrency: number
   /** Server: block sizes remembered (default 65,536). */
   blockSizeCacheEntries: number
+  /** Server: bytes of blocks kept after a read for other peers that want them too; 0 keeps none (default 16 MiB). */
+  sharedBlockBytes: number
   /** Client: wants are sent again after this many ms (default 30 000). */
   rebroadcastInterval: number
   /** Client: attempts per outgoing message (default 3). */
@@ -107,6 +109,7 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
   taskWorkerCount: DEFAULT_TASK_WORKER_COUNT,
   blockstoreConcurrency: DEFAULT_BLOCKSTORE_CONCURRENCY,
   blockSizeCacheEntries: DEFAULT_BLOCK_SIZE_CACHE_ENTRIES,
+  sharedBlockBytes: DEFAULT_SHARED_BLOCK_BYTES,
   rebroadcastInterval: DEFAULT_REBROADCAST_INTERVAL,
   maxSendAttempts: DEFAULT_MAX_SEND_ATTEMPTS,
   sendRetryDelay: DEFAULT_SEND_RETRY_DELAY,
@@ -124,7 +127,7 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
 })
 
 /** Limits where 0 means "no limit" rather than a value that cannot work. */
-const ZERO_IS_OFF: ReadonlySet<string> = new Set(['maxBytesPerSecondPerPeer', 'maxBlocksPerSecondPerPeer', 'minBlockResendInterval'])
+const ZERO_IS_OFF: ReadonlySet<string> = new Set(['maxBytesPerSecondPerPeer', 'maxBlocksPerSecondPerPeer', 'minBlockResendInterval', 'sharedBlockBytes'])
 
 /** Fills unset fields with defaults and rejects values that cannot work. */
 export function resolveConfig (options: Partial<BitswapConfig> = {}): BitswapConfig {
@@ -139,7 +142,7 @@ export function resolveConfig (options: Partial<BitswapConfig> = {}): BitswapCon
     }
     if (value === 0 && ZERO_IS_OFF.has(key)) continue
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-      throw new RangeError(`Option "${key}" must be a positive integer${ZERO_IS_OFF.has(key) ? ' or 0 (no limit)' : ''}, got ${String(value)}`)
+      throw new RangeError(`Option "${key}" must be a positive integer${ZERO_IS_OFF.has(key) ? ' or 0 (off)' : ''}, got ${String(value)}`)
     }
   }
   const checked = config as unknown as BitswapConfig

@@ -85,6 +85,12 @@ export const DEFAULT_BLOCKSTORE_CONCURRENCY = 32
 /** Block sizes remembered by the server (sizes of content-addressed blocks never change). */
 export const DEFAULT_BLOCK_SIZE_CACHE_ENTRIES = 65_536
 
+/**
+ * Bytes of blocks the server keeps after reading them for one peer, for the other peers that want them too:
+ * sixteen 1 MiB blocks, about how far apart the peers of a crowd fetching one file are.
+ */
+export const DEFAULT_SHARED_BLOCK_BYTES = 16 * 1024 * 1024
+
 /** Client: a want sent this long ago is sent again, in case the peer lost it. */
 export const DEFAULT_REBROADCAST_INTERVAL = 30_000
 

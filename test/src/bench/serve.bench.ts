@@ -285,7 +285,8 @@ function nextMessage (child: ChildProcess, type: string): Promise<FromWorker> {
 }
 
 async function startFloor (n: number): Promise<Floor> {
-  const seedProcess = fork(rawWorker, ['seed', 'raw', 'big'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  // The floor encrypts as the command does, so it is the floor of the stack as the command sets it up.
+  const seedProcess = fork(rawWorker, ['seed', 'raw', 'big'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, SWAPWRIGHT_BENCH_NOISE: 'node' } })
   const seed = await nextMessage(seedProcess, 'seed-ready') as SeedReady
   const fetchers = await Promise.all(Array.from({ length: n }, async () => {
     const child = fork(rawWorker, ['fetcher', 'raw'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
@@ -433,6 +434,8 @@ async function main (): Promise<void> {
                   : await measured(server, r => r.completed * CROWD_SIZE, async () => kuboCrowd(kuboFetchers.slice(0, n), crowdDag.root, server.address, crowdDag.blocks))
                 const k = key(kind, n, server.name)
                 results.set(k, [...results.get(k) ?? [], crowd])
+                // Each round's own figures, for pairing rounds of two builds by hand.
+                process.stderr.write(`  ${k} round ${round + 1}: ${crowd.throughput.toFixed(1)} MB/s, ${crowd.cpuPerGiB.toFixed(2)} CPU s per GiB\n`)
               }
             }
             const raw = await measured(floor.server, r => r.completed * RAW_WORKLOADS.big.count * RAW_WORKLOADS.big.size, async () => floorCrowd(floor, n))

@@ -81,6 +81,7 @@ export function holdings (served: ServedNode): Record<string, number> {
     wantedBlocks: server.wantedBlocks,
     queuedMessages: server.queuedMessages,
     queuedPeers: server.queuedPeers,
+    keptBlocks: server.keptBlocks,
     inboundStreams: network.inboundStreams,
     peersReading: network.peersReading,
     outboundStreams: network.outboundStreams,

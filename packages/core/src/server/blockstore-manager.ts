@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js'
 import { blockKey } from '../wire/prefix.js'
 import { Semaphore } from '../util/semaphore.js'
 import { LruMap } from '../util/lru-map.js'
+import { DEFAULT_SHARED_BLOCK_BYTES } from '../constants.js'
 import { hasBlockSizes, type Blockstore, type BlockSizes } from '../interfaces/blockstore.js'
 import type { CID } from 'multiformats/cid'
 
@@ -13,6 +14,8 @@ export interface BlockstoreManagerInit {
   concurrency: number
   /** Sizes remembered (default 65,536). */
   sizeCacheEntries: number
+  /** Bytes of blocks kept after a read for other peers that want them too (default 16 MiB; 0 keeps none). */
+  sharedBlockBytes?: number
 }
 
 /**
@@ -26,28 +29,72 @@ export class BlockstoreManager {
   private readonly sizes: LruMap<string, number>
   /** Reads under way, by block: peers wanting the same block at the same time share one read. */
   private readonly reading = new Map<string, Promise<Uint8Array | undefined>>()
+  /**
+   * Blocks read for one peer and kept for the others that want them too, oldest first: a crowd fetching one file
+   * asks for the same blocks a few blocks apart, and each read of a large block is a file read and an allocation
+   * the collector pays for again. Bounded by `sharedBlockBytes`; the engine releases a block once nobody wants it.
+   */
+  private readonly kept = new Map<string, Uint8Array>()
+  private keptBytes = 0
+  private readonly maxKeptBytes: number
   /** Reads that failed for a reason other than the block being absent. */
   readErrors = 0
+  /** Reads answered with a block kept from an earlier read. */
+  sharedReads = 0
 
   constructor (store: Blockstore, init: BlockstoreManagerInit) {
     this.log = (init.logger ?? defaultLogger()).forComponent('swapwright:core:blockstore-manager')
     this.store = store
     this.limit = new Semaphore(init.concurrency)
     this.sizes = new LruMap(init.sizeCacheEntries)
+    this.maxKeptBytes = init.sharedBlockBytes ?? DEFAULT_SHARED_BLOCK_BYTES
   }
 
   /**
    * The block's bytes, or undefined when it is missing or unreadable. A read of a block that is already being
    * read joins it (a crowd fetching one file asks for the same blocks at about the same time); the bytes are
-   * never written to, so every asker can hold the same array.
+   * never written to, so every asker can hold the same array. With `keep`, the bytes are kept for later askers
+   * (other peers that want the block too) until `release`, within `sharedBlockBytes`.
    */
-  async get (cid: CID): Promise<Uint8Array | undefined> {
+  async get (cid: CID, keep = false): Promise<Uint8Array | undefined> {
     const key = blockKey(cid)
+    const kept = this.kept.get(key)
+    if (kept != null) {
+      this.sharedReads++
+      return kept
+    }
     const running = this.reading.get(key)
     if (running != null) return running
     const read = this.read(cid, key).finally(() => { this.reading.delete(key) })
     this.reading.set(key, read)
-    return read
+    if (!keep) return read
+    const bytes = await read
+    if (bytes != null) this.keep(key, bytes)
+    return bytes
+  }
+
+  /** Forgets a kept block: nobody wants it any more. */
+  release (key: string): void {
+    const bytes = this.kept.get(key)
+    if (bytes == null) return
+    this.kept.delete(key)
+    this.keptBytes -= bytes.byteLength
+  }
+
+  /** Blocks kept for other askers, and their bytes. */
+  get keeping (): { blocks: number, bytes: number } {
+    return { blocks: this.kept.size, bytes: this.keptBytes }
+  }
+
+  private keep (key: string, bytes: Uint8Array): void {
+    if (this.kept.has(key) || bytes.byteLength > this.maxKeptBytes) return
+    // Oldest first: in a crowd the block kept longest is the one the slowest peers have passed already.
+    for (const [oldest] of this.kept) {
+      if (this.keptBytes + bytes.byteLength <= this.maxKeptBytes) break
+      this.release(oldest)
+    }
+    this.kept.set(key, bytes)
+    this.keptBytes += bytes.byteLength
   }
 
   private async read (cid: CID, key: string): Promise<Uint8Array | undefined> {

@@ -63,6 +63,10 @@ export interface ServerStats {
   ignoredEntries: number
   evictions: number
   readErrors: number
+  /** Block reads answered with bytes kept from a read for another peer that wanted the block too. */
+  sharedReads: number
+  /** Blocks kept for other peers that want them too (within `sharedBlockBytes`): 0 once nobody wants them. */
+  keptBlocks: number
 }
 
 /**
@@ -113,7 +117,8 @@ export class DecisionEngine {
     this.blocks = new BlockstoreManager(blockstore, {
       logger,
       concurrency: config.blockstoreConcurrency,
-      sizeCacheEntries: config.blockSizeCacheEntries
+      sizeCacheEntries: config.blockSizeCacheEntries,
+      sharedBlockBytes: config.sharedBlockBytes
     })
     this.queue = new PeerTaskQueue({
       strategy,
@@ -249,7 +254,9 @@ export class DecisionEngine {
       wantedBlocks: this.wantedBy.size,
       resendsDeferred: this.queue.resendsDeferred,
       rateLimited: this.queue.rateLimited,
-      readErrors: this.blocks.readErrors
+      readErrors: this.blocks.readErrors,
+      sharedReads: this.blocks.sharedReads,
+      keptBlocks: this.blocks.keeping.blocks
     }
   }
 
@@ -431,7 +438,9 @@ export class DecisionEngine {
     const peers = this.wantedBy.get(key)
     if (peers == null || !peers.delete(peer)) return
     this.totalWants--
-    if (peers.size === 0) this.wantedBy.delete(key)
+    if (peers.size > 0) return
+    this.wantedBy.delete(key)
+    this.blocks.release(key)
   }
 
   private accountReceived (peer: PeerKey, ledger: Ledger, message: DecodedMessage): void {
@@ -487,7 +496,9 @@ export class DecisionEngine {
   /** Loads the batch's blocks (with bounded concurrency) and builds its reply; undefined when it says nothing. */
   private async build (batch: TaskBatch): Promise<{ message: BitswapMessage | undefined, outcome: Reply[] }> {
     const { peer, tasks } = batch
-    const loaded = await Promise.all(tasks.map(async task => task.reply === 'block' ? this.blocks.get(task.cid) : undefined))
+    // Kept once read until nobody wants the block (see `unindex`): the other peers of a crowd that want it, now or
+    // by the time this reply is sent, need no read of their own.
+    const loaded = await Promise.all(tasks.map(async task => task.reply === 'block' ? this.blocks.get(task.cid, true) : undefined))
     const message: BitswapMessage = { blocks: [], presences: [], pendingBytes: batch.pendingBytes }
     const outcome: Reply[] = []
     tasks.forEach((task, i) => {

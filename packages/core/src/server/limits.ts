@@ -24,5 +24,6 @@ export const SERVER_LIMITS: readonly ServerLimit[] = [
   { option: 'maxBlocksPerSecondPerPeer', default: DEFAULT_CONFIG.maxBlocksPerSecondPerPeer, bounds: 'blocks a second per peer, 0 = no limit (rateLimited)' },
   { option: 'minBlockResendInterval', default: DEFAULT_CONFIG.minBlockResendInterval, bounds: 'ms before the same block goes to the same peer again, 0 = no limit (resendsDeferred)' },
   { option: 'taskWorkerCount', default: DEFAULT_CONFIG.taskWorkerCount, bounds: 'workers building replies' },
-  { option: 'blockstoreConcurrency', default: DEFAULT_CONFIG.blockstoreConcurrency, bounds: 'blockstore reads at once' }
+  { option: 'blockstoreConcurrency', default: DEFAULT_CONFIG.blockstoreConcurrency, bounds: 'blockstore reads at once' },
+  { option: 'sharedBlockBytes', default: DEFAULT_CONFIG.sharedBlockBytes, bounds: 'bytes of blocks kept after a read for the other peers that want them too, 0 = none (sharedReads, keptBlocks)' }
 ]

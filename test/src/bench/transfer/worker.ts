@@ -9,11 +9,13 @@ import { Session as InspectorSession } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { identify } from '@libp2p/identify'
+import { noise } from '@libp2p/noise'
 import { multiaddr } from '@multiformats/multiaddr'
 import { blockstorePlugin, createBitswap, frame, readFrames, type Bitswap } from '@swapwright/core'
 import { fsBlockstore, MemoryBlockstore } from '@swapwright/stores'
 import { goDefaults } from '@swapwright/strategies'
 import { libp2pNetwork } from '@swapwright/transports'
+import { createLibp2p } from 'libp2p'
 import { CID } from 'multiformats/cid'
 import { Uint8ArrayList } from 'uint8arraylist'
 import * as raw from 'multiformats/codecs/raw'
@@ -153,8 +155,7 @@ async function seed (system: System, workloads: WorkloadName[]): Promise<void> {
     libp2p = helia.libp2p
     stop = async () => { await helia.stop() }
   } else {
-    // Accepts a crowd of raw fetchers at once, as `swapwright serve` does (bench:serve's floor).
-    const node = await createNode({ inboundConnectionThreshold: 1024, maxIncomingPendingConnections: 256 })
+    const node = await rawSeedNode()
     await node.handle(RAW_PROTOCOL, (stream: Stream) => { void serveRaw(stream, blocks) })
     libp2p = node
     stop = async () => { await node.stop() }
@@ -168,6 +169,18 @@ async function seed (system: System, workloads: WorkloadName[]): Promise<void> {
     }
   })
   tell({ type: 'seed-ready', peer: libp2p.peerId.toString(), addresses: libp2p.getMultiaddrs().map(ma => ma.toString()), cids })
+}
+
+/**
+ * The raw seed's node. It accepts a crowd of raw fetchers at once, as `swapwright serve` does (bench:serve's
+ * floor); with SWAPWRIGHT_BENCH_NOISE=node it also encrypts as the command does (noise with Node's cipher for
+ * large frames and keys made once), so the floor has the command's own settings of the stack.
+ */
+async function rawSeedNode (): Promise<TestNode> {
+  const connectionManager = { inboundConnectionThreshold: 1024, maxIncomingPendingConnections: 256 }
+  if (process.env.SWAPWRIGHT_BENCH_NOISE !== 'node') return createNode(connectionManager)
+  const { nodeNoiseCrypto } = await import('@swapwright/cli')
+  return createLibp2p({ ...loopbackStack(), connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })], services: { identify: identify() }, connectionManager })
 }
 
 /**
