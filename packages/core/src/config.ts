@@ -54,7 +54,7 @@ export interface BitswapConfig {
   blockstoreConcurrency: number
   /** Server: block sizes remembered (default 65,536). */
   blockSizeCacheEntries: number
-  /** Client: wants are sent again after this many ms (default 30 000). */
+  /** Client: unanswered wants are sent again after this many ms in which the peer sent nothing (default 30 000). */
   rebroadcastInterval: number
   /** Client: attempts per outgoing message (default 3). */
   maxSendAttempts: number
