@@ -77,6 +77,26 @@ describe('MessageQueue', () => {
     assert.equal(clock.pending, 0, 'no timers left once nothing is wanted')
   })
 
+  it('does not send wants again while the peer keeps sending to us; does once it has been silent for 30 s', async () => {
+    const { clock, queue, peer } = await setup()
+    const [block] = await makeBlocks(1, 10, 87)
+    queue.wantBlock(block.cid, true)
+    await clock.advance(20)
+    assert.equal(peer.received.length, 1)
+    // A server working through a long queue for us: blocks of other wants, then bytes of a message on its way.
+    for (let second = 0; second < 90; second++) {
+      if (second % 2 === 0) queue.heardFrom(1024 * 1024)
+      else queue.alive()
+      await clock.advance(1_000)
+    }
+    assert.equal(peer.received.length, 1, 'a want on its way is not asked for again while the peer sends')
+    await clock.advance(29_000)
+    assert.equal(peer.received.length, 1)
+    await clock.advance(2_000)
+    assert.equal(peer.received.length, 2, 'sent again after 30 s of silence')
+    assert.deepEqual(lines(peer)[1], [`${block.cid.toString().slice(-4)}:block`])
+  })
+
   it('retries a failed send with back-off, up to three attempts', async () => {
     const { clock, queue, peer, net } = await setup()
     const [block] = await makeBlocks(1, 10, 85)

@@ -56,7 +56,7 @@ export interface BitswapConfig {
   blockSizeCacheEntries: number
   /** Server: bytes of blocks kept after a read for other peers that want them too; 0 keeps none (default 16 MiB). */
   sharedBlockBytes: number
-  /** Client: wants are sent again after this many ms (default 30 000). */
+  /** Client: unanswered wants are sent again after this many ms in which the peer sent nothing (default 30 000). */
   rebroadcastInterval: number
   /** Client: attempts per outgoing message (default 3). */
   maxSendAttempts: number

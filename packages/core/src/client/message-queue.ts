@@ -45,7 +45,7 @@ export interface MessageQueueInit {
 /**
  * Everything we tell one peer about our wants. Changes made in one turn of the event loop go out as one message;
  * a failed send is retried with back-off; a want the peer has not answered within the rebroadcast interval is
- * sent again. It remembers what the peer was told, so a want is never sent twice and a want-block supersedes a
+ * sent again, once the peer has been silent that long too. It remembers what the peer was told, so a want is never sent twice and a want-block supersedes a
  * want-have. It owns the DONT_HAVE timeouts of what it sent: the clock starts when a WANT_BLOCK leaves, stops
  * when the peer answers or the want is cancelled, and learns from every answer how long the peer takes.
  */
@@ -68,6 +68,13 @@ export class MessageQueue {
   private nextPriority = FIRST_PRIORITY
   private flushTimer: Timer | undefined
   private rebroadcastTimer: Timer | undefined
+  /**
+   * When the peer last sent us anything (a block, an answer, bytes of a message on their way). A want is sent
+   * again only after a whole rebroadcast interval in which the peer was silent: the rebroadcast recovers wants a
+   * peer lost, while a peer still sending to us is working through them, and one it already sent (on the wire, or
+   * in our unread input under load) it would send twice, since a server forgets a want once its block is out.
+   */
+  private lastHeardAt = -Infinity
   private sending = false
   private stopped = false
   messagesSent = 0
@@ -103,6 +110,7 @@ export class MessageQueue {
    * so the time it took is a sample of how fast the peer answers.
    */
   responseReceived (cids: Iterable<CID>): void {
+    this.lastHeardAt = this.init.clock.now()
     this.timeouts.responseReceived(cids)
   }
 
@@ -119,11 +127,13 @@ export class MessageQueue {
    * wants, so none of them expires for silence meanwhile.
    */
   heardFrom (pendingBytes = 0): void {
+    this.lastHeardAt = this.init.clock.now()
     this.timeouts.heardFrom(pendingBytes)
   }
 
   /** Bytes of a message still arriving from the peer: its wants do not expire for silence meanwhile. */
   alive (): void {
+    this.lastHeardAt = this.init.clock.now()
     this.timeouts.alive()
   }
 
@@ -333,7 +343,10 @@ export class MessageQueue {
     }
   }
 
-  /** One timer for the oldest sent want; none while nothing waits, so an idle node has no timers. */
+  /**
+   * One timer for the oldest sent want, due a rebroadcast interval after it went out or after the peer was last
+   * heard from, whichever is later; none while nothing waits, so an idle node has no timers.
+   */
   private scheduleRebroadcast (): void {
     if (this.stopped || this.rebroadcastTimer != null) return
     let oldest: number | undefined
@@ -342,15 +355,27 @@ export class MessageQueue {
     }
     if (oldest == null) return
     const interval = this.init.config.rebroadcastInterval
-    const delay = Math.max(0, oldest + interval - this.init.clock.now())
+    const delay = Math.max(0, Math.max(oldest, this.lastHeardAt) + interval - this.init.clock.now())
     this.rebroadcastTimer = this.init.clock.setTimeout(() => {
-      this.rebroadcastTimer = undefined
-      const now = this.init.clock.now()
+      // On a busy event loop the peer's bytes may be waiting behind this timer: one more turn reads them before
+      // the peer is judged silent.
+      this.rebroadcastTimer = this.init.clock.setTimeout(() => {
+        this.rebroadcastTimer = undefined
+        this.rebroadcast(interval)
+      }, 0)
+    }, delay)
+  }
+
+  /** Marks the wants sent at least `interval` ago for sending again, unless the peer spoke within it. */
+  private rebroadcast (interval: number): void {
+    const now = this.init.clock.now()
+    // Heard from since the timer was set: the wants are due an interval after that instead.
+    if (now - this.lastHeardAt >= interval) {
       for (const [key, want] of this.wants) {
         if (want.sentAt != null && now - want.sentAt >= interval) this.dirty.add(key)
       }
-      if (this.dirty.size > 0) this.scheduleFlush()
-      else this.scheduleRebroadcast()
-    }, delay)
+    }
+    if (this.dirty.size > 0) this.scheduleFlush()
+    else this.scheduleRebroadcast()
   }
 }
