@@ -35,7 +35,7 @@ describe('lab: strategy sets from modules', () => {
 
   it('loads a default export that is a function returning a preset, or a preset itself, relative to cwd', async () => {
     const fromFunction = await loadStrategyModule('./latency.mjs', dir)
-    assert.deepEqual(Object.keys(fromFunction()).sort(), ['decisionStrategy', 'peerSelector', 'requestSplitter'])
+    assert.deepEqual(Object.keys(fromFunction()).sort(), ['broadcastPolicy', 'decisionStrategy', 'peerSelector', 'requestSplitter'])
     assert.notEqual(fromFunction().peerSelector, fromFunction().peerSelector, 'each node gets fresh plugins')
     const fromObject = await loadStrategyModule(join(dir, 'object.mjs'))
     assert.deepEqual(Object.keys(fromObject()), ['peerSelector'])

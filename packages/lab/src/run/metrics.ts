@@ -38,8 +38,9 @@ export interface RunResult {
   /** Unique blocks the fetchers' applications had received, over virtual time since the start of the fetch. */
   blocksOverTime: BlocksPoint[]
   /**
-   * Everything the network delivered during the run, by entry kind, counted from the messages themselves;
-   * `broadcastWantHaves` is the clients' own count where they keep one (see `MessageCounter`).
+   * Everything the network delivered during the run, by entry kind, counted from the messages themselves
+   * (`broadcastWantHaves` too: the client's own `broadcastWantHaves` stat counts what it queued, including
+   * WANT_HAVEs a 1.1.0 peer's link never carries; see `MessageCounter`).
    */
   traffic: TrafficCounts
   /** Consistency checks that failed (empty when every count agrees). */

@@ -70,7 +70,7 @@ export async function runScenario (scenario: Scenario, strategyName: string, str
     clientDuplicates: sum(clientStats.map(c => c.duplicateBlocks))
   }, error == null)
 
-  const traffic = { ...swarm.counter.total, broadcastWantHaves: clientBroadcastWantHaves(clientStats) ?? swarm.counter.total.broadcastWantHaves }
+  const traffic = { ...swarm.counter.total }
   // after every counter is read: a slow seed store's reads move the clock on
   const roots = await clock.run(countRoots(swarm, cids))
 
@@ -122,16 +122,6 @@ async function countRoots (swarm: LabSwarm, cids: readonly CID[]): Promise<{ roo
     for (const cid of available) if (await held(node, cid)) rootsFound++
   }
   return { rootsAvailable: available.length * swarm.fetchers.length, rootsFound }
-}
-
-/**
- * The fetchers' own count of broadcast WANT_HAVEs, summed, where their clients keep one (`broadcastWantHaves` in
- * the client's stats); undefined otherwise, and the lab's count from the messages stands in.
- */
-function clientBroadcastWantHaves (stats: ReadonlyArray<object>): number | undefined {
-  const counts = stats.map(s => (s as { broadcastWantHaves?: unknown }).broadcastWantHaves)
-  if (!counts.every(c => typeof c === 'number')) return undefined
-  return sum(counts as number[])
 }
 
 /**
