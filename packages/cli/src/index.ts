@@ -6,3 +6,4 @@ export { addPath, DEFAULT_CHUNK_SIZE, type AddOptions, type Added } from './comm
 export { openRepo, DEFAULT_REPO, type Repo } from './repo.js'
 export { CliError, ExitCode } from './errors.js'
 export { startNode, type CliNode, type NodeOptions } from './node.js'
+export { parseConnectionLimits, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_INBOUND_CONNECTIONS_PER_SECOND, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PENDING_CONNECTIONS, type ConnectionLimits } from './connection-limits.js'
