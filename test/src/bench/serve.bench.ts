@@ -18,7 +18,8 @@
  * Then: a burst of 64 simultaneous `swapwright get` from one address (a 4 MiB file; how many are byte-exact), and
  * the command's start-up: `--help` as a whole process, `get`'s first want after process start, and a whole `get`
  * of 128 MiB in 1 MiB blocks from `swapwright serve` against Kubo → Kubo (`ipfs get` as a whole process against a
- * running, emptied Kubo daemon connected to the Kubo server).
+ * running, emptied Kubo daemon connected to the Kubo server). Every `swapwright` process starts through the
+ * launcher npm links (bin/swapwright.js), as users start it: it runs the bundle `npm run build` makes.
  *
  * Every round runs every server once per cell, back to back, so background load falls on all alike; medians and
  * ranges are over rounds, ratios are per round.
