@@ -7,8 +7,8 @@
 // received data passes through many short-lived buffers, and collected sooner they cost a get about a fifth less
 // peak memory for a few percent of its speed.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, statSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import module, { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -21,21 +21,31 @@ const major = Number(process.versions.node.split('.')[0])
 if (!existsSync(compiled)) buildInClone()
 const cli = entry()
 if (major >= NEEDED_MAJOR) {
+  // V8's compiled code of every module the command loads, kept on disk and reused by the next start; turned on
+  // before the entry is imported, so that its own imports are cached too
+  module.enableCompileCache?.()
   await import(pathToFileURL(cli).href)
 } else {
   runOn(bundledNode())
 }
 
 /**
- * The bundle (dist/bundle, made when the package is packed, or by npm run bundle) starts in about half the time
- * of the compiled modules; in the clone, a build newer than the bundle makes the compiled modules the ones to run.
+ * The bundle (dist/bundle, made by npm run build and when the package is packed) starts in about half the time
+ * of the compiled modules. In the clone, a compile of any package newer than the bundle (a `tsc -b` alone) makes
+ * the compiled modules the ones to run, so a change is never hidden behind an old bundle.
  */
 function entry () {
   const bundle = join(here, '..', 'dist', 'bundle', 'cli.js')
-  const buildInfo = join(here, '..', 'dist', 'tsconfig.tsbuildinfo')
   if (!existsSync(bundle)) return compiled
-  if (existsSync(buildInfo) && statSync(buildInfo).mtimeMs > statSync(bundle).mtimeMs) return compiled
-  return bundle
+  const bundled = statSync(bundle).mtimeMs
+  return buildInfos().some(info => statSync(info, { throwIfNoEntry: false })?.mtimeMs > bundled) ? compiled : bundle
+}
+
+/** The compile records of every package of the clone (none in an installed package, which ships no sources). */
+function buildInfos () {
+  const packages = join(here, '..', '..')
+  if (!existsSync(join(here, '..', 'tsconfig.json'))) return []
+  return readdirSync(packages).map(name => join(packages, name, 'dist', 'tsconfig.tsbuildinfo'))
 }
 
 /**

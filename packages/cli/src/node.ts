@@ -1,7 +1,6 @@
 import { identify } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
-import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { blockstorePlugin, createBitswap, errorMessage, logNode, tappedNetwork, WireCounters, wireLog, type Bitswap, type BitswapConfig, type SessionFeedback } from '@swapwright/core'
 import { goDefaults } from '@swapwright/strategies'
@@ -14,6 +13,7 @@ import { nodeNoiseCrypto } from './noise-crypto.js'
 import { observedPeerSelector } from './observed-peer-selector.js'
 import type { ConnectionLimits } from './connection-limits.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Blockstore } from 'interface-blockstore'
 
@@ -53,6 +53,27 @@ export interface NodeOptions {
   serverLimits?: Partial<BitswapConfig>
   /** Limits of its libp2p network (`NETWORK_LIMITS`); the defaults otherwise. */
   networkLimits?: Libp2pNetworkInit
+  /**
+   * Addresses the node will dial (`get`'s --peer): one over WebSockets makes the node load that transport too.
+   * A node that listens on /ws, or runs a DHT (whose providers may give /ws addresses), always has it.
+   */
+  dialing?: readonly Multiaddr[]
+  /** How long one dial may take, handshakes included (ms); libp2p's defaults otherwise. */
+  dialTimeout?: number
+}
+
+/** A /ws or /wss address: the only kind that needs the WebSockets transport. */
+const WEBSOCKETS = /\/wss?(\/|$)/
+
+/**
+ * TCP always; WebSockets only when some address needs it. The WebSockets transport pulls in Node's HTTP server
+ * and with it the fetch implementation, about a tenth of a second of every start of a `get` that never uses them.
+ */
+async function transportsFor (listen: readonly string[], dht: DhtSettings | undefined, dialing: readonly Multiaddr[]): Promise<Libp2pOptions['transports']> {
+  const needed = dht != null || [...listen, ...dialing.map(ma => ma.toString())].some(address => WEBSOCKETS.test(address))
+  if (!needed) return [tcp()]
+  const { webSockets } = await import('@libp2p/websockets')
+  return [tcp(), webSockets()]
 }
 
 export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings, options: NodeOptions = {}): Promise<CliNode> {
@@ -63,19 +84,26 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
   const libp2p = await listenOrExplain(listen, createLibp2p({
     ...(options.privateKey == null ? {} : { privateKey: options.privateKey }),
     addresses: { listen },
-    // WebSockets too, so a browser node can dial a `serve` listening on a /ws address
-    transports: [tcp(), webSockets()],
+    // WebSockets too when an address needs it, so a browser node can dial a `serve` listening on a /ws address
+    transports: await transportsFor(listen, dht, options.dialing ?? []),
     connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })],
     streamMuxers: [yamux()],
-    ...(limits == null
-      ? {}
-      : {
-          connectionManager: {
+    connectionManager: {
+      ...(limits == null
+        ? {}
+        : {
             maxConnections: limits.maxConnections,
             maxIncomingPendingConnections: limits.maxPendingConnections,
-            inboundConnectionThreshold: limits.inboundConnectionsPerSecond
-          }
-        }),
+            inboundConnectionThreshold: limits.inboundConnectionsPerSecond,
+            inboundUpgradeTimeout: limits.handshakeTimeout
+          }),
+      // One address per peer here: its one dial may take the whole time rather than libp2p's per-address share
+      ...(options.dialTimeout == null ? {} : { dialTimeout: options.dialTimeout, addressDialTimeout: options.dialTimeout })
+    },
+    // libp2p pings every connection every 10 s and drops it when an answer takes longer than about 5 s. On a busy
+    // machine, or behind megabytes of blocks queued on the same connection, that dropped live transfers; the
+    // command's own timeouts (get's --idle-timeout, the server's send and read timeouts) judge a peer by its work.
+    connectionMonitor: { abortConnectionOnPingFailure: false },
     ...(options.metrics == null ? {} : { metrics: options.metrics }),
     services
   }))

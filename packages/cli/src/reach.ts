@@ -40,7 +40,8 @@ export interface ReachOptions {
 /**
  * Dials a peer by multiaddr and returns its peer id. A dial that is refused or reset (a server busy with a
  * crowd of handshakes, or still starting) is tried again with a doubling pause until the timeout; a peer that
- * still cannot be reached is a clear error (exit 4).
+ * still cannot be reached is a clear error (exit 4). One attempt may take the whole timeout (the node is made
+ * with it as libp2p's dial timeout): on a busy machine a handshake is slow, not failed.
  */
 export async function reach (libp2p: Libp2p, address: string | PeerAddress, options: ReachOptions): Promise<string> {
   const target = typeof address === 'string' ? parsePeerAddress(address) : address

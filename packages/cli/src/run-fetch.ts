@@ -70,6 +70,8 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
   const phase: { now: FetchPhase } = { now: 'dialling peers' }
   const node = await startNode(repo.blockstore, [], init.dht, {
     counters,
+    dialing: init.peers.map(peer => peer.multiaddr),
+    dialTimeout: init.dialTimeout,
     observe: feedback => {
       watch.observe(feedback)
       report.observe(feedback)
@@ -202,9 +204,15 @@ async function initialProviders (node: CliNode, init: FetchInit, phase: { now: F
  */
 async function reachPeers (node: CliNode, init: FetchInit): Promise<string[]> {
   const { output, signal } = init
-  const results = await Promise.allSettled(init.peers.map(async peer => reach(node.libp2p, peer, {
-    timeout: init.dialTimeout, signal, onRetry: (address, message, delay) => { logRetry(output, address, message, delay) }
-  })))
+  const results = await Promise.allSettled(init.peers.map(async peer => {
+    const started = performance.now()
+    const reached = await reach(node.libp2p, peer, {
+      timeout: init.dialTimeout, signal, onRetry: (address, message, delay) => { logRetry(output, address, message, delay) }
+    })
+    // for scripts: how long the connection took, handshakes and retries included
+    output.event('connected', { address: peer.address, ms: Math.round(performance.now() - started) })
+    return reached
+  }))
   const reached: string[] = []
   const failures: CliError[] = []
   for (const result of results) {

@@ -18,7 +18,8 @@
  * Then: a burst of 64 simultaneous `swapwright get` from one address (a 4 MiB file; how many are byte-exact), and
  * the command's start-up: `--help` as a whole process, `get`'s first want after process start, and a whole `get`
  * of 128 MiB in 1 MiB blocks from `swapwright serve` against Kubo → Kubo (`ipfs get` as a whole process against a
- * running, emptied Kubo daemon connected to the Kubo server).
+ * running, emptied Kubo daemon connected to the Kubo server). Every `swapwright` process starts through the
+ * launcher npm links (bin/swapwright.js), as users start it: it runs the bundle `npm run build` makes.
  *
  * Every round runs every server once per cell, back to back, so background load falls on all alike; medians and
  * ranges are over rounds, ratios are per round.
@@ -48,7 +49,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { median } from './median.js'
 import { WORKLOADS as RAW_WORKLOADS, type FromWorker, type SeedReady } from './transfer/protocol.js'
-import { CLI, cliEvents, nodeFlags, runCli } from '../util/cli-process.js'
+import { cliEvents, LAUNCHER, nodeFlags, runCli } from '../util/cli-process.js'
 import { randomFile } from '../util/kubo-interop.js'
 import { KuboNode, kuboSkipReason } from '../util/kubo-node.js'
 
@@ -190,7 +191,7 @@ async function swCrowd (work: string, root: string, address: string, n: number, 
   try {
     const flags = await nodeFlags()
     const runs = await Promise.all(Array.from({ length: n }, async (_, i) => {
-      const child = spawn(process.execPath, [...flags, CLI, 'get', root, '--peer', address, '-o', join(dir, `out-${i}`),
+      const child = spawn(process.execPath, [...flags, LAUNCHER, 'get', root, '--peer', address, '-o', join(dir, `out-${i}`),
         '--repo', join(dir, `repo-${i}`), '--idle-timeout', String(FETCH_TIMEOUT_S), '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
       let stdout = ''
       let stderr = ''
@@ -403,7 +404,7 @@ async function main (): Promise<void> {
     const crowdDag = await dag(CROWD_SIZE, 'crowd.bin')
     const wholeDag = await dag(WHOLE_SIZE, 'whole.bin')
     const burstDag = await dag(BURST_SIZE, 'burst.bin')
-    const serve = await startServe('sw', CLI, repo, work)
+    const serve = await startServe('sw', LAUNCHER, repo, work)
     servers.push(serve)
     for (const baseline of args.baseline) {
       const [name, rest] = baseline.split(/=(.*)/s)
@@ -492,7 +493,7 @@ async function main (): Promise<void> {
       if (kuboFetchers.length === 0) kuboFetchers.push(kuboFetcher)
       for (let round = 0; round < rounds; round++) {
         let started = performance.now()
-        const helpRun = await runCli(['--help'], work)
+        const helpRun = await runCli(['--help'], work, LAUNCHER)
         if (helpRun.code !== 0) throw new Error(`--help exited ${helpRun.code}`)
         help.push(performance.now() - started)
         // Kubo → Kubo: a running daemon, emptied and connected to the Kubo server; `ipfs get` timed as a process.
@@ -504,7 +505,7 @@ async function main (): Promise<void> {
         await rm(kuboOut, { force: true })
         const dir = await mkdtemp(join(work, 'whole-'))
         started = performance.now()
-        const run = await runCli(['get', wholeDag.root, '--peer', serve.address, '-o', join(dir, 'out'), '--repo', join(dir, 'repo'), '--json'], dir)
+        const run = await runCli(['get', wholeDag.root, '--peer', serve.address, '-o', join(dir, 'out'), '--repo', join(dir, 'repo'), '--json'], dir, LAUNCHER)
         swWhole.push(performance.now() - started)
         if (run.code !== 0) throw new Error(`the whole get exited ${run.code}: ${run.stderr}`)
         const done = run.events.find(e => e.event === 'done') as Record<string, number>

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openRepo, startNode, type CliNode, type Repo } from '@swapwright/cli'
+import { openRepo, parseConnectionLimits, startNode, type CliNode, type Repo } from '@swapwright/cli'
 import { makeBlocks, type TestBlock } from '../util/blocks.js'
 import { startSwapwright, sameBytes } from '../util/swapwright-node.js'
 import type { Libp2pBitswapNetwork } from '@swapwright/transports'
@@ -29,10 +29,10 @@ export async function serveNode (fileBlocks = 32, blockSize = 256 * 1024, smallB
   const file = await makeBlocks(fileBlocks, blockSize, 901)
   const small = await makeBlocks(smallBlocks, 512, 902)
   for (const block of [...file, ...small]) await repo.blockstore.put(block.cid, block.data)
-  // The connection limits `serve` runs with: libp2p's own (5 new connections a second from one address) would
-  // turn most of these peers away before they could misbehave, since they all come from 127.0.0.1.
+  // The connection limits `serve` runs with, its defaults: libp2p's own (5 new connections a second from one
+  // address) would turn most of these peers away before they could misbehave, since they all come from 127.0.0.1.
   const node = await startNode(repo.blockstore, ['/ip4/127.0.0.1/tcp/0'], undefined, {
-    limits: { maxConnections: 1024, maxPendingConnections: 256, inboundConnectionsPerSecond: 256 }
+    limits: parseConnectionLimits({})
   })
   return {
     node,

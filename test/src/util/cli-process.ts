@@ -10,6 +10,11 @@ import { fileURLToPath } from 'node:url'
 
 /** The command as built by `npm run build` (this file runs from test/dist/src/util). */
 export const CLI = fileURLToPath(new URL('../../../../packages/cli/dist/src/cli.js', import.meta.url))
+/**
+ * The command as a user starts it: the launcher npm links as `swapwright`, which runs the bundle that `npm run
+ * build` makes (or the compiled modules when a compile is newer). Benches time this one.
+ */
+export const LAUNCHER = fileURLToPath(new URL('../../../../packages/cli/bin/swapwright.js', import.meta.url))
 
 /** The Node flags the command's `#!/usr/bin/env -S node ...` line starts it with. */
 export async function nodeFlags (): Promise<string[]> {
@@ -27,8 +32,8 @@ export interface CliRun {
 }
 
 /** Runs the command to the end; `--json` events (lines starting with `{`) are parsed. */
-export async function runCli (args: string[], cwd: string): Promise<CliRun> {
-  const child = spawn(process.execPath, [...await nodeFlags(), CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+export async function runCli (args: string[], cwd: string, cli = CLI): Promise<CliRun> {
+  const child = spawn(process.execPath, [...await nodeFlags(), cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', chunk => { stdout += String(chunk) })

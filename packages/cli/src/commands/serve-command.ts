@@ -4,7 +4,7 @@ import { DEFAULT_DHT_PROTOCOL, PUBLIC_DHT_PROTOCOL } from '../dht.js'
 import { DHT_OPTIONS, parseDhtOptions } from '../dht-options.js'
 import { joinDht } from '../join-dht.js'
 import { LIMIT_OPTIONS, limitFlagsHelp, parseLimitFlags } from '../limit-flags.js'
-import { DEFAULT_INBOUND_CONNECTIONS_PER_SECOND, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PENDING_CONNECTIONS, parseConnectionLimits } from '../connection-limits.js'
+import { DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_INBOUND_CONNECTIONS_PER_SECOND, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PENDING_CONNECTIONS, parseConnectionLimits } from '../connection-limits.js'
 import { NODE_STOP_TIMEOUT } from '../constants.js'
 import { parseMultiaddr } from '../reach.js'
 import { DEFAULT_REPO, openRepo } from '../repo.js'
@@ -55,6 +55,9 @@ Options:
   --max-connection-rate N
                        new inbound connections a second from one address; more are refused (default
                        ${DEFAULT_INBOUND_CONNECTIONS_PER_SECOND}, so a crowd behind one address all connects)
+  --handshake-timeout SEC
+                       how long an inbound connection's handshake may take before it is dropped (default
+                       ${DEFAULT_HANDSHAKE_TIMEOUT}: a crowd on a busy machine waits its turn for CPU)
 ${METRICS_HELP}
   --json               one JSON object per line, each with an "event" field
   -h, --help           this help
@@ -80,6 +83,7 @@ ${limitFlagsHelp()}`,
         'max-connections': { type: 'string' },
         'max-pending-connections': { type: 'string' },
         'max-connection-rate': { type: 'string' },
+        'handshake-timeout': { type: 'string' },
         metrics: { type: 'string' },
         ...LIMIT_OPTIONS,
         json: { type: 'boolean', default: false }
