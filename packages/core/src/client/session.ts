@@ -173,7 +173,8 @@ export class Session {
       lookUp: (cid, signal) => this.lookUp(cid, signal),
       want: (cid, waiter) => this.listen(cid, waiter),
       dropCaller: cid => { this.dropCaller(cid) },
-      closed: () => this.closed
+      closed: () => this.closed,
+      nextTurn: async () => { await this.init.clock.sleep(0) }
     }, cids, signals)
   }
 
