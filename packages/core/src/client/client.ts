@@ -354,10 +354,12 @@ export class BitswapClient {
       if (refused.length > 0) this.wantManager.queue(peer)?.refused(refused)
     }
     // HAVEs first: a peer holding a HAVE for a live want is not dropped for the DONT_HAVEs in the same message.
-    const ordered = [...presences].sort((a, b) => (a.type === 'have' ? 0 : 1) - (b.type === 'have' ? 0 : 1))
-    for (const presence of ordered) {
-      for (const id of this.wantManager.sessionsWanting(presence.cid)) {
-        this.sessions.get(id)?.presenceReceived(peer, presence.cid, presence.type, timedOut)
+    for (const type of ['have', 'dont-have'] as const) {
+      for (const presence of presences) {
+        if (presence.type !== type) continue
+        for (const id of this.wantManager.sessionsWanting(presence.cid)) {
+          this.sessions.get(id)?.presenceReceived(peer, presence.cid, type, timedOut)
+        }
       }
     }
   }

@@ -252,6 +252,10 @@ export class Session {
       this.addPeer(peer)
       this.peers.answered(peer, now)
       this.feedback({ type: 'have', peer, cid })
+      // As in boxo, a HAVE is the splitter's business only for a want with no WANT_BLOCK out: with one out, the
+      // block is on its way, and a pass per HAVE (from four seeds, three per block) would cost more than the
+      // block. The selector has heard it; if the WANT_BLOCK fails, the splitter sees who said HAVE.
+      if (want.blockSentTo.size > 0) return
     } else {
       if (!this.peers.has(peer)) return
       want.failed(peer, timedOut)
