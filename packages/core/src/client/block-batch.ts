@@ -99,32 +99,14 @@ export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, si
     pending.set(waiter, source.want(cid, waiter))
   }
 
-  const rest = cids[Symbol.iterator]()
-  let registering = true
-  /** Wants the next slice (every want at once without `nextTurn`); `registering` ends with the last one. */
-  const registerSlice = (): void => {
-    for (let n = 0; source.nextTurn == null || n < REGISTER_SLICE; n++) {
-      const next = rest.next()
-      if (next.done === true) {
-        registering = false
-        return
-      }
-      outstanding++
-      fetchOne(next.value)
-    }
+  for (const cid of cids) {
+    outstanding++
+    fetchOne(cid)
+    if (outstanding % REGISTER_SLICE === 0 && source.nextTurn != null) await source.nextTurn()
   }
   try {
-    registerSlice()
-    while (registering || outstanding > 0) {
-      if (arrived.length === 0) {
-        // Blocks that came are yielded first; the next slice is registered once the session had a turn to send.
-        if (registering) {
-          await source.nextTurn?.()
-          registerSlice()
-          continue
-        }
-        await new Promise<void>(resolve => { wake = resolve })
-      }
+    while (outstanding > 0) {
+      if (arrived.length === 0) await new Promise<void>(resolve => { wake = resolve })
       wake = undefined
       const next = arrived.shift()
       if (next == null) continue
