@@ -21,16 +21,7 @@ export interface BatchSource {
   dropCaller: (cid: CID) => void
   /** Whether the session has closed. */
   closed: () => boolean
-  /**
-   * Resolves on a later turn of the event loop. Wants are registered REGISTER_SLICE at a time with a turn between
-   * slices, so the session's first wants are on the wire while the rest of a large batch is still being
-   * registered. Without it every want is registered at once.
-   */
-  nextTurn?: () => Promise<void>
 }
-
-/** Wants a batch registers before it lets the session send what it has (see `BatchSource.nextTurn`). */
-export const REGISTER_SLICE = 1024
 
 /**
  * Many blocks, yielded as they arrive (not in request order). All are wanted at once, which is what lets the
@@ -102,7 +93,6 @@ export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, si
   for (const cid of cids) {
     outstanding++
     fetchOne(cid)
-    if (outstanding % REGISTER_SLICE === 0 && source.nextTurn != null) await source.nextTurn()
   }
   try {
     while (outstanding > 0) {

@@ -173,8 +173,7 @@ export class Session {
       lookUp: (cid, signal) => this.lookUp(cid, signal),
       want: (cid, waiter) => this.listen(cid, waiter),
       dropCaller: cid => { this.dropCaller(cid) },
-      closed: () => this.closed,
-      nextTurn: async () => { await this.init.clock.sleep(0) }
+      closed: () => this.closed
     }, cids, signals)
   }
 
