@@ -9,6 +9,7 @@ import { supportsCidPrefixes } from '../wire/versions.js'
 import { blockCid, fastBlockKey, HasherRegistry, isPromiseLike } from '../wire/verify.js'
 import { NullProviderFinder } from '../null/null-provider-finder.js'
 import { MessageQueue } from './message-queue.js'
+import { Arrivals } from './arrivals.js'
 import { Notifications } from './notifications.js'
 import { PeerHistory } from './peer-history.js'
 import { ProviderQueryManager } from './provider-query-manager.js'
@@ -298,7 +299,9 @@ export class BitswapClient {
   }
 
   /**
-   * Blocks and presences from a peer. Runs to the end without waiting when hashing and storing answer at once (as
+   * Blocks and presences from a peer. Each block is hashed, claimed and stored as it comes; what follows from the
+   * blocks (the answer times, the CANCELs to other peers, the server's and the sessions' news) is done once for
+   * the message, not once per block. Runs to the end without waiting when hashing and storing answer at once (as
    * sha2 in Node and an in-memory store do), so a message of many small blocks costs no promise per block; the
    * promise settles once every block is stored and delivered.
    */
@@ -307,16 +310,53 @@ export class BitswapClient {
     // do not expire for silence while it delivers. Presences answer their own CIDs only: a peer that keeps
     // saying HAVE and never sends the block must not hold our WANT_BLOCKs forever.
     if (message.blocks.length > 0 || message.pendingBytes > 0) this.wantManager.queue(peer)?.heardFrom(message.pendingBytes)
-    let storing: Array<PromiseLike<unknown>> | undefined
-    for (const block of message.blocks) {
-      const outcome = this.blockReceived(peer, block)
-      if (isPromiseLike(outcome)) (storing ??= []).push(outcome)
-    }
-    if (storing == null) {
+    if (message.blocks.length === 0) {
       this.answersReceived(peer, message)
       return DONE
     }
-    return Promise.all(storing).then(() => { this.answersReceived(peer, message) })
+    const arrivals = new Arrivals()
+    let storing: Array<PromiseLike<unknown>> | undefined
+    for (const block of message.blocks) {
+      const outcome = this.blockReceived(peer, block, arrivals)
+      if (isPromiseLike(outcome)) (storing ??= []).push(outcome)
+    }
+    this.blocksAnswered(peer, arrivals)
+    if (storing == null) {
+      this.blocksArrived(peer, arrivals)
+      this.answersReceived(peer, message)
+      return DONE
+    }
+    return Promise.all(storing).then(() => {
+      // Blocks whose hash answered later were claimed after the first pass.
+      this.blocksAnswered(peer, arrivals)
+      this.blocksArrived(peer, arrivals)
+      this.answersReceived(peer, message)
+    })
+  }
+
+  /**
+   * The wanted blocks of a message, claimed: the peer's answer time is recorded first, then every other peer
+   * asked for them hears CANCEL (recorded the other way round, the cancel would leave nothing to learn from).
+   */
+  private blocksAnswered (peer: PeerKey, arrivals: Arrivals): void {
+    const answered = arrivals.takeAnswered()
+    if (answered.length === 0) return
+    this.wantManager.queue(peer)?.responseReceived(answered)
+    for (let i = 0; i < answered.length; i++) this.answered(peer, 'block')
+    this.wantManager.cancelReceived(answered, peer)
+  }
+
+  /** The stored blocks of a message go to the server, the routing system, the sessions and the waiters. */
+  private blocksArrived (peer: PeerKey, arrivals: Arrivals): void {
+    if (arrivals.stored.length > 0) {
+      this.onBlocksStored?.(arrivals.stored)
+      this.announce(arrivals.stored)
+    }
+    for (const [id, blocks] of arrivals.bySession()) this.sessions.get(id)?.blocksReceived(peer, blocks)
+    for (const { cid, bytes } of arrivals.delivered) {
+      this.notifications.publish(cid, bytes)
+      this.onBlockReceived?.(peer, cid)
+    }
   }
 
   /** After a message's blocks (each recorded as an answer when it came): its presences answer our wants too. */
@@ -337,31 +377,33 @@ export class BitswapClient {
       this.answered(peer, presences.some(p => p.type === 'have') ? 'have' : 'dont-have')
     }
     // HAVEs first: a peer holding a HAVE for a live want is not dropped for the DONT_HAVEs in the same message.
-    const ordered = [...presences].sort((a, b) => (a.type === 'have' ? 0 : 1) - (b.type === 'have' ? 0 : 1))
-    for (const presence of ordered) {
-      if (presence.type === 'have' && !timedOut) this.broadcaster.heardHave(presence.cid)
-      for (const id of this.wantManager.sessionsWanting(presence.cid)) {
-        this.sessions.get(id)?.presenceReceived(peer, presence.cid, presence.type, timedOut)
+    for (const type of ['have', 'dont-have'] as const) {
+      for (const presence of presences) {
+        if (presence.type !== type) continue
+        if (type === 'have' && !timedOut) this.broadcaster.heardHave(presence.cid)
+        for (const id of this.wantManager.sessionsWanting(presence.cid)) {
+          this.sessions.get(id)?.presenceReceived(peer, presence.cid, type, timedOut)
+        }
       }
     }
   }
 
   /** Returns the block's CID when its bytes are a valid block (wanted or not), as soon as it is stored. */
-  private blockReceived (peer: PeerKey, block: DecodedMessage['blocks'][number]): CID | undefined | PromiseLike<CID | undefined> {
+  private blockReceived (peer: PeerKey, block: DecodedMessage['blocks'][number], arrivals: Arrivals): CID | undefined | PromiseLike<CID | undefined> {
     let cid: CID | Promise<CID>
     try {
       // Nearly every block: hash it straight to the key it is wanted under, and use the wanted CID from there on.
       const key = fastBlockKey(block, this.hashers)
       const interest = key === undefined ? undefined : this.wantManager.wantedByKey(key)
       if (key !== undefined && interest !== undefined && interest.sessions.size > 0) {
-        return this.wantedBlock(peer, block, key, interest.cid, [...interest.sessions])
+        return this.wantedBlock(block, key, interest.cid, [...interest.sessions], arrivals)
       }
       cid = blockCid(block, this.hashers)
     } catch (err) {
       return this.invalidBlock(peer, err)
     }
-    if (isPromiseLike(cid)) return cid.then(verified => this.verifiedBlock(peer, block, verified), err => this.invalidBlock(peer, err))
-    return this.verifiedBlock(peer, block, cid)
+    if (isPromiseLike(cid)) return cid.then(verified => this.verifiedBlock(peer, block, verified, arrivals), err => this.invalidBlock(peer, err))
+    return this.verifiedBlock(peer, block, cid, arrivals)
   }
 
   /** A block whose bytes cannot be checked: whatever want it answered failed, so the peer's pending ones expire. */
@@ -373,7 +415,7 @@ export class BitswapClient {
   }
 
   /** A block whose bytes hash to `cid`: stored and delivered if some session wants it, else only counted. */
-  private verifiedBlock (peer: PeerKey, block: DecodedMessage['blocks'][number], cid: CID): CID | PromiseLike<CID> {
+  private verifiedBlock (peer: PeerKey, block: DecodedMessage['blocks'][number], cid: CID, arrivals: Arrivals): CID | PromiseLike<CID> {
     const key = blockKey(cid)
     const wanting = this.wantManager.sessionsWanting(cid)
     if (wanting.size === 0) {
@@ -390,39 +432,37 @@ export class BitswapClient {
       for (const id of earlier) this.sessions.get(id)?.duplicateReceived(peer, cid)
       return cid
     }
-    return this.wantedBlock(peer, block, key, this.wantManager.wantedCid(cid) ?? cid, [...wanting])
+    return this.wantedBlock(block, key, this.wantManager.wantedCid(cid) ?? cid, [...wanting], arrivals)
   }
 
   /**
-   * A verified block some sessions want, under `key`: stored, then delivered. Returns the wanted CID (what the
-   * block answers) once stored.
+   * A verified block some sessions want, under `key`: claimed, stored, and left in `arrivals` for its message's
+   * pass. Returns the wanted CID (what the block answers) once stored.
    */
-  private wantedBlock (peer: PeerKey, block: DecodedMessage['blocks'][number], key: string, wanted: CID, sessions: number[]): CID | PromiseLike<CID> {
-    // Claim the block before storing it, so a second copy arriving meanwhile counts as a duplicate.
+  private wantedBlock (block: DecodedMessage['blocks'][number], key: string, wanted: CID, sessions: number[], arrivals: Arrivals): CID | PromiseLike<CID> {
+    // Claimed before it is stored, so a second copy arriving meanwhile (even in this message) is a duplicate.
     this.recent.set(key, sessions)
-    // The peer's answer is recorded before the cancels it causes, which would otherwise leave nothing to learn
-    // the peer's answer time from.
-    this.wantManager.queue(peer)?.responseReceived([wanted])
-    this.answered(peer, 'block')
-    this.wantManager.blockReceived(wanted, peer)
+    this.wantManager.claim(wanted)
+    arrivals.answered.push(wanted)
     this.counters.blocksReceived++
     this.counters.dataReceived += block.data.byteLength
+    const arrival = { cid: wanted, bytes: block.data, sessions }
     let stored
     try {
       stored = this.blockstore.put(wanted, block.data)
     } catch (err) {
       this.storeFailed(wanted, err)
-      this.deliver(peer, wanted, sessions, block.data)
+      arrivals.delivered.push(arrival)
       return wanted
     }
     if (isPromiseLike(stored)) {
-      return stored.then(() => { this.stored(wanted) }, err => { this.storeFailed(wanted, err) }).then(() => {
-        this.deliver(peer, wanted, sessions, block.data)
+      return stored.then(() => { arrivals.stored.push(wanted) }, err => { this.storeFailed(wanted, err) }).then(() => {
+        arrivals.delivered.push(arrival)
         return wanted
       })
     }
-    this.stored(wanted)
-    this.deliver(peer, wanted, sessions, block.data)
+    arrivals.stored.push(wanted)
+    arrivals.delivered.push(arrival)
     return wanted
   }
 
@@ -434,22 +474,10 @@ export class BitswapClient {
     this.broadcastPolicy.observe?.({ peer, type, at })
   }
 
-  /** The block is in the blockstore: peers waiting for it are served, and the routing system hears of it. */
-  private stored (cid: CID): void {
-    this.onBlocksStored?.([cid])
-    this.announce([cid])
-  }
-
   /** Still delivered: the caller asked for the bytes, and they are verified. */
   private storeFailed (cid: CID, err: unknown): void {
     this.counters.storeFailures++
     this.log.error('storing %s failed: %s', cid, errorMessage(err))
-  }
-
-  private deliver (peer: PeerKey, cid: CID, sessions: readonly number[], bytes: Uint8Array): void {
-    for (const id of sessions) this.sessions.get(id)?.blockReceived(peer, cid, bytes.byteLength)
-    this.notifications.publish(cid, bytes)
-    this.onBlockReceived?.(peer, cid)
   }
 
   /** Tells the routing system we hold these now; failures only cost the announcement, never the block. */

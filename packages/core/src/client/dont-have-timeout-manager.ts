@@ -206,31 +206,51 @@ export class DontHaveTimeoutManager {
     }
   }
 
-  /** Keeps exactly one timer, due when the oldest want expires, or none when nothing is pending. */
+  /**
+   * Keeps one timer, due no later than when the oldest want expires, or none when nothing is pending. Every
+   * answer moves that time on; a timer set for earlier is kept and, when it fires, waits the rest: one timer per
+   * quiet spell instead of one per answer.
+   */
   private schedule (): void {
-    const oldest = this.pending.values().next().value
-    const due = oldest === undefined ? Infinity : this.waitingSince(oldest) + this.allowance
-    if (due === this.timerDue) return
+    const due = this.nextDue()
+    if (due === Infinity) {
+      this.timer?.cancel()
+      this.timer = undefined
+      this.timerDue = Infinity
+      return
+    }
+    if (this.timer != null && this.timerDue <= due) return
     this.timer?.cancel()
-    this.timer = undefined
     this.timerDue = due
-    if (due === Infinity) return
     // A timeout that shrank below the time already waited fires on the next turn, never inside the caller. When
     // it fires, input may be waiting behind it (timers run before pending reads when the event loop was busy):
     // one more turn lets that input in before silence is concluded.
     this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined
+      this.timerDue = Infinity
       // A timer that fires late says our own event loop was busy, not that the peer was silent: the peer gets
       // back the time we could not read what it sent.
-      const late = this.clock.now() - due
+      const now = this.clock.now()
+      const late = now - due
       if (late > LATE_TIMER_TOLERANCE) {
-        this.lastAnswerAt = Math.max(this.lastAnswerAt, this.clock.now() - this.allowance + late)
-        this.timerDue = Infinity
-        this.timer = undefined
+        this.lastAnswerAt = Math.max(this.lastAnswerAt, now - this.allowance + late)
         this.schedule()
         return
       }
+      // Answers since it was set moved the time on: wait the rest.
+      if (this.nextDue() > now) {
+        this.schedule()
+        return
+      }
+      this.timerDue = due
       this.timer = this.clock.setTimeout(() => { this.expire() }, 0)
     }, Math.max(0, due - this.clock.now()))
+  }
+
+  /** When the oldest pending want expires; Infinity when none is pending. */
+  private nextDue (): number {
+    const oldest = this.pending.values().next().value
+    return oldest === undefined ? Infinity : this.waitingSince(oldest) + this.allowance
   }
 
   /**

@@ -5,6 +5,7 @@ import { fetchBatch } from './block-batch.js'
 import { SessionPeers } from './session-peers.js'
 import { SessionWantSender } from './session-want-sender.js'
 import { SessionWants } from './session-wants.js'
+import type { SessionArrival } from './arrivals.js'
 import type { Notifications, Waiter, Waiting } from './notifications.js'
 import type { SessionWant } from './session-want.js'
 import type { WantManager } from './want-manager.js'
@@ -78,7 +79,7 @@ export class Session {
   private consecutiveTicks = 0
   /** Providers given to the session that are still being connected to. */
   private joining = 0
-  private blocksReceived = 0
+  private receivedBlocks = 0
   private duplicateBlocks = 0
   private providerSearches = 0
   private closed = false
@@ -201,22 +202,30 @@ export class Session {
     return waiting
   }
 
-  /** A verified block of `size` bytes arrived from `peer` (the client stored it and will wake the waiters). */
-  blockReceived (peer: PeerKey, cid: CID, size: number): void {
+  /**
+   * Verified blocks of one message arrived from `peer` (the client stored them and will wake the waiters): what
+   * each teaches is recorded per block, and the rest (cancels, the window's refill, the idle tick) once.
+   */
+  blocksReceived (peer: PeerKey, blocks: readonly SessionArrival[]): void {
     if (this.closed) return
-    const want = this.wants.get(cid)
-    if (want == null) return
     const now = this.init.clock.now()
-    const askedAt = want.askedAt(peer) ?? want.broadcastAt
-    const latency = askedAt == null ? undefined : now - askedAt
-    this.addPeer(peer)
-    this.peers.delivered(peer, now, latency)
-    this.sender.blockArrived(cid, size)
-    this.forget(want)
-    this.blocksReceived++
-    // the want's own CID, not the one off the wire: policies key their state by it, and its string is made once
-    this.feedback({ type: 'block', peer, cid: want.cid, latency, first: true, duplicate: false })
-    this.init.wantManager.cancel(this.id, [cid])
+    const received: CID[] = []
+    for (const { cid, size } of blocks) {
+      const want = this.wants.get(cid)
+      if (want == null) continue
+      const askedAt = want.askedAt(peer) ?? want.broadcastAt
+      const latency = askedAt == null ? undefined : now - askedAt
+      if (received.length === 0) this.addPeer(peer)
+      this.peers.delivered(peer, now, latency)
+      this.sender.blockArrived(cid, size)
+      this.forget(want)
+      this.receivedBlocks++
+      // the want's own CID, not the one off the wire: policies key their state by it, and its string is made once
+      this.feedback({ type: 'block', peer, cid: want.cid, latency, first: true, duplicate: false })
+      received.push(cid)
+    }
+    if (received.length === 0) return
+    this.init.wantManager.cancel(this.id, received)
     this.consecutiveTicks = 0
     this.armIdleTick()
   }
@@ -244,6 +253,10 @@ export class Session {
       this.addPeer(peer)
       this.peers.answered(peer, now)
       this.feedback({ type: 'have', peer, cid: want.cid })
+      // As in boxo, a HAVE is the splitter's business only for a want with no WANT_BLOCK out: with one out, the
+      // block is on its way, and a pass per HAVE (from four seeds, three per block) would cost more than the
+      // block. The selector has heard it; if the WANT_BLOCK fails, the splitter sees who said HAVE.
+      if (want.blockSentTo.size > 0) return
     } else {
       if (!this.peers.has(peer)) return
       want.failed(peer, timedOut)
@@ -263,7 +276,7 @@ export class Session {
     return {
       peers: this.peers.size,
       wants: this.wants.size,
-      blocksReceived: this.blocksReceived,
+      blocksReceived: this.receivedBlocks,
       duplicateBlocks: this.duplicateBlocks,
       averageLatency: this.peers.averageLatency,
       providerSearches: this.providerSearches

@@ -145,14 +145,27 @@ export class WantManager {
   }
 
   /**
-   * The block arrived from `from`: nobody needs it from anyone any more. Every other peer asked gets a CANCEL;
-   * the sender dropped the want when it sent the block, so it gets none.
+   * A block arrived: nobody wants it from anyone any more, and a second copy counts as a duplicate from now on.
+   * The CANCELs it causes go out with the rest of its message's, through `cancelReceived`.
    */
-  blockReceived (cid: CID, from?: PeerKey): void {
-    const interest = this.interests.get(blockKey(cid))
-    if (interest == null) return
+  claim (cid: CID): void {
     this.interests.delete(blockKey(cid))
-    for (const [peer, queue] of this.queues) queue.cancel([cid], peer !== from)
+  }
+
+  /**
+   * The blocks of one message from `from`, claimed: every other peer asked for them gets a CANCEL, in one pass
+   * over the queues per message; the sender dropped the wants when it sent the blocks, so it gets none.
+   */
+  cancelReceived (cids: readonly CID[], from?: PeerKey): void {
+    if (cids.length === 0) return
+    for (const [peer, queue] of this.queues) queue.cancel(cids, peer !== from)
+  }
+
+  /** One block arrived from `from`: `claim` and `cancelReceived` at once. */
+  blockReceived (cid: CID, from?: PeerKey): void {
+    if (!this.interests.has(blockKey(cid))) return
+    this.claim(cid)
+    this.cancelReceived([cid], from)
   }
 
   /** Sessions that want the CID. */

@@ -52,7 +52,9 @@ export interface SessionRequestSplitter {
   readonly duplicateSendersJoin?: boolean
   /**
    * Decides which peers get which wants, and as WANT_BLOCK or WANT_HAVE. Core never sends the same want to a
-   * peer twice, so returning a pair that was already sent is harmless.
+   * peer twice, so returning a pair that was already sent is harmless. A want comes back when its situation
+   * changes: a peer joins, a DONT_HAVE or a failed WANT_BLOCK, or a HAVE while no WANT_BLOCK for it is out (as
+   * in boxo; a HAVE while one is out is only observed).
    */
   split(wants: readonly PendingWant[]): WantAssignment[]
   /** Learns from what the session saw (duplicates, for example). */

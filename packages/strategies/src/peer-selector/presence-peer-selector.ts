@@ -40,7 +40,8 @@ class PresenceSession implements SessionPeerSelector {
    */
   rank (cid: CID, peers: readonly PeerKey[]): PeerKey[] {
     const unique = this.distinctPeers(peers)
-    const known = this.presence.get(cid.toString())
+    // nobody said anything about any block (small blocks asked one peer at a time): no key to make
+    const known = this.presence.size === 0 ? undefined : this.presence.get(cid.toString())
     // nobody said anything about this block yet: one class
     if (known == null) return this.lead(unique.slice(), unique.length)
     // one array, filled class by class at offsets counted first: HAVE, then no answer, then DONT_HAVE
@@ -77,7 +78,7 @@ class PresenceSession implements SessionPeerSelector {
       case 'block':
         if (feedback.first) this.firsts.set(feedback.peer, (this.firsts.get(feedback.peer) ?? 0) + 1)
         // the want is satisfied, so what peers said about it no longer decides anything
-        this.presence.delete(feedback.cid.toString())
+        if (this.presence.size > 0) this.presence.delete(feedback.cid.toString())
         break
       case 'peer-removed':
         this.firsts.delete(feedback.peer)

@@ -25,7 +25,8 @@ export class DontHaveMemory {
         this.forget(feedback.cid.toString(), feedback.peer)
         break
       case 'block':
-        this.byCid.delete(feedback.cid.toString())
+        // once per block: no key to make while nobody has refused anything
+        if (this.byCid.size > 0) this.byCid.delete(feedback.cid.toString())
         break
       case 'peer-removed':
         for (const key of [...this.byCid.keys()]) this.forget(key, feedback.peer)
@@ -36,12 +37,12 @@ export class DontHaveMemory {
   }
 
   saidDontHave (cid: CID, peer: PeerKey): boolean {
-    return this.byCid.get(cid.toString())?.has(peer) ?? false
+    return this.refusers(cid)?.has(peer) ?? false
   }
 
   /** Every peer that said DONT_HAVE for `cid` (one lookup for a whole ranking), or undefined for none. */
   refusers (cid: CID): ReadonlySet<PeerKey> | undefined {
-    return this.byCid.get(cid.toString())
+    return this.byCid.size === 0 ? undefined : this.byCid.get(cid.toString())
   }
 
   private forget (key: string, peer: PeerKey): void {

@@ -297,7 +297,8 @@ async function fetchSwapwright (command: FetchCommand, cids: CID[]): Promise<Out
   const { ms, cpu } = await stopClock(command, started)
   session.close()
   if (process.env.SWAPWRIGHT_BENCH_DEBUG === '1') {
-    console.error('fetcher link', JSON.stringify(node.components.network.stats(command.seed.peer)), JSON.stringify(node.stats()))
+    for (const seed of seeds) console.error('fetcher link', seed.peer.slice(-6), JSON.stringify(node.components.network.stats(seed.peer)))
+    console.error('fetcher', JSON.stringify(node.stats()))
   }
   return {
     ms,
