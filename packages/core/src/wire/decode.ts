@@ -31,7 +31,7 @@ let sharedTable: WantTable | undefined
  * not a set of objects for each of the thousands sent (about 900 bytes a want with a generic decoder, which a
  * young generation of 1 MiB cannot hold, so the collector promoted them all before they died).
  *
- * A want's CID is built from a copy of its bytes, so a want kept in a ledger does not keep its whole message alive.
+ * CIDs are built from copies of their bytes, so a want kept in a ledger does not keep its whole message alive.
  */
 export function readMessage (bytes: Uint8Array | Uint8ArrayList, limits: DecodeLimits): DecodedMessage {
   const whole = bytes instanceof Uint8Array ? bytes : bytes.subarray()
@@ -198,18 +198,38 @@ function readPresence (reader: ProtoReader, end: number): Presence | undefined {
       reader.skip(end)
     }
   }
-  const cid = parseCid(reader.buf, start, stop)
+  const cid = parseCid(reader.buf.slice(start, stop), 0, stop - start)
   return cid == null ? undefined : { cid, type: dontHave ? 'dont-have' : 'have' }
 }
 
-/** The entries kept by the `keep` cut, in their order, each with its CID; wants whose CID does not parse are counted. */
+/**
+ * The entries kept by the `keep` cut, in their order, each with its CID; wants whose CID does not parse are
+ * counted. The kept CIDs' bytes are copied together into one buffer: a ledger holding them holds that, not the
+ * message, and one allocation per message (not one per CID) keeps the allocator's heap from fragmenting.
+ */
 function keptWants (buf: Uint8Array, table: WantTable, keep: number | undefined): { entries: WantEntry[], dropped: number, invalid: number } {
   const { kept, dropped } = table.urgentCut(keep)
-  const entries: WantEntry[] = []
+  const rows: number[] = []
   let invalid = 0
+  let total = 0
   for (let row = 0; row < table.count; row++) {
     if (!kept(row)) continue
-    const cid = parseCid(buf, table.cidStartOf(row), table.cidEndOf(row))
+    const length = table.cidEndOf(row) - table.cidStartOf(row)
+    if (length > MAX_CID_BYTES) {
+      invalid++
+      continue
+    }
+    rows.push(row)
+    total += length
+  }
+  const copies = new Uint8Array(total)
+  let offset = 0
+  const entries: WantEntry[] = []
+  for (const row of rows) {
+    const start = offset
+    copies.set(buf.subarray(table.cidStartOf(row), table.cidEndOf(row)), start)
+    offset += table.cidEndOf(row) - table.cidStartOf(row)
+    const cid = parseCid(copies, start, offset)
     if (cid == null) {
       invalid++
       continue
@@ -225,11 +245,11 @@ function keptWants (buf: Uint8Array, table: WantTable, keep: number | undefined)
   return { entries, dropped, invalid }
 }
 
-/** A CID from a copy of `buf[start, end)`, or undefined for bytes that are too long or not one CID exactly. */
+/** A CID from `buf[start, end)`, or undefined for bytes that are too long or not one CID exactly. */
 function parseCid (buf: Uint8Array, start: number, end: number): CID | undefined {
   if (end - start > MAX_CID_BYTES) return undefined
   try {
-    return CID.decode(buf.slice(start, end))
+    return CID.decode(buf.subarray(start, end))
   } catch {
     return undefined
   }
