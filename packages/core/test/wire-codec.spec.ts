@@ -9,7 +9,7 @@ import {
 import type { BitswapMessage, BlockPayload, ProtocolVersion } from '../src/index.js'
 import {
   cidV0, cidV1, DAG_CBOR, DAG_PB, hash, hex, pbBytes, pbVarint, PREFIX_RAW_256, PREFIX_V0, presenceArb, RAW, SHA2_256,
-  SHA2_512, text, view, want, wantArb
+  SHA2_512, text, topLevelSpans, view, want, wantArb
 } from './fixtures/wire.js'
 
 /*
@@ -21,33 +21,8 @@ import {
 const PREFIX_PB_256 = Uint8Array.from([0x01, DAG_PB, SHA2_256, 32])
 const PREFIX_RAW_512 = Uint8Array.from([0x01, RAW, SHA2_512, 64])
 
-/** Top-level protobuf field numbers in order of appearance, read with a small independent parser. */
-function topLevelFields (bytes: Uint8Array): number[] {
-  const fields: number[] = []
-  let pos = 0
-  const readVarint = (): number => {
-    let value = 0
-    let scale = 1
-    for (;;) {
-      const byte = bytes[pos++]
-      value += (byte & 0x7f) * scale
-      scale *= 128
-      if ((byte & 0x80) === 0) return value
-    }
-  }
-  while (pos < bytes.length) {
-    const tag = readVarint()
-    fields.push(Math.floor(tag / 8))
-    const wire = tag & 7
-    if (wire === 0) readVarint()
-    else if (wire === 2) {
-      const length = readVarint()
-      pos += length
-    }
-    else throw new Error(`unexpected wire type ${wire}`)
-  }
-  return fields
-}
+/** Top-level protobuf field numbers in order of appearance. */
+const topLevelFields = (bytes: Uint8Array): number[] => topLevelSpans(bytes).map(span => span.field)
 
 const dataA = text('block a')
 const dataB = text('block b, a little longer')

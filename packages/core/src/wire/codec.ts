@@ -1,15 +1,13 @@
 import { CID } from 'multiformats/cid'
-import { MaxLengthError } from 'protons-runtime'
 import {
-  DEFAULT_MAX_BLOCKS_PER_MESSAGE, DEFAULT_MAX_PRESENCES_PER_MESSAGE, DEFAULT_MAX_WANTLIST_ENTRIES_PER_MESSAGE,
-  MAX_CID_BYTES
+  DEFAULT_MAX_BLOCKS_PER_MESSAGE, DEFAULT_MAX_PRESENCES_PER_MESSAGE, DEFAULT_MAX_WANTLIST_ENTRIES_PER_MESSAGE
 } from '../constants.js'
-import { MalformedMessageError, MessageLimitError } from '../errors.js'
+import { readMessage } from './decode.js'
 import { Message } from './message.js'
-import { CIDV0_PREFIX, decodePrefix, encodePrefix, toCidV0 } from './prefix.js'
+import { CIDV0_PREFIX, decodePrefix, toCidV0 } from './prefix.js'
 import { supportsCidPrefixes, supportsPresences } from './versions.js'
 import type { ProtocolVersion } from '../types.js'
-import type { BitswapMessage, BlockPayload, DecodedMessage, Presence, WantEntry } from './types.js'
+import type { BitswapMessage, DecodedMessage, WantEntry } from './types.js'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 /** Bounds on what one incoming message may hold; beyond them the message is rejected whole. */
@@ -34,8 +32,6 @@ export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze({
   maxBlocks: DEFAULT_MAX_BLOCKS_PER_MESSAGE,
   maxPresences: DEFAULT_MAX_PRESENCES_PER_MESSAGE
 })
-
-export const CIDV0_PREFIX_BYTES = encodePrefix(CIDV0_PREFIX)
 
 /** What had to be left out to fit a message to an older peer. */
 export interface Downgrade {
@@ -105,21 +101,6 @@ function isCidV0Prefix (prefix: Uint8Array): boolean {
   }
 }
 
-/**
- * The cancels of `entries` and at most `keep` of its wants, the most urgent (highest priority, then first), in
- * their order. The same choice a server makes of a message with more wants than a ledger holds.
- */
-function mostUrgent (entries: Message.Entry[], keep: number | undefined): { kept: Message.Entry[], dropped: number } {
-  if (keep == null || entries.length <= keep) return { kept: entries, dropped: 0 }
-  const wants: number[] = []
-  for (let i = 0; i < entries.length; i++) if (!entries[i].cancel) wants.push(i)
-  if (wants.length <= keep) return { kept: entries, dropped: 0 }
-  wants.sort((a, b) => entries[b].priority - entries[a].priority || a - b)
-  const chosen = new Uint8Array(entries.length)
-  for (let i = 0; i < keep; i++) chosen[wants[i]] = 1
-  return { kept: entries.filter((entry, i) => entry.cancel || chosen[i] === 1), dropped: wants.length - keep }
-}
-
 /** Protobuf bytes (without the length prefix) of `message` as a peer of `version` should receive it. */
 export function encodeMessage (message: BitswapMessage, version: ProtocolVersion = '1.2.0'): Uint8Array {
   return Message.encode(toProtobuf(downgradeMessage(message, version).message, version))
@@ -175,69 +156,5 @@ export function wirePendingBytes (pendingBytes: number): number {
  * instead, so one bad want does not cost the peer its others.
  */
 export function decodeMessage (bytes: Uint8Array | Uint8ArrayList, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodedMessage {
-  let pb: Message
-  try {
-    pb = Message.decode(bytes, {
-      limits: {
-        blocks: limits.maxBlocks,
-        payload: limits.maxBlocks,
-        blockPresences: limits.maxPresences,
-        wantlist: { entries: limits.maxWantlistEntries }
-      }
-    })
-  } catch (err) {
-    if (err instanceof MaxLengthError || (err as Error).name === 'MaxLengthError') {
-      throw new MessageLimitError(`Message exceeds a decode limit: ${(err as Error).message}`, { cause: err })
-    }
-    throw new MalformedMessageError(`Not a Bitswap message: ${(err as Error).message}`, { cause: err })
-  }
-  if (pb.blocks.length + pb.payload.length > limits.maxBlocks) {
-    throw new MessageLimitError(`Message carries ${pb.blocks.length + pb.payload.length} blocks, over the limit of ${limits.maxBlocks}`)
-  }
-
-  let invalidEntries = 0
-  const parse = (bytes: Uint8Array): CID | undefined => {
-    if (bytes.byteLength > MAX_CID_BYTES) {
-      invalidEntries++
-      return undefined
-    }
-    try {
-      return CID.decode(bytes)
-    } catch {
-      invalidEntries++
-      return undefined
-    }
-  }
-
-  const blocks: BlockPayload[] = []
-  for (const data of pb.blocks) blocks.push({ prefix: CIDV0_PREFIX_BYTES, data })
-  for (const block of pb.payload) blocks.push({ prefix: block.prefix, data: block.data })
-
-  const presences: Presence[] = []
-  for (const presence of pb.blockPresences) {
-    const cid = parse(presence.cid)
-    if (cid == null) continue
-    presences.push({ cid, type: presence.type === Message.BlockPresenceType.DontHave ? 'dont-have' : 'have' })
-  }
-
-  const decoded: DecodedMessage = { blocks, presences, pendingBytes: Math.max(0, pb.pendingBytes), invalidEntries }
-  if (pb.wantlist != null) {
-    const entries: WantEntry[] = []
-    const { kept, dropped } = mostUrgent(pb.wantlist.entries, limits.maxWantsKept)
-    if (dropped > 0) decoded.droppedWants = dropped
-    for (const entry of kept) {
-      const cid = parse(entry.block)
-      if (cid == null) continue
-      entries.push({
-        cid,
-        priority: entry.priority,
-        cancel: entry.cancel,
-        wantType: entry.wantType === Message.WantType.Have ? 'have' : 'block',
-        sendDontHave: entry.sendDontHave
-      })
-    }
-    decoded.wantlist = { entries, full: pb.wantlist.full }
-  }
-  decoded.invalidEntries = invalidEntries
-  return decoded
+  return readMessage(bytes, limits)
 }

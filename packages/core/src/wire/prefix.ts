@@ -43,6 +43,9 @@ export function encodePrefix (prefix: CidPrefix): Uint8Array {
 
 /** The wire prefix of a CID, cached per CID object because the same CID is often sent to many peers. */
 const encodedPrefixes = new WeakMap<CID, Uint8Array>()
+/** The prefix bytes of every 1.0.0 raw block (CIDV0_PREFIX encoded). */
+export const CIDV0_PREFIX_BYTES = encodePrefix(CIDV0_PREFIX)
+
 export function encodePrefixOf (cid: CID): Uint8Array {
   let bytes = encodedPrefixes.get(cid)
   if (bytes == null) {
