@@ -37,6 +37,8 @@ export class WireProbe {
   readonly node: TestNode
   readonly protocol: string
   readonly replies: ProbeReply[] = []
+  /** Every wantlist entry the other side sent this probe, in order (what a client asked the probe for). */
+  readonly wantsReceived: Array<{ cid: CID, cancel: boolean }> = []
   private stream: Stream | undefined
   private listeners: Array<() => void> = []
 
@@ -51,6 +53,7 @@ export class WireProbe {
       void (async () => {
         for await (const bytes of readFrames(stream)) {
           const pb = WireMessage.decode(bytes)
+          for (const entry of pb.wantlist?.entries ?? []) probe.wantsReceived.push({ cid: CID.decode(entry.block), cancel: entry.cancel })
           const blocks = await Promise.all([
             ...pb.payload.map(async block => ({ key: await blockKey(block.prefix, block.data), field: 'payload' as const })),
             ...pb.blocks.map(async data => ({ key: await blockKey(undefined, data), field: 'blocks' as const }))

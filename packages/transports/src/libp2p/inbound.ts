@@ -15,7 +15,11 @@ export interface InboundReaderInit {
   intake: PeerIntake
   /** Ms a message that has started may take to finish, given its declared length (undefined: prefix unfinished). */
   readDeadline(declaredLength: number | undefined): number
-  /** Bytes read, before they make a whole message (a sign of life while a large one arrives). */
+  /**
+   * Bytes read that leave a message unfinished (a sign of life while a large one arrives). A chunk that held only
+   * whole messages is not reported: those messages speak for themselves, and a peer's own small wantlists say
+   * nothing of how it is doing with ours.
+   */
   received?(bytes: number): void
   /** The peer broke the protocol (now, or in a message of this stream decoded later); the stream has been reset. */
   violation(err: Error): void
@@ -63,8 +67,8 @@ export async function readInbound (stream: Stream, init: InboundReaderInit): Pro
     // Large messages (blocks) are assembled as their chunks arrive, so each chunk is let go of at once.
     const decoder = new AssemblingFrameDecoder({ maxMessageSize: init.maxMessageSize })
     for await (const chunk of stream) {
-      init.received?.(chunk.byteLength)
       for (const bytes of decoder.push(chunk)) init.intake.push(bytes, source)
+      if (decoder.inMessage) init.received?.(chunk.byteLength)
       if (dead) return
       if (init.intake.full && stream.readStatus === 'readable') {
         // Our backlog, not the peer's slowness: the deadline of a message in progress restarts after.
