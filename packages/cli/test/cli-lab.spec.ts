@@ -94,6 +94,28 @@ export default () => ({ ...goDefaults(), peerSelector: randomPeerSelector() })
     assert.match(noDefault.stderr, /has no default export/)
   })
 
+  it('runs a MainnetLike scenario in worker threads: boxo2025 broadcasts fewer WANT_HAVEs than goDefaults', async () => {
+    const list = await swapwright(['lab', '--list', '--json'], work)
+    assert.equal(list.code, 0, list.stderr)
+    assert.ok(list.events[0].scenarios.includes('MainnetLike/SingleRoots'), JSON.stringify(list.events[0]))
+    assert.ok(['boxo2025', 'adaptive'].every(name => list.events[0].strategies.includes(name)))
+
+    const result = await swapwright(['lab', '--scenario', 'MainnetLike/SingleRoots', '--strategy', 'goDefaults,boxo2025', '--seeds', '1', '--workers', '2', '--json'], work)
+    assert.equal(result.code, 0, result.stderr)
+    const runs = result.events.filter(e => e.event === 'run')
+    assert.deepEqual(runs.map(r => r.strategy), ['goDefaults', 'boxo2025'])
+    for (const run of runs) {
+      assert.equal(run.ok, true)
+      assert.deepEqual(run.inconsistencies, [])
+      assert.ok(run.success > 0.9 && run.timeToFirstBlockMs > 0 && run.messagesPerRoot > 0, JSON.stringify(run))
+    }
+    const [all, boxo] = runs
+    assert.ok(boxo.broadcastWantHaves < all.broadcastWantHaves, `boxo2025 ${boxo.broadcastWantHaves}, goDefaults ${all.broadcastWantHaves}`)
+    const report = result.events.at(-1)
+    assert.deepEqual(report?.scenarios, ['MainnetLike/SingleRoots'])
+    assert.equal(report?.summaries[1].vsBaseline.diff.broadcastWantHaves.mean, boxo.broadcastWantHaves - all.broadcastWantHaves)
+  })
+
   it('an unknown scenario is a clear error and exit code 2', async () => {
     const result = await swapwright(['lab', '--scenario', 'NoSuchScenario*', '--seeds', '1'], work)
     assert.equal(result.code, 2)

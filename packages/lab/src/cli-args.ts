@@ -35,7 +35,7 @@ usage: ${program} [options]
 
   --scenario <glob|name>   scenarios to run; repeat or comma-separate; matched against the full name
                            (FixedDelay/3Nodes-AllToAll-OneAtATime) and the name after the group
-                           (default: FixedDelay/*)
+                           (default: FixedDelay/*; MainnetLike/* are 850-peer broadcast scenarios)
   --strategy <a,b,...>     strategy sets to compare (default: goDefaults,go2019); a path such as
                            ./my-strategy.js loads a module whose default export is a preset (plugins by
                            slot, as goDefaults() returns) or a function returning one
@@ -55,6 +55,7 @@ examples:
   ${program} --scenario '3Nodes-*' --seeds 1
   ${program} --scenario 'RealWorld/*Fast*' --strategy goDefaults --seeds 1 --html out.html
   ${program} --scenario '3Nodes-*' --strategy goDefaults,./my-strategy.js --seeds 1,2,3,4,5
+  ${program} --scenario 'MainnetLike/*' --strategy goDefaults,boxo2025,adaptive --seeds 1,2
 `
 }
 

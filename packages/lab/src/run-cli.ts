@@ -8,7 +8,7 @@ import { runLab, type LabReport } from './runner/run-lab.js'
 import { runLabInWorkers } from './runner/run-lab-in-workers.js'
 import { NAMED_STRATEGIES } from './runner/strategies.js'
 import { resolveStrategies } from './runner/strategy-modules.js'
-import { goScenarios } from './scenarios/catalog.js'
+import { labScenarios } from './scenarios/lab-scenarios.js'
 import { selectScenarios } from './scenarios/select.js'
 import type { RunResult } from './run/metrics.js'
 
@@ -53,7 +53,7 @@ export type OnLabRun = (result: RunResult, wallMs: number, done: number, total: 
 /** Every scenario and strategy set, as `--list` prints them. */
 export function labListing (): string {
   const lines = ['scenarios:']
-  for (const s of goScenarios()) lines.push(`  ${s.name.padEnd(66)} ${s.description}`)
+  for (const s of labScenarios()) lines.push(`  ${s.name.padEnd(66)} ${s.description}`)
   lines.push(`\nstrategy sets: ${Object.keys(NAMED_STRATEGIES).join(', ')} (or a module path: ./my-strategy.js)`)
   return lines.join('\n')
 }
@@ -63,7 +63,7 @@ export function labListing (): string {
  * An unknown scenario or strategy set is a RangeError before anything runs; `signal` stops it between runs.
  */
 export async function runLabOptions (options: CliOptions, io: LabCliIo, onRun?: OnLabRun, signal?: AbortSignal): Promise<LabCliResult> {
-  const scenarios = selectScenarios(goScenarios(), options.scenarios)
+  const scenarios = selectScenarios(labScenarios(), options.scenarios)
   const strategies = await resolveStrategies(options.strategies)
   const total = scenarios.length * options.strategies.length * options.seeds.length
   const timings: RunTiming[] = []

@@ -1,4 +1,4 @@
-import { labListing, labUsage, goScenarios, NAMED_STRATEGIES, parseCli, processIo, runLabOptions, type CliOptions, type LabCliIo, type OnLabRun } from '@swapwright/lab'
+import { labListing, labUsage, labScenarios, NAMED_STRATEGIES, parseCli, processIo, runLabOptions, type CliOptions, type LabCliIo, type OnLabRun } from '@swapwright/lab'
 import { errorMessage } from '@swapwright/core'
 import { CliError, ExitCode, fileError } from '../errors.js'
 import type { Command } from '../command.js'
@@ -17,7 +17,7 @@ strategy module that is missing or exports no preset, 5 disk full while writing 
   async run (argv, output, signal) {
     const options = parse(labArgs(argv))
     if (options.list) {
-      output.event('list', { scenarios: goScenarios().map(s => s.name), strategies: Object.keys(NAMED_STRATEGIES) }, labListing())
+      output.event('list', { scenarios: labScenarios().map(s => s.name), strategies: Object.keys(NAMED_STRATEGIES) }, labListing())
       return
     }
     const onRun: OnLabRun = (r, wallMs, done, total) => {

@@ -3,16 +3,11 @@
  * MainnetLike scenario over seeds 1..5 (virtual time, so the numbers do not depend on the machine). Run with
  * `npm run bench:broadcast`; `--seeds 1..3` and `--scenario Dag100` narrow it.
  */
-import { adaptiveBroadcast, boxo2025, goDefaults } from '@swapwright/strategies'
 import { MAINNET_LIKE } from '../scenarios/mainnet-like.js'
 import { runMainnetLike, type MainnetRunResult } from '../run/run-mainnet-like.js'
-import type { StrategySet } from '../run/lab-swarm.js'
+import { namedStrategies } from '../runner/strategies.js'
 
-const STRATEGIES: Array<[string, StrategySet]> = [
-  ['goDefaults', goDefaults],
-  ['boxo2025', boxo2025],
-  ['adaptive', () => ({ ...goDefaults(), broadcastPolicy: adaptiveBroadcast() })]
-]
+const STRATEGIES = Object.entries(namedStrategies(['goDefaults', 'boxo2025', 'adaptive']))
 
 function argument (name: string): string | undefined {
   const at = process.argv.indexOf(name)
@@ -62,7 +57,7 @@ for (const scenario of scenarios) {
     const runs: MainnetRunResult[] = []
     for (const seed of seeds) {
       const run = await runMainnetLike(scenario, name, strategy, seed)
-      process.stderr.write(`${scenario.name} ${name} seed ${seed}: ${run.broadcastWantHaves} broadcast WANT_HAVEs, ${run.fetched}/${run.available} fetched, first block ${fmt(run.timeToFirstBlockMs ?? NaN)} ms\n`)
+      process.stderr.write(`${scenario.name} ${name} seed ${seed}: ${run.traffic.broadcastWantHaves} broadcast WANT_HAVEs, ${run.rootsFound}/${run.rootsAvailable} fetched, first block ${fmt(run.timeToFirstBlockMs ?? NaN)} ms\n`)
       runs.push(run)
     }
     results.set(name, runs)
@@ -73,7 +68,7 @@ for (const scenario of scenarios) {
     const runs = results.get(name) ?? []
     const ratio = (other: MainnetRunResult[], pick: (r: MainnetRunResult) => number): string =>
       interval(runs.map((r, i) => pick(r) / pick(other[i])), 2)
-    lines.push(`| ${scenario.name} | ${name} | ${interval(runs.map(r => r.broadcastWantHaves))} | ${ratio(base, r => r.broadcastWantHaves)} | ${ratio(boxo, r => r.broadcastWantHaves)} | ${interval(runs.map(r => r.success), 1, 100)} | ${interval(runs.map(r => r.timeToFirstBlockMs ?? NaN))} (median of seeds ${fmt(median(runs.map(r => r.timeToFirstBlockMs ?? NaN)))}) | ${ratio(base, r => r.timeToFirstBlockMs ?? NaN)} |`)
+    lines.push(`| ${scenario.name} | ${name} | ${interval(runs.map(r => r.traffic.broadcastWantHaves))} | ${ratio(base, r => r.traffic.broadcastWantHaves)} | ${ratio(boxo, r => r.traffic.broadcastWantHaves)} | ${interval(runs.map(r => r.success), 1, 100)} | ${interval(runs.map(r => r.timeToFirstBlockMs ?? NaN))} (median of seeds ${fmt(median(runs.map(r => r.timeToFirstBlockMs ?? NaN)))}) | ${ratio(base, r => r.timeToFirstBlockMs ?? NaN)} |`)
   }
 }
 console.log(lines.join('\n'))

@@ -116,7 +116,9 @@ export function htmlReport (report: LabReport, title = 'Swapwright strategy lab'
     `${r.duplicateBlocks}/${r.blocksReceived}`, percent(r.success), String(r.messagesSent), String(r.messagesReceived),
     String(r.traffic.broadcastWantHaves), runChecks(r)
   ])
-  const scenarioRows = report.scenarios.map(s => Object.values(s).map(String))
+  // Swarm and MainnetLike scenarios have different facts: one column per fact any of them has, blank where one lacks it.
+  const scenarioColumns = [...new Set(report.scenarios.flatMap(s => Object.keys(s)))]
+  const scenarioRows = report.scenarios.map(s => scenarioColumns.map(key => s[key] === undefined ? '' : String(s[key])))
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -141,7 +143,7 @@ ${table(['scenario', 'strategy', 'time', 'dups/blocks', 'dup %', 'msgs sent', 'm
 <h2>Runs</h2>
 ${table(['scenario', 'strategy', 'seed', 'time', 'first block', 'dups/blocks', 'success', 'msgs sent', 'msgs recv', 'broadcast want-haves', 'checks'], runRows, c => c > 1 && c < 10, r => runChecks(report.runs[r]) !== 'ok')}
 <h2>Scenarios</h2>
-${table(Object.keys(report.scenarios[0] ?? {}), scenarioRows, () => false)}
+${table(scenarioColumns, scenarioRows, () => false)}
 </body>
 </html>
 `

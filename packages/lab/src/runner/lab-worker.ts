@@ -5,15 +5,14 @@
  * main thread would.
  */
 import { parentPort } from 'node:worker_threads'
-import { runScenario } from '../run/run-scenario.js'
-import { goScenarios } from '../scenarios/catalog.js'
+import { runLabScenario } from '../run/run-lab-scenario.js'
+import { labScenarios, type LabScenario } from '../scenarios/lab-scenarios.js'
 import { resolveStrategies } from './strategy-modules.js'
 import type { WorkerReply, WorkerRun } from './worker-messages.js'
-import type { Scenario } from '../scenarios/scenario.js'
 
 const port = parentPort
 if (port == null) throw new Error('lab-worker.js runs as a worker thread, not on its own')
-const catalog = new Map<string, Scenario>(goScenarios().map(scenario => [scenario.name, scenario]))
+const catalog = new Map<string, LabScenario>(labScenarios().map(scenario => [scenario.name, scenario]))
 
 port.on('message', (run: WorkerRun) => {
   void runOne(run).then(reply => { port.postMessage(reply) })
@@ -25,7 +24,7 @@ async function runOne (run: WorkerRun): Promise<WorkerReply> {
     if (scenario == null) throw new RangeError(`No scenario named "${run.scenario}" in the catalog`)
     const strategy = (await resolveStrategies([run.strategy]))[run.strategy]
     const started = performance.now()
-    const result = await runScenario(scenario, run.strategy, strategy, run.seed, { maxTime: run.maxTime })
+    const result = await runLabScenario(scenario, run.strategy, strategy, run.seed, { maxTime: run.maxTime })
     return { id: run.id, result, wallMs: performance.now() - started }
   } catch (err) {
     return { id: run.id, error: err instanceof Error ? err.message : String(err) }

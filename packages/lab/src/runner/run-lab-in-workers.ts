@@ -2,10 +2,9 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { labBaseline, labReport, labSeeds, labTasks, type LabReport } from './run-lab.js'
 import { resolveStrategies } from './strategy-modules.js'
-import { goScenarios } from '../scenarios/catalog.js'
+import { labScenarios, type LabScenario } from '../scenarios/lab-scenarios.js'
 import type { WorkerReply, WorkerRun } from './worker-messages.js'
 import type { RunResult } from '../run/metrics.js'
-import type { Scenario } from '../scenarios/scenario.js'
 
 /** Worker threads the lab uses when not told: one per core the process may use. */
 export function defaultLabWorkers (): number {
@@ -13,8 +12,8 @@ export function defaultLabWorkers (): number {
 }
 
 export interface WorkerLabInit {
-  /** Scenarios of the catalog (`goScenarios()`): a worker finds each by its name. */
-  scenarios: readonly Scenario[]
+  /** Scenarios the lab knows by name (`labScenarios()`: the Go suite and MainnetLike): a worker finds each by its name. */
+  scenarios: readonly LabScenario[]
   /**
    * Names of strategy sets from `NAMED_STRATEGIES`, or paths of strategy modules (see `loadStrategyModule`;
    * relative to the process's working directory, which the workers share), in report order.
@@ -49,7 +48,7 @@ export async function runLabInWorkers (init: WorkerLabInit): Promise<LabReport> 
   const baseline = labBaseline(init.strategies, init.baseline)
   // every set must load here, so a bad name or module fails before any worker starts
   await resolveStrategies(init.strategies)
-  const catalog = new Set(goScenarios().map(scenario => scenario.name))
+  const catalog = new Set(labScenarios().map(scenario => scenario.name))
   const foreign = init.scenarios.find(scenario => !catalog.has(scenario.name))
   if (foreign != null) throw new RangeError(`Scenario "${foreign.name}" is not in the catalog: worker threads can only run catalog scenarios`)
   const workers = init.workers ?? defaultLabWorkers()

@@ -1,11 +1,12 @@
-import { runScenario } from '../run/run-scenario.js'
+import { runLabScenario } from '../run/run-lab-scenario.js'
 import { summarize, type Summary } from './summary.js'
-import { describeScenario, type Scenario } from '../scenarios/scenario.js'
+import { describeLabScenario, type LabScenario } from '../scenarios/lab-scenarios.js'
 import type { RunResult } from '../run/metrics.js'
 import type { StrategySet } from '../run/lab-swarm.js'
 
 export interface LabInit {
-  scenarios: readonly Scenario[]
+  /** Swarm scenarios (the Go suite's kind) and MainnetLike ones, in report order. */
+  scenarios: readonly LabScenario[]
   /** Strategy sets by the name they get in reports, e.g. `{ goDefaults, go2019 }`. */
   strategies: Readonly<Record<string, StrategySet>>
   /** One run per seed for each scenario × strategy (default [1, 2, 3]). */
@@ -67,7 +68,7 @@ export function labBaseline (strategies: readonly string[], baseline: string | u
  * The report of a lab from its runs in report order (see `labTasks`), however they were run; every summary is
  * compared with the `baseline` set's runs of its scenario (default the first set).
  */
-export function labReport (scenarios: readonly Scenario[], strategies: readonly string[], seeds: readonly number[], runs: RunResult[], baseline?: string): LabReport {
+export function labReport (scenarios: readonly LabScenario[], strategies: readonly string[], seeds: readonly number[], runs: RunResult[], baseline?: string): LabReport {
   const base = labBaseline(strategies, baseline)
   const summaries: Summary[] = []
   for (const scenario of scenarios) {
@@ -75,7 +76,7 @@ export function labReport (scenarios: readonly Scenario[], strategies: readonly 
     const baseRuns = of(base)
     for (const name of strategies) summaries.push(summarize(of(name), { name: base, runs: baseRuns }))
   }
-  return { scenarios: scenarios.map(describeScenario), strategies: [...strategies], seeds: [...seeds], baseline: base, runs, summaries }
+  return { scenarios: scenarios.map(describeLabScenario), strategies: [...strategies], seeds: [...seeds], baseline: base, runs, summaries }
 }
 
 /**
@@ -92,7 +93,7 @@ export async function runLab (init: LabInit): Promise<LabReport> {
   for (const task of labTasks(init.scenarios.length, names, seeds)) {
     init.signal?.throwIfAborted()
     const started = performance.now()
-    const result = await runScenario(init.scenarios[task.scenario], task.strategy, init.strategies[task.strategy], task.seed, { maxTime: init.maxTime })
+    const result = await runLabScenario(init.scenarios[task.scenario], task.strategy, init.strategies[task.strategy], task.seed, { maxTime: init.maxTime })
     init.onResult?.(result, performance.now() - started)
     runs.push(result)
   }

@@ -1,14 +1,19 @@
 import {
-  broadcastRequestSplitter, go2019, goDefaults, latencyPeerSelector, randomPeerSelector, type StrategyPreset
+  adaptiveBroadcast, boxo2025, broadcastRequestSplitter, go2019, goDefaults, latencyPeerSelector, randomPeerSelector,
+  type StrategyPreset
 } from '@swapwright/strategies'
 
 /**
  * Strategy sets the command line knows by name. Each is a function, so every node gets its own plugins.
- * The last three change one slot of the Go defaults, to see what that slot is worth on its own.
+ * The `goDefaults+…` sets change one slot of the Go defaults, to see what that slot is worth on its own;
+ * `adaptive` is the Go defaults with `adaptiveBroadcast()` as their broadcast policy (compare it with
+ * `goDefaults` and `boxo2025` on the `MainnetLike/*` scenarios).
  */
 export const NAMED_STRATEGIES: Readonly<Record<string, () => StrategyPreset>> = {
   goDefaults,
   go2019,
+  boxo2025,
+  adaptive: () => ({ ...goDefaults(), broadcastPolicy: adaptiveBroadcast() }),
   'goDefaults+broadcast': () => ({ ...goDefaults(), requestSplitter: broadcastRequestSplitter() }),
   'goDefaults+latency': () => ({ ...goDefaults(), peerSelector: latencyPeerSelector() }),
   'goDefaults+random': () => ({ ...goDefaults(), peerSelector: randomPeerSelector() })

@@ -16,6 +16,8 @@ export type MainnetFetch =
  * is not connected to (found through a simulated DHT). Links follow the RealWorld profiles.
  */
 export interface MainnetLikeScenario {
+  /** Tells the lab's runner to run it with `runMainnetLike` rather than as a swarm of seeds and fetchers. */
+  readonly kind: 'mainnetLike'
   readonly name: string
   readonly description: string
   /** Peers the fetcher is connected to. */
@@ -54,6 +56,7 @@ export interface MainnetLikeScenario {
 }
 
 const BASE = {
+  kind: 'mainnetLike' as const,
   connectedPeers: 850,
   providers: 723,
   top10Share: 0.58,
@@ -104,4 +107,10 @@ export function mainnetLike (name: string): MainnetLikeScenario {
   const found = MAINNET_LIKE.find(s => s.name === name)
   if (found == null) throw new RangeError(`unknown scenario "${name}" (known: ${MAINNET_LIKE.map(s => s.name).join(', ')})`)
   return found
+}
+
+/** The plain facts of a MainnetLike scenario, for JSON reports. */
+export function describeMainnetLike (scenario: MainnetLikeScenario): Record<string, string | number> {
+  const { name, description, network, ...facts } = scenario
+  return { name, ...facts, network: network.name }
 }

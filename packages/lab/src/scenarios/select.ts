@@ -1,5 +1,3 @@
-import type { Scenario } from './scenario.js'
-
 /** A glob (`*` any run of characters, `?` one) as an anchored, case-insensitive regular expression. */
 function globToRegExp (glob: string): RegExp {
   const body = glob.split('').map(c => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('')
@@ -11,7 +9,7 @@ function globToRegExp (glob: string): RegExp {
  * against the part after the group, so `3Nodes-AllToAll-*` picks that family in every group and
  * `FixedDelay/*` a whole group. Several patterns (comma-separated or repeated) add up, in catalog order.
  */
-export function selectScenarios (catalog: readonly Scenario[], patterns: readonly string[]): Scenario[] {
+export function selectScenarios<S extends { readonly name: string }> (catalog: readonly S[], patterns: readonly string[]): S[] {
   const globs = patterns.flatMap(p => p.split(',')).map(p => p.trim()).filter(p => p !== '')
   const matchers = globs.map(glob => ({ glob, re: globToRegExp(glob), hits: 0 }))
   const chosen = catalog.filter(scenario => {
