@@ -45,8 +45,8 @@ export interface MessageQueueInit {
 /**
  * Everything we tell one peer about our wants. Changes made in one turn of the event loop go out as one message;
  * a failed send is retried with back-off; a want the peer has not answered within the rebroadcast interval is
- * sent again, once the peer has been silent that long too. It remembers what the peer was told, so a want is never sent twice and a want-block supersedes a
- * want-have. It owns the DONT_HAVE timeouts of what it sent: the clock starts when a WANT_BLOCK leaves, stops
+ * sent again, once the peer has been silent that long too. It remembers what the peer was told, so a want is
+ * never sent twice and a want-block supersedes a want-have. It owns the DONT_HAVE timeouts of what it sent: the clock starts when a WANT_BLOCK leaves, stops
  * when the peer answers or the want is cancelled, and learns from every answer how long the peer takes.
  */
 export class MessageQueue {
