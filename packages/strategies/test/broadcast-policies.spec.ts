@@ -67,8 +67,8 @@ describe('boxoBroadcastControl', () => {
 describe('adaptiveBroadcast', () => {
   const peers = peerNames(100).map(p => view(p, { latencyMs: 100 }))
 
-  it('widens 4, 12, 48, then the rest, about a round trip apart, the last step after everyoneAfter', () => {
-    const policy = build(adaptiveBroadcast({ steps: [4, 16, 64, Infinity], everyoneAfter: 2000 }))
+  it('knowing nobody, widens 4, 12, 48, then the rest, about a round trip apart, the last step after everyoneAfter', () => {
+    const policy = build(adaptiveBroadcast({ steps: [4, 16, 64, Infinity], roundTrips: 1.5, everyoneAfter: 2000 }))
     const sizes: number[] = []
     const delays: Array<number | undefined> = []
     let left = peers
@@ -85,19 +85,38 @@ describe('adaptiveBroadcast', () => {
 
   it('asks the peers that served it best first; scores decay with their half-life', async () => {
     const clock = new VirtualClock()
-    const policy = build<AdaptiveBroadcast>(adaptiveBroadcast({ halfLife: 1000 }), clock)
+    const policy = build<AdaptiveBroadcast>(adaptiveBroadcast({ halfLife: 1000, firstShare: 1 }), clock)
     policy.observe({ peer: 'peer-7', type: 'block', at: 0 })
     policy.observe({ peer: 'peer-7', type: 'block', at: 0 })
     policy.observe({ peer: 'peer-3', type: 'have', at: 0 })
     policy.observe({ peer: 'peer-9', type: 'dont-have', at: 0 })
-    const first = policy.select(request(peers)).peers
-    assert.deepEqual(first.slice(0, 2), ['peer-7', 'peer-3'])
-    assert.ok(!first.includes('peer-9') || first.indexOf('peer-9') > 1)
+    assert.deepEqual(policy.select(request(peers)).peers, ['peer-7', 'peer-3'], 'all the score, and no unscored peer')
     assert.equal(policy.scoreOf('peer-7'), 2)
     await clock.advance(1000)
     assert.equal(policy.scoreOf('peer-7'), 1, 'half after one half-life')
     assert.equal(policy.admit(view('peer-7')), true, 'a scored newcomer hears live broadcasts')
     assert.equal(policy.admit(view('peer-50')), false, 'an unknown one waits for the next step')
+  })
+
+  it('asks first the fewest peers holding firstShare of the score, at most steps[0], and waits their 90th-percentile round trip', () => {
+    const scored = (init: Parameters<typeof adaptiveBroadcast>[0]): BroadcastPolicy => {
+      const policy = build(adaptiveBroadcast(init))
+      for (const [peer, blocks] of [['peer-1', 6], ['peer-2', 3], ['peer-3', 1]] as const) {
+        for (let i = 0; i < blocks; i++) policy.observe?.({ peer, type: 'block', at: 0 })
+      }
+      return policy
+    }
+    const timed = peers.map(v => ({ ...v, latencyMs: v.peer === 'peer-2' ? 300 : 100 }))
+    const first = scored({}).select(request(timed))
+    assert.deepEqual(first.peers, ['peer-1', 'peer-2'], '6 + 3 of 10 reach 80 %')
+    assert.equal(first.widenAfterMs, 15_000, 'the next step is everyone, so it waits for everyoneAfter')
+    const middle = scored({ steps: [32, 64, Infinity] }).select(request(timed))
+    assert.equal(middle.widenAfterMs, 1.2 * 300, '1.2 round trips of the slower of the two')
+    assert.deepEqual(scored({ firstShare: 0.95 }).select(request(timed)).peers, ['peer-1', 'peer-2', 'peer-3'])
+    assert.deepEqual(scored({ steps: [1, Infinity] }).select(request(timed)).peers, ['peer-1'], 'steps[0] caps it')
+    const second = scored({ steps: [2, 4, Infinity] }).select(request(timed.filter(v => v.peer !== 'peer-1' && v.peer !== 'peer-2'), 1, 360))
+    assert.deepEqual(second.peers.slice(0, 1), ['peer-3'], 'a later step takes the rest of the score first')
+    assert.equal(second.peers.length, 2)
   })
 
   it('keeps scores across a restart through its score store', async () => {
@@ -122,5 +141,8 @@ describe('adaptiveBroadcast', () => {
     assert.throws(() => build(adaptiveBroadcast({ steps: [Infinity, 5] })), RangeError)
     assert.throws(() => build(adaptiveBroadcast({ halfLife: 0 })), RangeError)
     assert.throws(() => build(adaptiveBroadcast({ roundTrips: -1 })), RangeError)
+    assert.throws(() => build(adaptiveBroadcast({ firstShare: 0 })), /firstShare/)
+    assert.throws(() => build(adaptiveBroadcast({ firstShare: 1.5 })), /firstShare/)
+    assert.throws(() => build(adaptiveBroadcast({ roundTripQuantile: 2 })), /roundTripQuantile/)
   })
 })

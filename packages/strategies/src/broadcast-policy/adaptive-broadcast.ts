@@ -9,13 +9,26 @@ import type { ScoreStore } from './score-store.js'
 export interface AdaptiveBroadcastInit {
   /**
    * How many peers the broadcast has reached after each step, best first: increasing, the last may be
-   * `Infinity` (every connected peer). Default [16, 64, Infinity]: on a MainnetLike network the 16 best-scored
-   * peers hold more than half of what is found, so the first step finds the typical root as fast as a broadcast
-   * to all does (a first step of 4 was slower there).
+   * `Infinity` (every connected peer). The first is a cap: the first step asks only as many of the best-scored
+   * peers as hold `firstShare` of the score, and `steps[0]` peers only when no peer it may ask has a score (a
+   * node that knows nobody yet). Default [24, Infinity]: after the first step, only the provider search and, late,
+   * everyone (`everyoneAfter`). A middle step is paid by every want the first step does not find, and most of
+   * those (the roots nobody connected holds) no step finds; see the strategies README.
    */
   steps?: readonly number[]
-  /** Round trips (the median of the peers just asked) to wait before the next step. Default 1.5. */
+  /**
+   * Share of the score of the peers it may ask that the first step's peers hold, in (0, 1]: the first step
+   * asks the fewest best-scored peers that reach it. Providers are concentrated, so a few peers hold most of
+   * the score, and the long tail of peers that answered once costs more than it finds. Default 0.8.
+   */
+  firstShare?: number
+  /** Round trips (the `roundTripQuantile` of the peers just asked) to wait before the next step. Default 1.2. */
   roundTrips?: number
+  /**
+   * Which of the asked peers' round trips sets the wait before the next step, as a quantile: 0.9 waits until
+   * nine in ten of them could have answered, so a slow provider's HAVE is not paid for by a wider step. Default 0.9.
+   */
+  roundTripQuantile?: number
   /** The wait before the next step when no peer asked has a round-trip estimate, ms. Default 250. */
   stepDelay?: number
   /**
@@ -39,11 +52,16 @@ export interface AdaptiveBroadcastInit {
   saveInterval?: number
 }
 
+/** A peer of a step's request with its score now, and its place among equal scores. */
+interface Ranked { view: BroadcastPeerView, score: number, tie: number }
+
 type Options = Required<Omit<AdaptiveBroadcastInit, 'scoreStore'>> & Pick<AdaptiveBroadcastInit, 'scoreStore'>
 
 export const ADAPTIVE_BROADCAST_DEFAULTS: Readonly<Options> = Object.freeze({
-  steps: Object.freeze([16, 64, Infinity]) as readonly number[],
-  roundTrips: 1.5,
+  steps: Object.freeze([24, Infinity]) as readonly number[],
+  firstShare: 0.8,
+  roundTrips: 1.2,
+  roundTripQuantile: 0.9,
   stepDelay: 250,
   everyoneAfter: 15_000,
   halfLife: 30 * 60_000,
@@ -64,12 +82,13 @@ function checkSteps (steps: readonly number[]): readonly number[] {
 }
 
 /**
- * Broadcasts in widening steps to the peers that were most useful lately: the best 16, then 64, then everyone,
- * each step only while some want has had neither a HAVE nor its block, about a round trip after the one before
- * (the step to everyone waits `everyoneAfter`, so the provider search answers first). Usefulness is a score per
- * peer that every block and HAVE raises and time decays, kept across connections and, through `scoreStore`,
- * across restarts. Peers with equal scores are taken in a fresh seeded random order, so unknown peers are
- * explored evenly. A peer that connects during a broadcast hears it at once only if it has a score.
+ * Broadcasts first to the fewest peers that hold most of the recent usefulness (`firstShare` of the score, at
+ * most `steps[0]` peers), then widens in steps only while some want has had neither a HAVE nor its block, each
+ * step about a round trip of the peers just asked after the one before (the step to everyone waits
+ * `everyoneAfter`, so the provider search answers first). Usefulness is a score per peer that every block and
+ * HAVE raises and time decays, kept across connections and, through `scoreStore`, across restarts. Peers with
+ * equal scores are taken in a fresh seeded random order, so a node that knows nobody explores evenly. A peer
+ * that connects during a broadcast hears it at once only if it has a score.
  */
 export class AdaptiveBroadcast implements BroadcastPolicy {
   readonly name = 'adaptive-broadcast'
@@ -81,7 +100,9 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
   constructor (private readonly clock: Clock, private readonly random: RandomSource, logger: Components['logger'], init: AdaptiveBroadcastInit = {}) {
     const options: Options = { ...ADAPTIVE_BROADCAST_DEFAULTS, ...init }
     options.steps = checkSteps(options.steps)
+    requireNumber('firstShare', options.firstShare, Number.MIN_VALUE, 1)
     requireNumber('roundTrips', options.roundTrips, 0)
+    requireNumber('roundTripQuantile', options.roundTripQuantile, 0, 1)
     requireNumber('stepDelay', options.stepDelay, 0)
     requireNumber('everyoneAfter', options.everyoneAfter, 0)
     requireNumber('halfLife', options.halfLife, Number.MIN_VALUE)
@@ -111,10 +132,14 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
   select (request: BroadcastRequest): BroadcastDecision {
     const { steps } = this.options
     const step = Math.min(request.step, steps.length - 1)
+    const last = step === steps.length - 1
     const size = steps[step] - (step > 0 ? steps[step - 1] : 0)
-    const chosen = size >= request.peers.length ? [...request.peers] : this.best(request.peers, request.now, size)
+    const ranked = size >= request.peers.length && (step > 0 || last) ? undefined : this.ranked(request.peers, request.now)
+    const chosen = ranked === undefined
+      ? [...request.peers]
+      : (step === 0 && !last ? this.firstStep(ranked, size) : ranked.slice(0, size)).map(entry => entry.view)
     const peers = chosen.map(view => view.peer)
-    if (step === steps.length - 1) return { peers }
+    if (last) return { peers }
     return { peers, widenAfterMs: this.delayAfter(step + 1, chosen, request) }
   }
 
@@ -132,21 +157,38 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
     return this.scores.score(peer, this.clock.now())
   }
 
-  /** The `count` best-scored peers; ties (above all, the many unknown peers) in a seeded random order. */
-  private best (peers: readonly BroadcastPeerView[], now: number, count: number): BroadcastPeerView[] {
+  /** Every peer with its score, best first; ties (above all, the many unknown peers) in a seeded random order. */
+  private ranked (peers: readonly BroadcastPeerView[], now: number): Ranked[] {
     const ranked = peers.map(view => ({ view, score: this.scores.score(view.peer, now), tie: this.random.next() }))
     ranked.sort((a, b) => (b.score - a.score) || (a.tie - b.tie))
-    return ranked.slice(0, count).map(entry => entry.view)
+    return ranked
   }
 
   /**
-   * About a round trip of the peers just asked (their median: the slowest third of a wide-area network would
-   * hold every step back); the step to everyone waits for `everyoneAfter`.
+   * The fewest best-scored peers holding `firstShare` of the score of all of them, at most `cap`; `cap`
+   * unscored peers, in the seeded order, when none has a score (nothing to rank by, so it explores).
+   */
+  private firstStep (ranked: readonly Ranked[], cap: number): Ranked[] {
+    let total = 0
+    for (const entry of ranked) total += entry.score
+    if (!(total > 0)) return ranked.slice(0, cap)
+    const goal = total * this.options.firstShare
+    let held = 0
+    let count = 0
+    while (count < ranked.length && count < cap && held < goal && ranked[count].score > 0) held += ranked[count++].score
+    return ranked.slice(0, count)
+  }
+
+  /**
+   * About a round trip of the peers just asked (the `roundTripQuantile` of theirs: their own round trips, not
+   * the network's at large, since the best providers are who answers); the step to everyone waits for
+   * `everyoneAfter`.
    */
   private delayAfter (next: number, asked: readonly BroadcastPeerView[], request: BroadcastRequest): number {
-    const { steps, roundTrips, stepDelay, everyoneAfter } = this.options
+    const { steps, roundTrips, roundTripQuantile, stepDelay, everyoneAfter } = this.options
     const known = asked.flatMap(view => view.latencyMs === undefined ? [] : [view.latencyMs]).sort((a, b) => a - b)
-    const roundTrip = known.length === 0 ? stepDelay : roundTrips * known[known.length >> 1]
+    const at = Math.max(0, Math.ceil(roundTripQuantile * known.length) - 1) // nearest rank
+    const roundTrip = known.length === 0 ? stepDelay : roundTrips * known[at]
     if (steps[next] !== Infinity) return Math.max(1, roundTrip)
     return Math.max(1, roundTrip, request.startedAt + everyoneAfter - request.now)
   }
