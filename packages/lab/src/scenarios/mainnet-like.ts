@@ -10,7 +10,7 @@ export type MainnetFetch =
   | 'rootStream'
 
 /**
- * A public-network-like scenario, after ProbeLab's RFM-16 measurements: a fetcher connected to about 850 peers,
+ * A public-network-like scenario, after published measurements of Bitswap on the public network: a fetcher connected to about 850 peers,
  * few of which hold what it asks for. Providers are concentrated (the top 10 hold about 58 % of the roots, the
  * top 50 about 85 %), about 70 % of the roots asked for exist anywhere, some of those only at peers the fetcher
  * is not connected to (found through a simulated DHT). Links follow the RealWorld profiles.
@@ -22,7 +22,7 @@ export interface MainnetLikeScenario {
   readonly description: string
   /** Peers the fetcher is connected to. */
   readonly connectedPeers: number
-  /** Connected peers holding roots (RFM-16 saw 723 distinct providers). */
+  /** Connected peers holding roots (those measurements saw 723 distinct providers). */
   readonly providers: number
   /** Share of roots held by the top 10 and the top 50 providers. */
   readonly top10Share: number

@@ -35,7 +35,7 @@ export interface AdaptiveBroadcastInit {
    * The wait before the step that reaches everyone (an infinite last step), ms since the first step. Until then
    * the provider search (which starts after `providerSearchDelay`) finds what the best peers do not hold; asking
    * everyone earlier would spend a whole broadcast on each root that exists nowhere. Default 15 000 (by then
-   * ProbeLab saw 98 % of the available roots found).
+   * the public-network measurements saw 98 % of the available roots found).
    */
   everyoneAfter?: number
   /** Time for a peer's score to halve, ms. Default 30 minutes. */
