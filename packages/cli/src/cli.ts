@@ -4,7 +4,8 @@
 // of six runs) for about 8% of its speed. The launcher (bin/swapwright.js) and the npm scripts pass it too.
 import { readFileSync } from 'node:fs'
 import { enableCompileCache } from 'node:module'
-import { errorMessage } from '@swapwright/core'
+// The errors alone: the whole of core is not needed to print help or a usage error
+import { errorMessage } from '@swapwright/core/errors'
 import { CliError, ExitCode } from './errors.js'
 import { Output } from './output.js'
 import { EXIT_GRACE, EXIT_PIPE_CLOSED } from './constants.js'

@@ -1,4 +1,5 @@
-import { errorMessage } from '@swapwright/core'
+// The errors alone: the whole of core is not needed to print help or a usage error
+import { errorMessage } from '@swapwright/core/errors'
 
 /** Exit codes of the swapwright command; scripts can rely on them. */
 export const ExitCode = {
