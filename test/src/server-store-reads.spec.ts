@@ -108,4 +108,16 @@ describe('server: a crowd wanting the same blocks shares their reads', () => {
     await clock.runUntilIdle()
     assert.equal(server.stats().server.keptBlocks, 0)
   })
+  it('keeps nothing for a want cancelled while its block was being read (want/cancel loops)', async () => {
+    const blocks = await makeBlocks(1, 20_000, 605)
+    const { peers: [p0], server, clock } = await serverHarness({ blocks, peers: 1, readDelay: 50 })
+    for (let round = 0; round < 3; round++) {
+      await p0.want('server', [{ cid: blocks[0].cid }])
+      await clock.advance(20)
+      await p0.want('server', [{ cid: blocks[0].cid, cancel: true }])
+      await clock.runUntilIdle()
+      assert.equal(server.stats().server.wantlistEntries, 0)
+      assert.equal(server.stats().server.keptBlocks, 0, `round ${round}: a block nobody wants is not kept`)
+    }
+  })
 })

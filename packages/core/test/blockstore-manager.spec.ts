@@ -63,7 +63,7 @@ describe('BlockstoreManager', () => {
     const cid = CID.createV1(raw.code, await sha256.digest(bytes))
     const { store, reads, finish } = slowStore(cid, bytes)
     const manager = new BlockstoreManager(store, { concurrency: 4, sizeCacheEntries: 16, sharedBlockBytes: 4096 })
-    const first = manager.get(cid, true)
+    const first = manager.get(cid, always)
     await finish()
     assert.deepEqual(await first, bytes)
     assert.deepEqual(manager.keeping, { blocks: 1, bytes: 1024 })
@@ -78,6 +78,21 @@ describe('BlockstoreManager', () => {
     assert.equal(reads(), 2, 'a released block is read from the store again')
   })
 
+  it('keeps nothing when nobody wants the block any more by the time its read ends', async () => {
+    const bytes = new Uint8Array(1024).fill(4)
+    const cid = CID.createV1(raw.code, await sha256.digest(bytes))
+    const { store, finish } = slowStore(cid, bytes)
+    const manager = new BlockstoreManager(store, { concurrency: 4, sizeCacheEntries: 16, sharedBlockBytes: 4096 })
+    let wanted = true
+    const reading = manager.get(cid, () => wanted)
+    // The last want goes while the read is under way: its release finds nothing kept yet.
+    wanted = false
+    manager.release(blockKey(cid))
+    await finish()
+    assert.deepEqual(await reading, bytes, 'the asker still gets the bytes it read')
+    assert.deepEqual(manager.keeping, { blocks: 0, bytes: 0 })
+  })
+
   it('keeps no more than sharedBlockBytes, letting the oldest go first, and nothing with 0', async () => {
     const blocks = await Promise.all([1, 2, 3].map(async n => {
       const bytes = new Uint8Array(1000).fill(n)
@@ -88,14 +103,16 @@ describe('BlockstoreManager', () => {
       async has () { return true }
     } as unknown as Blockstore
     const manager = new BlockstoreManager(store, { concurrency: 4, sizeCacheEntries: 16, sharedBlockBytes: 2500 })
-    for (const { cid } of blocks) await manager.get(cid, true)
+    for (const { cid } of blocks) await manager.get(cid, always)
     assert.deepEqual(manager.keeping, { blocks: 2, bytes: 2000 })
     await manager.get(blocks[0].cid)
     assert.equal(manager.sharedReads, 0, 'the oldest block went to make room for the newest')
     await manager.get(blocks[2].cid)
     assert.equal(manager.sharedReads, 1)
     const none = new BlockstoreManager(store, { concurrency: 4, sizeCacheEntries: 16, sharedBlockBytes: 0 })
-    await none.get(blocks[0].cid, true)
+    await none.get(blocks[0].cid, always)
     assert.deepEqual(none.keeping, { blocks: 0, bytes: 0 })
   })
 })
+
+const always = (): boolean => true

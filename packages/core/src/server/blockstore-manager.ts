@@ -53,10 +53,12 @@ export class BlockstoreManager {
   /**
    * The block's bytes, or undefined when it is missing or unreadable. A read of a block that is already being
    * read joins it (a crowd fetching one file asks for the same blocks at about the same time); the bytes are
-   * never written to, so every asker can hold the same array. With `keep`, the bytes are kept for later askers
-   * (other peers that want the block too) until `release`, within `sharedBlockBytes`.
+   * never written to, so every asker can hold the same array. With `keepWhile`, the bytes are kept for later
+   * askers (other peers that want the block too) until `release`, within `sharedBlockBytes`, if it still holds
+   * when the read ends: the last want may have gone during the read, and its `release` came before there was
+   * anything to let go, so a block kept then would be held by nobody.
    */
-  async get (cid: CID, keep = false): Promise<Uint8Array | undefined> {
+  async get (cid: CID, keepWhile?: () => boolean): Promise<Uint8Array | undefined> {
     const key = blockKey(cid)
     const kept = this.kept.get(key)
     if (kept != null) {
@@ -67,9 +69,9 @@ export class BlockstoreManager {
     if (running != null) return running
     const read = this.read(cid, key).finally(() => { this.reading.delete(key) })
     this.reading.set(key, read)
-    if (!keep) return read
+    if (keepWhile == null) return read
     const bytes = await read
-    if (bytes != null) this.keep(key, bytes)
+    if (bytes != null && keepWhile()) this.keep(key, bytes)
     return bytes
   }
 

@@ -498,7 +498,7 @@ export class DecisionEngine {
     const { peer, tasks } = batch
     // Kept once read until nobody wants the block (see `unindex`): the other peers of a crowd that want it, now or
     // by the time this reply is sent, need no read of their own.
-    const loaded = await Promise.all(tasks.map(async task => task.reply === 'block' ? this.blocks.get(task.cid, true) : undefined))
+    const loaded = await Promise.all(tasks.map(async task => task.reply === 'block' ? this.blocks.get(task.cid, () => this.wantedBy.has(task.key)) : undefined))
     const message: BitswapMessage = { blocks: [], presences: [], pendingBytes: batch.pendingBytes }
     const outcome: Reply[] = []
     tasks.forEach((task, i) => {
