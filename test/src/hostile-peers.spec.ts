@@ -46,7 +46,7 @@ async function start (spec: Omit<AttackSpec, 'addresses'>): Promise<ReturnType<t
 async function leave (running: ReturnType<typeof attack>): Promise<void> {
   await running.stop()
   await probe.stop()
-  await until(() => nothingHeld(served))
+  await until(() => nothingHeld(served), () => `the server to hold nothing; it holds ${JSON.stringify(holdings(served))}`)
   assert.deepEqual(Object.entries(holdings(served)).filter(([, n]) => n !== 0), [])
   probe = await OneWantProbe.start(served.addresses)
 }

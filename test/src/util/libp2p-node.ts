@@ -63,8 +63,15 @@ export async function closed (stream: Stream): Promise<void> {
 
 /**
  * Waits until `condition` holds, checking every few ms. Used to wait for something that happens on another
- * node; never to assert on timing (the test runner's timeout is what fails a test that never gets there).
+ * node; never to assert on timing. It gives up with an error after `timeoutMs` (default 90 s, far beyond any
+ * wait here): the test runner's own timeout fails the test but cannot stop this loop, whose timers would keep the
+ * test file's process alive for good. `what` says in the error what was awaited (a string, or a function for a
+ * description of the state at that moment).
  */
-export async function until (condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise(resolve => setTimeout(resolve, 5))
+export async function until (condition: () => boolean, what: string | (() => string) = 'condition', timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`)
+    await new Promise(resolve => setTimeout(resolve, 5))
+  }
 }
