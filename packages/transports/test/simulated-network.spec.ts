@@ -103,6 +103,39 @@ describe('SimulatedNetwork', () => {
     assert.equal(net.totals().messages, 3)
   })
 
+  it('keeps the per-peer stats of the newest departed peers only (retainDepartedPeers)', async () => {
+    const clock = new VirtualClock()
+    const net = new SimulatedNetwork({ clock, retainDepartedPeers: 2 })
+    const hub = net.node('hub')
+    await hub.start(recorder(clock))
+    const { cid } = await block('churn')
+    const peers = ['p1', 'p2', 'p3', 'p4']
+    for (const name of peers) {
+      const peer = net.node(name)
+      await peer.start(recorder(clock))
+      await peer.connect('hub')
+      await peer.send('hub', wantMessage(cid))
+      await hub.send(name, wantMessage(cid, 'block'))
+      await clock.runUntilIdle()
+      await hub.disconnect(name)
+    }
+    assert.equal(hub.stats('p1'), undefined, 'the oldest departures are forgotten')
+    assert.equal(hub.stats('p2'), undefined)
+    assert.deepEqual([hub.stats('p3')?.messagesReceived, hub.stats('p3')?.messagesSent], [1, 1], 'the newest two stay readable')
+    assert.deepEqual([hub.stats('p4')?.messagesReceived, hub.stats('p4')?.messagesSent], [1, 1])
+    // A peer that comes back is no longer departed: its counters go on and no later departure pushes them out.
+    await net.peer('p3')?.connect('hub')
+    await net.peer('p3')?.send('hub', wantMessage(cid))
+    await clock.runUntilIdle()
+    const p5 = net.node('p5')
+    await p5.start(recorder(clock))
+    await p5.connect('hub')
+    await hub.disconnect('p5')
+    await hub.disconnect('p4')
+    assert.equal(hub.stats('p3')?.messagesReceived, 2)
+    assert.throws(() => new SimulatedNetwork({ clock, retainDepartedPeers: -1 }), /retainDepartedPeers must be a whole number >= 0, got -1/)
+  })
+
   it('connects at the lower of the two versions and downgrades what it sends', async () => {
     const { clock, a, b, ra, rb } = await pair({ versions: ['1.2.0', '1.1.0'] })
     assert.equal(await a.connect('b'), '1.1.0')

@@ -45,6 +45,11 @@ export interface SimulatedNetworkInit {
   maxIncomingMessageSize?: number
   /** Receivers' decode limits (defaults of core). */
   decodeLimits?: DecodeLimits
+  /**
+   * Departed peers whose `stats(peer)` each node keeps (default 1024, as the libp2p network): a run may read a
+   * peer's counters after it left, but a swarm with churn must not grow every node's map without end.
+   */
+  retainDepartedPeers?: number
 }
 
 export interface SimulatedNodeOptions {
@@ -78,6 +83,10 @@ export class SimulatedNetwork {
   private scheduled = 0
 
   constructor (init: SimulatedNetworkInit) {
+    const retain = init.retainDepartedPeers
+    if (retain != null && !(Number.isSafeInteger(retain) && retain >= 0)) {
+      throw new RangeError(`retainDepartedPeers must be a whole number >= 0, got ${retain}`)
+    }
     this.init = init
     this.clock = init.clock
     this.seed = init.seed ?? 1

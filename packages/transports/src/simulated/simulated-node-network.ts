@@ -4,6 +4,7 @@ import {
   type AbortOptions, type BitswapMessage, type BitswapNetwork, type LinkStats, type NetworkHandler, type PeerKey,
   type ProtocolVersion, type ProviderRecord, DEFAULT_MAX_INCOMING_MESSAGE_SIZE, MessageTooLargeError
 } from '@swapwright/core'
+import { PeerRecords } from '@swapwright/core/internal'
 import { emptyLinkStats } from './link.js'
 import type { SimulatedNetwork } from './simulated-network.js'
 
@@ -21,12 +22,14 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
   private readonly hub: SimulatedNetwork
   private handler: NetworkHandler | undefined
   private readonly connections = new Map<PeerKey, ProtocolVersion>()
-  private readonly traffic = new Map<PeerKey, LinkStats>()
+  /** Counters per peer; they outlive the connection, for the newest `retainDepartedPeers` departures. */
+  private readonly traffic: PeerRecords<LinkStats>
 
   constructor (hub: SimulatedNetwork, self: PeerKey, maxVersion: ProtocolVersion) {
     this.hub = hub
     this.self = self
     this.maxVersion = maxVersion
+    this.traffic = new PeerRecords(emptyLinkStats, hub.init.retainDepartedPeers)
   }
 
   get isStarted (): boolean {
@@ -70,7 +73,7 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
     if (version == null) throw new PeerUnreachableError(peer, 'not connected')
     const remote = this.hub.peer(peer) as SimulatedNodeNetwork
     const link = this.hub.link(this.self, peer)
-    const stats = this.statsFor(peer)
+    const stats = this.traffic.of(peer)
     const parts = encodeForPeer(message, version, { targetSize: this.hub.init.maxOutgoingMessageSize })
     let leftAt = this.hub.clock.now()
     for (const bytes of parts) {
@@ -117,18 +120,21 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
   /** Called by the hub side of a connection. */
   attach (peer: PeerKey, version: ProtocolVersion): void {
     this.connections.set(peer, version)
+    this.traffic.arrived(peer)
     this.handler?.onPeerConnected(peer, version)
   }
 
   detach (peer: PeerKey): void {
-    if (this.connections.delete(peer)) this.handler?.onPeerDisconnected(peer)
+    if (!this.connections.delete(peer)) return
+    this.traffic.departed(peer)
+    this.handler?.onPeerDisconnected(peer)
   }
 
   /** A message arrives: decoded with the same limits a real stream applies. */
   receive (from: PeerKey, bytes: Uint8Array): void {
     const handler = this.handler
     if (handler == null) return
-    const stats = this.statsFor(from)
+    const stats = this.traffic.of(from)
     stats.messagesReceived++
     stats.bytesReceived += bytes.byteLength
     const init = this.hub.init
@@ -146,14 +152,5 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
     // The simulated network does not push back on a slow apply; a failed one is logged, not left unhandled.
     const applied = handler.onMessage(from, message, bytes.byteLength)
     if (applied instanceof Promise) applied.catch((err: unknown) => { log('applying a message from %s failed: %s', from, String(err)) })
-  }
-
-  private statsFor (peer: PeerKey): LinkStats {
-    let stats = this.traffic.get(peer)
-    if (stats == null) {
-      stats = emptyLinkStats()
-      this.traffic.set(peer, stats)
-    }
-    return stats
   }
 }
