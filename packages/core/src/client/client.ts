@@ -59,7 +59,10 @@ export interface ClientStats {
   storeFailures: number
   sessions: number
   wantlistSize: number
-  /** WANT_HAVEs queued as broadcasts (to peers outside the asking session), each peer and CID once. */
+  /**
+   * Broadcast WANT_HAVEs (to peers outside the asking session) in messages the network took: each time one goes
+   * out, so a rebroadcast counts again, and one cancelled or upgraded before its message left does not.
+   */
   broadcastWantHaves: number
 }
 
@@ -103,7 +106,7 @@ export class BitswapClient {
   private readonly recent: LruMap<string, number[]>
   private nextSessionId = 1
   private running = false
-  private readonly counters = { blocksReceived: 0, dataReceived: 0, duplicateBlocks: 0, unwantedBlocks: 0, invalidBlocks: 0, storeFailures: 0 }
+  private readonly counters = { blocksReceived: 0, dataReceived: 0, duplicateBlocks: 0, unwantedBlocks: 0, invalidBlocks: 0, storeFailures: 0, broadcastWantHaves: 0 }
 
   constructor (
     @inject(Tokens.Network) network: BitswapNetwork,
@@ -201,6 +204,7 @@ export class BitswapClient {
       clock: this.clock,
       config: this.config,
       latency: this.network.latency(peer),
+      onBroadcastsSent: count => { this.counters.broadcastWantHaves += count },
       onDontHaveTimeout: cids => { this.presencesReceived(peer, cids.map(cid => ({ cid, type: 'dont-have' as const })), true) }
     })
   }
@@ -269,8 +273,7 @@ export class BitswapClient {
     return {
       ...this.counters,
       sessions: this.sessions.size,
-      wantlistSize: this.wantManager.wantlist().length,
-      broadcastWantHaves: this.wantManager.broadcastsQueued
+      wantlistSize: this.wantManager.wantlist().length
     }
   }
 

@@ -1,6 +1,7 @@
 import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
 import { errorMessage } from '../errors.js'
 import { blockKey } from '../wire/prefix.js'
+import { supportsPresences } from '../wire/versions.js'
 import { DontHaveTimeoutManager } from './dont-have-timeout-manager.js'
 import type { BitswapConfig } from '../config.js'
 import type { Clock, Timer } from '../interfaces/clock.js'
@@ -40,6 +41,12 @@ export interface MessageQueueInit {
   onDontHaveTimeout?: (cids: CID[]) => void
   /** Round-trip time to the peer, if the network knows it: the first estimate of how fast it answers. */
   latency?: number
+  /**
+   * Broadcast WANT_HAVEs (those not asking for DONT_HAVE) a message carried to the peer, told once the network
+   * took it: counted on the wire, so a want cancelled or made a WANT_BLOCK before the message left is not, and
+   * neither is one the peer's version cannot carry (before 1.2.0 there is no WANT_HAVE).
+   */
+  onBroadcastsSent?: (count: number) => void
 }
 
 /**
@@ -311,12 +318,14 @@ export class MessageQueue {
       entries.push({ cid, cancel: true, priority: 0, wantType: 'block', sendDontHave: false })
     }
     const sentBlocks: CID[] = []
+    let broadcasts = 0
     for (const key of this.dirty) {
       const want = this.wants.get(key)
       if (want == null) continue
       entries.push({ cid: want.cid, cancel: false, priority: want.priority, wantType: want.wantType, sendDontHave: want.sendDontHave })
       want.sentAt = now
       if (want.wantType === 'block' && want.sendDontHave) sentBlocks.push(want.cid)
+      else if (want.wantType === 'have' && !want.sendDontHave) broadcasts++
     }
     this.cancels.clear()
     this.dirty.clear()
@@ -328,6 +337,8 @@ export class MessageQueue {
       try {
         await this.init.network.send(this.peer, message)
         this.messagesSent++
+        const version = this.init.network.version(this.peer)
+        if (broadcasts > 0 && version != null && supportsPresences(version)) this.init.onBroadcastsSent?.(broadcasts)
         // Only wants still held: one cancelled while the message was on its way owes no answer.
         if (sentBlocks.length > 0) this.timeouts.addPending(sentBlocks.filter(cid => this.wants.has(blockKey(cid))))
         return

@@ -32,8 +32,6 @@ export class WantManager {
   private readonly newQueue: QueueFactory
   /** Who hears broadcasts; without it, every connected peer outside the session, as before policies. */
   targets: BroadcastTargets | undefined
-  /** Broadcast WANT_HAVEs queued for peers (each peer and CID once), for `stats()`. */
-  broadcastsQueued = 0
 
   constructor (newQueue: QueueFactory | Omit<MessageQueueInit, 'peer'>) {
     this.newQueue = typeof newQueue === 'function' ? newQueue : (peer) => new MessageQueue({ ...newQueue, peer })
@@ -48,7 +46,7 @@ export class WantManager {
       if (interest.broadcasters.size === 0) continue
       admitted ??= this.targets?.admits(peer) ?? true
       if (!admitted) return
-      this.offer(queue, interest.cid)
+      queue.offerHave(interest.cid)
     }
   }
 
@@ -101,7 +99,7 @@ export class WantManager {
       return
     }
     for (const cid of cids) {
-      for (const [peer, queue] of this.queues) if (except?.has(peer) !== true) this.offer(queue, cid)
+      for (const [peer, queue] of this.queues) if (except?.has(peer) !== true) queue.offerHave(cid)
     }
   }
 
@@ -109,7 +107,7 @@ export class WantManager {
   offerHaves (peer: PeerKey, cids: readonly CID[]): void {
     const queue = this.queues.get(peer)
     if (queue == null) return
-    for (const cid of cids) if (this.isBroadcastWant(cid)) this.offer(queue, cid)
+    for (const cid of cids) if (this.isBroadcastWant(cid)) queue.offerHave(cid)
   }
 
   /** Some session still broadcasts a want for the CID. */
@@ -121,10 +119,6 @@ export class WantManager {
   askedAll (peer: PeerKey, cids: readonly CID[]): boolean {
     const queue = this.queues.get(peer)
     return queue != null && cids.every(cid => queue.wantType(cid) !== undefined)
-  }
-
-  private offer (queue: MessageQueue, cid: CID): void {
-    if (queue.offerHave(cid)) this.broadcastsQueued++
   }
 
   /** A session no longer wants these; CIDs no session wants any more are cancelled on the wire. */

@@ -39,8 +39,9 @@ export interface RunResult {
   blocksOverTime: BlocksPoint[]
   /**
    * Everything the network delivered during the run, by entry kind, counted from the messages themselves
-   * (`broadcastWantHaves` too: the client's own `broadcastWantHaves` stat counts what it queued, including
-   * WANT_HAVEs a 1.1.0 peer's link never carries; see `MessageCounter`).
+   * (`broadcastWantHaves` too, by delivery order: see `MessageCounter`. The client's own `broadcastWantHaves`
+   * stat counts the WANT_HAVEs it sent without asking for DONT_HAVE; the two differ only where a broadcast goes to
+   * a peer that has answered the node in another session).
    */
   traffic: TrafficCounts
   /** Consistency checks that failed (empty when every count agrees). */

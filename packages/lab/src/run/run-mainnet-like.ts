@@ -22,9 +22,9 @@ import type { MainnetLikeScenario } from '../scenarios/mainnet-like.js'
  * - `timeToFirstBlockMs` is the median, over the roots found, of the virtual ms from a root's session start to its
  *   root block (each root is a fetch of its own), and `timeMs` the virtual time of the whole measured part;
  * - `traffic` counts what the network delivered, except `traffic.broadcastWantHaves`: the fetcher's own count
- *   (`stats().client.broadcastWantHaves`). Every peer here speaks 1.2.0, so it queues no WANT_HAVE a link drops,
- *   and a peer that answered an earlier root is outside the next root's session, so delivery order (what
- *   `MessageCounter` goes by) would count a broadcast to it as targeted.
+ *   (`stats().client.broadcastWantHaves`, counted as its messages go out): a peer that answered an earlier root
+ *   is outside the next root's session, so delivery order (what `MessageCounter` goes by) would count a broadcast
+ *   to it as targeted.
  */
 export interface MainnetRunResult extends RunResult {
   /** Virtual ms to each root's first block, in the order asked (null: not fetched). */
