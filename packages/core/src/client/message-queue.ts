@@ -84,7 +84,7 @@ export class MessageQueue {
   private lastHeardAt = -Infinity
   private sending = false
   private stopped = false
-  messagesSent = 0
+  /** Attempts that failed; what was sent, the network counts per peer (`stats(peer).messagesSent`). */
   sendFailures = 0
 
   private readonly timeouts: DontHaveTimeoutManager
@@ -336,7 +336,6 @@ export class MessageQueue {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.init.network.send(this.peer, message)
-        this.messagesSent++
         const version = this.init.network.version(this.peer)
         if (broadcasts > 0 && version != null && supportsPresences(version)) this.init.onBroadcastsSent?.(broadcasts)
         // Only wants still held: one cancelled while the message was on its way owes no answer.
