@@ -26,13 +26,12 @@
  *   --seeds a,b       seed counts (default 1,4)
  */
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { kuboBenchFolder, kuboDagInRepo } from './kubo-setup.js'
 import { median } from './median.js'
-import { runCli, startCli, type CliProcess } from '../util/cli-process.js'
-import { randomFile } from '../util/kubo-interop.js'
-import { KuboNode, kuboSkipReason } from '../util/kubo-node.js'
+import { runCli, startServe, type CliProcess } from '../util/cli-process.js'
+import { KuboNode } from '../util/kubo-node.js'
 
 const MiB = 1024 * 1024
 /**
@@ -86,25 +85,14 @@ interface Seeds {
 
 async function startSeeds (work: string, name: WorkloadName, count: number): Promise<Seeds> {
   const workload = WORKLOADS[name]
-  const file = await randomFile(work, workload.size, `${name}.bin`)
   const kubo = await Promise.all(Array.from({ length: count }, async () => KuboNode.start()))
-  const add = ['add', '-Q', '--pin=false', '--cid-version', '1', '--raw-leaves', '--chunker', `size-${workload.chunk}`, file]
-  const roots = await Promise.all(kubo.map(async node => (await node.ipfs(add)).stdout.toString().trim()))
-  if (new Set(roots).size !== 1) throw new Error(`the Kubo seeds disagree on the root: ${roots.join(', ')}`)
-  const root = roots[0]
   // The Swapwright seeds serve exactly Kubo's DAG: fetched once from Kubo into a repository they all read.
   const repo = join(work, `${name}-seed-repo`)
-  const fetched = await runCli(['get', root, '--peer', kubo[0].address, '-o', join(work, `${name}-check.bin`), '--repo', repo, '--json'], work)
-  if (fetched.code !== 0) throw new Error(`setting up the Swapwright seeds failed: ${fetched.stderr}`)
-  await rm(join(work, `${name}-check.bin`))
-  const blocks = fetched.events.find(e => e.event === 'done')?.blocks as number
+  const { root, blocks } = await kuboDagInRepo(kubo, work, { name: `${name}.bin`, size: workload.size, chunk: workload.chunk, repo })
   const swapwright = await Promise.all(Array.from({ length: count }, async () => {
-    const process = await startCli(['serve', '--repo', repo, '--listen', '/ip4/127.0.0.1/tcp/0', '--json'], work)
-    const { address } = await process.next('listening')
-    await process.next('ready')
-    return { process, address: address as string }
+    const { server, address } = await startServe(['--repo', repo], work)
+    return { process: server, address }
   }))
-  await rm(file)
   return { root, blocks, kubo, swapwright }
 }
 
@@ -170,13 +158,8 @@ function summary (values: number[], format: (n: number) => string): string {
 }
 
 async function main (): Promise<void> {
-  const skip = await kuboSkipReason()
-  if (skip != null) {
-    console.error(skip)
-    process.exitCode = 1
-    return
-  }
-  const work = await mkdtemp(join(tmpdir(), 'swapwright-bench-kubo-'))
+  const work = await kuboBenchFolder('kubo')
+  if (work == null) return
   const rows: string[] = []
   try {
     for (const name of workloads) {

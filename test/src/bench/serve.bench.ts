@@ -39,19 +39,16 @@
  *   --floor-prof DIR    write a CPU profile of the floor's sending process over each of its crowds, to DIR
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { once } from 'node:events'
-import { createReadStream } from 'node:fs'
 import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { kuboBenchFolder, kuboDagInRepo, sha256File, type KuboDag } from './kubo-setup.js'
 import { median } from './median.js'
 import { WORKLOADS as RAW_WORKLOADS, type FromWorker, type SeedReady } from './transfer/protocol.js'
-import { cliEvents, LAUNCHER, nodeFlags, runCli } from '../util/cli-process.js'
-import { randomFile } from '../util/kubo-interop.js'
-import { KuboNode, kuboSkipReason } from '../util/kubo-node.js'
+import { LAUNCHER, nodeFlags, runCli, startServe as startServeProcess } from '../util/cli-process.js'
+import { KuboNode } from '../util/kubo-node.js'
 
 const MiB = 1024 * 1024
 const GiB = 1024 * MiB
@@ -160,23 +157,9 @@ interface CrowdRun {
 
 async function startServe (name: ServerName, cli: string, repo: string, work: string, ownFlags?: string): Promise<Server> {
   const given = ownFlags ?? args['serve-flags']
-  const flags = given == null ? await nodeFlags() : given.split(/\s+/).filter(Boolean)
-  const child = spawn(process.execPath, [...flags, cli, 'serve', '--repo', repo, '--listen', '/ip4/127.0.0.1/tcp/0', '--json'],
-    { cwd: work, stdio: ['ignore', 'pipe', 'inherit'] })
-  const next = cliEvents(child)
-  const { address } = await next('listening')
-  await next('ready')
-  return {
-    name,
-    pid: child.pid as number,
-    address: address as string,
-    stop: async () => {
-      if (child.exitCode != null || child.signalCode != null) return
-      const exited = once(child, 'exit')
-      child.kill('SIGINT')
-      await exited
-    }
-  }
+  const flags = given == null ? undefined : given.split(/\s+/).filter(Boolean)
+  const { server, address } = await startServeProcess(['--repo', repo], work, { cli, flags })
+  return { name, pid: server.child.pid as number, address, stop: server.stop }
 }
 
 function kuboServer (node: KuboNode): Server {
@@ -361,22 +344,11 @@ function ratios (rows: Crowd[], base: Crowd[] | undefined, pick: (c: Crowd) => n
   return summary(rows.map((r, i) => pick(r) / pick(base[i])), digits)
 }
 
-async function sha256File (path: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
-}
-
 // --------------------------------------------------------------------------------------------------------- main
 
 async function main (): Promise<void> {
-  const skip = await kuboSkipReason()
-  if (skip != null) {
-    console.error(skip)
-    process.exitCode = 1
-    return
-  }
-  const work = await mkdtemp(join(tmpdir(), 'swapwright-bench-serve-'))
+  const work = await kuboBenchFolder('serve')
+  if (work == null) return
   const servers: Server[] = []
   const kuboFetchers: KuboNode[] = []
   const cleanUp = async (): Promise<void> => {
@@ -391,16 +363,7 @@ async function main (): Promise<void> {
     const kuboSeed = await KuboNode.start()
     servers.push(kuboServer(kuboSeed))
     const repo = join(work, 'serve-repo')
-    const dag = async (size: number, name: string): Promise<{ root: string, blocks: number, digest: string }> => {
-      const file = await randomFile(work, size, name)
-      const digest = await sha256File(file)
-      const root = (await kuboSeed.ipfs(['add', '-Q', '--pin=false', '--cid-version', '1', '--raw-leaves', '--chunker', `size-${MiB}`, file])).stdout.toString().trim()
-      const fetched = await runCli(['get', root, '--peer', kuboSeed.address, '-o', join(work, `${name}.check`), '--repo', repo, '--json'], work)
-      if (fetched.code !== 0) throw new Error(`copying ${name} into the serve repository failed: ${fetched.stderr}`)
-      await rm(join(work, `${name}.check`))
-      await rm(file)
-      return { root, blocks: fetched.events.find(e => e.event === 'done')?.blocks as number, digest }
-    }
+    const dag = async (size: number, name: string): Promise<KuboDag> => kuboDagInRepo([kuboSeed], work, { name, size, chunk: MiB, repo, digest: true })
     const crowdDag = await dag(CROWD_SIZE, 'crowd.bin')
     const wholeDag = await dag(WHOLE_SIZE, 'whole.bin')
     const burstDag = await dag(BURST_SIZE, 'burst.bin')

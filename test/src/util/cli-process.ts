@@ -43,13 +43,19 @@ export async function runCli (args: string[], cwd: string, cli = CLI): Promise<C
   return { code, stdout, stderr, events }
 }
 
-/** The JSON events of a running command, each awaited by name (the first event of that name). */
+/**
+ * The JSON events of a running command, each awaited by name (the first event of that name), also after it
+ * exited: an event is missing only once its output has been read to the end (a process may exit before its
+ * last lines are read, e.g. the `stopped` summary).
+ */
 export function cliEvents (child: ChildProcess): (name: string) => Promise<Record<string, any>> {
   const seen: Array<Record<string, any>> = []
   const waiting: Array<() => void> = []
-  const exited = once(child, 'exit')
-  exited.catch(() => {}) // a spawn error surfaces where the command's exit is awaited
-  createInterface({ input: child.stdout! }).on('line', line => {
+  const lines = createInterface({ input: child.stdout! })
+  let ended = false
+  const done = (): void => { ended = true }
+  const end = once(lines, 'close').then(done, done)
+  lines.on('line', line => {
     if (line.startsWith('{')) seen.push(JSON.parse(line))
     for (const wake of waiting.splice(0)) wake()
   })
@@ -57,8 +63,8 @@ export function cliEvents (child: ChildProcess): (name: string) => Promise<Recor
     for (;;) {
       const found = seen.find(e => e.event === name)
       if (found != null) return found
-      if (child.exitCode != null) throw new Error(`swapwright exited (${child.exitCode}) before "${name}"`)
-      await Promise.race([new Promise<void>(resolve => { waiting.push(resolve) }), exited])
+      if (ended) throw new Error(`swapwright ended (exit code ${child.exitCode}) before "${name}"`)
+      await Promise.race([new Promise<void>(resolve => { waiting.push(resolve) }), end])
     }
   }
 }
@@ -70,8 +76,16 @@ export interface CliProcess {
   stop: () => Promise<void>
 }
 
-export async function startCli (args: string[], cwd: string, stderr: 'inherit' | 'ignore' = 'inherit'): Promise<CliProcess> {
-  const child = spawn(process.execPath, [...await nodeFlags(), CLI, ...args], { cwd, stdio: ['ignore', 'pipe', stderr] })
+export interface StartCliOptions {
+  /** The command's entry (default `CLI`; benches start `LAUNCHER`, or another build). */
+  cli?: string
+  /** Node flags (default the command's own, `nodeFlags()`). */
+  flags?: string[]
+  stderr?: 'inherit' | 'ignore'
+}
+
+export async function startCli (args: string[], cwd: string, { cli = CLI, flags, stderr = 'inherit' }: StartCliOptions = {}): Promise<CliProcess> {
+  const child = spawn(process.execPath, [...flags ?? await nodeFlags(), cli, ...args], { cwd, stdio: ['ignore', 'pipe', stderr] })
   return {
     child,
     next: cliEvents(child),
@@ -82,4 +96,15 @@ export async function startCli (args: string[], cwd: string, stderr: 'inherit' |
       await exited
     }
   }
+}
+
+/**
+ * `swapwright serve --json` with `args` on 127.0.0.1 (a port the system picks), once it is ready: the process (its
+ * other events, `serving` among them, can still be awaited) and the address it listens on.
+ */
+export async function startServe (args: string[], cwd: string, options?: StartCliOptions): Promise<{ server: CliProcess, address: string }> {
+  const server = await startCli(['serve', ...args, '--listen', '/ip4/127.0.0.1/tcp/0', '--json'], cwd, options)
+  const { address } = await server.next('listening')
+  await server.next('ready')
+  return { server, address: address as string }
 }

@@ -14,7 +14,7 @@ import { lstat, mkdir, mkdtemp, open, readdir, readlink, rm, symlink, writeFile 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, it, type TestContext } from 'node:test'
-import { runCli, startCli } from './cli-process.js'
+import { runCli, startServe } from './cli-process.js'
 import { KuboNode } from './kubo-node.js'
 
 /** Seconds without a block before the command gives up: a broken exchange fails the test instead of hanging it. */
@@ -121,12 +121,10 @@ export interface KuboFetch {
 }
 
 export async function kuboFetchFromSwapwright (kubo: KuboNode, { root, original, work, repo, paths = [], serveFlags = [], refsFirst = false }: KuboFetch): Promise<{ root: string, duplicates: number }> {
-  const server = await startCli(['serve', ...paths, ...serveFlags, '--repo', repo, '--listen', '/ip4/127.0.0.1/tcp/0', '--json'], work)
+  const { server, address } = await startServe([...paths, ...serveFlags, '--repo', repo], work)
   try {
-    const { address } = await server.next('listening')
     const served = paths.length > 0 ? (await server.next('serving')).cid as string : root
     assert.ok(served != null)
-    await server.next('ready')
     const before = await kubo.bitswapStats()
     await kubo.rpc('swarm/connect', { arg: address })
     const block = await kubo.ipfs(['block', 'get', `--timeout=${KUBO_TIMEOUT}`, served])

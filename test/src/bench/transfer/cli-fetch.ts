@@ -9,7 +9,7 @@ import { once } from 'node:events'
 import { open, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CLI, cliEvents as events, nodeFlags } from '../../util/cli-process.js'
+import { CLI, cliEvents as events, nodeFlags, startServe, type CliProcess } from '../../util/cli-process.js'
 
 export interface CliFetchResult {
   ms: number
@@ -27,7 +27,7 @@ export async function cliFetch (megabytes: number, chunkSize?: number): Promise<
   const flags = await nodeFlags()
   const run = (args: string[]): ChildProcess =>
     spawn(process.execPath, [...flags, CLI, ...args, '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] })
-  let server: ChildProcess | undefined
+  let server: CliProcess | undefined
   try {
     const file = await open(join(dir, 'file.bin'), 'w')
     const chunk = Buffer.allocUnsafe(1024 * 1024)
@@ -42,11 +42,10 @@ export async function cliFetch (megabytes: number, chunkSize?: number): Promise<
       if (code !== 0) throw new Error(`swapwright add exited with ${code}`)
       cid = (await added).cid
     }
-    server = run(['serve', ...(cid == null ? ['file.bin'] : []), '--listen', '/ip4/127.0.0.1/tcp/0', '--repo', 'serve-repo'])
-    const next = events(server)
-    const { address } = await next('listening')
-    cid ??= (await next('serving')).cid as string
-    await next('ready')
+    const served = await startServe([...(cid == null ? ['file.bin'] : []), '--repo', 'serve-repo'], dir, { flags })
+    server = served.server
+    const address = served.address
+    cid ??= (await server.next('serving')).cid as string
 
     const started = performance.now()
     const get = run(['get', cid, '--peer', address, '--repo', 'get-repo', '-o', 'out.bin'])
@@ -56,8 +55,7 @@ export async function cliFetch (megabytes: number, chunkSize?: number): Promise<
     const summary = await done
     return { ms: performance.now() - started, bytes: summary.bytes, blocks: summary.blocks, peakMemoryBytes: summary.peakMemoryBytes }
   } finally {
-    server?.kill('SIGINT')
-    if (server != null && server.exitCode == null) await once(server, 'exit')
+    await server?.stop()
     await rm(dir, { recursive: true, force: true })
   }
 }
