@@ -6,17 +6,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { MemoryBlockstore } from '@swapwright/stores'
 import { importBytes } from 'ipfs-unixfs-importer'
 import { libp2pNetwork } from '@swapwright/transports'
+import { CLI } from './util/cli-process.js'
 import { addressesOf } from './util/libp2p-node.js'
 import { startSwapwright } from './util/swapwright-node.js'
 import type { AbortOptions } from '@swapwright/core'
 import type { CID } from 'multiformats/cid'
-
-/** The swapwright command as built by `npm run build`; this file runs from test/dist/src. */
-const CLI = fileURLToPath(new URL('../../../packages/cli/dist/src/cli.js', import.meta.url))
 
 /** A store that serves `limit` reads and then holds every further read until released: a transfer caught mid-way. */
 class StallingBlockstore extends MemoryBlockstore {

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { multiaddr } from '@multiformats/multiaddr'
 import { openRepo } from '@swapwright/cli'
 import { BITSWAP_PROTOCOLS, decodeMessage, readFrames } from '@swapwright/core'
@@ -13,6 +10,7 @@ import { createLibp2p } from 'libp2p'
 import { identify } from '@libp2p/identify'
 import { openBitswap, wantFrame, write } from './hostile/attackers.js'
 import { makeBlocks, type TestBlock } from './util/blocks.js'
+import { runCli, startServe, type CliProcess } from './util/cli-process.js'
 import { loopbackStack, until } from './util/libp2p-node.js'
 import type { Libp2p, Stream } from '@libp2p/interface'
 
@@ -21,35 +19,12 @@ import type { Libp2p, Stream } from '@libp2p/interface'
  * flag before anything starts, and a valid one reaches the server it runs (seen from outside, over real libp2p).
  */
 
-const CLI = fileURLToPath(new URL('../../../packages/cli/dist/src/cli.js', import.meta.url))
-
-interface Run { code: number | null, stderr: string }
-
-async function run (args: string[], cwd: string): Promise<Run> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  child.stderr?.on('data', chunk => { stderr += String(chunk) })
-  const [code] = await once(child, 'exit') as [number | null]
-  return { code, stderr }
-}
-
-/** `serve --json` over a repository holding `blocks`; resolves once it is ready, with its addresses. */
-async function serve (dir: string, blocks: TestBlock[], flags: string[]): Promise<{ child: ChildProcess, addresses: string[], events: Array<Record<string, any>> }> {
+/** `serve` over a repository holding `blocks`, once it is ready. */
+async function serve (dir: string, blocks: TestBlock[], flags: string[]): Promise<{ server: CliProcess, address: string }> {
   const repo = await openRepo(join(dir, 'repo'))
   for (const block of blocks) await repo.blockstore.put(block.cid, block.data)
   await repo.close()
-  const child = spawn(process.execPath, [CLI, 'serve', '--repo', join(dir, 'repo'), '--listen', '/ip4/127.0.0.1/tcp/0', '--json', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const events: Array<Record<string, any>> = []
-  let buffered = ''
-  child.stdout?.on('data', (data: Buffer) => {
-    buffered += data.toString()
-    const lines = buffered.split('\n')
-    buffered = lines.pop() ?? ''
-    for (const line of lines) if (line.trim() !== '') events.push(JSON.parse(line))
-  })
-  await until(() => events.some(e => e.event === 'ready') || child.exitCode != null)
-  assert.equal(child.exitCode, null, 'serve is running')
-  return { child, addresses: events.filter(e => e.event === 'listening').map(e => e.address), events }
+  return startServe(['--repo', join(dir, 'repo'), ...flags], dir)
 }
 
 /** A peer that reads every Bitswap stream to it and counts the blocks that arrive. */
@@ -79,7 +54,7 @@ describe('serve: a flag for every limit', () => {
   ] as const) {
     it(`${args.join(' ')} is a usage error naming ${flag}, before any work`, async () => {
       const cwd = await mkdtemp(join(dir, 'bad-'))
-      const { code, stderr } = await run(['serve', ...args, '--listen', '/ip4/127.0.0.1/tcp/0'], cwd)
+      const { code, stderr } = await runCli(['serve', ...args, '--listen', '/ip4/127.0.0.1/tcp/0'], cwd)
       assert.equal(code, 2, stderr)
       assert.match(stderr, new RegExp(flag))
       assert.deepEqual(await readdir(cwd), [], 'no repository was opened')
@@ -88,10 +63,10 @@ describe('serve: a flag for every limit', () => {
 
   it('--max-wantlist-entries and --max-inbound-streams-per-peer reach the server serve runs', async () => {
     const blocks = await makeBlocks(5, 1024, 77)
-    const server = await serve(await mkdtemp(join(dir, 'ok-')), blocks, ['--max-wantlist-entries', '2', '--max-inbound-streams-per-peer', '1'])
+    const { server, address } = await serve(await mkdtemp(join(dir, 'ok-')), blocks, ['--max-wantlist-entries', '2', '--max-inbound-streams-per-peer', '1'])
     const peer = await countingPeer()
     try {
-      const target = server.addresses.map(a => multiaddr(a))
+      const target = [multiaddr(address)]
       const first = await openBitswap(peer.node, target)
       // Five wants in one message; all peers together may hold two, so two blocks come back and no more.
       await write(first, wantFrame(blocks.map(b => b.cid)))
@@ -104,9 +79,8 @@ describe('serve: a flag for every limit', () => {
       assert.ok(first.status !== 'reset' && first.status !== 'aborted', 'the first stream was not reset')
     } finally {
       await peer.node.stop()
-      server.child.kill('SIGINT')
-      await once(server.child, 'exit')
+      await server.stop()
     }
-    assert.equal(server.events.find(e => e.event === 'stopped')?.blocksSent, 2)
+    assert.equal((await server.next('stopped')).blocksSent, 2)
   })
 })
