@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
-import { serveOnLoopback, swapwright, type Running } from './cli-helpers.js'
+import { describe, it } from 'node:test'
+import { swapwright, useServedFolder } from './cli-helpers.js'
 
 /**
  * Fetchers started at the same moment from one address. libp2p's defaults turned all but about five of them
@@ -14,59 +13,35 @@ import { serveOnLoopback, swapwright, type Running } from './cli-helpers.js'
 const CROWD = Number(process.env.SWAPWRIGHT_CROWD ?? 32)
 
 describe(`a crowd: ${CROWD} swapwright get processes from 127.0.0.1 at once against one serve`, () => {
-  let work: string
-  let server: Running
-  let address: string
-  let root: string
-
-  before(async () => {
-    work = await mkdtemp(join(tmpdir(), 'swapwright-cli-crowd-'))
+  const served = useServedFolder('swapwright-cli-crowd-', async work => {
     await writeFile(join(work, 'file.bin'), randomBytes(2 * 1024 * 1024 + 99))
-    ;({ server, address, root } = await serveOnLoopback(['file.bin', '--repo', 'server-repo'], work))
-  })
-
-  after(async () => {
-    assert.equal(await server.stop(), 0, 'serve shuts down cleanly')
-    await rm(work, { recursive: true, force: true })
-  })
+  }, ['file.bin', '--repo', 'server-repo'])
 
   it('every one connects and gets the file byte-exact', async () => {
     const fetchers = Array.from({ length: CROWD }, async (_, i) =>
-      swapwright(['get', root, '--peer', address, '--repo', `repo-${i}`, '-o', `out-${i}.bin`, '--json'], work))
+      swapwright(['get', served.root, '--peer', served.address, '--repo', `repo-${i}`, '-o', `out-${i}.bin`, '--json'], served.work))
     const results = await Promise.all(fetchers)
-    const original = await readFile(join(work, 'file.bin'))
+    const original = await readFile(join(served.work, 'file.bin'))
     const failed = results.map((r, i) => ({ i, r })).filter(({ r }) => r.code !== 0)
     assert.deepEqual(failed.map(({ i, r }) => `${i}: ${r.code} ${r.stdout.slice(-300)} ${r.stderr.slice(-300)}`), [])
-    for (let i = 0; i < CROWD; i++) assert.deepEqual(await readFile(join(work, `out-${i}.bin`)), original, `fetcher ${i}`)
+    for (let i = 0; i < CROWD; i++) assert.deepEqual(await readFile(join(served.work, `out-${i}.bin`)), original, `fetcher ${i}`)
   })
 })
 
 describe('a crowd against a serve that turns most of it away: get dials again until it is let in', () => {
   const fetchers = 8
-  let work: string
-  let server: Running
-  let address: string
-  let root: string
-
-  before(async () => {
-    work = await mkdtemp(join(tmpdir(), 'swapwright-cli-retry-'))
+  // one new connection a second from an address, one handshake at a time: most of the crowd is refused or reset
+  const served = useServedFolder('swapwright-cli-retry-', async work => {
     await writeFile(join(work, 'file.bin'), randomBytes(1024 * 1024 + 5))
-    // one new connection a second from an address, one handshake at a time: most of the crowd is refused or reset
-    ;({ server, address, root } = await serveOnLoopback(['file.bin', '--repo', 'server-repo', '--max-connection-rate', '1', '--max-pending-connections', '1'], work))
-  })
-
-  after(async () => {
-    assert.equal(await server.stop(), 0, 'serve shuts down cleanly')
-    await rm(work, { recursive: true, force: true })
-  })
+  }, ['file.bin', '--repo', 'server-repo', '--max-connection-rate', '1', '--max-pending-connections', '1'])
 
   it(`all ${fetchers} fetch byte-exact, and say that they dialled again`, async () => {
     const results = await Promise.all(Array.from({ length: fetchers }, async (_, i) =>
-      swapwright(['get', root, '--peer', address, '--repo', `repo-${i}`, '-o', `out-${i}.bin`, '--dial-timeout', '60', '--json'], work)))
+      swapwright(['get', served.root, '--peer', served.address, '--repo', `repo-${i}`, '-o', `out-${i}.bin`, '--dial-timeout', '60', '--json'], served.work)))
     assert.deepEqual(results.map(r => r.code), results.map(() => 0), results.map(r => r.stderr + r.stdout.slice(-300)).join('\n'))
-    const original = await readFile(join(work, 'file.bin'))
-    for (let i = 0; i < fetchers; i++) assert.deepEqual(await readFile(join(work, `out-${i}.bin`)), original, `fetcher ${i}`)
-    const retried = results.filter(r => r.events.some(e => e.event === 'dial-retry' && e.address === address))
+    const original = await readFile(join(served.work, 'file.bin'))
+    for (let i = 0; i < fetchers; i++) assert.deepEqual(await readFile(join(served.work, `out-${i}.bin`)), original, `fetcher ${i}`)
+    const retried = results.filter(r => r.events.some(e => e.event === 'dial-retry' && e.address === served.address))
     assert.ok(retried.length > 0, 'with one connection a second allowed, some fetchers had to dial again')
   })
 })

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
-import { Running, serveOnLoopback, swapwright } from './cli-helpers.js'
+import { describe, it } from 'node:test'
+import { Running, serveOnLoopback, swapwright, useServedFolder } from './cli-helpers.js'
 
 /** Node's code for "the event loop emptied while top-level await still waited": the silent exit of old. */
 const UNSETTLED_TOP_LEVEL_AWAIT = 13
@@ -13,41 +12,29 @@ const UNSETTLED_TOP_LEVEL_AWAIT = 13
 const OTHER_PEER = '12D3KooWD1yvL1XQNsumK327x9KHWgAPXB8kULaJYY7FgD2EhWWJ'
 
 describe('the command under faults: it ends, and says why', () => {
-  let work: string
-  let server: Running
-  let address: string
-  let root: string
-
-  before(async () => {
-    work = await mkdtemp(join(tmpdir(), 'swapwright-cli-faults-'))
+  const served = useServedFolder('swapwright-cli-faults-', async work => {
     await writeFile(join(work, 'file.bin'), randomBytes(3 * 1024 * 1024 + 5))
     await writeFile(join(work, 'other.bin'), randomBytes(1024))
-    ;({ server, address, root } = await serveOnLoopback(['file.bin', '--repo', 'server-repo'], work))
-  })
-
-  after(async () => {
-    assert.equal(await server.stop(), 0, 'serve shuts down cleanly')
-    await rm(work, { recursive: true, force: true })
-  })
+  }, ['file.bin', '--repo', 'server-repo'])
 
   it('serve --listen with something that is not a multiaddr is a usage error (2), before the repository is touched', async () => {
-    const result = await swapwright(['serve', '--listen', '127.0.0.1:0', '--repo', 'never-made'], work)
+    const result = await swapwright(['serve', '--listen', '127.0.0.1:0', '--repo', 'never-made'], served.work)
     assert.equal(result.code, 2, result.stderr)
     assert.match(result.stderr, /^swapwright: Not a multiaddr: 127\.0\.0\.1:0 /m)
-    assert.equal(existsSync(join(work, 'never-made')), false, 'nothing was created')
+    assert.equal(existsSync(join(served.work, 'never-made')), false, 'nothing was created')
   })
 
   it('get -o into a folder that does not exist fails with 3 before fetching anything', async () => {
-    const result = await swapwright(['get', root, '--peer', address, '-o', join('no-such-folder', 'f'), '--repo', 'never-fetched', '--json'], work)
+    const result = await swapwright(['get', served.root, '--peer', served.address, '-o', join('no-such-folder', 'f'), '--repo', 'never-fetched', '--json'], served.work)
     assert.equal(result.code, 3, result.stdout + result.stderr)
     const error = result.events.find(e => e.event === 'error')
     assert.match(error?.message, /No such folder for the output: .*no-such-folder/)
-    assert.equal(existsSync(join(work, 'never-fetched')), false, 'no repository was opened, so no block was fetched')
+    assert.equal(existsSync(join(served.work, 'never-fetched')), false, 'no repository was opened, so no block was fetched')
     assert.ok(!result.events.some(e => e.event === 'progress'))
   })
 
   it('get --peer with a malformed address is a usage error (2)', async () => {
-    const result = await swapwright(['get', root, '--peer', 'localhost:4001', '--repo', 'never-made-2'], work)
+    const result = await swapwright(['get', served.root, '--peer', 'localhost:4001', '--repo', 'never-made-2'], served.work)
     assert.equal(result.code, 2)
     assert.match(result.stderr, /Not a multiaddr: localhost:4001/)
   })
@@ -56,35 +43,35 @@ describe('the command under faults: it ends, and says why', () => {
     // A port nothing listens on (refused at once, and again on every retry until --dial-timeout), under a peer
     // id of its own: libp2p merges dials to one peer id, so the live server's id would reach the live address.
     const dead = `/ip4/127.0.0.1/tcp/1/p2p/${OTHER_PEER}`
-    const result = await swapwright(['get', root, '--peer', dead, '--peer', address, '--repo', 'two-peers', '-o', 'two-peers.out',
-      '--dial-timeout', '2', '--json'], work)
+    const result = await swapwright(['get', served.root, '--peer', dead, '--peer', served.address, '--repo', 'two-peers', '-o', 'two-peers.out',
+      '--dial-timeout', '2', '--json'], served.work)
     assert.equal(result.code, 0, result.stdout + result.stderr)
     const warning = result.events.find(e => e.event === 'warning')
     assert.match(warning?.message, /skipping a peer: Cannot reach \/ip4\/127\.0\.0\.1\/tcp\/1\//)
     assert.ok(result.events.some(e => e.event === 'dial-retry' && e.address === dead), 'the refused dial was tried again')
-    assert.deepEqual(await readFile(join(work, 'two-peers.out')), await readFile(join(work, 'file.bin')))
+    assert.deepEqual(await readFile(join(served.work, 'two-peers.out')), await readFile(join(served.work, 'file.bin')))
     // Without --json the warning is a line on stderr.
-    const plain = await swapwright(['get', root, '--peer', dead, '--peer', address, '--repo', 'two-peers', '-o', 'two-peers-2.out', '--dial-timeout', '1'], work)
+    const plain = await swapwright(['get', served.root, '--peer', dead, '--peer', served.address, '--repo', 'two-peers', '-o', 'two-peers-2.out', '--dial-timeout', '1'], served.work)
     assert.equal(plain.code, 0, plain.stderr)
     assert.match(plain.stderr, /^swapwright: warning: skipping a peer: Cannot reach/m)
   })
 
   it('every --peer unreachable is still exit 4, naming them', async () => {
-    const peerId = address.split('/p2p/')[1]
-    const result = await swapwright(['get', root, '--peer', `/ip4/127.0.0.1/tcp/1/p2p/${peerId}`, '--peer', `/ip4/127.0.0.1/tcp/2/p2p/${peerId}`,
-      '--repo', 'none-reached', '--dial-timeout', '1'], work)
+    const peerId = served.address.split('/p2p/')[1]
+    const result = await swapwright(['get', served.root, '--peer', `/ip4/127.0.0.1/tcp/1/p2p/${peerId}`, '--peer', `/ip4/127.0.0.1/tcp/2/p2p/${peerId}`,
+      '--repo', 'none-reached', '--dial-timeout', '1'], served.work)
     assert.equal(result.code, 4, result.stderr)
     assert.match(result.stderr, /None of the 2 peers can be reached: .*tcp\/1\/.*tcp\/2\//)
   })
 
   it('a CID the only peer answers DONT_HAVE for fails with 3, naming it, long before the idle timeout', async () => {
-    const added = await swapwright(['add', 'other.bin', '--repo', 'elsewhere', '--json'], work)
+    const added = await swapwright(['add', 'other.bin', '--repo', 'elsewhere', '--json'], served.work)
     const missing = added.events[0].cid as string
     // An idle timeout of 10 minutes: only the DONT_HAVE verdict can end this fetch within the test's time.
-    const result = await swapwright(['get', missing, '--peer', address, '--repo', 'not-there', '--idle-timeout', '600', '--json'], work)
+    const result = await swapwright(['get', missing, '--peer', served.address, '--repo', 'not-there', '--idle-timeout', '600', '--json'], served.work)
     assert.equal(result.code, 3, result.stdout + result.stderr)
     const error = result.events.find(e => e.event === 'error')
-    assert.match(error?.message, new RegExp(`No peer has ${missing}: the peer answered DONT_HAVE \\(${address.split('/p2p/')[1]}\\)`))
+    assert.match(error?.message, new RegExp(`No peer has ${missing}: the peer answered DONT_HAVE \\(${served.address.split('/p2p/')[1]}\\)`))
   })
 
   // SIGKILL: the peer's connections reset. SIGSTOP: a frozen peer that never answers a close, the case that
@@ -96,7 +83,7 @@ describe('the command under faults: it ends, and says why', () => {
   }
 
   async function killedSeed (fault: NodeJS.Signals): Promise<void> {
-    const big = await mkdtemp(join(work, 'big-'))
+    const big = await mkdtemp(join(served.work, 'big-'))
     await writeFile(join(big, 'big.bin'), randomBytes(48 * 1024 * 1024))
     const { server: seed, address: seedAddress, root: cid } = await serveOnLoopback(['big.bin', '--repo', 'seed-repo'], big)
     const fetcher = new Running(['get', cid, '--peer', seedAddress, '--repo', 'fetch-repo', '-o', 'big.out', '--idle-timeout', '5', '--json'], big)

@@ -1,5 +1,10 @@
+import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 export const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url))
@@ -87,4 +92,28 @@ export async function serveOnLoopback (args: string[], cwd: string): Promise<Ser
   const address = (await server.next('listening')).address as string
   await server.next('ready')
   return { server, address, root: server.events.find(e => e.event === 'serving')?.cid }
+}
+
+/** A suite's own folder and the `serve` it runs there (see `useServedFolder`). */
+export interface ServedFolder extends Served {
+  work: string
+}
+
+/**
+ * Inside `describe`: before its tests, a fresh folder named from `prefix`, filled by `fill`, and `serve` of
+ * `serveArgs` started there on 127.0.0.1 and ready; after them, serve must stop cleanly (exit 0) and the folder
+ * is removed. The fields are set once the suite's `before` has run.
+ */
+export function useServedFolder (prefix: string, fill: (work: string) => Promise<void>, serveArgs: string[]): ServedFolder {
+  const served = {} as ServedFolder
+  before(async () => {
+    served.work = await mkdtemp(join(tmpdir(), prefix))
+    await fill(served.work)
+    Object.assign(served, await serveOnLoopback(serveArgs, served.work))
+  })
+  after(async () => {
+    assert.equal(await served.server.stop(), 0, 'serve shuts down cleanly')
+    await rm(served.work, { recursive: true, force: true })
+  })
+  return served
 }

@@ -6,7 +6,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { CLI, finished, serveOnLoopback, swapwright, type Running } from './cli-helpers.js'
+import { CLI, finished, serveOnLoopback, swapwright, useServedFolder, type Running } from './cli-helpers.js'
 
 /**
  * Runs the compiled command with a loader hook that writes the URL of every module it loads to `record`, one a
@@ -32,25 +32,13 @@ const ONLY_WHEN_USED = {
 }
 
 describe('start-up: a command loads only what it uses', () => {
-  let work: string
-  let server: Running
-  let address: string
-  let root: string
-
-  before(async () => {
-    work = await mkdtemp(join(tmpdir(), 'swapwright-cli-startup-'))
+  const served = useServedFolder('swapwright-cli-startup-', async work => {
     await writeFile(join(work, 'file.bin'), randomBytes(300_000))
-    ;({ server, address, root } = await serveOnLoopback(['file.bin', '--repo', 'server-repo'], work))
-  })
-
-  after(async () => {
-    assert.equal(await server.stop(), 0, 'serve shuts down cleanly')
-    await rm(work, { recursive: true, force: true })
-  })
+  }, ['file.bin', '--repo', 'server-repo'])
 
   it('--help loads no command, no libp2p and none of the lab, DHT, importer or WebSockets', async () => {
-    const record = join(work, 'help.modules')
-    const result = await recordingModules(['--help'], work, record)
+    const record = join(served.work, 'help.modules')
+    const result = await recordingModules(['--help'], served.work, record)
     assert.equal(result.code, 0, result.stderr)
     const loaded = (await readFile(record, 'utf8')).split('\n')
     assert.ok(loaded.some(url => url.endsWith('/dist/src/cli.js')), 'the hook saw the command itself')
@@ -60,18 +48,18 @@ describe('start-up: a command loads only what it uses', () => {
   })
 
   it('a get from a TCP --peer loads none of the lab, DHT, importer or WebSockets, and fetches the file', async () => {
-    const record = join(work, 'get.modules')
-    const result = await recordingModules(['get', root, '--peer', address, '--repo', 'get-repo', '-o', 'got.bin', '--json'], work, record)
+    const record = join(served.work, 'get.modules')
+    const result = await recordingModules(['get', served.root, '--peer', served.address, '--repo', 'get-repo', '-o', 'got.bin', '--json'], served.work, record)
     assert.equal(result.code, 0, result.stderr)
-    assert.deepEqual(await readFile(join(work, 'got.bin')), await readFile(join(work, 'file.bin')))
+    assert.deepEqual(await readFile(join(served.work, 'got.bin')), await readFile(join(served.work, 'file.bin')))
     const loaded = (await readFile(record, 'utf8')).split('\n')
     assert.ok(loaded.some(url => /node_modules\/libp2p\//.test(url)), 'the hook saw libp2p load')
     for (const [name, pattern] of Object.entries(ONLY_WHEN_USED)) {
       assert.deepEqual(loaded.filter(url => pattern.test(url)), [], `get loaded ${name}`)
     }
     const connected = result.events.find(e => e.event === 'connected')
-    assert.equal(connected?.address, address)
-    assert.ok(Number.isInteger(connected?.ms) && connected.ms >= 0, 'connected says how long the dial took')
+    assert.equal(connected?.address, served.address)
+    assert.ok(Number.isInteger(connected?.ms) && (connected?.ms ?? -1) >= 0, 'connected says how long the dial took')
   })
 })
 
