@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
-import { CLI, finished, Running, swapwright } from './cli-helpers.js'
+import { describe, it } from 'node:test'
+import { CLI, finished, swapwright, useServedFolder } from './cli-helpers.js'
 
 const MiB = 1024 * 1024
 const FILE_SIZE = 6 * MiB
@@ -24,40 +23,24 @@ async function scrape (url: string): Promise<string> {
 }
 
 describe('observability of the command', () => {
-  let work: string
-  let server: Running
-  let address: string
-  let serverPeer: string
-  let root: string
-  let metricsUrl: string
-
-  before(async () => {
-    work = await mkdtemp(join(tmpdir(), 'swapwright-observe-'))
+  const served = useServedFolder('swapwright-observe-', async work => {
     await writeFile(join(work, 'file.bin'), randomBytes(FILE_SIZE))
     await writeFile(join(work, 'other.bin'), randomBytes(1000))
-    server = new Running(['serve', 'file.bin', '--repo', 'server', '--listen', '/ip4/127.0.0.1/tcp/0', '--metrics', '127.0.0.1:0', '--json'], work)
-    address = (await server.next('listening')).address
-    metricsUrl = (await server.next('metrics')).url
-    serverPeer = (await server.next('ready')).peer
-    root = (await server.next('serving')).cid
-  })
-
-  after(async () => {
-    assert.equal(await server.stop(), 0)
-    await rm(work, { recursive: true, force: true })
-  })
+  }, ['file.bin', '--repo', 'server', '--metrics', '127.0.0.1:0'])
+  /** A field of one of serve's events, all of which it printed before it was ready. */
+  const servedEvent = (name: string): Record<string, any> => served.server.events.find(e => e.event === name) ?? {}
 
   it('serve --metrics serves Prometheus text whose Bitswap counters move during a get', async () => {
-    const before = await scrape(metricsUrl)
+    const before = await scrape(servedEvent('metrics').url)
     assert.equal(sample(before, 'ipfs_bitswap_blocks_sent'), 0)
     assert.equal(sample(before, 'ipfs_bitswap_data_sent_bytes'), 0)
     for (const name of ['ipfs_bitswap_wanthaves_broadcast', 'ipfs_bitswap_haves_received', 'ipfs_bitswap_unique_blocks_received']) {
       assert.ok(sample(before, name) != null, `${name} is exported`)
     }
-    const result = await swapwright(['get', root, '--peer', address, '--repo', 'metrics-get', '-o', 'metrics.out', '--json'], work)
+    const result = await swapwright(['get', served.root, '--peer', served.address, '--repo', 'metrics-get', '-o', 'metrics.out', '--json'], served.work)
     assert.equal(result.code, 0, result.stderr + result.stdout)
     const done = result.events.find(e => e.event === 'done') as Record<string, any>
-    const after = await scrape(metricsUrl)
+    const after = await scrape(servedEvent('metrics').url)
     assert.ok((sample(after, 'ipfs_bitswap_blocks_sent') ?? 0) >= done.blocks, after)
     assert.ok((sample(after, 'ipfs_bitswap_data_sent_bytes') ?? 0) >= FILE_SIZE)
     assert.ok((sample(after, 'ipfs_bitswap_messages_received') ?? 0) > 0)
@@ -66,17 +49,17 @@ describe('observability of the command', () => {
     assert.ok(perPeer.some(l => Number(l.split(' ').at(-1)) >= FILE_SIZE), perPeer.join('\n'))
     // libp2p's own metrics come through the same endpoint
     assert.match(after, /^libp2p_/m)
-    const notThere = await fetch(metricsUrl.replace('/metrics', '/other'))
+    const notThere = await fetch(servedEvent('metrics').url.replace('/metrics', '/other'))
     assert.equal(notThere.status, 404)
   })
 
   it('get --json reports per provider blocks, bytes and latency, and progress with total, percent and ETA', async () => {
-    const result = await swapwright(['get', root, '--peer', address, '--repo', 'report-get', '-o', 'report.out', '--json'], work)
+    const result = await swapwright(['get', served.root, '--peer', served.address, '--repo', 'report-get', '-o', 'report.out', '--json'], served.work)
     assert.equal(result.code, 0, result.stderr + result.stdout)
     const done = result.events.find(e => e.event === 'done') as Record<string, any>
     assert.equal(done.providers.length, 1, JSON.stringify(done.providers))
     const [provider] = done.providers
-    assert.equal(provider.peer, serverPeer)
+    assert.equal(provider.peer, servedEvent('ready').peer)
     assert.equal(provider.blocks, done.received)
     assert.ok(provider.bytes >= FILE_SIZE, `bytes ${provider.bytes}`)
     assert.ok(provider.latencyMs.mean >= 0 && provider.latencyMs.min <= provider.latencyMs.max, JSON.stringify(provider))
@@ -94,31 +77,31 @@ describe('observability of the command', () => {
 
   it('a resumed get counts only what came over the network', async () => {
     // the first get's repository, with its blocks kept: nothing comes over the network the second time
-    const result = await swapwright(['get', root, '--peer', address, '--repo', 'report-get', '-o', 'again.out', '--json'], work)
+    const result = await swapwright(['get', served.root, '--peer', served.address, '--repo', 'report-get', '-o', 'again.out', '--json'], served.work)
     assert.equal(result.code, 0, result.stderr)
     const done = result.events.find(e => e.event === 'done') as Record<string, any>
     assert.equal(done.received, 0)
     assert.equal(done.receivedBytes, 0)
     assert.equal(done.megabytesPerSecond, 0)
-    const plain = await swapwright(['get', root, '--peer', address, '--repo', 'report-get', '-o', 'again-2.out'], work)
+    const plain = await swapwright(['get', served.root, '--peer', served.address, '--repo', 'report-get', '-o', 'again-2.out'], served.work)
     assert.match(plain.stdout, /: 6\.0 MiB file \(6\.0 MiB DAG in \d+ blocks\), 0 B of it over the network \(the rest was in the repository\) in /)
   })
 
   it('a failed fetch says which phase failed and what each peer did', async () => {
-    const missing = (await swapwright(['add', 'other.bin', '--repo', 'elsewhere', '--json'], work)).events[0].cid as string
-    const refused = await swapwright(['get', missing, '--peer', address, '--repo', 'fail-1', '--not-found-timeout', '0.5', '--json'], work)
+    const missing = (await swapwright(['add', 'other.bin', '--repo', 'elsewhere', '--json'], served.work)).events[0].cid as string
+    const refused = await swapwright(['get', missing, '--peer', served.address, '--repo', 'fail-1', '--not-found-timeout', '0.5', '--json'], served.work)
     assert.equal(refused.code, 3, refused.stdout + refused.stderr)
     const error = refused.events.find(e => e.event === 'error') as Record<string, any>
     assert.equal(error.phase, 'waiting for blocks')
-    assert.equal(error.providers[0].peer, serverPeer)
+    assert.equal(error.providers[0].peer, servedEvent('ready').peer)
     assert.ok(error.providers[0].dontHaves >= 1, JSON.stringify(error.providers))
     assert.equal(error.providers[0].blocks, 0)
-    const plain = await swapwright(['get', missing, '--peer', address, '--repo', 'fail-2', '--not-found-timeout', '0.5'], work)
+    const plain = await swapwright(['get', missing, '--peer', served.address, '--repo', 'fail-2', '--not-found-timeout', '0.5'], served.work)
     assert.equal(plain.code, 3)
     assert.match(plain.stderr, /^ {2}failed while waiting for blocks$/m)
-    assert.match(plain.stderr, new RegExp(`^ {2}peer ${serverPeer}: 0 blocks \\(0 B\\), .*\\d+ DONT_HAVE`, 'm'))
+    assert.match(plain.stderr, new RegExp(`^ {2}peer ${servedEvent('ready').peer}: 0 blocks \\(0 B\\), .*\\d+ DONT_HAVE`, 'm'))
 
-    const unreachable = await swapwright(['get', root, '--peer', `/ip4/127.0.0.1/tcp/1/p2p/${serverPeer}`, '--repo', 'fail-3', '--dial-timeout', '1', '--json'], work)
+    const unreachable = await swapwright(['get', served.root, '--peer', `/ip4/127.0.0.1/tcp/1/p2p/${servedEvent('ready').peer}`, '--repo', 'fail-3', '--dial-timeout', '1', '--json'], served.work)
     assert.equal(unreachable.code, 4)
     const dialError = unreachable.events.find(e => e.event === 'error') as Record<string, any>
     assert.equal(dialError.phase, 'dialling peers')
@@ -126,8 +109,8 @@ describe('observability of the command', () => {
   })
 
   it('DEBUG=swapwright:bitswap*,swapwright:bitswap*:trace: a line per want sent and per block received', async () => {
-    const child = spawn(process.execPath, [CLI, 'get', root, '--peer', address, '--repo', 'trace-get', '-o', 'trace.out', '--json'], {
-      cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBUG: 'swapwright:bitswap*,swapwright:bitswap*:trace' }
+    const child = spawn(process.execPath, [CLI, 'get', served.root, '--peer', served.address, '--repo', 'trace-get', '-o', 'trace.out', '--json'], {
+      cwd: served.work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBUG: 'swapwright:bitswap*,swapwright:bitswap*:trace' }
     })
     const result = await finished(child)
     assert.equal(result.code, 0, result.stderr.slice(-2000))
@@ -141,14 +124,14 @@ describe('observability of the command', () => {
   })
 
   it('add reports its progress and its time', async () => {
-    const result = await swapwright(['add', 'file.bin', '--repo', 'add-progress', '--json'], work)
+    const result = await swapwright(['add', 'file.bin', '--repo', 'add-progress', '--json'], served.work)
     assert.equal(result.code, 0, result.stderr)
     const progress = result.events.filter(e => e.event === 'progress')
     for (const p of progress) assert.equal(p.total, FILE_SIZE)
     const added = result.events.find(e => e.event === 'added') as Record<string, any>
     assert.equal(added.bytesRead, FILE_SIZE)
-    assert.equal(added.cid, root)
-    const plain = await swapwright(['add', 'file.bin', '--repo', 'add-progress'], work)
-    assert.match(plain.stdout, new RegExp(`^added ${root} file\\.bin \\(6\\.0 MiB in [\\d.]+ s, [\\d.]+ [KMG]?i?B/s\\)$`, 'm'))
+    assert.equal(added.cid, served.root)
+    const plain = await swapwright(['add', 'file.bin', '--repo', 'add-progress'], served.work)
+    assert.match(plain.stdout, new RegExp(`^added ${served.root} file\\.bin \\(6\\.0 MiB in [\\d.]+ s, [\\d.]+ [KMG]?i?B/s\\)$`, 'm'))
   })
 })
