@@ -21,6 +21,11 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
   private readonly hub: SimulatedNetwork
   private handler: NetworkHandler | undefined
   private readonly connections = new Map<PeerKey, ProtocolVersion>()
+  /**
+   * Per peer, which connection is the current one (counted up on each connect): a message in flight when its
+   * connection closed is lost, even if the peers connect again before it would have arrived, as on a real link.
+   */
+  private readonly generations = new Map<PeerKey, number>()
   private readonly traffic = new Map<PeerKey, LinkStats>()
 
   constructor (hub: SimulatedNetwork, self: PeerKey, maxVersion: ProtocolVersion) {
@@ -70,6 +75,7 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
     if (version == null) throw new PeerUnreachableError(peer, 'not connected')
     const remote = this.hub.peer(peer) as SimulatedNodeNetwork
     const link = this.hub.link(this.self, peer)
+    const generation = this.generations.get(peer)
     const stats = this.statsFor(peer)
     const parts = encodeForPeer(message, version, { targetSize: this.hub.init.maxOutgoingMessageSize })
     let leftAt = this.hub.clock.now()
@@ -84,7 +90,7 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
       this.hub.messageScheduled()
       this.hub.clock.setTimeout(() => {
         this.hub.messageSettled()
-        if (this.connections.get(peer) == null) {
+        if (this.connections.get(peer) == null || this.generations.get(peer) !== generation) {
           link.dropped++
           return
         }
@@ -117,6 +123,7 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
   /** Called by the hub side of a connection. */
   attach (peer: PeerKey, version: ProtocolVersion): void {
     this.connections.set(peer, version)
+    this.generations.set(peer, (this.generations.get(peer) ?? 0) + 1)
     this.handler?.onPeerConnected(peer, version)
   }
 
