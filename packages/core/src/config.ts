@@ -6,6 +6,7 @@ import {
   DEFAULT_SEND_RETRY_DELAY, DEFAULT_PROVIDER_SEARCH_DELAY, DEFAULT_PERIODIC_SEARCH_DELAY,
   DEFAULT_BROADCAST_LIVE_WANTS_LIMIT, DEFAULT_SESSION_RECEIVED_MEMORY, DEFAULT_PEER_DONT_HAVE_LIMIT,
   DEFAULT_DONT_HAVE_RETRY_DELAY,
+  DEFAULT_SESSION_REDIALS,
   DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER,
   DEFAULT_PROVIDER_QUERY_CONCURRENCY, DEFAULT_PROVIDER_QUERY_TIMEOUT, DEFAULT_MAX_PROVIDERS_PER_QUERY,
   DEFAULT_PROVIDER_DIAL_CONCURRENCY, DEFAULT_MAX_WANTLIST_ENTRIES, DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER,
@@ -77,6 +78,12 @@ export interface BitswapConfig {
    * up to the rebroadcast interval (default 1000): a peer may get the block later and not say so.
    */
   dontHaveRetryDelay: number
+  /**
+   * Client: times a session dials a peer again after it disconnected, while the session has no other peer; 0
+   * dials none (default 2). When these fail and no provider search finds another peer, the session's wants fail
+   * with `PeersLostError`.
+   */
+  sessionRedials: number
   /** Client: wants one peer holds from us at once; more wait for answers (default 1024). */
   maxWantsInFlightPerPeer: number
   /** Client: provider lookups running at once, the rest wait in order (default 8). */
@@ -119,6 +126,7 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
   sessionReceivedMemory: DEFAULT_SESSION_RECEIVED_MEMORY,
   peerDontHaveLimit: DEFAULT_PEER_DONT_HAVE_LIMIT,
   dontHaveRetryDelay: DEFAULT_DONT_HAVE_RETRY_DELAY,
+  sessionRedials: DEFAULT_SESSION_REDIALS,
   maxWantsInFlightPerPeer: DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER,
   providerQueryConcurrency: DEFAULT_PROVIDER_QUERY_CONCURRENCY,
   providerQueryTimeout: DEFAULT_PROVIDER_QUERY_TIMEOUT,
@@ -127,7 +135,7 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
 })
 
 /** Limits where 0 means "no limit" rather than a value that cannot work. */
-const ZERO_IS_OFF: ReadonlySet<string> = new Set(['maxBytesPerSecondPerPeer', 'maxBlocksPerSecondPerPeer', 'minBlockResendInterval', 'sharedBlockBytes'])
+const ZERO_IS_OFF: ReadonlySet<string> = new Set(['maxBytesPerSecondPerPeer', 'maxBlocksPerSecondPerPeer', 'minBlockResendInterval', 'sharedBlockBytes', 'sessionRedials'])
 
 /** Fills unset fields with defaults and rejects values that cannot work. */
 export function resolveConfig (options: Partial<BitswapConfig> = {}): BitswapConfig {

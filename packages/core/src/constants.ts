@@ -124,6 +124,12 @@ export const SMALL_BLOCK_SIZE = 1024
 /** Client: a want every session peer refused is asked again after this many ms, doubling each time (default). */
 export const DEFAULT_DONT_HAVE_RETRY_DELAY = 1000
 
+/**
+ * Client: times a session dials a disconnected peer again while it has no other peer. A peer that closed the
+ * connection may still be up (a restart, an idle-connection trim); one that keeps closing it is given up on.
+ */
+export const DEFAULT_SESSION_REDIALS = 2
+
 /** Client: consecutive DONT_HAVEs after which a peer leaves a session (unless it holds a HAVE for a live want). */
 export const DEFAULT_PEER_DONT_HAVE_LIMIT = 16
 

@@ -178,3 +178,22 @@ export class UncarriableWantError extends SwapwrightError {
     this.peers = peers
   }
 }
+
+/**
+ * Every peer of a session disconnected, dialling them again failed (within `sessionRedials`), and no provider
+ * search found another. Raised to the session's callers instead of leaving them to wait for their own timeout;
+ * the session ends with it. `cid` is one of the blocks still wanted, `wanted` how many were.
+ */
+export class PeersLostError extends SwapwrightError {
+  readonly cid: CID
+  readonly peers: readonly string[]
+  readonly wanted: number
+  constructor (cid: CID, peers: readonly string[], wanted: number) {
+    const others = wanted > 1 ? ` and ${wanted - 1} other block${wanted > 2 ? 's' : ''}` : ''
+    super('ERR_PEERS_LOST', `No peer left to fetch ${cid}${others} from: ${peers.length === 1 ? `peer ${peers[0]}` : `peers ${peers.join(', ')}`} ` +
+      'disconnected, dialling again failed, and no provider search found another')
+    this.cid = cid
+    this.peers = peers
+    this.wanted = wanted
+  }
+}

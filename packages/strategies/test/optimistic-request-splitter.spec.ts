@@ -38,6 +38,30 @@ describe('OptimisticRequestSplitter', () => {
     assert.deepEqual(s.split([want(cid, ['a', 'b'])]), [])
   })
 
+  it('once two peers proved they hold the blocks, sends each want to one of them as WANT_BLOCK only; an unproven peer still hears WANT_HAVE', () => {
+    const s = new OptimisticRequestSplitter({ provenAfter: 4 }).forSession()
+    const peers = ['a', 'b', 'c']
+    // Three HAVEs are not yet the four answers in a row needed.
+    for (const [i, peer] of ['a', 'b', 'a'].entries()) s.observe({ type: 'have', peer, cid: cidOf(10 + i) })
+    assert.deepEqual(brief(s.split([want(cidOf(20), peers)])), ['block:a', 'have:b', 'have:c'])
+    s.observe({ type: 'block', peer: 'b', cid: cidOf(13), latency: 5, first: true, duplicate: false })
+    // a and b proved themselves: the best of them gets the WANT_BLOCK, c (never heard from) a WANT_HAVE
+    assert.deepEqual(brief(s.split([want(cidOf(21), ['c', 'b', 'a'])])), ['block:b', 'have:c'])
+    // a refusal from c, never proven, changes nothing
+    s.observe({ type: 'dont-have', peer: 'c', cid: cidOf(22), timedOut: false })
+    assert.deepEqual(brief(s.split([want(cidOf(23), peers)])), ['block:a', 'have:c'])
+    // a proven peer failing starts the count over: every peer is asked again
+    s.observe({ type: 'dont-have', peer: 'a', cid: cidOf(24), timedOut: true })
+    assert.deepEqual(brief(s.split([want(cidOf(25), peers)])), ['block:a', 'have:b', 'have:c'])
+  })
+
+  it('asks every peer WANT_HAVE whatever they proved when provenQuorum is 0, as Go does', () => {
+    const s = new OptimisticRequestSplitter({ provenQuorum: 0, provenAfter: 1 }).forSession()
+    for (const peer of ['a', 'b']) s.observe({ type: 'have', peer, cid: cidOf(10) })
+    assert.deepEqual(brief(s.split([want(cidOf(20), ['a', 'b'])])), ['block:a', 'have:b'])
+    assert.throws(() => new OptimisticRequestSplitter({ provenAfter: 0 }), RangeError)
+  })
+
   it('keeps no window unless given one, and refuses a bad one', () => {
     assert.equal(new OptimisticRequestSplitter().forSession().maxLiveWants, undefined)
     assert.equal(new OptimisticRequestSplitter({ maxLiveWants: 32 }).forSession().maxLiveWants, 32)

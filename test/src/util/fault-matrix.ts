@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { randomPlugin } from '@swapwright/core'
+import { PeersLostError, randomPlugin } from '@swapwright/core'
 import { go2019, goDefaults } from '@swapwright/strategies'
 import { FaultyPeer, type Fault } from './faulty-peer.js'
 import { Swarm } from './swarm.js'
@@ -8,7 +8,8 @@ import type { TestBlock } from './blocks.js'
 /**
  * The fault matrix, shared by its test and its benchmark: the client against peers that pause, lie, break and
  * die, on the simulated network in virtual time. Every combination with at least one peer that can deliver must
- * end with every block; with none, every want must end with the caller's abort, never a hang.
+ * end with every block; with none, every want must end with the caller's abort or a clear error (every peer lost
+ * and nobody else found: `PeersLostError`), never a hang.
  */
 
 /** Median one-way latency of the network, in ms; the slow peer's links are 2 to 20 times that. */
@@ -30,6 +31,8 @@ export const PRESETS = { goDefaults, go2019 }
 export interface Outcome {
   complete: boolean
   aborted: boolean
+  /** Ended with a clear error before the caller's abort: every peer was lost and nobody else could be found. */
+  failed: boolean
   time: number
   duplicates: number
 }
@@ -62,13 +65,15 @@ export async function run (preset: keyof typeof PRESETS, seed: number, kinds: Ki
   const got = new Map<string, Uint8Array>()
   const start = swarm.clock.now()
   let aborted = false
+  let failed = false
   try {
     await swarm.run(async () => {
       try {
         for await (const { cid, bytes } of session.getBlocks(blocks.map(b => b.cid), { signal: caller.signal })) got.set(cid.toString(), bytes)
       } catch (err) {
-        if (!caller.signal.aborted) throw err
-        aborted = true
+        if (err instanceof PeersLostError) failed = true
+        else if (caller.signal.aborted) aborted = true
+        else throw err
       }
     }, 2 * CALLER_TIMEOUT)
   } finally {
@@ -82,10 +87,10 @@ export async function run (preset: keyof typeof PRESETS, seed: number, kinds: Ki
   const duplicates = fetcher.node.stats().client.duplicateBlocks
   session.close()
   await swarm.stop()
-  return { complete: got.size === blocks.length, aborted, time, duplicates }
+  return { complete: got.size === blocks.length, aborted, failed, time, duplicates }
 }
 
-export interface Row { label: string, runs: number, complete: number, aborted: number, times: number[], duplicates: number }
+export interface Row { label: string, runs: number, complete: number, aborted: number, failed: number, times: number[], duplicates: number }
 
 export function median (values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -93,9 +98,9 @@ export function median (values: number[]): number {
 }
 
 export function print (rows: Row[]): void {
-  console.log('combination                          runs  complete  aborted  median ms    max ms  duplicates')
+  console.log('combination                          runs  complete  aborted   failed  median ms    max ms  duplicates')
   for (const r of rows) {
-    console.log(`${r.label.padEnd(36)} ${String(r.runs).padStart(4)} ${String(r.complete).padStart(9)} ${String(r.aborted).padStart(8)} ${median(r.times).toFixed(0).padStart(10)} ${Math.max(...r.times).toFixed(0).padStart(9)} ${String(r.duplicates).padStart(11)}`)
+    console.log(`${r.label.padEnd(36)} ${String(r.runs).padStart(4)} ${String(r.complete).padStart(9)} ${String(r.aborted).padStart(8)} ${String(r.failed).padStart(8)} ${median(r.times).toFixed(0).padStart(10)} ${Math.max(...r.times).toFixed(0).padStart(9)} ${String(r.duplicates).padStart(11)}`)
   }
 }
 
@@ -129,7 +134,7 @@ export interface MatrixResult {
 /**
  * Runs `combos` on `preset`, each over the seeds `seedsOf(index)` gives, and checks the rules: a combination
  * with a peer that can deliver (honest, slow or late) ends with every block; one without ends by the caller's
- * abort; a late peer alone brings the blocks before the rebroadcast would have.
+ * abort or a `PeersLostError`; a late peer alone brings the blocks before the rebroadcast would have.
  */
 export async function runMatrix (preset: keyof typeof PRESETS, combos: Combination[], seedsOf: (index: number) => number[], blocks: TestBlock[]): Promise<MatrixResult> {
   const rows: Row[] = []
@@ -137,12 +142,12 @@ export async function runMatrix (preset: keyof typeof PRESETS, combos: Combinati
   const perFault = new Map<string, Row>()
   const faultRow = (name: string): Row => {
     let row = perFault.get(name)
-    if (row == null) perFault.set(name, row = { label: name, runs: 0, complete: 0, aborted: 0, times: [], duplicates: 0 })
+    if (row == null) perFault.set(name, row = { label: name, runs: 0, complete: 0, aborted: 0, failed: 0, times: [], duplicates: 0 })
     return row
   }
   for (const [index, combo] of combos.entries()) {
     const { kinds, honest } = combo
-    const row: Row = { label: label(combo), runs: 0, complete: 0, aborted: 0, times: [], duplicates: 0 }
+    const row: Row = { label: label(combo), runs: 0, complete: 0, aborted: 0, failed: 0, times: [], duplicates: 0 }
     const mustComplete = honest || kinds.some(kind => DELIVERS.has(kind))
     for (const seed of seedsOf(index)) {
       const outcome = await run(preset, seed, kinds, honest, blocks)
@@ -151,11 +156,12 @@ export async function runMatrix (preset: keyof typeof PRESETS, combos: Combinati
         r.runs++
         if (outcome.complete) r.complete++
         if (outcome.aborted) r.aborted++
+        if (outcome.failed) r.failed++
         r.times.push(outcome.time)
         r.duplicates += outcome.duplicates
       }
       if (mustComplete && !outcome.complete) failures.push(`${row.label}, seed ${seed}: incomplete after ${outcome.time} ms`)
-      if (!mustComplete && !outcome.aborted) failures.push(`${row.label}, seed ${seed}: ended without the caller's abort`)
+      if (!mustComplete && !outcome.aborted && !outcome.failed) failures.push(`${row.label}, seed ${seed}: ended without the caller's abort or a clear error`)
       if (kinds.length === 1 && kinds[0] === 'late' && !honest && outcome.time >= REBROADCAST) {
         failures.push(`late alone, seed ${seed}: took ${outcome.time} ms, not before the ${REBROADCAST} ms rebroadcast`)
       }

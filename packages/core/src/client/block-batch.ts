@@ -21,6 +21,8 @@ export interface BatchSource {
   dropCaller: (cid: CID) => void
   /** Whether the session has closed. */
   closed: () => boolean
+  /** Why the session ended, when it failed (nobody left to ask): the error every waiter gets instead of an abort. */
+  failure?: () => Error | undefined
 }
 
 /**
@@ -41,7 +43,7 @@ export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, si
   const pending = new Map<BatchWaiter, () => boolean>()
   const onAbort = (): void => {
     for (const [waiter, withdraw] of pending) {
-      if (withdraw()) waiter.reject(new AbortError(`Want for ${waiter.cid} was aborted`, { cause: signal.reason }))
+      if (withdraw()) waiter.reject(source.failure?.() ?? new AbortError(`Want for ${waiter.cid} was aborted`, { cause: signal.reason }))
     }
   }
   signal.addEventListener('abort', onAbort, { once: true })
@@ -72,7 +74,7 @@ export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, si
     }
     // The batch may have been aborted since the lookup began: its listener has already run, so register nothing.
     if (source.closed() || signal.aborted) {
-      deliver({ error: source.closed() ? new AbortError('The session is closed') : signal.reason })
+      deliver({ error: source.failure?.() ?? (source.closed() ? new AbortError('The session is closed') : signal.reason) })
       return
     }
     const waiter: BatchWaiter = {

@@ -245,6 +245,7 @@ export class BitswapClient {
       splitter: this.splitter.forSession(context),
       local: (cid, opts) => this.local(cid, opts),
       findProviders: (cid, opts) => this.searchProviders(cid, opts),
+      redial: async (peer, opts) => this.network.connect(peer, opts),
       onClose: closed => { this.sessions.delete(closed.id) }
     })
     this.sessions.set(id, session)
@@ -280,6 +281,7 @@ export class BitswapClient {
   peerConnected (peer: PeerKey): void {
     this.history.connected(peer, this.clock.now())
     this.wantManager.peerConnected(peer)
+    for (const session of this.sessions.values()) session.peerConnected(peer)
   }
 
   /** Bytes arrived from the peer, part of a message still on its way: it is alive and sending. */

@@ -1,7 +1,8 @@
 import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
-import { AbortError, errorMessage } from '../errors.js'
+import { AbortError, errorMessage, PeersLostError } from '../errors.js'
 import { BASE_TICK_DELAY } from '../constants.js'
 import { fetchBatch } from './block-batch.js'
+import { PeerRecovery } from './peer-recovery.js'
 import { SessionPeers } from './session-peers.js'
 import { SessionWantSender } from './session-want-sender.js'
 import { SessionWants } from './session-wants.js'
@@ -37,6 +38,8 @@ export interface SessionInit {
   local: (cid: CID, options: AbortOptions) => Uint8Array | undefined | Promise<Uint8Array | undefined>
   /** Peers that hold `cid`, already connected; undefined when the node has no provider search. */
   findProviders?: (cid: CID, options: AbortOptions) => AsyncIterable<PeerKey>
+  /** Dials a peer the session lost; settles once connected (or failed). Undefined when the node cannot dial. */
+  redial?: (peer: PeerKey, options: AbortOptions) => Promise<unknown>
   /** Called once when the session ends. */
   onClose: (session: Session) => void
 }
@@ -82,6 +85,10 @@ export class Session {
   private receivedBlocks = 0
   private duplicateBlocks = 0
   private providerSearches = 0
+  /** Redials and searches once every peer of the session has disconnected. */
+  private readonly recovery: PeerRecovery
+  /** Why the session ended, when it ended by failing: what its callers are rejected with. */
+  private failure: Error | undefined
   private closed = false
 
   /** @internal Sessions come from `createSession()` of a node, which wires them to its client. */
@@ -96,6 +103,17 @@ export class Session {
       wantManager: init.wantManager,
       selector: init.selector,
       splitter: init.splitter
+    })
+    const redial = init.redial
+    this.recovery = new PeerRecovery({
+      clock: init.clock,
+      redials: init.config.sessionRedials,
+      redial: redial == null ? undefined : async peer => redial(peer, { signal: this.lifetime.signal }).then(() => { this.addPeer(peer) }),
+      search: async () => this.search(this.oldestWant()?.cid),
+      stranded: () => this.stranded,
+      // Peers connected outside the session heard the broadcast: give them the first idle tick's time to answer.
+      grace: () => init.wantManager.connectedPeers().length > 0 ? init.config.providerSearchDelay : 0,
+      giveUp: lost => { this.giveUp(lost) }
     })
   }
 
@@ -141,6 +159,11 @@ export class Session {
     this.scheduleUpdate()
   }
 
+  /** A peer connected to the node: a peer this session lost comes back at once while the session has none. */
+  peerConnected (peer: PeerKey): void {
+    if (this.peers.size === 0 && this.recovery.knows(peer)) this.addPeer(peer)
+  }
+
   hasPeer (peer: PeerKey): boolean {
     return this.peers.has(peer)
   }
@@ -157,7 +180,7 @@ export class Session {
     } catch (err) {
       // A caller that gives up releases its share of the want.
       this.dropCaller(cid)
-      throw err
+      throw this.failure ?? err
     } finally {
       signal.removeEventListener('abort', onAbort)
     }
@@ -173,7 +196,8 @@ export class Session {
       lookUp: (cid, signal) => this.lookUp(cid, signal),
       want: (cid, waiter) => this.listen(cid, waiter),
       dropCaller: cid => { this.dropCaller(cid) },
-      closed: () => this.closed
+      closed: () => this.closed,
+      failure: () => this.failure
     }, cids, signals)
   }
 
@@ -268,8 +292,33 @@ export class Session {
     this.scheduleUpdate()
   }
 
+  /**
+   * The peer disconnected. When it was the session's last peer and wants are left, the session dials its lost
+   * peers again and looks for providers at once (see `PeerRecovery`), and fails if nobody can be found.
+   */
   peerDisconnected (peer: PeerKey): void {
+    if (!this.peers.has(peer)) return
     this.removePeer(peer)
+    this.recovery.peerLost(peer)
+    if (this.stranded) this.recovery.start()
+  }
+
+  /** Wants left, no peer, and none on its way. */
+  private get stranded (): boolean {
+    return !this.closed && this.peers.size === 0 && this.joining === 0 && this.wants.size > 0
+  }
+
+  private oldestWant (): SessionWant | undefined {
+    return this.wants.values().next().value
+  }
+
+  /** Nobody could be found: the callers are told so, naming a block still wanted, and the session ends. */
+  private giveUp (lost: PeerKey[]): void {
+    const want = this.oldestWant()
+    if (want == null) return
+    this.failure = new PeersLostError(want.cid, lost, this.wants.size)
+    this.log('session %d gives up: %s', this.id, this.failure.message)
+    this.close()
   }
 
   stats (): SessionStats {
@@ -291,7 +340,8 @@ export class Session {
     this.idleTimer?.cancel()
     this.periodicTimer?.cancel()
     this.retryTimer?.cancel()
-    this.lifetime.abort()
+    this.recovery.stop()
+    this.lifetime.abort(this.failure)
     this.init.wantManager.cancel(this.id, [...this.wants.values()].map(want => want.cid))
     this.wants.clear()
     this.retries.clear()
@@ -301,6 +351,8 @@ export class Session {
 
   private addWant (cid: CID): void {
     if (this.wants.add(cid) == null) return
+    // Wanted after the session lost its peers (between two calls of a walk): the lost are looked for again.
+    if (this.recovery.hasLost && !this.recovery.running && this.stranded) this.recovery.start()
     this.scheduleUpdate()
     this.armIdleTick()
     this.armPeriodicSearch()
@@ -331,7 +383,7 @@ export class Session {
    */
   private onExhausted (want: SessionWant): void {
     this.broadcast([want])
-    this.search(want.cid)
+    void this.search(want.cid)
     if (this.retries.has(want)) return
     const delay = Math.min(this.init.config.dontHaveRetryDelay * 2 ** want.retries, this.init.config.rebroadcastInterval)
     this.retries.set(want, this.init.clock.now() + delay)
@@ -458,7 +510,7 @@ export class Session {
     let live = all.filter(want => want.live).slice(0, limit)
     if (live.length === 0) live = all.slice(0, Math.min(limit, this.init.splitter.maxLiveWants ?? limit))
     this.broadcast(live)
-    if (this.consecutiveTicks === 0 && live.length > 0) this.search(live[0].cid)
+    if (this.consecutiveTicks === 0 && live.length > 0) void this.search(live[0].cid)
     this.consecutiveTicks++
     this.armIdleTick()
   }
@@ -471,25 +523,23 @@ export class Session {
       const wants = [...this.wants.values()]
       const want = wants[Math.floor(this.init.random.next() * wants.length)]
       this.broadcast([want])
-      this.search(want.cid)
+      void this.search(want.cid)
       this.armPeriodicSearch()
     }, this.init.config.periodicSearchDelay)
   }
 
-  /** Peers found for `cid` join the session as they come. */
-  private search (cid: CID): void {
+  /** Peers found for `cid` join the session as they come; settles when the search ends. */
+  private async search (cid: CID | undefined): Promise<void> {
     const find = this.init.findProviders
-    if (find == null || this.closed) return
+    if (find == null || cid == null || this.closed) return
     this.providerSearches++
-    void (async () => {
-      try {
-        for await (const peer of find(cid, { signal: this.lifetime.signal })) {
-          if (this.closed) return
-          this.addPeer(peer)
-        }
-      } catch (err) {
-        if (!this.closed) this.log('provider search for %s failed: %s', cid, errorMessage(err))
+    try {
+      for await (const peer of find(cid, { signal: this.lifetime.signal })) {
+        if (this.closed) return
+        this.addPeer(peer)
       }
-    })()
+    } catch (err) {
+      if (!this.closed) this.log('provider search for %s failed: %s', cid, errorMessage(err))
+    }
   }
 }

@@ -1,6 +1,12 @@
 import { factoryPlugin, type PeerKey, type Plugin, type PendingWant, type RequestSplitter, type SessionFeedback, type SessionRequestSplitter, type WantAssignment } from '@swapwright/core'
 import { requireInteger } from '../util/check-init.js'
 import { DontHaveMemory } from './dont-have-memory.js'
+import { ProvenPeers } from './proven-peers.js'
+
+/** Default `provenQuorum`: peers that must have proven they hold the session's blocks. */
+const DEFAULT_PROVEN_QUORUM = 2
+/** Default `provenAfter`: HAVEs and deliveries in a row, since a proven peer last failed. */
+const DEFAULT_PROVEN_AFTER = 16
 
 /**
  * The request splitter of current Go Bitswap (1.2.0), as the session want sender of boxo
@@ -9,19 +15,26 @@ import { DontHaveMemory } from './dont-have-memory.js'
  * once while the HAVE answers tell the session who to try next. A peer that said DONT_HAVE is never the
  * WANT_BLOCK target; when every ranked peer has said so the want waits for new peers, as in Go.
  *
- * One change from Go: when the session's blocks are small enough that a WANT_HAVE comes back as the block, only
- * the WANT_BLOCK goes out, so four peers do not send four copies; a failed target releases the want to the next.
+ * Two changes from Go: when the session's blocks are small enough that a WANT_HAVE comes back as the block, only
+ * the WANT_BLOCK goes out, so four peers do not send four copies; and once at least two peers have proven they
+ * hold the session's blocks (see `ProvenPeers`), those peers get one WANT_BLOCK per block between them and no
+ * WANT_HAVEs, as a splitter of one file over its seeds would. Either way a failed target releases the want to the
+ * next peer.
  */
 export class OptimisticRequestSplitter implements RequestSplitter {
   readonly name = 'optimistic-request-splitter'
   private readonly maxLiveWants: number | undefined
+  private readonly provenQuorum: number
+  private readonly provenAfter: number
 
   constructor (init: OptimisticRequestSplitterInit = {}) {
     this.maxLiveWants = init.maxLiveWants == null ? undefined : requireInteger('maxLiveWants', init.maxLiveWants, 1)
+    this.provenQuorum = requireInteger('provenQuorum', init.provenQuorum ?? DEFAULT_PROVEN_QUORUM, 0)
+    this.provenAfter = requireInteger('provenAfter', init.provenAfter ?? DEFAULT_PROVEN_AFTER, 1)
   }
 
   forSession (): SessionRequestSplitter {
-    return new OptimisticSession(this.maxLiveWants)
+    return new OptimisticSession(this.maxLiveWants, this.provenQuorum === 0 ? undefined : new ProvenPeers(this.provenQuorum, this.provenAfter))
   }
 }
 
@@ -32,6 +45,13 @@ export interface OptimisticRequestSplitterInit {
    * wants go out as blocks arrive, when more peers have answered.
    */
   maxLiveWants?: number
+  /**
+   * Peers that must have proven they hold the session's blocks (HAVEs and deliveries, no failure since) before
+   * wants go to one of them each, with no WANT_HAVEs to them (default 2; 0 asks every peer WANT_HAVE, as Go does).
+   */
+  provenQuorum?: number
+  /** HAVEs and deliveries in a row, since a proven peer last failed, before they are trusted so (default 16). */
+  provenAfter?: number
 }
 
 class OptimisticSession implements SessionRequestSplitter {
@@ -41,7 +61,7 @@ class OptimisticSession implements SessionRequestSplitter {
   /** Per want (CID string), how many of `joined` its last full split covered. */
   private readonly covered = new Map<string, number>()
 
-  constructor (readonly maxLiveWants: number | undefined) {}
+  constructor (readonly maxLiveWants: number | undefined, private readonly proven: ProvenPeers | undefined) {}
 
   /**
    * One pass over each want's ranking when it needs a WANT_BLOCK target. Once the WANT_BLOCK is out, an answer
@@ -51,6 +71,10 @@ class OptimisticSession implements SessionRequestSplitter {
    */
   split (wants: readonly PendingWant[]): WantAssignment[] {
     const out: WantAssignment[] = []
+    // Peers proven to hold the session's blocks are asked WANT_BLOCK only; the others still hear WANT_HAVE, so
+    // a newcomer can prove itself (and one that lacks the blocks refuses without costing the proven their trust).
+    const proven = this.proven?.holds === true ? this.proven : undefined
+    const asksHave = (peer: PeerKey): boolean => proven?.has(peer) !== true
     for (const want of wants) {
       const { cid, blockSentTo, haveSentTo } = want
       // a WANT_HAVE for a small block is answered with the block: one peer at a time, or each sends a copy
@@ -63,19 +87,21 @@ class OptimisticSession implements SessionRequestSplitter {
       if (blockSentTo.size > 0 && covered !== undefined) {
         for (let i = covered; i < this.joined.length; i++) {
           const peer = this.joined[i]
-          if (want.peers?.has(peer) !== true || blockSentTo.has(peer) || haveSentTo.has(peer) || !willing(peer)) continue
+          if (want.peers?.has(peer) !== true || blockSentTo.has(peer) || haveSentTo.has(peer) || !willing(peer) || !asksHave(peer)) continue
           out.push({ peer, cid, wantType: 'have' })
         }
         this.covered.set(key, this.joined.length)
         continue
       }
       const ranked = want.ranked
-      const blockTarget = blockSentTo.size === 0 ? ranked.find(willing) : undefined
+      const blockTarget = blockSentTo.size === 0
+        ? (proven === undefined ? undefined : ranked.find(peer => willing(peer) && proven.has(peer))) ?? ranked.find(willing)
+        : undefined
       if (blockTarget !== undefined) out.push({ peer: blockTarget, cid, wantType: 'block' })
       if (want.peers != null) this.covered.set(key, this.joined.length)
       if (!havesToo) continue
       for (const peer of ranked) {
-        if (peer === blockTarget || blockSentTo.has(peer) || haveSentTo.has(peer) || !willing(peer)) continue
+        if (peer === blockTarget || blockSentTo.has(peer) || haveSentTo.has(peer) || !willing(peer) || !asksHave(peer)) continue
         out.push({ peer, cid, wantType: 'have' })
       }
     }
@@ -84,6 +110,7 @@ class OptimisticSession implements SessionRequestSplitter {
 
   observe (feedback: SessionFeedback): void {
     this.dontHaves.observe(feedback)
+    this.proven?.observe(feedback)
     if (feedback.type === 'peer-added') this.joined.push(feedback.peer)
     else if (feedback.type === 'block') this.covered.delete(feedback.cid.toString())
   }

@@ -24,6 +24,13 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
   private readonly connections = new Map<PeerKey, ProtocolVersion>()
   /** Counters per peer; they outlive the connection, for the newest `retainDepartedPeers` departures. */
   private readonly traffic: PeerRecords<LinkStats>
+  /**
+   * Per connected peer, which connection is the current one (a number no earlier connection had): a message in
+   * flight when its connection closed is lost, even if the peers connect again before it would have arrived, as
+   * on a real link. Forgotten on disconnect, so it holds only connected peers.
+   */
+  private readonly generations = new Map<PeerKey, number>()
+  private connectionsMade = 0
 
   constructor (hub: SimulatedNetwork, self: PeerKey, maxVersion: ProtocolVersion) {
     this.hub = hub
@@ -73,6 +80,7 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
     if (version == null) throw new PeerUnreachableError(peer, 'not connected')
     const remote = this.hub.peer(peer) as SimulatedNodeNetwork
     const link = this.hub.link(this.self, peer)
+    const generation = this.generations.get(peer)
     const stats = this.traffic.of(peer)
     const parts = encodeForPeer(message, version, { targetSize: this.hub.init.maxOutgoingMessageSize })
     let leftAt = this.hub.clock.now()
@@ -87,7 +95,7 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
       this.hub.messageScheduled()
       this.hub.clock.setTimeout(() => {
         this.hub.messageSettled()
-        if (this.connections.get(peer) == null) {
+        if (this.connections.get(peer) == null || this.generations.get(peer) !== generation) {
           link.dropped++
           return
         }
@@ -121,11 +129,13 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
   attach (peer: PeerKey, version: ProtocolVersion): void {
     this.connections.set(peer, version)
     this.traffic.arrived(peer)
+    this.generations.set(peer, ++this.connectionsMade)
     this.handler?.onPeerConnected(peer, version)
   }
 
   detach (peer: PeerKey): void {
     if (!this.connections.delete(peer)) return
+    this.generations.delete(peer)
     this.traffic.departed(peer)
     this.handler?.onPeerDisconnected(peer)
   }
