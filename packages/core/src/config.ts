@@ -77,7 +77,7 @@ export interface BitswapConfig {
    * up to the rebroadcast interval (default 1000): a peer may get the block later and not say so.
    */
   dontHaveRetryDelay: number
-  /** Client: wants one peer holds from us at once; more wait for answers (default 1024). */
+  /** Client: wants one peer holds from us at once, counting blocks it sent that are not yet stored; more wait (default 1024). */
   maxWantsInFlightPerPeer: number
   /** Client: provider lookups running at once, the rest wait in order (default 8). */
   providerQueryConcurrency: number
