@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { encodePrefixOf, VirtualClock, type Blockstore } from '../src/index.js'
+import { DEFAULT_CONFIG, encodePrefixOf, VirtualClock, type Blockstore } from '../src/index.js'
 import { clientFixture } from './fixtures/client.js'
 import { cidOf, FakeNetwork } from './fixtures/fake-network.js'
 import type { CID } from 'multiformats/cid'
@@ -47,6 +47,10 @@ describe('the client\'s want window and its store', () => {
     await clock.advance(10)
     assert.equal(asked(), 2, 'received but not written: the blocks still hold their places')
     assert.equal(cids.slice(0, 2).flatMap(cid => network.entries(cid)).filter(entry => entry.endsWith('cancel')).length, 0, 'no CANCEL to the sender')
+    // a disk behind for longer than the rebroadcast interval: the wants whose blocks came are not asked again
+    await clock.advance(DEFAULT_CONFIG.rebroadcastInterval * 2)
+    assert.deepEqual(cids.slice(0, 2).map(cid => network.entries(cid).length), [1, 1], 'each of the first two wants went out once')
+    assert.equal(asked(), 2)
 
     store.release()
     await written
