@@ -84,7 +84,7 @@ export interface BitswapConfig {
    * with `PeersLostError`.
    */
   sessionRedials: number
-  /** Client: wants one peer holds from us at once; more wait for answers (default 1024). */
+  /** Client: wants one peer holds from us at once, counting blocks it sent that are not yet stored; more wait (default 1024). */
   maxWantsInFlightPerPeer: number
   /** Client: provider lookups running at once, the rest wait in order (default 8). */
   providerQueryConcurrency: number

@@ -184,6 +184,8 @@ export const MAX_VALID_LATENCY = 30_000
 
 /**
  * Client: wants one peer holds from us at once. Servers keep about this many per peer (and drop the rest), so
- * sending more only makes them wait for a rebroadcast; the rest go out as earlier ones are answered.
+ * sending more only makes them wait for a rebroadcast; the rest go out as earlier ones are answered. A block the
+ * peer sent keeps its place until it is written to the blockstore, so this also bounds the blocks received from
+ * one peer and still waiting for a slow disk: the store's back-pressure on the network.
  */
 export const DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER = 1024

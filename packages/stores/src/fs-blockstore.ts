@@ -1,3 +1,4 @@
+import { readFile as readFileCallback } from 'node:fs'
 import { open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { NotFoundError } from 'interface-store'
@@ -11,6 +12,7 @@ import { blockFileName, digestOfFileName, isShardName, isTempFileName, shardOf, 
 import { FsBatchWriter } from './fs-batch-writer.js'
 import { FsShardDirectories } from './fs-shards.js'
 import { FsWriteGate } from './fs-write-gate.js'
+import { writeBytesAtomic } from './fs-write-bytes.js'
 import type { AbortOptions } from './abort.js'
 import type { BlockBytes } from './fs-atomic-write.js'
 import type { FsOperation } from './fs-errors.js'
@@ -171,12 +173,18 @@ export class FsBlockstore implements Blockstore {
     return key
   }
 
-  /** A block written with libuv's file operations, as its chunks come (an abort stops it before the rename). */
+  /**
+   * A block written with libuv's file operations: whole bytes with one callback chain, other sources as their
+   * chunks come (an abort stops either before the rename).
+   */
   async #writeStream (dir: string, name: string, val: BlockBytes, signal: AbortSignal | undefined): Promise<void> {
     await this.#shards.ensure(dir)
-    const write = { fsync: this.fsync, signal, tempName: this.#tempName(name) }
+    const attempt = async (): Promise<void> => {
+      const write = { fsync: this.fsync, signal, tempName: this.#tempName(name) }
+      await (val instanceof Uint8Array ? writeBytesAtomic(dir, name, val, write) : writeFileAtomic(dir, name, val, write))
+    }
     try {
-      await writeFileAtomic(dir, name, val, write)
+      await attempt()
     } catch (err) {
       // the shard was removed behind the store's back after it was last seen: create it again, once. Only when
       // creating the temp file failed, so the block's bytes (perhaps a one-shot source) are still unread.
@@ -184,7 +192,7 @@ export class FsBlockstore implements Blockstore {
       if (errnoCode(err) !== 'ENOENT' || syscall !== 'open') throw err
       this.#shards.forget(dir)
       await this.#shards.ensure(dir)
-      await writeFileAtomic(dir, name, val, { ...write, tempName: this.#tempName(name) })
+      await attempt()
     }
   }
 
@@ -275,7 +283,7 @@ export class FsBlockstore implements Blockstore {
     options.signal?.throwIfAborted()
     const { file } = this.#locate(key)
     try {
-      return plain(await readFile(file, { signal: options.signal }))
+      return plain(await readWhole(file, options.signal))
     } catch (err) {
       if (options.signal?.aborted !== true && errnoCode(err) === 'ENOENT') {
         throw new NotFoundError(`block ${key.toString()} is not in ${this.path}`)
@@ -347,6 +355,19 @@ export class FsBlockstore implements Blockstore {
 /** An FsBlockstore at `path`; call `await store.open()` before use. */
 export function fsBlockstore (path: string, init?: FsBlockstoreInit): FsBlockstore {
   return new FsBlockstore(path, init)
+}
+
+/**
+ * A file's bytes through the callback call: the promise one costs a file handle object and a promise per step,
+ * most of a small block's read (the command reads every block back to write the file out).
+ */
+async function readWhole (file: string, signal: AbortSignal | undefined): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    readFileCallback(file, { signal }, (err, bytes) => {
+      if (err != null) reject(err)
+      else resolve(bytes)
+    })
+  })
 }
 
 /** A Node Buffer as a plain Uint8Array view (no copy), so callers comparing bytes see the usual type. */

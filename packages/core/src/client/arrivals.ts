@@ -15,13 +15,15 @@ export interface SessionArrival {
 
 /**
  * What the blocks of one received message leave to do once the client has been through them all: the wants they
- * answered (for the peer's answer time and the CANCELs to other peers), the blocks stored (for the server and the
- * routing system) and the blocks to hand to sessions and waiters. Gathered per message, so that work is done once
- * per message instead of once per block.
+ * answered (for the peer's answer time, the CANCELs to other peers and, once stored, the sender's window), the
+ * blocks stored (for the server and the routing system) and the blocks to hand to sessions and waiters. Gathered
+ * per message, so that work is done once per message instead of once per block.
  */
 export class Arrivals {
   /** Wanted CIDs the blocks answered, not yet recorded. */
   answered: CID[] = []
+  /** Wanted CIDs the blocks answered, whose places in the sender's window are let go once they are stored. */
+  readonly unwritten: CID[] = []
   readonly stored: CID[] = []
   readonly delivered: Arrival[] = []
 

@@ -349,10 +349,15 @@ export class BitswapClient {
     this.wantManager.queue(peer)?.responseReceived(answered)
     for (let i = 0; i < answered.length; i++) this.answered(peer, 'block')
     this.wantManager.cancelReceived(answered, peer)
+    for (const cid of answered) arrivals.unwritten.push(cid)
   }
 
-  /** The stored blocks of a message go to the server, the routing system, the sessions and the waiters. */
+  /**
+   * The stored blocks of a message go to the server, the routing system, the sessions and the waiters, and
+   * the places their wants held in the sender's window to the next wants.
+   */
   private blocksArrived (peer: PeerKey, arrivals: Arrivals): void {
+    this.wantManager.written(arrivals.unwritten, peer)
     if (arrivals.stored.length > 0) {
       this.onBlocksStored?.(arrivals.stored)
       this.announce(arrivals.stored)

@@ -224,6 +224,20 @@ export class MessageQueue {
   }
 
   /**
+   * The peer sent these blocks. Their wants keep their places in flight until `cancel` (the blocks are still
+   * being stored), but are never sent again: a rebroadcast while the store catches up would only fetch them twice.
+   */
+  delivered (cids: readonly CID[]): void {
+    for (const cid of cids) {
+      const key = blockKey(cid)
+      const want = this.wants.get(key)
+      if (want == null) continue
+      want.sentAt = undefined
+      this.dirty.delete(key)
+    }
+  }
+
+  /**
    * The peer answered DONT_HAVE for these. The wants stay, so a block it gets later is still pushed and a cancel
    * still goes out, but a session may ask it again.
    */

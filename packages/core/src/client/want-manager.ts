@@ -148,18 +148,33 @@ export class WantManager {
 
   /**
    * The blocks of one message from `from`, claimed: every other peer asked for them gets a CANCEL, in one pass
-   * over the queues per message; the sender dropped the wants when it sent the blocks, so it gets none.
+   * over the queues per message. The sender dropped the wants when it sent the blocks, so it gets none; the
+   * places they hold in its window are let go by `written`, once the blocks are stored.
    */
   cancelReceived (cids: readonly CID[], from?: PeerKey): void {
     if (cids.length === 0) return
-    for (const [peer, queue] of this.queues) queue.cancel(cids, peer !== from)
+    for (const [peer, queue] of this.queues) {
+      if (peer !== from) queue.cancel(cids)
+      else queue.delivered(cids)
+    }
   }
 
-  /** One block arrived from `from`: `claim` and `cancelReceived` at once. */
+  /**
+   * Blocks `from` sent are stored (or failed to be): the places they held among the wants in flight to it go to
+   * the next wants, with no CANCEL. Held until now, a block received but not yet written counts against the
+   * peer's window (`maxWantsInFlightPerPeer`), so a fetch asks no faster than its store writes and the blocks
+   * waiting for the disk stay bounded.
+   */
+  written (cids: readonly CID[], from: PeerKey): void {
+    if (cids.length > 0) this.queues.get(from)?.cancel(cids, false)
+  }
+
+  /** One block arrived from `from`: `claim`, `cancelReceived` and `written` at once. */
   blockReceived (cid: CID, from?: PeerKey): void {
     if (!this.interests.has(blockKey(cid))) return
     this.claim(cid)
     this.cancelReceived([cid], from)
+    if (from != null) this.written([cid], from)
   }
 
   /** Sessions that want the CID. */
