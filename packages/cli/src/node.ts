@@ -10,7 +10,6 @@ import { NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
 import { dhtService, type DhtSettings } from './dht.js'
 import { nodeNoiseCrypto } from './noise-crypto.js'
-import { coalescedWrites } from './coalesced-writes.js'
 import { observedPeerSelector } from './observed-peer-selector.js'
 import type { ConnectionLimits } from './connection-limits.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
@@ -87,8 +86,7 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
     addresses: { listen },
     // WebSockets too when an address needs it, so a browser node can dial a `serve` listening on a /ws address
     transports: await transportsFor(listen, dht, options.dialing ?? []),
-    // each send of a connection in one write to the kernel: noise's frames otherwise cost a system call per piece
-    connectionEncrypters: [coalescedWrites(noise({ crypto: nodeNoiseCrypto }))],
+    connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })],
     streamMuxers: [yamux()],
     connectionManager: {
       ...(limits == null
