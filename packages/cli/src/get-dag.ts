@@ -45,7 +45,7 @@ export interface GetSummary {
   providers: PeerReport[]
   /** The most resident memory this process has used so far, in bytes. */
   peakMemoryBytes: number
-  /** Milliseconds from the start of the process to the first want handed to the session: the command's start-up. */
+  /** Milliseconds from the start of the process to the first want handed to the network: the command's start-up. */
   firstWantMs: number
 }
 
@@ -116,7 +116,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
         received: blocksReceived,
         receivedBytes: wire.blockBytesReceived,
         providers: fetching.report.providers(),
-        firstWantMs: started
+        firstWantMs: fetching.firstWantAt() ?? started
       }
     } finally {
       bar.stop()
