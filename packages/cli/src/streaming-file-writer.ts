@@ -6,6 +6,7 @@ import { UnixFS } from 'ipfs-unixfs'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { STREAMED_WRITES_IN_FLIGHT } from './constants.js'
+import { fileError } from './errors.js'
 import { refuseSymlink as refuseSymlinkAt } from './export-dag.js'
 import { unixfsFileBytes } from './write-unixfs-file.js'
 import type { Blockstore } from 'interface-blockstore'
@@ -68,10 +69,12 @@ export class StreamingFileWriter {
   /**
    * Takes a verified block of the file's DAG. Resolves at once unless the writes under way hold more than
    * `STREAMED_WRITES_IN_FLIGHT` bytes: then when they are fewer again, so a slow disk slows the fetch instead
-   * of filling memory.
+   * of filling memory. Throws once a write has failed, as the CliError to report.
    */
   async add (cid: CID, bytes: Uint8Array): Promise<void> {
-    if (this.#unplaceable != null || this.#writeError != null) return
+    // a failed write (a full disk) ends the fetch now: the rest of the file could not be written either
+    if (this.#writeError != null) throw fileError(this.#writeError, this.#target)
+    if (this.#unplaceable != null) return
     const key = cid.toString()
     const placement = this.#waiting.get(key)
     if (placement == null) return
