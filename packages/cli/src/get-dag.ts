@@ -73,6 +73,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
     const total = dagSize(target)
     const wire = fetching.node.counters.total
     log('%s resolves to %c, a %s: %s DAG bytes, %s file bytes', init.path.text, target.cid, target.type, total ?? 'unknown', target.type === 'directory' ? 'unknown' : Number(target.size))
+    // (undefined when the output is a device, a pipe or anything else a rename would replace)
     if (init.out !== STDOUT && isPlainFile(target)) {
       streaming = await StreamingFileWriter.open(init.out, target.cid, Number(target.size)).catch(err => { throw fileError(err, init.out) })
     }

@@ -7,7 +7,7 @@ import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { STREAMED_WRITES_IN_FLIGHT } from './constants.js'
 import { fileError } from './errors.js'
-import { refuseSymlink as refuseSymlinkAt } from './export-dag.js'
+import { refuseSymlink } from './export-dag.js'
 import { unixfsFileBytes } from './write-unixfs-file.js'
 import type { Blockstore } from 'interface-blockstore'
 
@@ -53,9 +53,13 @@ export class StreamingFileWriter {
     this.#waiting.set(root.toString(), { offsets: [0], size })
   }
 
-  /** Opens the temporary file beside `target` for the file under `root`, whose file size is `size`. */
-  static async open (target: string, root: CID, size: number): Promise<StreamingFileWriter> {
-    await refuseSymlink(target)
+  /**
+   * Opens the temporary file beside `target` for the file under `root`, whose file size is `size`. Undefined
+   * when something other than a regular file is at `target` (a device such as /dev/null, a pipe, a directory, a
+   * symbolic link): renaming over it would replace it, so it is written (or refused) the way it was before.
+   */
+  static async open (target: string, root: CID, size: number): Promise<StreamingFileWriter | undefined> {
+    if (!await replaceable(target)) return undefined
     const temporary = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.part`)
     const file = await open(temporary, 'wx')
     return new StreamingFileWriter(target, temporary, file, root, size)
@@ -163,8 +167,11 @@ export class StreamingFileWriter {
     }
     if (this.#written !== this.#declared) throw new Error(`the file declares ${this.#declared} bytes but its blocks hold ${this.#written}`)
     await this.#file.close()
-    // Checked again at the last moment: a symbolic link put at the target meanwhile is never replaced
-    await refuseSymlink(this.#target)
+    // Checked again at the last moment: whatever was put at the target meanwhile is replaced only if a plain file
+    if (!await replaceable(this.#target)) {
+      await refuseSymlink(this.#target)
+      throw new Error(`${this.#target} is no longer a regular file; the file is not put in its place`)
+    }
     await rename(this.#temporary, this.#target)
     return this.#written
   }
@@ -182,9 +189,8 @@ export class StreamingFileWriter {
   }
 }
 
-/** Nothing is renamed over a symbolic link (as nothing is written through one) or a directory. */
-async function refuseSymlink (target: string): Promise<void> {
-  await refuseSymlinkAt(target)
+/** Whether the file may be renamed over `target`: nothing is there, or a regular file. */
+async function replaceable (target: string): Promise<boolean> {
   const info = await lstat(target).catch(() => undefined)
-  if (info?.isDirectory() === true) throw new Error(`${target} is a directory; a file cannot replace it`)
+  return info == null || info.isFile()
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -49,6 +50,13 @@ async function fileSize (store: MemoryBlockstore, root: CID): Promise<number> {
   return Number(UnixFS.unmarshal(dagPb.decode(bytes).Data as Uint8Array).fileSize())
 }
 
+/** A writer for `target`, which must be one a file may be renamed over. */
+async function opened (target: string, root: CID, size: number): Promise<StreamingFileWriter> {
+  const writer = await StreamingFileWriter.open(target, root, size)
+  assert.ok(writer != null, `${target} could be replaced`)
+  return writer
+}
+
 describe('writing a file while its blocks arrive', () => {
   let work: string
   before(async () => { work = await mkdtemp(join(tmpdir(), 'swapwright-streaming-')) })
@@ -63,7 +71,7 @@ describe('writing a file while its blocks arrive', () => {
       const target = join(dir, 'out')
       // an older file at the output stays whole until the new one replaces it
       await writeFile(target, 'older')
-      const writer = await StreamingFileWriter.open(target, root, await fileSize(store, root))
+      const writer = await opened(target, root, await fileSize(store, root))
       for (const { cid, bytes: block } of await levels(store, root)) await writer.add(cid, block)
       assert.equal(await readFile(target, 'utf8'), 'older')
       assert.equal(await writer.finish(store, AbortSignal.timeout(10_000)), bytes.byteLength)
@@ -79,7 +87,7 @@ describe('writing a file while its blocks arrive', () => {
     const store = new MemoryBlockstore()
     const root = await importFile(store, bytes, true, 'trickle')
     const target = join(await mkdtemp(join(work, 'repeated-')), 'out')
-    const writer = await StreamingFileWriter.open(target, root, await fileSize(store, root))
+    const writer = await opened(target, root, await fileSize(store, root))
     // in order: the leaf comes before the nodes beside it that link it again
     for (const { cid, bytes: block } of await levels(store, root, false)) await writer.add(cid, block)
     assert.equal(await writer.finish(store, AbortSignal.timeout(10_000)), bytes.byteLength)
@@ -101,11 +109,26 @@ describe('writing a file while its blocks arrive', () => {
     await store.put(root, node)
     const dir = await mkdtemp(join(work, 'lying-'))
     const target = join(dir, 'out')
-    const writer = await StreamingFileWriter.open(target, root, 20)
+    const writer = await opened(target, root, 20)
     for (const { cid, bytes: block } of await levels(store, root)) await writer.add(cid, block)
     assert.equal(await writer.finish(store, AbortSignal.timeout(10_000)), undefined)
     assert.match(writer.unplaceable ?? '', /holds 12 bytes where 10 are declared/)
     assert.deepEqual(await readdir(dir), [], 'neither the output nor a temporary file')
+  })
+
+  it('never replaces what is not a regular file at the output path (a device, a pipe, a link, a directory)', async () => {
+    const store = new MemoryBlockstore()
+    const root = await importFile(store, new Uint8Array(3000), true)
+    const dir = await mkdtemp(join(work, 'special-'))
+    // a pipe stands for a device here: the test must not touch the machine's own /dev
+    execFileSync('mkfifo', [join(dir, 'pipe')])
+    await symlink('/dev/null', join(dir, 'link'))
+    await mkdir(join(dir, 'folder'))
+    for (const name of ['pipe', 'link', 'folder']) {
+      assert.equal(await StreamingFileWriter.open(join(dir, name), root, 3000), undefined, name)
+    }
+    assert.equal((await lstat(join(dir, 'pipe'))).isFIFO(), true)
+    assert.deepEqual((await readdir(dir)).sort(), ['folder', 'link', 'pipe'], 'no temporary file either')
   })
 
   it('a get stopped halfway leaves no file at the output path and no temporary file', async () => {
@@ -114,7 +137,7 @@ describe('writing a file while its blocks arrive', () => {
     const root = await importFile(store, bytes, true)
     const dir = await mkdtemp(join(work, 'stopped-'))
     const target = join(dir, 'out')
-    const writer = await StreamingFileWriter.open(target, root, await fileSize(store, root))
+    const writer = await opened(target, root, await fileSize(store, root))
     const blocks = await levels(store, root)
     for (const { cid, bytes: block } of blocks.slice(0, blocks.length >> 1)) await writer.add(cid, block)
     await writer.abandon()
