@@ -23,3 +23,9 @@ export const DIAL_RETRY_MAX_DELAY = 2_000
 
 /** The exit code when the reader of stdout went away (128 + SIGPIPE, as a shell reports a command a closed pipe ended). */
 export const EXIT_PIPE_CLOSED = 141
+
+/**
+ * Bytes of a file `get` may have handed to the disk and not yet seen written, while it writes the file as the
+ * blocks arrive; beyond it the fetch waits for the disk, so a slow disk costs speed, not memory.
+ */
+export const STREAMED_WRITES_IN_FLIGHT = 16 * 1024 * 1024

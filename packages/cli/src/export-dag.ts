@@ -66,7 +66,8 @@ function entryName (name: string, dir: string): string {
   return name
 }
 
-async function refuseSymlink (target: string): Promise<void> {
+/** Nothing is ever written through a symbolic link: one at `target` is an error. */
+export async function refuseSymlink (target: string): Promise<void> {
   const info = await lstat(target).catch(() => undefined)
   if (info?.isSymbolicLink() === true) throw new Error(`${target} is a symbolic link; nothing is written through one`)
 }

@@ -13,7 +13,9 @@ export interface DagProgress {
  * Only dag-pb nodes have links here (UnixFS); raw blocks are leaves.
  */
 export async function fetchDag (
-  session: Session, root: CID, onBlock: (progress: DagProgress) => void, signal: AbortSignal,
+  session: Session, root: CID,
+  /** Hears of each verified block as it comes; the next is taken when what this returns settles. */
+  onBlock: (progress: DagProgress, cid: CID, bytes: Uint8Array) => void | Promise<void>, signal: AbortSignal,
   /** Throws when the blocks of a level can never arrive from the peers at hand. */
   check: (level: readonly CID[]) => void = () => {}
 ): Promise<DagProgress> {
@@ -26,7 +28,7 @@ export async function fetchDag (
     for await (const { cid, bytes } of session.getBlocks(level, { signal })) {
       progress.blocks++
       progress.bytes += bytes.byteLength
-      onBlock(progress)
+      await onBlock(progress, cid, bytes)
       if (cid.code !== dagPb.code) continue
       for (const link of dagPb.decode(bytes).Links) {
         const child = CID.asCID(link.Hash) ?? link.Hash

@@ -3,11 +3,12 @@ import { IdentityBlockstore } from 'blockstore-core/identity'
 import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
 import { errorMessage } from '@swapwright/core'
 import * as raw from 'multiformats/codecs/raw'
-import { CliError, ExitCode } from './errors.js'
+import { CliError, ExitCode, fileError } from './errors.js'
 import { exportDag } from './export-dag.js'
 import { fetchDag } from './fetch-dag.js'
 import { progressBar, progressFigures } from './progress.js'
 import { runFetch, type FetchInit, type Fetching } from './run-fetch.js'
+import { StreamingFileWriter } from './streaming-file-writer.js'
 import { writeToStdout } from './write-stdout.js'
 import type { PeerReport } from './fetch-report.js'
 import type { IpfsPath } from './ipfs-path.js'
@@ -44,7 +45,7 @@ export interface GetSummary {
   providers: PeerReport[]
   /** The most resident memory this process has used so far, in bytes. */
   peakMemoryBytes: number
-  /** Milliseconds from the start of the process to the first want handed to the session: the command's start-up. */
+  /** Milliseconds from the start of the process to the first want handed to the network: the command's start-up. */
   firstWantMs: number
 }
 
@@ -57,6 +58,8 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
   const { repo, output, signal } = init
   const bar = progressBar('fetching', !output.json)
   let lastReport = 0
+  // A file is written while its blocks arrive; a directory, or stdout, from the repository after the fetch.
+  let streaming: StreamingFileWriter | undefined
   const fetched = await runFetch({ ...init, cid: init.path.cid }, async fetching => {
     // the transfer's time: from the peers connected to the last block; performance.now() counts from the
     // start of the process, so it is also how long the command took to get going
@@ -70,10 +73,14 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
     const total = dagSize(target)
     const wire = fetching.node.counters.total
     log('%s resolves to %c, a %s: %s DAG bytes, %s file bytes', init.path.text, target.cid, target.type, total ?? 'unknown', target.type === 'directory' ? 'unknown' : Number(target.size))
+    // (undefined when the output is a device, a pipe or anything else a rename would replace)
+    if (init.out !== STDOUT && isPlainFile(target)) {
+      streaming = await StreamingFileWriter.open(init.out, target.cid, Number(target.size)).catch(err => { throw fileError(err, init.out) })
+    }
     // the story at debug level: a line at every tenth of the DAG
     let nextTenth = 1
     try {
-      const progress = await fetchDag(fetching.session, target.cid, p => {
+      const progress = await fetchDag(fetching.session, target.cid, (p, cid, bytes) => {
         fetching.touch()
         // Only bytes that came over the network make the rate: a resumed fetch finds the rest on disk at once.
         const state = { done: p.bytes, total, moved: wire.blockBytesReceived, blocks: p.blocks, seconds: (performance.now() - started) / 1000 }
@@ -97,6 +104,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
             ...(figures.etaSeconds == null ? {} : { etaSeconds: Math.round(figures.etaSeconds * 10) / 10 })
           })
         }
+        return streaming?.add(cid, bytes)
       }, fetching.signal, fetching.carriable)
       const { duplicateBlocks, blocksReceived } = fetching.session.stats()
       log('fetched all %d blocks (%d over the network, %d duplicates) in %s s', progress.blocks, blocksReceived, duplicateBlocks, ((performance.now() - started) / 1000).toFixed(2))
@@ -109,29 +117,36 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
         received: blocksReceived,
         receivedBytes: wire.blockBytesReceived,
         providers: fetching.report.providers(),
-        firstWantMs: started
+        firstWantMs: fetching.firstWantAt() ?? started
       }
     } finally {
       bar.stop()
     }
+  }).catch(async err => {
+    // a get that failed or was interrupted leaves nothing beside the output
+    await streaming?.abandon()
+    throw err
   })
   // a fetch that ended just as a write failed must not go on to export a DAG with blocks missing
+  if (repo.writeFailed.aborted) await streaming?.abandon()
   repo.writeFailed.throwIfAborted()
-  // The node is stopped by now: the network's buffers and connections are let go of before the file is written.
   // Inlined blocks (`ipfs add --inline`) live in their identity CIDs, never in the repository.
   const local = new IdentityBlockstore(repo.blockstore)
-  const writing = progressBar('writing', !output.json)
-  const writeStarted = performance.now()
-  const onWritten = (written: number): void => {
-    writing.update({ done: written, total: fetched.fileBytes, seconds: (performance.now() - writeStarted) / 1000 })
-  }
-  let writtenBytes
-  try {
-    writtenBytes = init.out === STDOUT
-      ? await writeToStdout(fetched.target, local, signal, onWritten)
-      : await exportDag(fetched.target, local, init.out, signal, onWritten)
-  } finally {
-    writing.stop()
+  let writtenBytes = await finishStreaming(streaming, local, init.out, signal)
+  if (writtenBytes == null) {
+    // The node is stopped by now: the network's buffers and connections are let go of before the file is written.
+    const writing = progressBar('writing', !output.json)
+    const writeStarted = performance.now()
+    const onWritten = (written: number): void => {
+      writing.update({ done: written, total: fetched.fileBytes, seconds: (performance.now() - writeStarted) / 1000 })
+    }
+    try {
+      writtenBytes = init.out === STDOUT
+        ? await writeToStdout(fetched.target, local, signal, onWritten)
+        : await exportDag(fetched.target, local, init.out, signal, onWritten)
+    } finally {
+      writing.stop()
+    }
   }
   return {
     cid: fetched.target.toString(),
@@ -149,6 +164,26 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
     // maxRSS is in KiB
     peakMemoryBytes: process.resourceUsage().maxRSS * 1024,
     firstWantMs: Math.round(fetched.firstWantMs)
+  }
+}
+
+/** A UnixFS file of bytes (not a symbolic link, which is recreated as a link): written while it arrives. */
+function isPlainFile (entry: UnixFSEntry): boolean {
+  return entry.type === 'raw' || (entry.type === 'file' && (entry.unixfs.type === 'file' || entry.unixfs.type === 'raw'))
+}
+
+/**
+ * The file written while it arrived, completed and renamed into place: its bytes, or undefined when it has to
+ * be written from the repository instead (nothing streamed, or blocks that could not be placed as they came).
+ */
+async function finishStreaming (streaming: StreamingFileWriter | undefined, blockstore: IdentityBlockstore, out: string, signal: AbortSignal): Promise<number | undefined> {
+  if (streaming == null) return undefined
+  try {
+    return await streaming.finish(blockstore, signal)
+  } catch (err) {
+    await streaming.abandon()
+    if (signal.aborted) throw err
+    throw fileError(err, out)
   }
 }
 

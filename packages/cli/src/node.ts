@@ -2,7 +2,7 @@ import { identify } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
-import { blockstorePlugin, createBitswap, errorMessage, logNode, tappedNetwork, WireCounters, wireLog, type Bitswap, type BitswapConfig, type SessionFeedback } from '@swapwright/core'
+import { blockstorePlugin, createBitswap, errorMessage, logNode, tappedNetwork, WireCounters, wireLog, type Bitswap, type BitswapConfig, type SessionFeedback, type WireTap } from '@swapwright/core'
 import { goDefaults } from '@swapwright/strategies'
 import { dhtProviderFinder, libp2pNetwork, registerBitswapMetrics, type Libp2pNetworkInit } from '@swapwright/transports'
 import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p'
@@ -60,6 +60,8 @@ export interface NodeOptions {
   dialing?: readonly Multiaddr[]
   /** How long one dial may take, handshakes included (ms); libp2p's defaults otherwise. */
   dialTimeout?: number
+  /** More observers of every message sent and received (e.g. the time of `get`'s first want). */
+  taps?: readonly WireTap[]
 }
 
 /** A /ws or /wss address: the only kind that needs the WebSockets transport. */
@@ -107,13 +109,17 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
     ...(options.metrics == null ? {} : { metrics: options.metrics }),
     services
   }))
+  // The peers a get names are dialled now, while Bitswap is put together and started: the handshakes' round trips
+  // run meanwhile. The caller's own dial of the same address joins this one (libp2p shares a dial under way, and
+  // returns a connection already open); a failure here is the caller's to see and report when it dials.
+  for (const address of options.dialing ?? []) libp2p.dial(address).catch(() => {})
   const strategies = goDefaults()
   const counters = options.counters ?? new WireCounters()
   const bitswap = createBitswap({
     ...options.serverLimits,
     logger: libp2p.logger,
     // Tapped for the per-peer report, metrics and trace logs, through libp2p's per-component logger.
-    network: tappedNetwork(libp2pNetwork(libp2p, options.networkLimits), counters, wireLog(libp2p.logger)),
+    network: tappedNetwork(libp2pNetwork(libp2p, options.networkLimits), counters, wireLog(libp2p.logger), ...options.taps ?? []),
     blockstore: blockstorePlugin(blockstore),
     ...strategies,
     ...(options.observe == null ? {} : { peerSelector: observedPeerSelector(strategies.peerSelector, options.observe) }),

@@ -10,7 +10,7 @@ import { NotFoundWatch } from './not-found-watch.js'
 import { logRetry, reach, type PeerAddress } from './reach.js'
 import type { Output } from './output.js'
 import type { Repo } from './repo.js'
-import type { Session } from '@swapwright/core'
+import type { Session, WireTap } from '@swapwright/core'
 import type { CID } from 'multiformats/cid'
 
 export interface FetchInit {
@@ -48,6 +48,8 @@ export interface Fetching {
   touch: () => void
   /** Throws when the blocks of a DAG level can never arrive from the peers at hand (see `oldPeerCheck`). */
   carriable: (level: readonly CID[]) => void
+  /** When the first want was handed to the network (ms since the process started), once it was. */
+  firstWantAt: () => number | undefined
   /** The blocks of the fetch as a read-only blockstore: from the repository, else through the session. */
   blocks: { get: (cid: CID, options?: { signal?: AbortSignal }) => AsyncGenerator<Uint8Array> }
 }
@@ -68,8 +70,16 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
   const counters = new WireCounters()
   const report = new FetchReport(counters)
   const phase: { now: FetchPhase } = { now: 'dialling peers' }
+  // The command's start-up, as the peer sees it: up to the first want leaving for the network
+  let firstWantAt: number | undefined
+  const firstWant: WireTap = {
+    sent: (_peer, message) => {
+      if (firstWantAt == null && message.wantlist?.entries.some(entry => !entry.cancel) === true) firstWantAt = performance.now()
+    }
+  }
   const node = await startNode(repo.blockstore, [], init.dht, {
     counters,
+    taps: [firstWant],
     dialing: init.peers.map(peer => peer.multiaddr),
     dialTimeout: init.dialTimeout,
     observe: feedback => {
@@ -84,7 +94,12 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
     const providers = await initialProviders(node, init, phase)
     phase.now = 'waiting for blocks'
     log('session starts with %d provider(s): %s', providers.length, providers.join(', '))
-    const carriable = init.dht == null ? await oldPeerCheck(node, providers, signal) : () => {}
+    // Which Bitswap versions the peers speak is learnt beside the fetch, not before it: the first want goes out
+    // without waiting for it (it opens the same stream), and the check is in place long before the first level of
+    // leaves is wanted, since the root has to arrive first.
+    let check: (level: readonly CID[]) => void = () => {}
+    if (init.dht == null) void oldPeerCheck(node, providers, signal).then(ready => { check = ready })
+    const carriable = (level: readonly CID[]): void => { check(level) }
     const lost = lostPeerWatch(node, providers)
     const session = node.bitswap.createSession({ providers, signal })
     const idle = new AbortController()
@@ -104,7 +119,7 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
       }
     }
     try {
-      return await work({ node, session, signal: ended, touch, carriable, blocks, report })
+      return await work({ node, session, signal: ended, touch, carriable, blocks, report, firstWantAt: () => firstWantAt })
     } catch (err) {
       repo.writeFailed.throwIfAborted()
       notFound.signal.throwIfAborted()

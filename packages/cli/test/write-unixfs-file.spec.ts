@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { MemoryBlockstore } from '@swapwright/stores'
-import { importer } from 'ipfs-unixfs-importer'
-import { fixedSize } from 'ipfs-unixfs-importer/chunker'
-import { balanced } from 'ipfs-unixfs-importer/layout'
 import { EXPORT_READ_AHEAD, unixfsFileBytes } from '../src/write-unixfs-file.js'
+import { importFile } from './unixfs-fixture.js'
 import type { CID } from 'multiformats/cid'
 
 /** A store that counts the blocks read from it. */
@@ -14,18 +12,6 @@ class CountingStore extends MemoryBlockstore {
     this.reads++
     return super.get(key)
   }
-}
-
-async function importFile (store: MemoryBlockstore, bytes: Uint8Array, rawLeaves: boolean): Promise<CID> {
-  let root: CID | undefined
-  for await (const entry of importer([{ content: bytes }], store, {
-    rawLeaves,
-    cidVersion: rawLeaves ? 1 : 0,
-    chunker: fixedSize({ chunkSize: 1024 }),
-    // 16 links a node: 200 leaves make a DAG three levels deep
-    layout: balanced({ maxChildrenPerNode: 16 })
-  })) root = entry.cid
-  return root as CID
 }
 
 describe('writing a UnixFS file out of the repository', () => {
