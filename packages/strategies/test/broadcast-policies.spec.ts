@@ -68,7 +68,7 @@ describe('adaptiveBroadcast', () => {
   const peers = peerNames(100).map(p => view(p, { latencyMs: 100 }))
 
   it('knowing nobody, widens 4, 12, 48, then the rest, about a round trip apart, the last step after everyoneAfter', () => {
-    const policy = build(adaptiveBroadcast({ steps: [4, 16, 64, Infinity], roundTrips: 1.5, everyoneAfter: 2000 }))
+    const policy = build(adaptiveBroadcast({ steps: [4, 16, 64, Infinity], roundTrips: 1.5, everyoneAfter: 2000, learnUntil: 0 }))
     const sizes: number[] = []
     const delays: Array<number | undefined> = []
     let left = peers
@@ -85,11 +85,13 @@ describe('adaptiveBroadcast', () => {
 
   it('asks the peers that served it best first; scores decay with their half-life', async () => {
     const clock = new VirtualClock()
-    const policy = build<AdaptiveBroadcast>(adaptiveBroadcast({ halfLife: 1000, firstShare: 1 }), clock)
-    policy.observe({ peer: 'peer-7', type: 'block', at: 0 })
+    const policy = build<AdaptiveBroadcast>(adaptiveBroadcast({ halfLife: 1000, firstShare: 1, learnUntil: 0 }), clock)
+    policy.select(request(peers))
     policy.observe({ peer: 'peer-7', type: 'block', at: 0 })
     policy.observe({ peer: 'peer-3', type: 'have', at: 0 })
     policy.observe({ peer: 'peer-9', type: 'dont-have', at: 0 })
+    policy.select(request(peers))
+    policy.observe({ peer: 'peer-7', type: 'block', at: 0 })
     assert.deepEqual(policy.select(request(peers)).peers, ['peer-7', 'peer-3'], 'all the score, and no unscored peer')
     assert.equal(policy.scoreOf('peer-7'), 2)
     await clock.advance(1000)
@@ -100,9 +102,13 @@ describe('adaptiveBroadcast', () => {
 
   it('asks first the fewest peers holding firstShare of the score, at most steps[0], and waits their 90th-percentile round trip', () => {
     const scored = (init: Parameters<typeof adaptiveBroadcast>[0]): BroadcastPolicy => {
-      const policy = build(adaptiveBroadcast(init))
-      for (const [peer, blocks] of [['peer-1', 6], ['peer-2', 3], ['peer-3', 1]] as const) {
-        for (let i = 0; i < blocks; i++) policy.observe?.({ peer, type: 'block', at: 0 })
+      const policy = build(adaptiveBroadcast({ learnUntil: 0, ...init }))
+      // Six broadcasts: peer-1 answered all of them, peer-2 three, peer-3 one.
+      for (let round = 0; round < 6; round++) {
+        policy.select(request(peers))
+        for (const [peer, found] of [['peer-1', 6], ['peer-2', 3], ['peer-3', 1]] as const) {
+          if (round < found) policy.observe?.({ peer, type: 'block', at: 0 })
+        }
       }
       return policy
     }
@@ -119,19 +125,52 @@ describe('adaptiveBroadcast', () => {
     assert.equal(second.peers.length, 2)
   })
 
+  it('asks everyone in one step until the peers it may ask hold learnUntil of score, then ranks them', () => {
+    const policy = build<AdaptiveBroadcast>(adaptiveBroadcast({ learnUntil: 4 }))
+    for (let round = 0; round < 3; round++) {
+      const decision = policy.select(request(peers))
+      assert.equal(decision.peers.length, peers.length, `round ${round}: still learning, everyone`)
+      assert.equal(decision.widenAfterMs, undefined, 'nobody left to widen to')
+      policy.observe({ peer: `peer-${round}`, type: 'block', at: 0 })
+      policy.observe({ peer: 'peer-9', type: 'have', at: 0 })
+    }
+    // peer-0, peer-1 and peer-2 found one each, peer-9 said HAVE three times: 4.5 between them
+    assert.deepEqual(new Set(policy.select(request(peers)).peers), new Set(['peer-9', 'peer-0', 'peer-1', 'peer-2']))
+    assert.equal(policy.select(request(peers.filter(v => v.peer !== 'peer-9'))).peers.length, peers.length - 1, 'without peer-9 they hold 3 of 4: everyone again')
+  })
+
+  it('credits a peer once per broadcast, with its best answer: a DAG fetched from its holder is one find', () => {
+    const policy = build<AdaptiveBroadcast>(adaptiveBroadcast({ learnUntil: 0 }))
+    policy.select(request(peers))
+    policy.observe({ peer: 'peer-1', type: 'have', at: 0 })
+    assert.equal(policy.scoreOf('peer-1'), 0.5)
+    for (let i = 0; i < 100; i++) policy.observe({ peer: 'peer-1', type: 'block', at: 0 })
+    policy.observe({ peer: 'peer-2', type: 'have', at: 0 })
+    policy.observe({ peer: 'peer-2', type: 'have', at: 0 })
+    assert.equal(policy.scoreOf('peer-1'), 1, 'a HAVE then a hundred blocks: one block\'s worth')
+    assert.equal(policy.scoreOf('peer-2'), 0.5)
+    policy.select(request(peers, 1))
+    policy.observe({ peer: 'peer-1', type: 'block', at: 0 })
+    assert.equal(policy.scoreOf('peer-1'), 1, 'a wider step of the same broadcast is the same round')
+    assert.deepEqual(policy.select(request(peers)).peers, ['peer-1', 'peer-2'], 'the DAG holder does not crowd out the other finder')
+    policy.observe({ peer: 'peer-1', type: 'block', at: 0 })
+    assert.equal(policy.scoreOf('peer-1'), 2, 'the next broadcast credits it again')
+  })
+
   it('keeps scores across a restart through its score store', async () => {
     const store = memoryScoreStore()
     const clock = new VirtualClock()
-    const before = build<AdaptiveBroadcast>(adaptiveBroadcast({ scoreStore: store }), clock)
+    const before = build<AdaptiveBroadcast>(adaptiveBroadcast({ scoreStore: store, learnUntil: 1 }), clock)
     await before.start()
     before.observe({ peer: 'peer-42', type: 'block', at: 0 })
     await before.stop()
     assert.equal(store.saved?.length, 1)
-    const after = build<AdaptiveBroadcast>(adaptiveBroadcast({ scoreStore: store }), clock, 2)
+    const after = build<AdaptiveBroadcast>(adaptiveBroadcast({ scoreStore: store, learnUntil: 1 }), clock, 2)
     assert.equal(after.scoreOf('peer-42'), 0, 'nothing before start')
+    assert.equal(after.select(request(peers)).peers.length, peers.length, 'knowing nobody, it asks everyone')
     await after.start()
     assert.equal(after.scoreOf('peer-42'), 1)
-    assert.equal(after.select(request(peers)).peers[0], 'peer-42')
+    assert.deepEqual(after.select(request(peers)).peers, ['peer-42'], 'the loaded score is enough to rank by: no flood after a restart')
     await after.stop()
   })
 
@@ -144,5 +183,6 @@ describe('adaptiveBroadcast', () => {
     assert.throws(() => build(adaptiveBroadcast({ firstShare: 0 })), /firstShare/)
     assert.throws(() => build(adaptiveBroadcast({ firstShare: 1.5 })), /firstShare/)
     assert.throws(() => build(adaptiveBroadcast({ roundTripQuantile: 2 })), /roundTripQuantile/)
+    assert.throws(() => build(adaptiveBroadcast({ learnUntil: -1 })), /learnUntil/)
   })
 })

@@ -50,11 +50,12 @@ class MainnetSwarm {
   async start (roots: readonly PlacedRoot[], strategy: StrategySet): Promise<Bitswap> {
     const stores = new Map<string, MemoryBlockstore>()
     for (const root of roots) {
-      if (root.holder === undefined) continue
-      let store = stores.get(root.holder)
-      if (store == null) stores.set(root.holder, store = new MemoryBlockstore())
-      for (const block of root.blocks) await store.put(block.cid, block.bytes)
-      this.routing.announce(root.holder, [root.blocks[0].cid])
+      for (const holder of root.holders) {
+        let store = stores.get(holder)
+        if (store == null) stores.set(holder, store = new MemoryBlockstore())
+        for (const block of root.blocks) await store.put(block.cid, block.bytes)
+        this.routing.announce(holder, [root.blocks[0].cid])
+      }
     }
     const far = Array.from({ length: this.scenario.dhtOnlyPeers }, (_, i) => farPeer(i))
     const peers = [...Array.from({ length: this.scenario.connectedPeers }, (_, i) => connectedPeer(i)), ...far]
@@ -204,7 +205,7 @@ export async function runMainnetLike (scenario: MainnetLikeScenario, strategyNam
   const client = (key: keyof ClientStats): number => after.client[key] - before.client[key]
   const uniqueBlocks = client('blocksReceived')
   const duplicateBlocks = client('duplicateBlocks')
-  const rootsAvailable = roots.filter(root => root.holder !== undefined).length
+  const rootsAvailable = roots.filter(root => root.holders.length > 0).length
   const rootsFound = outcomes.filter(o => o.fetched).length
   const firstBlockTimes = outcomes.map(o => o.fetched && o.firstBlockMs !== undefined ? micro(o.firstBlockMs) : null)
   const found = firstBlockTimes.filter(t => t != null)

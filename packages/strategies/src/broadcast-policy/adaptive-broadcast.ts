@@ -4,24 +4,35 @@ import {
 } from '@swapwright/core'
 import { requireInteger, requireNumber } from '../util/check-init.js'
 import { PeerScores } from './peer-scores.js'
+import { RoundCredit } from './round-credit.js'
 import type { ScoreStore } from './score-store.js'
 
 export interface AdaptiveBroadcastInit {
   /**
    * How many peers the broadcast has reached after each step, best first: increasing, the last may be
    * `Infinity` (every connected peer). The first is a cap: the first step asks only as many of the best-scored
-   * peers as hold `firstShare` of the score, and `steps[0]` peers only when no peer it may ask has a score (a
-   * node that knows nobody yet). Default [24, Infinity]: after the first step, only the provider search and, late,
+   * peers as hold `firstShare` of the score, and `steps[0]` peers only when no peer it may ask has a score and
+   * `learnUntil` is 0. Default [20, Infinity]: after the first step, only the provider search and, late,
    * everyone (`everyoneAfter`). A middle step is paid by every want the first step does not find, and most of
    * those (the roots nobody connected holds) no step finds; see the strategies README.
    */
   steps?: readonly number[]
   /**
    * Share of the score of the peers it may ask that the first step's peers hold, in (0, 1]: the first step
-   * asks the fewest best-scored peers that reach it. Providers are concentrated, so a few peers hold most of
-   * the score, and the long tail of peers that answered once costs more than it finds. Default 0.8.
+   * asks the fewest best-scored peers that reach it (at most `steps[0]`). Providers are concentrated, so a few
+   * peers hold most of the score, and the long tail of peers that answered once costs more than it finds.
+   * With 0.8 the first step was the top providers and hardly any of the next tier. Default 0.9.
    */
   firstShare?: number
+  /**
+   * Score, about that many answers, the peers a broadcast may ask must hold between them before the first step
+   * is ranked: below it, the first step asks every one of them, as a node without this policy does. A node that
+   * knows little learns who holds what from every holder's answer (a top provider it never asked would never
+   * earn a score: the peers it does ask find most roots first, so the provider search that would introduce the
+   * others seldom runs); scores loaded from `scoreStore` count, so a restart does not flood again. 0 never
+   * floods. Default 50.
+   */
+  learnUntil?: number
   /** Round trips (the `roundTripQuantile` of the peers just asked) to wait before the next step. Default 1.2. */
   roundTrips?: number
   /**
@@ -58,8 +69,9 @@ interface Ranked { view: BroadcastPeerView, score: number, tie: number }
 type Options = Required<Omit<AdaptiveBroadcastInit, 'scoreStore'>> & Pick<AdaptiveBroadcastInit, 'scoreStore'>
 
 export const ADAPTIVE_BROADCAST_DEFAULTS: Readonly<Options> = Object.freeze({
-  steps: Object.freeze([24, Infinity]) as readonly number[],
-  firstShare: 0.8,
+  steps: Object.freeze([20, Infinity]) as readonly number[],
+  firstShare: 0.9,
+  learnUntil: 50,
   roundTrips: 1.2,
   roundTripQuantile: 0.9,
   stepDelay: 250,
@@ -85,15 +97,18 @@ function checkSteps (steps: readonly number[]): readonly number[] {
  * Broadcasts first to the fewest peers that hold most of the recent usefulness (`firstShare` of the score, at
  * most `steps[0]` peers), then widens in steps only while some want has had neither a HAVE nor its block, each
  * step about a round trip of the peers just asked after the one before (the step to everyone waits
- * `everyoneAfter`, so the provider search answers first). Usefulness is a score per peer that every block and
- * HAVE raises and time decays, kept across connections and, through `scoreStore`, across restarts. Peers with
- * equal scores are taken in a fresh seeded random order, so a node that knows nobody explores evenly. A peer
- * that connects during a broadcast hears it at once only if it has a score.
+ * `everyoneAfter`, so the provider search answers first). Usefulness is a score per peer that a block or HAVE
+ * raises (once per broadcast begun, by its best answer: finds count, not blocks) and time decays, kept across
+ * connections and, through `scoreStore`, across restarts. Until the peers it may ask hold `learnUntil` of score
+ * between them, a first step asks them all, so a node that knows little learns every holder of what it
+ * fetches. Peers with equal scores are taken in a fresh seeded random order. A peer that connects during a
+ * broadcast hears it at once only if it has a score.
  */
 export class AdaptiveBroadcast implements BroadcastPolicy {
   readonly name = 'adaptive-broadcast'
   private readonly options: Options
   private readonly scores: PeerScores
+  private readonly credit: RoundCredit
   private saveTimer: Timer | undefined
   private readonly log: ReturnType<Components['logger']['forComponent']>
 
@@ -101,6 +116,7 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
     const options: Options = { ...ADAPTIVE_BROADCAST_DEFAULTS, ...init }
     options.steps = checkSteps(options.steps)
     requireNumber('firstShare', options.firstShare, Number.MIN_VALUE, 1)
+    requireNumber('learnUntil', options.learnUntil, 0)
     requireNumber('roundTrips', options.roundTrips, 0)
     requireNumber('roundTripQuantile', options.roundTripQuantile, 0, 1)
     requireNumber('stepDelay', options.stepDelay, 0)
@@ -112,6 +128,7 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
     requireNumber('saveInterval', options.saveInterval, 0)
     this.options = options
     this.scores = new PeerScores(options.halfLife, options.maxScores)
+    this.credit = new RoundCredit(options.maxScores)
     this.log = logger.forComponent('swapwright:strategies:adaptive-broadcast')
   }
 
@@ -131,9 +148,11 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
 
   select (request: BroadcastRequest): BroadcastDecision {
     const { steps } = this.options
+    if (request.step === 0) this.credit.nextRound()
     const step = Math.min(request.step, steps.length - 1)
     const last = step === steps.length - 1
     const size = steps[step] - (step > 0 ? steps[step - 1] : 0)
+    if (step === 0 && this.learning(request)) return { peers: request.peers.map(view => view.peer) }
     const ranked = size >= request.peers.length && (step > 0 || last) ? undefined : this.ranked(request.peers, request.now)
     const chosen = ranked === undefined
       ? [...request.peers]
@@ -149,12 +168,24 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
 
   observe (answer: BroadcastAnswer): void {
     const worth = answer.type === 'block' ? this.options.blockWorth : answer.type === 'have' ? this.options.haveWorth : 0
-    if (worth > 0) this.scores.add(answer.peer, worth, answer.at)
+    const credited = worth > 0 ? this.credit.claim(answer.peer, worth) : 0
+    if (credited > 0) this.scores.add(answer.peer, credited, answer.at)
   }
 
   /** A peer's score now, for reports and tests. */
   scoreOf (peer: string): number {
     return this.scores.score(peer, this.clock.now())
+  }
+
+  /** Whether the peers of a first step hold too little score between them to rank them (see `learnUntil`). */
+  private learning (request: BroadcastRequest): boolean {
+    const { learnUntil } = this.options
+    let total = 0
+    for (const view of request.peers) {
+      total += this.scores.score(view.peer, request.now)
+      if (total >= learnUntil) return false
+    }
+    return true
   }
 
   /** Every peer with its score, best first; ties (above all, the many unknown peers) in a seeded random order. */
