@@ -13,7 +13,7 @@ import {
   Libp2pBitswapNetwork, libp2pNetwork, ProtocolNotSupportedError, SendTimeoutError, type Libp2pNetworkInit
 } from '@swapwright/transports'
 import { makeBlocks, makeV0Blocks, type TestBlock } from './util/blocks.js'
-import { addressesOf, closed, createNode, dialNode, stopNodes, streamsTo, until, type TestNode } from './util/libp2p-node.js'
+import { addressesOf, closed, createNode, dialNode, stopNodes, streamsTo, until, within, type TestNode } from './util/libp2p-node.js'
 import type { Stream } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import { varint } from './util/varint.js'
@@ -49,9 +49,11 @@ class Recorder implements NetworkHandler {
     this.wake()
   }
 
-  /** Resolves once `condition` holds, re-checking after every event. */
+  /** Resolves once `condition` holds, re-checking after every event; fails as `within` says if it never does. */
   async waitFor (condition: () => boolean): Promise<void> {
-    while (!condition()) await new Promise<void>(resolve => { this.waiters.push(resolve) })
+    await within((async () => {
+      while (!condition()) await new Promise<void>(resolve => { this.waiters.push(resolve) })
+    })(), 'the events the test awaits')
   }
 
   from (peer: PeerKey): DecodedMessage[] {
