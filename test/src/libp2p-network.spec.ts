@@ -121,13 +121,17 @@ function sameBytes (actual: Uint8Array | undefined, expected: Uint8Array): boole
   return actual != null && Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength).equals(expected)
 }
 
-/** Resolves once `node` has stored the protocols identify reported for `other`. */
+/** Resolves once `node` has stored the protocols identify reported for `other`; gives up as `within` does. */
 async function identified (node: TestNode, other: TestNode): Promise<void> {
-  for (;;) {
-    const known = await node.peerStore.get(other.peerId).catch(() => undefined)
-    if ((known?.protocols.length ?? 0) > 0) return
-    await new Promise(resolve => setTimeout(resolve, 5))
-  }
+  let waiting = true
+  await within((async () => {
+    // Stops polling once `within` gave up, so no timer outlives the test.
+    while (waiting) {
+      const known = await node.peerStore.get(other.peerId).catch(() => undefined)
+      if ((known?.protocols.length ?? 0) > 0) return
+      await new Promise(resolve => setTimeout(resolve, 5))
+    }
+  })(), `identify to report ${other.peerId.toString()}'s protocols`).finally(() => { waiting = false })
 }
 
 async function rawStream (from: TestNode, to: Peer, protocol = '/ipfs/bitswap/1.2.0'): Promise<Stream> {
