@@ -3,10 +3,10 @@
  * hashers, symbolic links, and `add`/`serve` importing with the unixfs-v1-2025 profile.
  */
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, it } from 'node:test'
+import { after, before, describe, it } from 'node:test'
 import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import { runCli } from './util/cli-process.js'
@@ -48,14 +48,14 @@ const cases: InteropCase[] = [
 describe('interop with Kubo: inlined blocks, other hash functions, symbolic links, import profiles', { skip: await kuboSkipReason(), timeout: KUBO_SUITE_TIMEOUT }, () => {
   const pair = useKuboPair()
   interopCaseTests(pair, cases)
+  // One node with the profile for both tests below (a daemon takes seconds to start); they only add to it.
+  let profiled: KuboNode
+  before(async () => { profiled = await KuboNode.start({ profiles: ['unixfs-v1-2025'] }) })
+  after(async () => { await profiled?.stop() })
 
   it('swapwright serve --profile unixfs-v1-2025 → Kubo, the same CID as Kubo with that profile', async (t) => {
     const work = await mkdtemp(join(tmpdir(), 'swapwright-kubo-profile-'))
-    const profiled = await KuboNode.start({ profiles: ['unixfs-v1-2025'] })
-    t.after(async () => {
-      await profiled.stop()
-      await rm(work, { recursive: true, force: true })
-    })
+    t.after(async () => { await rm(work, { recursive: true, force: true }) })
     const original = await writeTree(join(work, 'in'), { 'a.txt': 'alpha\n', b: { 'c.txt': 'gamma\n' } })
     await randomFile(original, 3 * MiB + 1, 'large.bin')
     const fetched = await kuboFetchFromSwapwright(pair.sink, { original, work, repo: join(work, 'repo'), paths: [original], serveFlags: ['--profile', 'unixfs-v1-2025'] })
@@ -64,33 +64,33 @@ describe('interop with Kubo: inlined blocks, other hash functions, symbolic link
 
   it('add --profile unixfs-v1-2025 gives Kubo\'s CIDs past the old limits: a file over 174 MiB, 4766 entries, either side of the HAMT threshold', async (t) => {
     const work = await mkdtemp(join(tmpdir(), 'swapwright-kubo-v1-2025-'))
-    const profiled = await KuboNode.start({ profiles: ['unixfs-v1-2025'] })
-    t.after(async () => {
-      await profiled.stop()
-      await rm(work, { recursive: true, force: true })
-    })
+    t.after(async () => { await rm(work, { recursive: true, force: true }) })
     // 175 MiB: more than the 174 links of the old profile's nodes, fewer than the 1024 of this one's
     const file = await randomFile(join(work, 'big'), 175 * MiB + 12_345)
     // With these names Kubo keeps 4443 entries in one block (just under 256 KiB) and shards 4444 (found with Kubo
     // itself; checked below, so the pair stays on the threshold if Kubo's estimate moves)
     const dirs: Record<number, string> = {}
     for (const entries of [4443, 4444, 4766]) {
-      const dir = dirs[entries] = join(work, `dir-${entries}`)
-      await mkdir(dir)
-      for (let i = 0; i < entries; i++) await writeFile(join(dir, `entry-${String(i).padStart(5, '0')}.txt`), `content ${i}\n`)
+      dirs[entries] = await writeTree(join(work, `dir-${entries}`), Object.fromEntries(Array.from({ length: entries }, (_, i) =>
+        [`entry-${String(i).padStart(5, '0')}.txt`, `content ${i}\n`])))
     }
     const kind = async (cid: string): Promise<string> => {
       const block = (await profiled.ipfs(['block', 'get', cid])).stdout
       return UnixFS.unmarshal(dagPb.decode(block).Data ?? new Uint8Array()).type
     }
+    const kubos = new Map<string, string>()
     for (const path of [file, dirs[4443], dirs[4444], dirs[4766]]) {
-      const added = await runCli(['add', path, '--profile', 'unixfs-v1-2025', '--repo', join(work, 'repo'), '--json'], work)
+      // Both sides add at once: two processes, two cores.
+      const [added, kubo] = await Promise.all([
+        runCli(['add', path, '--profile', 'unixfs-v1-2025', '--repo', join(work, 'repo'), '--json'], work),
+        kuboAdd(profiled, path, ['--pin=false'])
+      ])
       assert.equal(added.code, 0, added.stderr)
       const ours = added.events.find(e => e.event === 'added')?.cid
-      const kubos = await kuboAdd(profiled, path, ['--pin=false'])
-      assert.equal(ours, kubos, path)
+      assert.equal(ours, kubo, path)
+      kubos.set(path, kubo)
     }
-    assert.equal(await kind(await kuboAdd(profiled, dirs[4443], ['--pin=false'])), 'directory')
-    assert.equal(await kind(await kuboAdd(profiled, dirs[4444], ['--pin=false'])), 'hamt-sharded-directory')
+    assert.equal(await kind(kubos.get(dirs[4443]) as string), 'directory')
+    assert.equal(await kind(kubos.get(dirs[4444]) as string), 'hamt-sharded-directory')
   })
 })

@@ -13,7 +13,7 @@ import {
   Libp2pBitswapNetwork, libp2pNetwork, ProtocolNotSupportedError, SendTimeoutError, type Libp2pNetworkInit
 } from '@swapwright/transports'
 import { makeBlocks, makeV0Blocks, type TestBlock } from './util/blocks.js'
-import { addressesOf, closed, createNode, dialNode, stopNodes, streamsTo, until, type TestNode } from './util/libp2p-node.js'
+import { addressesOf, closed, createNode, dialNode, stopNodes, streamsTo, until, within, type TestNode } from './util/libp2p-node.js'
 import type { Stream } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import { varint } from './util/varint.js'
@@ -49,9 +49,11 @@ class Recorder implements NetworkHandler {
     this.wake()
   }
 
-  /** Resolves once `condition` holds, re-checking after every event. */
+  /** Resolves once `condition` holds, re-checking after every event; fails as `within` says if it never does. */
   async waitFor (condition: () => boolean): Promise<void> {
-    while (!condition()) await new Promise<void>(resolve => { this.waiters.push(resolve) })
+    await within((async () => {
+      while (!condition()) await new Promise<void>(resolve => { this.waiters.push(resolve) })
+    })(), 'the events the test awaits')
   }
 
   from (peer: PeerKey): DecodedMessage[] {
@@ -119,13 +121,17 @@ function sameBytes (actual: Uint8Array | undefined, expected: Uint8Array): boole
   return actual != null && Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength).equals(expected)
 }
 
-/** Resolves once `node` has stored the protocols identify reported for `other`. */
+/** Resolves once `node` has stored the protocols identify reported for `other`; gives up as `within` does. */
 async function identified (node: TestNode, other: TestNode): Promise<void> {
-  for (;;) {
-    const known = await node.peerStore.get(other.peerId).catch(() => undefined)
-    if ((known?.protocols.length ?? 0) > 0) return
-    await new Promise(resolve => setTimeout(resolve, 5))
-  }
+  let waiting = true
+  await within((async () => {
+    // Stops polling once `within` gave up, so no timer outlives the test.
+    while (waiting) {
+      const known = await node.peerStore.get(other.peerId).catch(() => undefined)
+      if ((known?.protocols.length ?? 0) > 0) return
+      await new Promise(resolve => setTimeout(resolve, 5))
+    }
+  })(), `identify to report ${other.peerId.toString()}'s protocols`).finally(() => { waiting = false })
 }
 
 async function rawStream (from: TestNode, to: Peer, protocol = '/ipfs/bitswap/1.2.0'): Promise<Stream> {

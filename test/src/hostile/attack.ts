@@ -43,7 +43,10 @@ export function attack (spec: AttackSpec): Attack {
     stop: async () => {
       const stopped = when('stopped')
       worker.postMessage('stop')
-      await stopped
+      // Attackers that do not stop within a few seconds are ended with their thread, so stopping never hangs.
+      let grace: NodeJS.Timeout | undefined
+      await Promise.race([stopped, new Promise(resolve => { grace = setTimeout(resolve, 10_000) })])
+      clearTimeout(grace)
       await worker.terminate()
     }
   }

@@ -1,7 +1,6 @@
 import { encodeMessage, encodePrefixOf, SeededRandom, type BitswapMessage, type WantEntry } from '@swapwright/core'
 import { CID } from 'multiformats/cid'
 import { create as createDigest } from 'multiformats/hashes/digest'
-import type { TestBlock } from '../util/blocks.js'
 
 /*
  * Message bodies for fuzzing a node's decoder and server: most are well-formed messages with hostile contents
@@ -14,9 +13,10 @@ const HASHES: Array<[number, number]> = [[0x12, 32], [0x00, 0], [0x00, 40], [0x1
 
 export class MessageFuzzer {
   private readonly random: SeededRandom
-  private readonly known: TestBlock[]
+  /** CIDs of blocks the node holds, so some wants and presences name real blocks. */
+  private readonly known: readonly CID[]
 
-  constructor (seed: number, known: TestBlock[]) {
+  constructor (seed: number, known: readonly CID[]) {
     this.random = new SeededRandom(seed)
     this.known = known
   }
@@ -34,7 +34,7 @@ export class MessageFuzzer {
   }
 
   private cid (): CID {
-    if (this.known.length > 0 && this.random.next() < 0.3) return this.known[this.random.int(this.known.length)].cid
+    if (this.known.length > 0 && this.random.next() < 0.3) return this.known[this.random.int(this.known.length)]
     const [code, size] = HASHES[this.random.int(HASHES.length)]
     const digest = createDigest(code, this.bytes(size))
     const codec = CODECS[this.random.int(CODECS.length)]

@@ -24,6 +24,16 @@ export async function nodeFlags (): Promise<string[]> {
   return node < 0 ? [] : words.slice(node + 1)
 }
 
+/**
+ * Bounds that only turn a hang into a failing test, far beyond what any step takes on a loaded machine: a whole
+ * run of a command that ends by itself (as long as a Kubo suite's own bound: a 1 GiB get crawls at a few MB/s on
+ * an overloaded 2-core machine), one awaited JSON event of a running command, and the time a command stopped
+ * with SIGINT gets before it is killed.
+ */
+const RUN_TIMEOUT_MS = 600_000
+const EVENT_TIMEOUT_MS = 120_000
+const STOP_GRACE_MS = 10_000
+
 export interface CliRun {
   code: number | null
   stdout: string
@@ -38,7 +48,14 @@ export async function runCli (args: string[], cwd: string, cli = CLI): Promise<C
   let stderr = ''
   child.stdout.on('data', chunk => { stdout += String(chunk) })
   child.stderr.on('data', chunk => { stderr += String(chunk) })
-  const [code] = await once(child, 'exit') as [number | null]
+  let killed = false
+  const timer = setTimeout(() => {
+    killed = true
+    child.kill('SIGKILL')
+  }, RUN_TIMEOUT_MS)
+  const [code] = await once(child, 'close') as [number | null]
+  clearTimeout(timer)
+  if (killed) stderr += `\n(the test killed swapwright ${args.join(' ')}: it had not ended after ${RUN_TIMEOUT_MS} ms)`
   const events = stdout.split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line))
   return { code, stdout, stderr, events }
 }
@@ -60,11 +77,20 @@ export function cliEvents (child: ChildProcess): (name: string) => Promise<Recor
     for (const wake of waiting.splice(0)) wake()
   })
   return async (name) => {
+    const deadline = Date.now() + EVENT_TIMEOUT_MS
     for (;;) {
       const found = seen.find(e => e.event === name)
       if (found != null) return found
       if (ended) throw new Error(`swapwright ended (exit code ${child.exitCode}) before "${name}"`)
-      await Promise.race([new Promise<void>(resolve => { waiting.push(resolve) }), end])
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`swapwright gave no "${name}" event within ${EVENT_TIMEOUT_MS} ms; it printed ${JSON.stringify(seen.map(e => e.event))}`)
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        new Promise<void>(resolve => { waiting.push(resolve) }),
+        end,
+        new Promise<void>(resolve => { timer = setTimeout(resolve, left) })
+      ])
+      clearTimeout(timer)
     }
   }
 }
@@ -93,7 +119,10 @@ export async function startCli (args: string[], cwd: string, { cli = CLI, flags,
       if (child.exitCode != null || child.signalCode != null) return
       const exited = once(child, 'exit')
       child.kill('SIGINT')
+      // One that does not stop on Ctrl-C is killed, so stopping never hangs the test (its own assertions say more).
+      const kill = setTimeout(() => { child.kill('SIGKILL') }, STOP_GRACE_MS)
       await exited
+      clearTimeout(kill)
     }
   }
 }

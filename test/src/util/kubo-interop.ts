@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { after, before, it, type TestContext } from 'node:test'
 import { runCli, startServe } from './cli-process.js'
 import { KuboNode } from './kubo-node.js'
+import { inBatches } from './batches.js'
 
 /** Seconds without a block before the command gives up: a broken exchange fails the test instead of hanging it. */
 export const IDLE_TIMEOUT = '20'
@@ -44,29 +45,55 @@ export interface InteropCase {
 export type TreeEntry = { kind: 'file', size: number, sha256: string } | { kind: 'dir' } | { kind: 'symlink', target: string }
 
 /** A file or directory tree as relative path → entry (a lone file is the entry ''). */
-export async function readTree (path: string): Promise<Map<string, TreeEntry>> {
-  const tree = new Map<string, TreeEntry>()
+export type Tree = Map<string, TreeEntry>
+
+/** Files written or hashed at once: enough to keep the disk and a core busy, few enough for any limit on open files. */
+const FILES_AT_ONCE = 16
+
+/** Digests of the files `randomFile` wrote, taken as it wrote them, for `expectedTree` (never for a fetched copy). */
+const writtenDigests = new Map<string, { size: number, sha256: string }>()
+/** Trees of the originals, read once each: an original is compared with each of its fetched copies. */
+const expectedTrees = new Map<string, Promise<Tree>>()
+
+/** A file or directory tree as it is on disk now; directories are listed one level at a time, files hashed in parallel. */
+export async function readTree (path: string, digests: ReadonlyMap<string, { size: number, sha256: string }> = new Map()): Promise<Tree> {
+  const tree: Tree = new Map()
+  const files: Array<[string, string]> = []
   const visit = async (absolute: string, relative: string): Promise<void> => {
     const info = await lstat(absolute)
     if (info.isSymbolicLink()) tree.set(relative, { kind: 'symlink', target: await readlink(absolute) })
-    else if (info.isFile()) tree.set(relative, { kind: 'file', size: info.size, sha256: await fileDigest(absolute) })
+    else if (info.isFile()) files.push([absolute, relative])
     else if (info.isDirectory()) {
       tree.set(relative, { kind: 'dir' })
-      for (const name of await readdir(absolute)) await visit(join(absolute, name), relative === '' ? name : `${relative}/${name}`)
+      await Promise.all((await readdir(absolute)).map(async name => visit(join(absolute, name), relative === '' ? name : `${relative}/${name}`)))
     }
   }
   await visit(path, '')
+  await inBatches(files, FILES_AT_ONCE, async ([absolute, relative]) => {
+    tree.set(relative, { kind: 'file', ...digests.get(absolute) ?? await fileDigest(absolute) })
+  })
   return tree
 }
 
-async function fileDigest (path: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
+/** The tree of an original the test wrote (it does not change while the test runs), read once. */
+export async function expectedTree (path: string): Promise<Tree> {
+  let tree = expectedTrees.get(path)
+  if (tree == null) expectedTrees.set(path, tree = readTree(path, writtenDigests))
+  return tree
 }
 
-export async function assertSameTree (actual: string, expected: string, who: string): Promise<void> {
-  const [got, want] = await Promise.all([readTree(actual), readTree(expected)])
+async function fileDigest (path: string): Promise<{ size: number, sha256: string }> {
+  const hash = createHash('sha256')
+  let size = 0
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer)
+    size += (chunk as Buffer).byteLength
+  }
+  return { size, sha256: hash.digest('hex') }
+}
+
+/** Asserts that `got` has the same entries as `want`, files byte-exact (by size and digest). */
+export function assertTreesEqual (got: Tree, want: Tree, who: string): void {
   assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort(), `${who}: the same entries`)
   for (const [path, entry] of want) {
     const other = got.get(path)
@@ -74,6 +101,12 @@ export async function assertSameTree (actual: string, expected: string, who: str
     if (entry.kind === 'file') assert.ok(other?.kind === 'file' && other.size === entry.size && other.sha256 === entry.sha256, `${who}: ${path} is byte-exact`)
     if (entry.kind === 'symlink') assert.equal(other?.kind === 'symlink' ? other.target : undefined, entry.target, `${who}: ${path} points at the same target`)
   }
+}
+
+/** Asserts that the tree at `actual` equals the original at `expected` (see `expectedTree`). */
+export async function assertSameTree (actual: string, expected: string, who: string): Promise<void> {
+  const [got, want] = await Promise.all([readTree(actual), expectedTree(expected)])
+  assertTreesEqual(got, want, who)
 }
 
 export interface KuboPair {
@@ -129,15 +162,23 @@ export async function kuboFetchFromSwapwright (kubo: KuboNode, { root, original,
     await kubo.rpc('swarm/connect', { arg: address })
     const block = await kubo.ipfs(['block', 'get', `--timeout=${KUBO_TIMEOUT}`, served])
     assert.ok(block.stdout.byteLength > 0, 'ipfs block get fetched the root')
-    const out = join(await mkdtemp(join(work, 'kubo-out-')), 'out')
     if ((await lstat(original)).isDirectory()) {
+      const out = join(await mkdtemp(join(work, 'kubo-out-')), 'out')
       if (refsFirst) await kubo.ipfs(['refs', '-r', `--timeout=${KUBO_TIMEOUT}`, served])
       await kubo.ipfs(['get', `--timeout=${KUBO_TIMEOUT}`, '-o', out, served])
+      await assertSameTree(out, original, 'Kubo fetching from swapwright serve')
     } else {
-      const cat = await kubo.ipfs(['cat', `--timeout=${KUBO_TIMEOUT}`, served])
-      await writeFile(out, cat.stdout)
+      // Hashed as it arrives: a 1 GiB file is neither held in memory nor written out and read back.
+      const hash = createHash('sha256')
+      let size = 0
+      await kubo.ipfs(['cat', `--timeout=${KUBO_TIMEOUT}`, served], {
+        onStdout: chunk => {
+          hash.update(chunk)
+          size += chunk.byteLength
+        }
+      })
+      assertTreesEqual(new Map([['', { kind: 'file', size, sha256: hash.digest('hex') }]]), await expectedTree(original), 'Kubo fetching from swapwright serve')
     }
-    await assertSameTree(out, original, 'Kubo fetching from swapwright serve')
     const after = await kubo.bitswapStats()
     return { root: served, duplicates: after.DupBlksReceived - before.DupBlksReceived }
   } finally {
@@ -168,14 +209,19 @@ export async function randomFile (dir: string, size: number, name = 'file.bin'):
   await mkdir(dir, { recursive: true })
   const path = join(dir, name)
   const handle = await open(path, 'w')
+  const hash = createHash('sha256')
   try {
     const chunk = Buffer.allocUnsafe(Math.min(size, 1024 * 1024))
     for (let written = 0; written < size; written += chunk.byteLength) {
-      await handle.write(randomFillSync(chunk), 0, Math.min(chunk.byteLength, size - written))
+      const part = randomFillSync(chunk).subarray(0, Math.min(chunk.byteLength, size - written))
+      hash.update(part)
+      await handle.write(part)
     }
   } finally {
     await handle.close()
   }
+  // Hashed as written: a 1 GiB original is not read back to learn its digest.
+  writtenDigests.set(path, { size, sha256: hash.digest('hex') })
   return path
 }
 
@@ -184,12 +230,13 @@ export interface TreeSpec { [name: string]: string | Uint8Array | TreeSpec | { s
 
 export async function writeTree (dir: string, spec: TreeSpec): Promise<string> {
   await mkdir(dir, { recursive: true })
-  for (const [name, value] of Object.entries(spec)) {
+  // In parallel, a few at a time: a directory of thousands of entries is written in a fraction of the time.
+  await inBatches(Object.entries(spec), FILES_AT_ONCE, async ([name, value]) => {
     const path = join(dir, name)
     if (typeof value === 'string' || value instanceof Uint8Array) await writeFile(path, value)
     else if ('symlink' in value && typeof value.symlink === 'string') await symlink(value.symlink, path)
     else await writeTree(path, value as TreeSpec)
-  }
+  })
   return dir
 }
 

@@ -19,6 +19,11 @@ export const KUBO_SUITE_TIMEOUT = 600_000
 
 /** How long a daemon may take to answer its API after starting (a cold start on a loaded 2-core machine). */
 const KUBO_START_TIMEOUT_MS = 60_000
+/**
+ * The bound on one `ipfs` command: far beyond any here (adding or fetching 1 GiB on a loaded machine; a Kubo
+ * suite's own bound), only so that a command that hangs is killed rather than left running past its test.
+ */
+const IPFS_COMMAND_TIMEOUT_MS = 600_000
 /** How long a stopping daemon gets after SIGTERM before its process group is killed. */
 const KUBO_STOP_GRACE_MS = 5_000
 
@@ -53,6 +58,13 @@ export async function kuboSkipReason (): Promise<string | undefined> {
 export interface IpfsRun {
   stdout: Buffer
   stderr: string
+}
+
+export interface IpfsOptions {
+  input?: Uint8Array
+  cwd?: string
+  /** Takes stdout chunk by chunk instead of collecting it (then `stdout` is empty): a 1 GiB `cat` is hashed as it arrives. */
+  onStdout?: (chunk: Buffer) => void
 }
 
 export interface KuboStartOptions {
@@ -188,7 +200,7 @@ export class KuboNode {
   }
 
   /** Runs `ipfs <args>` against this node (through its API); rejects with stderr on a non-zero exit. */
-  async ipfs (args: string[], options: { input?: Uint8Array, cwd?: string } = {}): Promise<IpfsRun> {
+  async ipfs (args: string[], options: IpfsOptions = {}): Promise<IpfsRun> {
     return ipfsIn(this.repo, args, options)
   }
 
@@ -238,14 +250,19 @@ function killGroup (child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-async function ipfsIn (repo: string, args: string[], options: { input?: Uint8Array, cwd?: string } = {}): Promise<IpfsRun> {
+async function ipfsIn (repo: string, args: string[], options: IpfsOptions = {}): Promise<IpfsRun> {
   const child = spawn(KUBO_BIN, args, { env: kuboEnv(repo), cwd: options.cwd, stdio: [options.input == null ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
   const stdout: Buffer[] = []
   let stderr = ''
-  child.stdout?.on('data', (chunk: Buffer) => { stdout.push(chunk) })
+  child.stdout?.on('data', options.onStdout ?? ((chunk: Buffer) => { stdout.push(chunk) }))
   child.stderr?.on('data', chunk => { stderr += String(chunk) })
   if (options.input != null) child.stdin?.end(options.input)
-  const [code] = await once(child, 'exit') as [number | null]
+  // A command that never ends (a fetch with no --timeout of its own) is killed, so the test fails naming it.
+  const timer = setTimeout(() => { child.kill('SIGKILL') }, IPFS_COMMAND_TIMEOUT_MS)
+  // 'close', not 'exit': only then has all of stdout been read.
+  const [code, signal] = await once(child, 'close') as [number | null, NodeJS.Signals | null]
+  clearTimeout(timer)
+  if (signal === 'SIGKILL') throw new Error(`ipfs ${args.join(' ')} did not end within ${IPFS_COMMAND_TIMEOUT_MS} ms: ${stderr}`)
   if (code !== 0) throw new Error(`ipfs ${args.join(' ')} exited with ${code}: ${stderr}`)
   return { stdout: Buffer.concat(stdout), stderr }
 }

@@ -55,10 +55,26 @@ export function streamsTo (node: Libp2p, peer: Libp2p, direction: 'inbound' | 'o
     .filter(stream => stream.direction === direction && stream.protocol.startsWith(prefix))
 }
 
-/** Resolves once the stream has closed or been reset (at once if it already has). */
+/** Resolves once the stream has closed or been reset (at once if it already has); gives up as `within` does. */
 export async function closed (stream: Stream): Promise<void> {
   if (stream.status !== 'open' && stream.status !== 'closing') return
-  await new Promise<void>(resolve => { stream.addEventListener('close', () => { resolve() }, { once: true }) })
+  await within(new Promise<void>(resolve => { stream.addEventListener('close', () => { resolve() }, { once: true }) }), `stream ${stream.id} (${stream.protocol}) to close`)
+}
+
+/**
+ * `promise`, or an error naming `what` once `timeoutMs` (default 90 s, far beyond any wait here) has passed: an
+ * awaited event that never comes fails its test with a reason, rather than at the runner's timeout with none.
+ */
+export async function within<T> (promise: Promise<T>, what: string, timeoutMs = 90_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const gaveUp = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => { reject(new Error(`gave up after ${timeoutMs} ms waiting for ${what}`)) }, timeoutMs)
+  })
+  try {
+    return await Promise.race([promise, gaveUp])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /**

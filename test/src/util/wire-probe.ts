@@ -2,7 +2,7 @@ import { decodePrefix, frame, IDENTITY_CODE, readFrames, WireMessage } from '@sw
 import { CID } from 'multiformats/cid'
 import { identity } from 'multiformats/hashes/identity'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { createNode, type TestNode } from './libp2p-node.js'
+import { createNode, within, type TestNode } from './libp2p-node.js'
 import type { PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -96,9 +96,11 @@ export class WireProbe {
     })))
   }
 
-  /** Resolves once `condition` holds over the replies so far (the test's timeout fails a server that never answers). */
+  /** Resolves once `condition` holds over the replies so far; a server that never answers fails as `within` says. */
   async until (condition: () => boolean): Promise<void> {
-    while (!condition()) await new Promise<void>(resolve => { this.listeners.push(resolve) })
+    await within((async () => {
+      while (!condition()) await new Promise<void>(resolve => { this.listeners.push(resolve) })
+    })(), 'the replies the probe awaits')
   }
 
   async stop (): Promise<void> {
