@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { IntakeBudget, PeerIntake, type FrameSource } from '../src/libp2p/intake.js'
-import { RecyclingAssemblyPool, type DecodedMessage } from '@swapwright/core'
+import type { DecodedMessage } from '@swapwright/core'
 
 /*
  * A peer's intake holds messages as bytes, decodes one only when the one before it has been applied, pauses
@@ -89,32 +89,5 @@ describe('libp2p network: per-peer intake and the total budget', () => {
     assert.equal(from.errors.length, 1)
     assert.equal(intake.queued, 0)
     assert.equal(budget.queued, 0)
-  })
-
-  it('hands the buffer of a message without blocks back for reuse, and keeps that of one with blocks', async () => {
-    const buffers = new RecyclingAssemblyPool(1 << 20)
-    const intake = new PeerIntake({
-      limit: 4,
-      budget: new IntakeBudget(1 << 20),
-      buffers,
-      // The first byte says whether the message carries a block (a view of its bytes, as decoding gives).
-      decode: bytes => {
-        const whole = bytes.subarray()
-        return { blocks: whole[0] === 1 ? [{ prefix: new Uint8Array(0), data: whole.subarray(1) }] : [], presences: [], pendingBytes: 0, invalidEntries: 0 }
-      },
-      deliver: () => {},
-      onError: () => {}
-    })
-    const wants = buffers.take(100_000)
-    wants[0] = 0
-    const block = buffers.take(100_000)
-    block[0] = 1
-    intake.push(new Uint8ArrayList(block.subarray(0, 100_000)), source())
-    await tick()
-    assert.equal(buffers.pooledBytes, 0, 'a block still reads its buffer')
-    intake.push(new Uint8ArrayList(wants.subarray(0, 100_000)), source())
-    await tick()
-    assert.equal(buffers.pooledBytes, wants.byteLength)
-    assert.equal(buffers.take(100_000).buffer, wants.buffer)
   })
 })

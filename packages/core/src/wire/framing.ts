@@ -3,7 +3,6 @@ import * as varint from 'uint8-varint'
 import { allocUnsafe } from 'uint8arrays/alloc'
 import { DEFAULT_MAX_INCOMING_MESSAGE_SIZE } from '../constants.js'
 import { InvalidLengthPrefixError, MessageTooLargeError, TruncatedMessageError } from '../errors.js'
-import type { AssemblyBuffers } from './assembly-pool.js'
 
 /** First buffer of a message being assembled; it doubles as bytes arrive. */
 const MIN_ASSEMBLY_BUFFER = 4096
@@ -124,11 +123,6 @@ export async function * readFrames (
 export interface AssemblingFrameDecoderOptions extends FrameDecoderOptions {
   /** Messages at least this long are assembled into one contiguous buffer as their bytes arrive (default 64 KiB). */
   assembleFrom?: number
-  /**
-   * Where assembly buffers come from, and where a buffer outgrown while assembling goes back at once (default:
-   * fresh ones, left to the collector). Whoever decodes a message hands its buffer back once it is done with it.
-   */
-  buffers?: AssemblyBuffers
 }
 
 /**
@@ -144,7 +138,6 @@ export interface AssemblingFrameDecoderOptions extends FrameDecoderOptions {
  */
 export class AssemblingFrameDecoder extends FrameDecoder {
   private readonly assembleFrom: number
-  private readonly buffers: AssemblyBuffers | undefined
   private target: Uint8Array | undefined
   /** Declared length of the message being assembled into `target`. */
   private length = 0
@@ -153,7 +146,6 @@ export class AssemblingFrameDecoder extends FrameDecoder {
   constructor (options: AssemblingFrameDecoderOptions = {}) {
     super(options)
     this.assembleFrom = options.assembleFrom ?? 64 * 1024
-    this.buffers = options.buffers
   }
 
   override get buffered (): number {
@@ -182,9 +174,8 @@ export class AssemblingFrameDecoder extends FrameDecoder {
       copyInto(this.target, this.filled, rest, take)
       this.filled += take
       if (this.filled < this.length) return out
-      // One chunk: reading it as a whole (what decoding does) hands back this buffer, not a copy. A pooled
-      // buffer may be longer than the message; the view starts at its first byte, so it can be handed back.
-      out.push(new Uint8ArrayList(this.target.byteLength === this.length ? this.target : this.target.subarray(0, this.length)))
+      // One chunk: reading it as a whole (what decoding does) hands back this buffer, not a copy.
+      out.push(new Uint8ArrayList(this.target))
       this.target = undefined
       this.filled = 0
       this.length = 0
@@ -196,7 +187,7 @@ export class AssemblingFrameDecoder extends FrameDecoder {
       if (this.expected == null && !this.readLength()) break
       const length = this.expected as number
       if (this.buffer.byteLength >= length) {
-        out.push(this.whole(length))
+        out.push(this.buffer.sublist(0, length))
         this.buffer.consume(length)
         this.expected = undefined
         continue
@@ -225,20 +216,6 @@ export class AssemblingFrameDecoder extends FrameDecoder {
   }
 
   /**
-   * The next `length` buffered bytes as a message. With a pool, a large message that came in several chunks (a
-   * muxer hands over all it buffered at once, while the reader was paused) is copied into a pool buffer now:
-   * decoding would join them into one anyway, and the chunks (views that keep whole frames alive) go at once
-   * instead of waiting in the queue with the message until a full collection frees them.
-   */
-  private whole (length: number): Uint8ArrayList {
-    const chunks = this.buffer.sublist(0, length)
-    if (this.buffers == null || length < this.assembleFrom || isOneChunk(chunks)) return chunks
-    const copy = this.buffers.take(length)
-    copyInto(copy, 0, chunks, length)
-    return new Uint8ArrayList(copy.byteLength === length ? copy : copy.subarray(0, length))
-  }
-
-  /**
    * Makes `target` hold at least `needed` bytes: at least MIN_ASSEMBLY_BUFFER, doubling what it had, never past
    * the declared length. Not zero-filled: every byte is written before the buffer is handed out.
    */
@@ -246,20 +223,10 @@ export class AssemblingFrameDecoder extends FrameDecoder {
     const current = this.target?.byteLength ?? 0
     if (this.target !== undefined && needed <= current) return
     const size = Math.min(this.length, Math.max(needed, current * 2, MIN_ASSEMBLY_BUFFER))
-    const grown = this.buffers?.take(size) ?? allocUnsafe(size)
-    if (this.target !== undefined) {
-      if (this.filled > 0) grown.set(this.target.subarray(0, this.filled))
-      // Outgrown and seen by no one else: straight back for the next message.
-      this.buffers?.give(this.target)
-    }
+    const grown = allocUnsafe(size)
+    if (this.target !== undefined && this.filled > 0) grown.set(this.target.subarray(0, this.filled))
     this.target = grown
   }
-}
-
-function isOneChunk (list: Uint8ArrayList): boolean {
-  let chunks = 0
-  for (const _ of list) if (++chunks > 1) return false
-  return true
 }
 
 /** Copies the first `length` bytes of `source` into `target` at `offset`. */

@@ -1,4 +1,4 @@
-import { AssemblingFrameDecoder, errorMessage, ProtocolViolationError, type AssemblyBuffers } from '@swapwright/core'
+import { AssemblingFrameDecoder, errorMessage, ProtocolViolationError } from '@swapwright/core'
 import { ReadTimeoutError } from './errors.js'
 import type { FrameSource, PeerIntake } from './intake.js'
 import type { Logger, Stream } from '@libp2p/interface'
@@ -13,8 +13,6 @@ export interface InboundReaderInit {
   maxMessageSize: number
   /** The peer's queue of messages waiting to be decoded and applied, shared by all its streams. */
   intake: PeerIntake
-  /** Buffers large messages are assembled in, shared by every stream (the intake hands them back). */
-  buffers?: AssemblyBuffers
   /** Ms a message that has started may take to finish, given its declared length (undefined: prefix unfinished). */
   readDeadline(declaredLength: number | undefined): number
   /**
@@ -67,7 +65,7 @@ export async function readInbound (stream: Stream, init: InboundReaderInit): Pro
   }
   try {
     // Large messages (blocks) are assembled as their chunks arrive, so each chunk is let go of at once.
-    const decoder = new AssemblingFrameDecoder({ maxMessageSize: init.maxMessageSize, buffers: init.buffers })
+    const decoder = new AssemblingFrameDecoder({ maxMessageSize: init.maxMessageSize })
     for await (const chunk of stream) {
       for (const bytes of decoder.push(chunk)) init.intake.push(bytes, source)
       if (decoder.inMessage) init.received?.(chunk.byteLength)

@@ -1,4 +1,4 @@
-import type { AssemblyBuffers, DecodedMessage } from '@swapwright/core'
+import type { DecodedMessage } from '@swapwright/core'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 /**
@@ -65,7 +65,6 @@ export class PeerIntake {
   private readonly deliver: (message: DecodedMessage, bytes: number) => void | Promise<void>
   private readonly onError: (err: unknown) => void
   private readonly onIdle: (() => void) | undefined
-  private readonly buffers: AssemblyBuffers | undefined
   private readonly queue: Queued[] = []
   /** Messages queued or being applied. */
   private pending = 0
@@ -84,8 +83,6 @@ export class PeerIntake {
     onError: (err: unknown) => void
     /** Every queued message has been applied. */
     onIdle?: () => void
-    /** Where the buffer of a message goes back once decoding is done with it (see `run`). */
-    buffers?: AssemblyBuffers
   }) {
     this.limit = init.limit
     this.budget = init.budget
@@ -93,7 +90,6 @@ export class PeerIntake {
     this.deliver = init.deliver
     this.onError = init.onError
     this.onIdle = init.onIdle
-    this.buffers = init.buffers
   }
 
   /** Whether this peer's streams must stop reading: its own limit, or the total with a message of its own waiting. */
@@ -136,12 +132,6 @@ export class PeerIntake {
     }
   }
 
-  /** Hands a message's buffer back for assembling later messages (only an assembly buffer is taken). */
-  private recycle (bytes: Uint8ArrayList): void {
-    if (this.buffers == null) return
-    for (const chunk of bytes) this.buffers.give(chunk)
-  }
-
   private async run (): Promise<void> {
     this.running = true
     try {
@@ -149,21 +139,14 @@ export class PeerIntake {
       while ((next = this.queue.shift()) != null) {
         const { bytes, source } = next
         try {
-          if (source.dead) {
-            this.recycle(bytes)
-            continue
-          }
+          if (source.dead) continue
           let message: DecodedMessage
           try {
             message = this.decode(bytes)
           } catch (err) {
-            this.recycle(bytes)
             source.rejected(err)
             continue
           }
-          // Blocks come out of decoding as views of the message's bytes; everything else is copied out of them
-          // (CIDs, presences), so a message without blocks leaves nothing that reads its buffer.
-          if (message.blocks.length === 0) this.recycle(bytes)
           try {
             await this.deliver(message, bytes.byteLength)
           } catch (err) {

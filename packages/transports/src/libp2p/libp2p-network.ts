@@ -2,7 +2,7 @@ import { logger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import {
   decodeMessage, DEFAULT_MAX_INCOMING_MESSAGE_SIZE, encodedSize, encodeForPeerChunked, errorMessage, factoryPlugin,
-  NotStartedError, PeerUnreachableError, RecyclingAssemblyPool, type AbortOptions, type BitswapConfig, type BitswapMessage, type BitswapNetwork,
+  NotStartedError, PeerUnreachableError, type AbortOptions, type BitswapConfig, type BitswapMessage, type BitswapNetwork,
   type NetworkHandler, type PeerKey, type PeerStanding, type Plugin, type ProtocolVersion, type ProviderRecord
 } from '@swapwright/core'
 import { dialableAddresses, isLocalAddress, parsePeer } from './addresses.js'
@@ -42,11 +42,6 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
   private readonly intakes = new Map<PeerKey, PeerIntake>()
   /** Bytes of received messages waiting over all peers, against `maxQueuedMessageBytes`. */
   private readonly budget: IntakeBudget
-  /**
-   * Buffers large received messages are assembled in, handed back once decoded: a flood of want lists reuses a
-   * few instead of leaving hundreds for a full collection to free (see RecyclingAssemblyPool).
-   */
-  private readonly assembly = new RecyclingAssemblyPool()
   private readonly readers = new Set<Promise<void>>()
   private handler: NetworkHandler | undefined
   /** Aborted on stop: ends dials, stream opens and sends still under way. */
@@ -259,7 +254,6 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
     const reading = readInbound(stream, {
       maxMessageSize: this.settings.maxIncomingMessageSize,
       intake: this.intakeOf(peer),
-      buffers: this.assembly,
       readDeadline: (declared) => readTimeoutFor(declared, this.settings),
       paused: () => { stats.readsPaused++ },
       received: bytes => { this.handler?.onBytes?.(peer, bytes) },
@@ -294,7 +288,6 @@ export class Libp2pBitswapNetwork implements BitswapNetwork {
     const created: PeerIntake = new PeerIntake({
       limit: this.settings.maxQueuedMessagesPerPeer,
       budget: this.budget,
-      buffers: this.assembly,
       decode: bytes => decodeMessage(bytes, this.settings.decodeLimits),
       deliver: (message, bytes) => {
         stats.messagesReceived++
