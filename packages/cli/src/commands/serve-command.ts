@@ -10,6 +10,7 @@ import { parseMultiaddr } from '../reach.js'
 import { DEFAULT_REPO, openRepo } from '../repo.js'
 import { seconds } from '../seconds.js'
 import { startNode } from '../node.js'
+import { watchMemoryTrim } from '../memory-trim.js'
 import { METRICS_HELP, startMetrics } from '../serve-metrics.js'
 import { addWithProgress } from '../add-progress.js'
 import { parseProfile } from './add-command.js'
@@ -111,6 +112,7 @@ ${limitFlagsHelp()}`,
         onSlowStop: () => { output.warning(`the node did not stop within ${NODE_STOP_TIMEOUT / 1000} s; leaving its connections behind`) }
       })
       let announcing: { stop: () => void } | undefined
+      let stopTrim: (() => void) | undefined
       try {
         for (const address of node.libp2p.getMultiaddrs()) {
           output.event('listening', { address: address.toString() }, `listening on ${address.toString()}`)
@@ -124,6 +126,8 @@ ${limitFlagsHelp()}`,
         for (const root of roots) {
           output.event('serving', { path: root.path, cid: root.cid.toString(), size: Number(root.size) }, `serving ${root.cid} ${root.path}`)
         }
+        // A served node meets crowds of strangers: what a crowd needed goes back to the system once it has left.
+        stopTrim = watchMemoryTrim(node.libp2p)
         output.event('ready', { peer: node.libp2p.peerId.toString() }, 'ready; press Ctrl-C to stop')
         if (node.dht != null) announcing = announceRoots(node.dht, roots.map(root => root.cid), output)
         await new Promise<void>(resolve => {
@@ -134,6 +138,7 @@ ${limitFlagsHelp()}`,
         output.event('stopped', { blocksSent: served.blocksSent, bytesSent: served.bytesSent }, `stopped after sending ${served.blocksSent} blocks (${served.bytesSent} bytes)`)
       } finally {
         announcing?.stop()
+        stopTrim?.()
         await metrics?.close()
         await node.stop()
       }
