@@ -58,8 +58,9 @@ describe('broadcast policy: who hears a session\'s broadcast WANT_HAVEs', () => 
     await swarm.run(async () => swarm.stop())
   })
 
+  // learnUntil 0: narrowed from the first want (by default a node with no scores asks everyone until it has learned).
   it('adaptiveBroadcast widens step by step until the holder is asked, then asks it first', async () => {
-    const { swarm, fetcher, blocks } = await swarmWith({ ...goDefaults(), broadcastPolicy: adaptiveBroadcast({ steps: [1, 2, Infinity], everyoneAfter: 0 }) })
+    const { swarm, fetcher, blocks } = await swarmWith({ ...goDefaults(), broadcastPolicy: adaptiveBroadcast({ steps: [1, 2, Infinity], everyoneAfter: 0, learnUntil: 0 }) })
     await fetch(swarm, fetcher, blocks[0])
     const first = fetcher.stats().client.broadcastWantHaves
     assert.ok(first >= 1 && first <= SEEDS, `${first} broadcast WANT_HAVEs for a cold start`)
