@@ -349,7 +349,7 @@ export class BitswapClient {
     this.wantManager.queue(peer)?.responseReceived(answered)
     for (let i = 0; i < answered.length; i++) this.answered(peer, 'block')
     this.wantManager.cancelReceived(answered, peer)
-    for (const cid of answered) arrivals.unwritten.push(cid)
+    arrivals.unwritten.push(...answered)
   }
 
   /**

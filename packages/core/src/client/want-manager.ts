@@ -169,12 +169,14 @@ export class WantManager {
     if (cids.length > 0) this.queues.get(from)?.cancel(cids, false)
   }
 
-  /** One block arrived from `from`: `claim`, `cancelReceived` and `written` at once. */
+  /**
+   * One block arrived from `from` and is already stored: `claim`, then one pass over the queues: a CANCEL to
+   * every other peer, and the sender's place let go at once (`cancelReceived` and `written` together).
+   */
   blockReceived (cid: CID, from?: PeerKey): void {
     if (!this.interests.has(blockKey(cid))) return
     this.claim(cid)
-    this.cancelReceived([cid], from)
-    if (from != null) this.written([cid], from)
+    for (const [peer, queue] of this.queues) queue.cancel([cid], peer !== from)
   }
 
   /** Sessions that want the CID. */
