@@ -97,5 +97,16 @@ process.on('uncaughtException', err => {
 const code = await main(argv, output)
 finished = true
 process.exitCode = code
-// Sockets that a node's bounded stop left open must not keep the finished command alive.
+// Once main has returned the command's work is done: its node is stopped and every file it wrote is closed. What
+// may still hold the process is not ours to wait for: libp2p's address manager, for one, schedules a peer-store
+// update one second after its listeners close and never cancels it (serve lingered 1.1 s after "stopped"), and
+// sockets a timed-out stop left open. So the command ends as soon as its output has been handed to stdout and
+// stderr; a reader that never takes it gets EXIT_GRACE before the process ends anyway.
 setTimeout(() => { process.exit(code) }, EXIT_GRACE).unref()
+await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+process.exit(code)
+
+/** Resolves once everything written to `stream` so far has been handed to the system. */
+async function flushed (stream: NodeJS.WriteStream): Promise<void> {
+  await new Promise<void>(resolve => { stream.write('', () => { resolve() }) })
+}
