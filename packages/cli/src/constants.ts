@@ -29,3 +29,11 @@ export const EXIT_PIPE_CLOSED = 141
  * blocks arrive; beyond it the fetch waits for the disk, so a slow disk costs speed, not memory.
  */
 export const STREAMED_WRITES_IN_FLIGHT = 16 * 1024 * 1024
+
+/**
+ * The receive window of each yamux stream of a fetching node (get, cat, ls), in bytes: how much a peer may send
+ * on it before hearing back, given in one piece at the stream's first window update (see yamux-window-updates.ts;
+ * the muxer's own 256 KiB never grows on these connections). At most this much of one stream can wait unread in
+ * the fetcher's memory.
+ */
+export const FETCH_RECEIVE_WINDOW = 4 * 1024 * 1024

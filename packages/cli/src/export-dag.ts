@@ -3,10 +3,10 @@ import { lstat, mkdir, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
 import { fileError } from './errors.js'
 import { writeUnixfsFile } from './write-unixfs-file.js'
 import type { Blockstore } from 'interface-blockstore'
+import type { UnixFSEntry } from 'ipfs-unixfs-exporter'
 import type { CID } from 'multiformats/cid'
 
 /**
@@ -15,14 +15,17 @@ import type { CID } from 'multiformats/cid'
  * written.
  */
 export async function exportDag (root: CID, blockstore: Blockstore, out: string, signal: AbortSignal, onWritten?: (written: number) => void): Promise<number> {
-  const progress = { written: 0, onWritten }
+  // loaded here, not with the command: a get of a file never needs it (see root-entry.ts)
+  const { exporter } = await import('ipfs-unixfs-exporter')
+  const progress = { written: 0, onWritten, exporter }
   return write(await exporter(root, blockstore, { signal }), out, blockstore, signal, progress)
 }
 
-/** File bytes written so far over the whole tree, and who hears of them. */
+/** File bytes written so far over the whole tree, and who hears of them; with the exporter that reads the tree. */
 interface Written {
   written: number
   onWritten?: (written: number) => void
+  exporter: typeof import('ipfs-unixfs-exporter').exporter
 }
 
 async function write (entry: UnixFSEntry, target: string, blockstore: Blockstore, signal: AbortSignal, progress: Written): Promise<number> {
@@ -34,7 +37,7 @@ async function write (entry: UnixFSEntry, target: string, blockstore: Blockstore
       await mkdir(target, { recursive: true })
       let written = 0
       for await (const child of entry.entries({ signal })) {
-        written += await write(await exporter(child.cid, blockstore, { signal }), join(target, entryName(child.name, target)), blockstore, signal, progress)
+        written += await write(await progress.exporter(child.cid, blockstore, { signal }), join(target, entryName(child.name, target)), blockstore, signal, progress)
       }
       return written
     }

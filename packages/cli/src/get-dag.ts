@@ -1,17 +1,18 @@
 import * as dagPb from '@ipld/dag-pb'
 import { IdentityBlockstore } from 'blockstore-core/identity'
-import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
 import { errorMessage } from '@swapwright/core'
 import * as raw from 'multiformats/codecs/raw'
 import { CliError, ExitCode, fileError } from './errors.js'
 import { exportDag } from './export-dag.js'
 import { fetchDag } from './fetch-dag.js'
 import { progressBar, progressFigures } from './progress.js'
+import { fileRootEntry, readableRoot, type FileRootEntry } from './root-entry.js'
 import { runFetch, type FetchInit, type Fetching } from './run-fetch.js'
 import { StreamingFileWriter } from './streaming-file-writer.js'
 import { writeToStdout } from './write-stdout.js'
 import type { PeerReport } from './fetch-report.js'
 import type { IpfsPath } from './ipfs-path.js'
+import type { UnixFSEntry } from 'ipfs-unixfs-exporter'
 
 /** `-o -`: the file's bytes go to stdout. */
 export const STDOUT = '-'
@@ -65,7 +66,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
     // start of the process, so it is also how long the command took to get going
     const started = performance.now()
     const log = fetching.node.libp2p.logger.forComponent('swapwright:cli:get')
-    const target = await resolve(init.path, fetching)
+    const target = await resolveTarget(init.path, fetching)
     if (init.out === STDOUT && target.type === 'directory') {
       throw new CliError(`${init.path.text} is a directory: only a file can go to stdout (ls lists it)`, ExitCode.usage)
     }
@@ -168,7 +169,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
 }
 
 /** A UnixFS file of bytes (not a symbolic link, which is recreated as a link): written while it arrives. */
-function isPlainFile (entry: UnixFSEntry): boolean {
+function isPlainFile (entry: FileRootEntry | UnixFSEntry): boolean {
   return entry.type === 'raw' || (entry.type === 'file' && (entry.unixfs.type === 'file' || entry.unixfs.type === 'raw'))
 }
 
@@ -191,7 +192,7 @@ async function finishStreaming (streaming: StreamingFileWriter | undefined, bloc
  * The bytes of the DAG under `entry`: its own block and the sizes its links declare for the subtrees (Tsize, as
  * every UnixFS importer writes it). Undefined when a link leaves its size out.
  */
-export function dagSize (entry: UnixFSEntry): number | undefined {
+export function dagSize (entry: FileRootEntry | UnixFSEntry): number | undefined {
   if (entry.cid.code === raw.code) return Number(entry.size)
   if (entry.cid.code !== dagPb.code || entry.node instanceof Uint8Array) return undefined
   let total = dagPb.encode(entry.node).byteLength
@@ -202,9 +203,24 @@ export function dagSize (entry: UnixFSEntry): number | undefined {
   return total
 }
 
+/**
+ * The entry a get fetches: a file's root read from its own block (the first want goes out before the exporter
+ * is loaded, and a file's get never loads it), else what the exporter resolves.
+ */
+async function resolveTarget (path: IpfsPath, fetching: Fetching): Promise<FileRootEntry | UnixFSEntry> {
+  if (path.segments.length === 0 && readableRoot(path.cid)) {
+    for await (const block of fetching.blocks.get(path.cid, { signal: fetching.signal })) {
+      const entry = fileRootEntry(path.cid, block)
+      if (entry != null) return entry
+    }
+  }
+  return resolve(path, fetching)
+}
+
 /** The entry a path leads to, fetching only the blocks on the way (directory shards included). */
 export async function resolve (path: IpfsPath, fetching: Fetching): Promise<UnixFSEntry> {
   try {
+    const { exporter } = await import('ipfs-unixfs-exporter')
     return await exporter(path.text, fetching.blocks, { signal: fetching.signal })
   } catch (err) {
     if (fetching.signal.aborted) throw err

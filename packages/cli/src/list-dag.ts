@@ -1,4 +1,4 @@
-import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
+import type { UnixFSEntry } from 'ipfs-unixfs-exporter'
 import { resolve } from './get-dag.js'
 import { runFetch, type FetchInit } from './run-fetch.js'
 import type { IpfsPath } from './ipfs-path.js'
@@ -30,6 +30,8 @@ export async function listDag (init: ListInit): Promise<ListedEntry[]> {
     // every entry's first block at once, through one session, instead of a round trip each
     for await (const _ of fetching.session.getBlocks(children.map(c => c.cid), { signal: fetching.signal })) fetching.touch()
     const listed: ListedEntry[] = []
+    // already loaded by resolve(), which lists need
+    const { exporter } = await import('ipfs-unixfs-exporter')
     for (const child of children) {
       const entry = await exporter(child.cid, fetching.blocks, { signal: fetching.signal })
       listed.push({ name: child.name, cid: child.cid.toString(), type: kind(entry), size: entry.type === 'directory' ? 0 : Number(entry.size) })

@@ -1,4 +1,3 @@
-import { identify } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
@@ -18,8 +17,8 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import type { Blockstore } from 'interface-blockstore'
 
 /**
- * A Swapwright node on its own libp2p host: TCP and WebSockets, noise, yamux and identify, and nothing that dials
- * by itself.
+ * A Swapwright node on its own libp2p host: TCP and WebSockets, noise, yamux and identify (see `identifyPeers`),
+ * and nothing that dials by itself.
  * With DHT settings it also runs kad-dht (and the ping it needs), and its sessions find providers through it.
  */
 export interface CliNode {
@@ -62,6 +61,17 @@ export interface NodeOptions {
   dialTimeout?: number
   /** More observers of every message sent and received (e.g. the time of `get`'s first want). */
   taps?: readonly WireTap[]
+  /**
+   * Whether the node runs libp2p's identify (default true). A DHT needs its peers' records; a fetch from named
+   * peers does not (the Bitswap stream it opens tells their version), and identify cost a get's start more than
+   * it gave: on starting it files the node's own two metadata entries in the peer store, which sorts them with
+   * the locale's collation, and that first use loads ICU's collator (15-80 ms measured); then it exchanges
+   * signed records with every peer. All before the first want. Peers that ask such a node are told it does not
+   * speak identify, and carry on (the Go implementation and `serve` both do).
+   */
+  identifyPeers?: boolean
+  /** The largest receive window of each yamux stream, in bytes (a fetcher's `FETCH_RECEIVE_WINDOW`); the muxer's otherwise. */
+  receiveWindow?: number
 }
 
 /** A /ws or /wss address: the only kind that needs the WebSockets transport. */
@@ -79,7 +89,7 @@ async function transportsFor (listen: readonly string[], dht: DhtSettings | unde
 }
 
 export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings, options: NodeOptions = {}): Promise<CliNode> {
-  const services: ServiceFactoryMap = { identify: identify() }
+  const services: ServiceFactoryMap = options.identifyPeers === false ? {} : { identify: (await import('@libp2p/identify')).identify() }
   // ping is only for the DHT, and loaded with it: a get from a named peer starts without either
   if (dht != null) Object.assign(services, { ping: (await import('@libp2p/ping')).ping(), dht: await dhtService(dht) })
   const limits = options.limits
@@ -89,7 +99,7 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
     // WebSockets too when an address needs it, so a browser node can dial a `serve` listening on a /ws address
     transports: await transportsFor(listen, dht, options.dialing ?? []),
     connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamux(options.receiveWindow == null ? {} : { streamOptions: { maxStreamWindowSize: options.receiveWindow } })],
     connectionManager: {
       ...(limits == null
         ? {}

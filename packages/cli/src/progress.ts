@@ -1,4 +1,3 @@
-import cliProgress from 'cli-progress'
 import { humanBytes, humanDuration, humanRate } from './units.js'
 
 /** Where a piece of work stands: what drives a progress line. */
@@ -66,24 +65,46 @@ export function renderProgress (label: string, state: ProgressState): string {
 export interface ProgressBar {
   update: (state: ProgressState) => void
   stop: () => void
+  /** Settles once the line is on screen (or cannot be): the code that draws it loads only when a line is drawn. */
+  shown: Promise<void>
 }
 
+const OFF: ProgressBar = { update: () => {}, stop: () => {}, shown: Promise.resolve() }
+
+/**
+ * The drawing library is loaded here, when a terminal will show the line, not with the command: a `get --json`
+ * or a get whose output is piped never draws one, and loading it delayed every start (by a few milliseconds of
+ * the ~200 ms budget before the first want). Updates before it has loaded are kept: it starts from the latest.
+ */
 export function progressBar (label: string, enabled: boolean, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
-  if (!enabled || stream.isTTY !== true) return { update: () => {}, stop: () => {} }
+  if (!enabled || stream.isTTY !== true) return OFF
   let state: ProgressState = { done: 0, seconds: 0 }
-  const bar = new cliProgress.SingleBar({
-    stream,
-    format: () => renderProgress(label, state),
-    hideCursor: true,
-    // at most ten redraws a second, whatever the block rate
-    fps: 10
+  let bar: { update: (value: number) => void, stop: () => void } | undefined
+  let stopped = false
+  const shown = import('cli-progress').then(({ default: cliProgress }) => {
+    const drawn = new cliProgress.SingleBar({
+      stream,
+      format: () => renderProgress(label, state),
+      hideCursor: true,
+      // at most ten redraws a second, whatever the block rate
+      fps: 10
+    })
+    drawn.start(1, 0)
+    bar = drawn
+    // work that ended before the line could be drawn still leaves its last state on screen
+    if (stopped) drawn.stop()
+  }, () => {
+    // a line that cannot be drawn (a damaged installation) is no reason to fail the work it reports on
   })
-  bar.start(1, 0)
   return {
     update: (next) => {
       state = next
-      bar.update(0)
+      bar?.update(0)
     },
-    stop: () => { bar.stop() }
+    stop: () => {
+      stopped = true
+      bar?.stop()
+    },
+    shown
   }
 }

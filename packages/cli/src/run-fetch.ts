@@ -1,12 +1,13 @@
 import { toCidV0, UnknownHashError, WireCounters } from '@swapwright/core'
 import { DEFAULT_FIND_TIMEOUT, type DhtSettings } from './dht.js'
-import { DEFAULT_NOT_FOUND_TIMEOUT, NODE_STOP_TIMEOUT } from './constants.js'
+import { DEFAULT_NOT_FOUND_TIMEOUT, FETCH_RECEIVE_WINDOW, NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
 import { FetchReport } from './fetch-report.js'
 import { findProvider } from './find-provider.js'
 import { joinDht } from './join-dht.js'
 import { startNode, type CliNode } from './node.js'
 import { NotFoundWatch } from './not-found-watch.js'
+import { installHalfWindowUpdates } from './yamux-window-updates.js'
 import { logRetry, reach, type PeerAddress } from './reach.js'
 import type { Output } from './output.js'
 import type { Repo } from './repo.js'
@@ -67,6 +68,8 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
     notFound.abort(new CliError(`No peer has ${which}: ${peers.length === 1 ? 'the peer' : `all ${peers.length} peers`} answered DONT_HAVE` +
       `${init.dht == null ? '' : ', and the DHT named no other provider'} (${peers.join(', ')})`, ExitCode.notFound))
   })
+  // this process fetches: its streams give credit in halves, over the fetcher's window
+  installHalfWindowUpdates()
   const counters = new WireCounters()
   const report = new FetchReport(counters)
   const phase: { now: FetchPhase } = { now: 'dialling peers' }
@@ -82,6 +85,9 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
     taps: [firstWant],
     dialing: init.peers.map(peer => peer.multiaddr),
     dialTimeout: init.dialTimeout,
+    // the DHT learns its peers' protocols from their identify records; named peers' version comes with the stream
+    identifyPeers: init.dht != null,
+    receiveWindow: FETCH_RECEIVE_WINDOW,
     observe: feedback => {
       watch.observe(feedback)
       report.observe(feedback)

@@ -27,6 +27,14 @@ describe('nodeNoiseCrypto', () => {
     }
   }
 
+  for (const ikmSize of [0, 32]) {
+    it(`derives the same three keys as noise's own HKDF from ${ikmSize === 0 ? 'an empty' : 'a 32-byte'} input key`, () => {
+      const ck = randomBytes(32)
+      const ikm = randomBytes(ikmSize)
+      assert.deepEqual(nodeNoiseCrypto.getHKDF(ck, ikm).map(bytes), defaultCrypto.getHKDF(ck, ikm).map(bytes))
+    })
+  }
+
   it('refuses a frame whose tag does not match, as noise does', () => {
     const nonce = randomBytes(12)
     const sealed = bytes(nodeNoiseCrypto.chaCha20Poly1305Encrypt(randomBytes(4096), nonce, ad, k)).slice()

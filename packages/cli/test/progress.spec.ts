@@ -88,12 +88,23 @@ describe('the progress bar on a terminal', () => {
     return stream
   }
 
-  it('draws the rendered line, redrawn in place, and leaves the last state on screen', () => {
+  it('draws the rendered line, redrawn in place, and leaves the last state on screen', async () => {
     const stream = terminal()
     const bar = progressBar('fetching', true, stream)
+    await bar.shown
     bar.update({ done: 16 * MiB, total: 64 * MiB, blocks: 16, seconds: 2 })
     bar.update({ done: 64 * MiB, total: 64 * MiB, blocks: 64, seconds: 4 })
     bar.stop()
+    const text = stream.text()
+    assert.ok(text.includes('fetching [========================] 100%  64.0 MiB / 64.0 MiB  64 blocks  16.0 MiB/s  in 4.0 s'), JSON.stringify(text))
+  })
+
+  it('leaves the last state on screen when the work ended before the line was first drawn', async () => {
+    const stream = terminal()
+    const bar = progressBar('fetching', true, stream)
+    bar.update({ done: 64 * MiB, total: 64 * MiB, blocks: 64, seconds: 4 })
+    bar.stop()
+    await bar.shown
     const text = stream.text()
     assert.ok(text.includes('fetching [========================] 100%  64.0 MiB / 64.0 MiB  64 blocks  16.0 MiB/s  in 4.0 s'), JSON.stringify(text))
   })
