@@ -1,6 +1,6 @@
 import { logger } from '@libp2p/logger'
 import {
-  errorMessage, commonVersion, decodeMessage, encodeForPeer, NotStartedError, PeerUnreachableError,
+  errorMessage, commonVersion, NotStartedError, PeerUnreachableError,
   type AbortOptions, type BitswapMessage, type BitswapNetwork, type LinkStats, type NetworkHandler, type PeerKey,
   type ProtocolVersion, type ProviderRecord, DEFAULT_MAX_INCOMING_MESSAGE_SIZE, MessageTooLargeError
 } from '@swapwright/core'
@@ -82,7 +82,7 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
     const link = this.hub.link(this.self, peer)
     const generation = this.generations.get(peer)
     const stats = this.traffic.of(peer)
-    const parts = encodeForPeer(message, version, { targetSize: this.hub.init.maxOutgoingMessageSize })
+    const parts = this.hub.encode(message, version)
     let leftAt = this.hub.clock.now()
     for (const bytes of parts) {
       link.messages++
@@ -152,7 +152,7 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
     try {
       const limit = init.maxIncomingMessageSize ?? DEFAULT_MAX_INCOMING_MESSAGE_SIZE
       if (bytes.byteLength > limit) throw new MessageTooLargeError(bytes.byteLength, limit)
-      message = decodeMessage(bytes, init.decodeLimits)
+      message = this.hub.decode(bytes)
     } catch (err) {
       log('rejected a message from %s: %s', from, errorMessage(err))
       handler.onProtocolError?.(from, err as Error)
