@@ -4,8 +4,7 @@ import { decodeMessage, encodeForPeer, encodePrefixOf, type BitswapMessage } fro
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { SharingMessageDecoder } from '../src/simulated/sharing-decoder.js'
-import { SharingMessageEncoder } from '../src/simulated/sharing-encoder.js'
+import { SharingMessageDecoder, SharingMessageEncoder } from '../src/index.js'
 
 async function cidOf (text: string): Promise<{ cid: CID, data: Uint8Array }> {
   const data = new TextEncoder().encode(text)
