@@ -1,7 +1,9 @@
-import { SeededRandom, valuePlugin, type Clock, type PeerKey, type Plugin, type BitswapNetwork, type ProtocolVersion, type RandomSource, type DecodeLimits, type DecodedMessage } from '@swapwright/core'
+import { SeededRandom, valuePlugin, type Clock, type PeerKey, type Plugin, type BitswapNetwork, type ProtocolVersion, type RandomSource, type DecodeLimits, type DecodedMessage, type BitswapMessage } from '@swapwright/core'
 import { hashString } from './distributions.js'
 import { SimulatedLink } from './link.js'
 import { SimulatedNodeNetwork } from './simulated-node-network.js'
+import { SharingMessageDecoder } from './sharing-decoder.js'
+import { SharingMessageEncoder } from './sharing-encoder.js'
 
 // The link distributions belong with the network they configure; exported from here so the package index,
 // which lists whole modules, picks them up with the network.
@@ -81,6 +83,8 @@ export class SimulatedNetwork {
   private readonly links = new Map<string, SimulatedLink>()
   private readonly seed: number
   private scheduled = 0
+  private readonly decoder: SharingMessageDecoder
+  private readonly encoder = new SharingMessageEncoder()
 
   constructor (init: SimulatedNetworkInit) {
     const retain = init.retainDepartedPeers
@@ -90,6 +94,33 @@ export class SimulatedNetwork {
     this.init = init
     this.clock = init.clock
     this.seed = init.seed ?? 1
+    this.decoder = new SharingMessageDecoder(init.decodeLimits)
+  }
+
+  /**
+   * A received message's bytes, decoded with the receivers' limits; equal bytes decoded lately give the same
+   * frozen message (see `SharingMessageDecoder`), so a broadcast is not decoded once per peer.
+   */
+  decode (bytes: Uint8Array): DecodedMessage {
+    return this.decoder.decode(bytes)
+  }
+
+  /**
+   * A message's bytes for a peer of `version`, split under `maxOutgoingMessageSize`; a block-free message equal to
+   * one encoded lately gets the same bytes (see `SharingMessageEncoder`).
+   */
+  encode (message: BitswapMessage, version: ProtocolVersion): Uint8Array[] {
+    return this.encoder.encode(message, version, this.init.maxOutgoingMessageSize)
+  }
+
+  /** Encodings saved by sharing the bytes of equal messages. */
+  get sharedEncodes (): number {
+    return this.encoder.reused
+  }
+
+  /** Decodes saved by sharing a decoded message between receivers of equal bytes. */
+  get sharedDecodes (): number {
+    return this.decoder.reused
   }
 
   /** Messages on their way: sent, and neither delivered nor dropped yet. */

@@ -1,11 +1,11 @@
 import { logger } from '@libp2p/logger'
 import {
-  errorMessage, commonVersion, decodeMessage, encodeForPeer, NotStartedError, PeerUnreachableError,
+  errorMessage, commonVersion, NotStartedError, PeerUnreachableError,
   type AbortOptions, type BitswapMessage, type BitswapNetwork, type LinkStats, type NetworkHandler, type PeerKey,
   type ProtocolVersion, type ProviderRecord, DEFAULT_MAX_INCOMING_MESSAGE_SIZE, MessageTooLargeError
 } from '@swapwright/core'
 import { PeerRecords } from '@swapwright/core/internal'
-import { emptyLinkStats } from './link.js'
+import { emptyLinkStats, type SimulatedLink } from './link.js'
 import type { SimulatedNetwork } from './simulated-network.js'
 
 const log = logger('swapwright:transports:simulated')
@@ -30,6 +30,8 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
    * on a real link. Forgotten on disconnect, so it holds only connected peers.
    */
   private readonly generations = new Map<PeerKey, number>()
+  /** This node's outgoing links by peer: the hub names a link by a string of both ends, made on every lookup. */
+  private readonly linksOut = new Map<PeerKey, SimulatedLink>()
   private connectionsMade = 0
 
   constructor (hub: SimulatedNetwork, self: PeerKey, maxVersion: ProtocolVersion) {
@@ -79,10 +81,14 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
     const version = this.connections.get(peer)
     if (version == null) throw new PeerUnreachableError(peer, 'not connected')
     const remote = this.hub.peer(peer) as SimulatedNodeNetwork
-    const link = this.hub.link(this.self, peer)
+    let link = this.linksOut.get(peer)
+    if (link == null) {
+      link = this.hub.link(this.self, peer)
+      this.linksOut.set(peer, link)
+    }
     const generation = this.generations.get(peer)
     const stats = this.traffic.of(peer)
-    const parts = encodeForPeer(message, version, { targetSize: this.hub.init.maxOutgoingMessageSize })
+    const parts = this.hub.encode(message, version)
     let leftAt = this.hub.clock.now()
     for (const bytes of parts) {
       link.messages++
@@ -152,7 +158,7 @@ export class SimulatedNodeNetwork implements BitswapNetwork {
     try {
       const limit = init.maxIncomingMessageSize ?? DEFAULT_MAX_INCOMING_MESSAGE_SIZE
       if (bytes.byteLength > limit) throw new MessageTooLargeError(bytes.byteLength, limit)
-      message = decodeMessage(bytes, init.decodeLimits)
+      message = this.hub.decode(bytes)
     } catch (err) {
       log('rejected a message from %s: %s', from, errorMessage(err))
       handler.onProtocolError?.(from, err as Error)
