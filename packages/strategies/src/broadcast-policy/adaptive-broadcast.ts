@@ -44,9 +44,8 @@ export interface AdaptiveBroadcastInit {
    * knows little learns who holds what from every holder's answer (a top provider it never asked would never
    * earn a score: the peers it does ask find most roots first, so the provider search that would introduce the
    * others seldom runs); scores loaded from `scoreStore` count, so a restart does not flood again. 0 never
-   * floods. Default 150 (about 50 finds on the lab's MainnetLike): the first step is chosen from who answered
-   * what, and a holder that was never asked has answered nothing, so the picks can only be as good as what
-   * the flood showed; with 50 (about 15 finds) half the next tier's providers had never been seen.
+   * floods. Default 50 (about 15 finds on the lab's MainnetLike). Longer is not better there: with 150 the
+   * picks held more of the next tier, yet Dag100 and RootStream were slower (see the strategies README).
    */
   learnUntil?: number
   /** Round trips (the `roundTripQuantile` of the peers just asked) to wait before the next step. Default 1.2. */
@@ -80,15 +79,12 @@ export interface AdaptiveBroadcastInit {
 }
 
 /**
- * What asking a peer with round trip `rtt` is worth to a find whose fastest known answerer has `fastest`: 1
- * within a tenth of the fastest (as fast as asking everyone, for what a first block takes), else half the
- * ratio of the two. The half is what makes the fast holder of a top provider's root worth its place: with the
- * plain ratio, any three top providers hold their finds at 0.8 or so, and a fourth one, the fastest holder of
- * many of them, added less than a peer of the next tier; yet a first block from a holder 30 % slower is 30 %
- * slower, and the median root is a top provider's.
+ * What asking a peer with round trip `rtt` is worth to a find whose fastest known answerer has `fastest`: the
+ * ratio of the two, so the fast ones among peers that answer the same things go first, while covering a find
+ * at all (a slower holder rather than the provider search, seconds later) counts for most of it.
  */
 function worthOf (fastest: number, rtt: number): number {
-  return rtt <= 1.1 * fastest ? 1 : 0.5 * fastest / rtt
+  return fastest / rtt
 }
 
 /** A peer of a step's request with its score now, and its place among equal scores. */
@@ -101,7 +97,7 @@ export const ADAPTIVE_BROADCAST_DEFAULTS: Readonly<Options> = Object.freeze({
   firstShare: 0.9,
   findMemory: 256,
   redundantAfter: 3,
-  learnUntil: 150,
+  learnUntil: 50,
   roundTrips: 1.2,
   roundTripQuantile: 0.9,
   stepDelay: 250,
