@@ -100,27 +100,48 @@ describe('adaptiveBroadcast', () => {
     assert.equal(policy.admit(view('peer-50')), false, 'an unknown one waits for the next step')
   })
 
-  it('asks first the fewest peers holding firstShare of the score, at most steps[0], and waits their 90th-percentile round trip', () => {
-    const scored = (init: Parameters<typeof adaptiveBroadcast>[0]): BroadcastPolicy => {
+  it('asks first the fastest of peers that answer the same things, then peers whose finds nobody picked holds, and waits their 90th-percentile round trip', () => {
+    // Three top providers answer the first six broadcasts (each a HAVE one round trip after it began); two
+    // peers answer one broadcast each, alone; two partners share a third; a slow peer shares the top's.
+    const lat: Record<string, number> = { top: 100, fastTop: 50, slowTop: 200, alone: 100, partnerA: 90, partnerB: 100 }
+    const timed: BroadcastPeerView[] = [...peers, ...Object.entries(lat).map(([peer, latencyMs]) => view(peer, { latencyMs }))]
+    const answers: Array<[string[], number]> = [
+      ...Array.from({ length: 6 }, (): [string[], number] => [['top', 'fastTop', 'slowTop'], 0]),
+      [['alone'], 0],
+      [['partnerA', 'partnerB'], 0]
+    ]
+    const learnt = (init: Parameters<typeof adaptiveBroadcast>[0]): BroadcastPolicy => {
       const policy = build(adaptiveBroadcast({ learnUntil: 0, ...init }))
-      // Six broadcasts: peer-1 answered all of them, peer-2 three, peer-3 one.
-      for (let round = 0; round < 6; round++) {
-        policy.select(request(peers))
-        for (const [peer, found] of [['peer-1', 6], ['peer-2', 3], ['peer-3', 1]] as const) {
-          if (round < found) policy.observe?.({ peer, type: 'block', at: 0 })
-        }
-      }
+      answers.forEach(([who], round) => {
+        const at = round * 1000
+        policy.select(request(timed, 0, at, at))
+        for (const peer of who) policy.observe?.({ peer, type: 'have', at: at + lat[peer] })
+      })
       return policy
     }
-    const timed = peers.map(v => ({ ...v, latencyMs: v.peer === 'peer-2' ? 300 : 100 }))
-    const first = scored({}).select(request(timed))
-    assert.deepEqual(first.peers, ['peer-1', 'peer-2'], '6 + 3 of 10 reach 80 %')
+    const first = learnt({}).select(request(timed, 0, 10_000, 10_000))
+    assert.equal(first.peers[0], 'fastTop', 'the fastest top provider holds all six finds as fast as any')
+    assert.deepEqual(new Set(first.peers.slice(1, 3)), new Set(['alone', 'partnerA']), 'then the finds nobody picked holds, the faster partner first')
+    assert.deepEqual([...first.peers].sort(), ['alone', 'fastTop', 'partnerA', 'partnerB'], 'the other partner fills the step; the other top providers were shown redundant six times')
     assert.equal(first.widenAfterMs, 15_000, 'the next step is everyone, so it waits for everyoneAfter')
-    const middle = scored({ steps: [32, 64, Infinity] }).select(request(timed))
-    assert.equal(middle.widenAfterMs, 1.2 * 300, '1.2 round trips of the slower of the two')
-    assert.deepEqual(scored({ firstShare: 0.95 }).select(request(timed)).peers, ['peer-1', 'peer-2', 'peer-3'])
-    assert.deepEqual(scored({ steps: [1, Infinity] }).select(request(timed)).peers, ['peer-1'], 'steps[0] caps it')
-    const second = scored({ steps: [2, 4, Infinity] }).select(request(timed.filter(v => v.peer !== 'peer-1' && v.peer !== 'peer-2'), 1, 360))
+    assert.deepEqual(learnt({ redundantAfter: 7 }).select(request(timed, 0, 10_000, 10_000)).peers.length, 6, 'six finds do not show redundancy when seven are asked for')
+    assert.deepEqual(learnt({ steps: [2, Infinity] }).select(request(timed, 0, 10_000, 10_000)).peers.length, 2, 'steps[0] caps it')
+    const middle = learnt({ steps: [32, 64, Infinity] }).select(request(timed.map(v => v.peer === 'partnerB' ? { ...v, latencyMs: 300 } : v), 0, 10_000, 10_000))
+    assert.equal(middle.widenAfterMs, 1.2 * 300, '1.2 round trips of the slowest of the four')
+  })
+
+  it('with no finds to go by, asks the fewest best-scored peers holding firstShare of the score', async () => {
+    const store = memoryScoreStore()
+    await store.put([{ peer: 'peer-1', score: 6, at: 0 }, { peer: 'peer-2', score: 3, at: 0 }, { peer: 'peer-3', score: 1, at: 0 }])
+    const loaded = async (init: Parameters<typeof adaptiveBroadcast>[0]): Promise<BroadcastPolicy> => {
+      const policy = build<AdaptiveBroadcast>(adaptiveBroadcast({ learnUntil: 0, scoreStore: store, saveInterval: 0, ...init }))
+      await policy.start()
+      return policy
+    }
+    assert.deepEqual((await loaded({})).select(request(peers)).peers, ['peer-1', 'peer-2'], '6 + 3 of 10 reach 80 %')
+    assert.deepEqual((await loaded({ firstShare: 0.95 })).select(request(peers)).peers, ['peer-1', 'peer-2', 'peer-3'])
+    assert.deepEqual((await loaded({ steps: [1, Infinity] })).select(request(peers)).peers, ['peer-1'], 'steps[0] caps it')
+    const second = (await loaded({ steps: [2, 4, Infinity] })).select(request(peers.filter(v => v.peer !== 'peer-1' && v.peer !== 'peer-2'), 1, 360))
     assert.deepEqual(second.peers.slice(0, 1), ['peer-3'], 'a later step takes the rest of the score first')
     assert.equal(second.peers.length, 2)
   })
@@ -184,5 +205,7 @@ describe('adaptiveBroadcast', () => {
     assert.throws(() => build(adaptiveBroadcast({ firstShare: 1.5 })), /firstShare/)
     assert.throws(() => build(adaptiveBroadcast({ roundTripQuantile: 2 })), /roundTripQuantile/)
     assert.throws(() => build(adaptiveBroadcast({ learnUntil: -1 })), /learnUntil/)
+    assert.throws(() => build(adaptiveBroadcast({ findMemory: 0 })), /findMemory/)
+    assert.throws(() => build(adaptiveBroadcast({ redundantAfter: 0.5 })), /redundantAfter/)
   })
 })

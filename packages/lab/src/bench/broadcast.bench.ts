@@ -1,8 +1,13 @@
 /**
  * The broadcast table of the strategies package's README: goDefaults, boxo2025 and adaptiveBroadcast on every
  * MainnetLike scenario over seeds 1..5 (virtual time, so the numbers do not depend on the machine). Run with
- * `npm run bench:broadcast`; `--seeds 1..3` and `--scenario Dag100` narrow it.
+ * `npm run bench:broadcast`; `--seeds 1..3` and `--scenario Dag100` narrow it. `--cache DIR` keeps each run's
+ * result in DIR and reuses it, except for the strategies named by `--fresh` (e.g. `--fresh adaptive`): runs are
+ * exact in virtual time, so a strategy whose code did not change need not run again while another is tuned
+ * (a goDefaults run of MainnetLike takes minutes on a loaded machine). Clear DIR when core or the lab change.
  */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { MAINNET_LIKE } from '../scenarios/mainnet-like.js'
 import { runMainnetLike, type MainnetRunResult } from '../run/run-mainnet-like.js'
 import { namedStrategies } from '../runner/strategies.js'
@@ -48,6 +53,27 @@ const interval = (xs: number[], digits = 0, scale = 1): string => {
   return `${fmt(mean, digits)} ± ${fmt(half, digits)}`
 }
 
+const cache = argument('--cache')
+const fresh = new Set((argument('--fresh') ?? '').split(',').filter(name => name !== ''))
+
+/** One run, from the cache when allowed, else run (and cached). */
+async function runOnce (scenario: (typeof MAINNET_LIKE)[number], name: string, strategy: (typeof STRATEGIES)[number][1], seed: number): Promise<MainnetRunResult> {
+  const file = cache === undefined ? undefined : join(cache, `${scenario.name.replace(/^MainnetLike\//, '')}-${name}-${seed}.json`)
+  if (file !== undefined && !fresh.has(name)) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as MainnetRunResult
+    } catch {
+      // not cached yet: run it
+    }
+  }
+  const result = await runMainnetLike(scenario, name, strategy, seed)
+  if (file !== undefined && cache !== undefined) {
+    mkdirSync(cache, { recursive: true })
+    writeFileSync(file, JSON.stringify(result))
+  }
+  return result
+}
+
 const seeds = seedsOf(argument('--seeds'))
 const only = argument('--scenario')
 const scenarios = MAINNET_LIKE.filter(s => only == null || s.name.includes(only))
@@ -62,7 +88,7 @@ for (const scenario of scenarios) {
   for (const [name, strategy] of STRATEGIES) {
     const runs: MainnetRunResult[] = []
     for (const seed of seeds) {
-      const run = await runMainnetLike(scenario, name, strategy, seed)
+      const run = await runOnce(scenario, name, strategy, seed)
       process.stderr.write(`${scenario.name} ${name} seed ${seed}: ${run.traffic.broadcastWantHaves} broadcast WANT_HAVEs, ${run.rootsFound}/${run.rootsAvailable} fetched, first block ${fmt(run.timeToFirstBlockMs ?? NaN)} ms\n`)
       runs.push(run)
     }

@@ -1,8 +1,9 @@
 import {
   errorMessage, factoryPlugin, type BroadcastAnswer, type BroadcastDecision, type BroadcastPeerView, type BroadcastPolicy,
-  type BroadcastRequest, type Clock, type Components, type Plugin, type RandomSource, type Timer
+  type BroadcastRequest, type Clock, type Components, type PeerKey, type Plugin, type RandomSource, type Timer
 } from '@swapwright/core'
 import { requireInteger, requireNumber } from '../util/check-init.js'
+import { FindHistory } from './find-history.js'
 import { PeerScores } from './peer-scores.js'
 import { RoundCredit } from './round-credit.js'
 import type { ScoreStore } from './score-store.js'
@@ -18,19 +19,33 @@ export interface AdaptiveBroadcastInit {
    */
   steps?: readonly number[]
   /**
-   * Share of the score of the peers it may ask that the first step's peers hold, in (0, 1]: the first step
-   * asks the fewest best-scored peers that reach it (at most `steps[0]`). Providers are concentrated, so a few
-   * peers hold most of the score, and the long tail of peers that answered once costs more than it finds.
-   * With 0.8 the first step was the top providers and hardly any of the next tier. Default 0.9.
+   * Share of the worth of the recent finds (`findMemory`) the first step reaches before it stops, in (0, 1]:
+   * it adds peers one at a time, each the one that adds most (see `AdaptiveBroadcast`), at most `steps[0]`.
+   * A find is worth 1 when the step holds its fastest answerer that it may ask, the ratio of their round trips
+   * when only a slower one, 0 when none. With no finds to go by (a restart that loaded scores), the fewest
+   * best-scored peers holding this share of the score. Default 0.9.
    */
   firstShare?: number
+  /**
+   * Broadcasts whose answerers are remembered, as sets, to choose the first step by (the last ones begun).
+   * Default 256.
+   */
+  findMemory?: number
+  /**
+   * Finds of a peer, at least, that show it redundant: when the first step's picks hold that many of its
+   * finds, nearly all (`firstShare`) as fast as it would, it is not added to fill the step. Fewer prove
+   * nothing: a next-tier root has two holders, and the picks holding one of them says nothing about the
+   * other's next root. Default 3.
+   */
+  redundantAfter?: number
   /**
    * Score, about that many answers, the peers a broadcast may ask must hold between them before the first step
    * is ranked: below it, the first step asks every one of them, as a node without this policy does. A node that
    * knows little learns who holds what from every holder's answer (a top provider it never asked would never
    * earn a score: the peers it does ask find most roots first, so the provider search that would introduce the
    * others seldom runs); scores loaded from `scoreStore` count, so a restart does not flood again. 0 never
-   * floods. Default 50.
+   * floods. Default 50 (about 15 finds on the lab's MainnetLike). Longer is not better there: with 150 the
+   * picks held more of the next tier, yet Dag100 and RootStream were slower (see the strategies README).
    */
   learnUntil?: number
   /** Round trips (the `roundTripQuantile` of the peers just asked) to wait before the next step. Default 1.2. */
@@ -63,6 +78,15 @@ export interface AdaptiveBroadcastInit {
   saveInterval?: number
 }
 
+/**
+ * What asking a peer with round trip `rtt` is worth to a find whose fastest known answerer has `fastest`: the
+ * ratio of the two, so the fast ones among peers that answer the same things go first, while covering a find
+ * at all (a slower holder rather than the provider search, seconds later) counts for most of it.
+ */
+function worthOf (fastest: number, rtt: number): number {
+  return fastest / rtt
+}
+
 /** A peer of a step's request with its score now, and its place among equal scores. */
 interface Ranked { view: BroadcastPeerView, score: number, tie: number }
 
@@ -71,6 +95,8 @@ type Options = Required<Omit<AdaptiveBroadcastInit, 'scoreStore'>> & Pick<Adapti
 export const ADAPTIVE_BROADCAST_DEFAULTS: Readonly<Options> = Object.freeze({
   steps: Object.freeze([20, Infinity]) as readonly number[],
   firstShare: 0.9,
+  findMemory: 256,
+  redundantAfter: 3,
   learnUntil: 50,
   roundTrips: 1.2,
   roundTripQuantile: 0.9,
@@ -94,8 +120,8 @@ function checkSteps (steps: readonly number[]): readonly number[] {
 }
 
 /**
- * Broadcasts first to the fewest peers that hold most of the recent usefulness (`firstShare` of the score, at
- * most `steps[0]` peers), then widens in steps only while some want has had neither a HAVE nor its block, each
+ * Broadcasts first to at most `steps[0]` peers chosen by who answered the recent broadcasts (the fastest of the
+ * peers that answer the same things, then those whose finds nobody picked answers; see `coveringStep`), then widens in steps only while some want has had neither a HAVE nor its block, each
  * step about a round trip of the peers just asked after the one before (the step to everyone waits
  * `everyoneAfter`, so the provider search answers first). Usefulness is a score per peer that a block or HAVE
  * raises (once per broadcast begun, by its best answer: finds count, not blocks) and time decays, kept across
@@ -109,6 +135,9 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
   private readonly options: Options
   private readonly scores: PeerScores
   private readonly credit: RoundCredit
+  private readonly finds: FindHistory
+  /** The last round trip a view showed for each peer that may answer: answers carry none. */
+  private readonly roundTrips = new Map<PeerKey, number>()
   private saveTimer: Timer | undefined
   private readonly log: ReturnType<Components['logger']['forComponent']>
 
@@ -116,6 +145,8 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
     const options: Options = { ...ADAPTIVE_BROADCAST_DEFAULTS, ...init }
     options.steps = checkSteps(options.steps)
     requireNumber('firstShare', options.firstShare, Number.MIN_VALUE, 1)
+    requireInteger('findMemory', options.findMemory, 1)
+    requireInteger('redundantAfter', options.redundantAfter, 1)
     requireNumber('learnUntil', options.learnUntil, 0)
     requireNumber('roundTrips', options.roundTrips, 0)
     requireNumber('roundTripQuantile', options.roundTripQuantile, 0, 1)
@@ -129,6 +160,7 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
     this.options = options
     this.scores = new PeerScores(options.halfLife, options.maxScores)
     this.credit = new RoundCredit(options.maxScores)
+    this.finds = new FindHistory(options.findMemory)
     this.log = logger.forComponent('swapwright:strategies:adaptive-broadcast')
   }
 
@@ -148,15 +180,20 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
 
   select (request: BroadcastRequest): BroadcastDecision {
     const { steps } = this.options
-    if (request.step === 0) this.credit.nextRound()
+    if (request.step === 0) {
+      this.credit.nextRound()
+      this.finds.begin(request.now)
+    }
+    for (const view of request.peers) if (view.latencyMs !== undefined) this.roundTrips.set(view.peer, view.latencyMs)
     const step = Math.min(request.step, steps.length - 1)
     const last = step === steps.length - 1
     const size = steps[step] - (step > 0 ? steps[step - 1] : 0)
     if (step === 0 && this.learning(request)) return { peers: request.peers.map(view => view.peer) }
-    const ranked = size >= request.peers.length && (step > 0 || last) ? undefined : this.ranked(request.peers, request.now)
-    const chosen = ranked === undefined
+    const covering = step === 0 && !last ? this.coveringStep(request.peers, request.now, size) : undefined
+    const ranked = covering !== undefined || (size >= request.peers.length && (step > 0 || last)) ? undefined : this.ranked(request.peers, request.now)
+    const chosen = covering ?? (ranked === undefined
       ? [...request.peers]
-      : (step === 0 && !last ? this.firstStep(ranked, size) : ranked.slice(0, size)).map(entry => entry.view)
+      : (step === 0 && !last ? this.firstStep(ranked, size) : ranked.slice(0, size)).map(entry => entry.view))
     const peers = chosen.map(view => view.peer)
     if (last) return { peers }
     return { peers, widenAfterMs: this.delayAfter(step + 1, chosen, request) }
@@ -170,6 +207,10 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
     const worth = answer.type === 'block' ? this.options.blockWorth : answer.type === 'have' ? this.options.haveWorth : 0
     const credited = worth > 0 ? this.credit.claim(answer.peer, worth) : 0
     if (credited > 0) this.scores.add(answer.peer, credited, answer.at)
+    // A HAVE comes a round trip after the broadcast it answers, a block at least two (HAVE, then WANT_BLOCK);
+    // 0.8 of that leaves room for an estimate a little above the link's.
+    const roundTrip = this.roundTrips.get(answer.peer) ?? this.options.stepDelay
+    if (worth > 0) this.finds.add(answer.peer, answer.at, 0.8 * roundTrip * (answer.type === 'block' ? 2 : 1))
   }
 
   /** A peer's score now, for reports and tests. */
@@ -193,6 +234,80 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
     const ranked = peers.map(view => ({ view, score: this.scores.score(view.peer, now), tie: this.random.next() }))
     ranked.sort((a, b) => (b.score - a.score) || (a.tie - b.tie))
     return ranked
+  }
+
+  /**
+   * The first step by the recent finds, greedily: each pick is the peer that adds most worth (a find is worth
+   * the ratio of its fastest askable answerer's round trip to the fastest picked one's), until the picks hold
+   * `firstShare` of all the worth or `cap` peers; undefined when no find was answered by a peer it may ask.
+   * Worth, not score, because holders overlap: the top providers each hold most of what the others hold, so
+   * after the fastest few of them, the next one adds less than a peer of the next tier whose finds nobody
+   * picked covers; and a find counts for its fastest answerer, so the fast ones among equals go first.
+   */
+  private coveringStep (peers: readonly BroadcastPeerView[], now: number, cap: number): BroadcastPeerView[] | undefined {
+    const { halfLife, stepDelay } = this.options
+    const views = new Map<PeerKey, BroadcastPeerView>()
+    for (const view of peers) views.set(view.peer, view)
+    const roundTrip = (view: BroadcastPeerView): number => Math.max(1, view.latencyMs ?? stepDelay)
+    const weight: number[] = []
+    const fastest: number[] = []
+    const heldAt: number[] = []
+    const answered = new Map<BroadcastPeerView, number[]>()
+    for (const find of this.finds.recent()) {
+      let best = Infinity
+      const index = weight.length
+      for (const peer of find.peers) {
+        const view = views.get(peer)
+        if (view === undefined) continue
+        best = Math.min(best, roundTrip(view))
+        let list = answered.get(view)
+        if (list === undefined) answered.set(view, list = [])
+        list.push(index)
+      }
+      if (best === Infinity) continue
+      weight.push(2 ** (-Math.max(0, now - find.at) / halfLife))
+      fastest.push(best)
+      heldAt.push(0)
+    }
+    if (weight.length === 0) return undefined
+    const chosen: BroadcastPeerView[] = []
+    while (chosen.length < cap) {
+      let pick: BroadcastPeerView | undefined
+      let most = 0
+      for (const [view, finds] of answered) {
+        const rtt = roundTrip(view)
+        let gain = 0
+        for (const i of finds) gain += weight[i] * Math.max(0, worthOf(fastest[i], rtt) - heldAt[i])
+        if (gain > most) {
+          most = gain
+          pick = view
+        }
+      }
+      if (pick === undefined) break
+      const rtt = roundTrip(pick)
+      for (const i of answered.get(pick) ?? []) heldAt[i] = Math.max(heldAt[i], worthOf(fastest[i], rtt))
+      answered.delete(pick)
+      chosen.push(pick)
+    }
+    // What is left adds nothing to the past finds, yet a peer of the next tier whose one find a faster
+    // partner holds still holds other roots than the picks do: the rest of the step goes by score, except
+    // to peers shown redundant by `redundantAfter` finds or more, nearly all (`firstShare`) held as fast.
+    const { firstShare, redundantAfter } = this.options
+    const rest: Array<{ view: BroadcastPeerView, score: number }> = []
+    for (const [view, finds] of answered) {
+      const rtt = roundTrip(view)
+      let all = 0
+      let held = 0
+      for (const i of finds) {
+        all += weight[i]
+        if (heldAt[i] >= worthOf(fastest[i], rtt)) held += weight[i]
+      }
+      if (finds.length >= redundantAfter && held >= firstShare * all) continue
+      rest.push({ view, score: this.scores.score(view.peer, now) })
+    }
+    rest.sort((a, b) => b.score - a.score)
+    for (const { view } of rest.slice(0, cap - chosen.length)) chosen.push(view)
+    return chosen
   }
 
   /**
