@@ -1,6 +1,6 @@
 import { allocUnsafe } from 'uint8arrays/alloc'
 import { MalformedMessageError } from '../errors.js'
-import { WireType } from './proto-reader.js'
+import { WireType, type ProtoReader } from './proto-reader.js'
 
 /** A varint has at most ten bytes (64 bits in groups of seven). */
 const MAX_VARINT_BYTES = 10
@@ -29,7 +29,9 @@ export class ChunkReader {
   private wide = false
 
   constructor (chunks: Uint8Array[]) {
-    this.chunks = chunks
+    // Plain views of Node Buffers (whose slices would be views and subarrays Buffers): every array read out of a
+    // message, and every CID's bytes sliced from one, is then a plain Uint8Array, and a slice a copy.
+    this.chunks = chunks.map(chunk => chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
     let end = 0
     for (const chunk of chunks) end += chunk.byteLength
     this.end = end
@@ -65,12 +67,15 @@ export class ChunkReader {
     if (length === 0) return new Uint8Array(0)
     const chunk = this.chunks[this.index]
     if (this.offset + length <= chunk.byteLength) {
-      // A plain Uint8Array even over a Node Buffer, whose slices are views too: one kind of array downstream.
-      const view = new Uint8Array(chunk.buffer, chunk.byteOffset + this.offset, length)
+      const view = chunk.subarray(this.offset, this.offset + length)
       this.advance(length)
       return view
     }
-    // Not zero-filled (every byte is written below); a plain view, as above.
+    return this.gather(length)
+  }
+
+  /** The next `length` bytes (known to be there) copied into one plain array, not zero-filled first. */
+  private gather (length: number): Uint8Array {
     const gathered = allocUnsafe(length)
     const copy = new Uint8Array(gathered.buffer, gathered.byteOffset, length)
     let filled = 0
@@ -82,6 +87,23 @@ export class ChunkReader {
       this.advance(take)
     }
     return copy
+  }
+
+  /**
+   * Points `reader` at the embedded message of the length-delimited field just read and returns where its fields
+   * end: in place when it lies in one chunk (no view to allocate, as a message of small blocks has one per block),
+   * else at a copy of its bytes.
+   */
+  nested (reader: ProtoReader): number {
+    const length = this.length()
+    const chunk = this.chunks[this.index]
+    if (length > 0 && this.offset + length <= chunk.byteLength) {
+      reader.reset(chunk, this.offset)
+      this.advance(length)
+      return reader.pos + length
+    }
+    reader.reset(this.gather(length))
+    return length
   }
 
   /** Skips the value of the field just read, unknown to the schema (groups too, nested ones counted without recursion). */

@@ -70,8 +70,9 @@ function readTop (top: ChunkReader, table: WantTable, limits: DecodeLimits): Dec
         top.expect(WireType.LEN)
         // A repeated singular field replaces the earlier one, as protobuf decoders do for a field seen twice.
         table.reset()
-        wantlist = top.bytes()
-        readWantlist(reader.reset(wantlist), table, wantlist.byteLength, limits)
+        const end = top.nested(reader)
+        wantlist = reader.buf
+        readWantlist(reader, table, end, limits)
         break
       }
       case MESSAGE.BLOCKS:
@@ -82,16 +83,14 @@ function readTop (top: ChunkReader, table: WantTable, limits: DecodeLimits): Dec
       case MESSAGE.PAYLOAD: {
         top.expect(WireType.LEN)
         if (payload.length === limits.maxBlocks) throw overLimit('payload blocks', limits.maxBlocks, 'maxBlocks')
-        const field = top.bytes()
-        payload.push(readBlock(reader.reset(field), field.byteLength))
+        payload.push(readBlock(reader, top.nested(reader)))
         break
       }
       case MESSAGE.BLOCK_PRESENCES: {
         top.expect(WireType.LEN)
         if (presenceCount === limits.maxPresences) throw overLimit('presences', limits.maxPresences, 'maxPresences')
         presenceCount++
-        const field = top.bytes()
-        const presence = readPresence(reader.reset(field), field.byteLength)
+        const presence = readPresence(reader, top.nested(reader))
         if (presence == null) invalidEntries++
         else presences.push(presence)
         break

@@ -25,10 +25,10 @@ export class ProtoReader {
     this.buf = buf
   }
 
-  /** Starts over on another buffer: one reader serves every field of a message. */
-  reset (buf: Uint8Array): this {
+  /** Starts over on another buffer, at `pos`: one reader serves every field of a message. */
+  reset (buf: Uint8Array, pos = 0): this {
     this.buf = buf
-    this.pos = 0
+    this.pos = pos
     return this
   }
 
