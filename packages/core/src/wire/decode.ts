@@ -2,6 +2,7 @@ import { CID } from 'multiformats/cid'
 import { MAX_CID_BYTES } from '../constants.js'
 import { MalformedMessageError, MessageLimitError } from '../errors.js'
 import { CIDV0_PREFIX_BYTES } from './prefix.js'
+import { ChunkReader } from './chunk-reader.js'
 import { ProtoReader, WireType } from './proto-reader.js'
 import { KEPT_TABLE_ROWS, WantTable } from './want-table.js'
 import type { DecodeLimits } from './codec.js'
@@ -24,6 +25,9 @@ const DONT_HAVE = 1
 /** Reused by every decode (decoding is synchronous, so one at a time). */
 let sharedTable: WantTable | undefined
 
+/** An empty buffer for the field reader before its first field. */
+const NO_BYTES = new Uint8Array(0)
+
 /**
  * Decodes a Bitswap message straight from its protobuf bytes. Blocks come out as views of those bytes (no copy);
  * a want list is read into a table of numbers first, cut to the `maxWantsKept` most urgent wants, and only the
@@ -31,67 +35,72 @@ let sharedTable: WantTable | undefined
  * not a set of objects for each of the thousands sent (about 900 bytes a want with a generic decoder, which a
  * young generation of 1 MiB cannot hold, so the collector promoted them all before they died).
  *
+ * A message that arrived in chunks is read where it lies: a field inside one chunk is a view of it, and only a
+ * field that straddles chunks is copied, once and to its exact size (see ChunkReader). Joining the chunks first
+ * copied every byte of every message. A block's view keeps its chunk (one decrypted frame, at most 64 KiB)
+ * alive, as a view of the joined message kept the whole message.
+ *
  * CIDs are built from copies of their bytes, so a want kept in a ledger does not keep its whole message alive.
  */
 export function readMessage (bytes: Uint8Array | Uint8ArrayList, limits: DecodeLimits): DecodedMessage {
-  const whole = bytes instanceof Uint8Array ? bytes : bytes.subarray()
-  // A plain view: a Node Buffer's slice would be a view too, and the CIDs must not hold the message.
-  const buf = whole.constructor === Uint8Array ? whole : new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength)
-  const reader = new ProtoReader(buf)
+  const chunks = bytes instanceof Uint8Array ? [bytes] : Array.from(bytes)
   const table = sharedTable ?? new WantTable()
   sharedTable = undefined
   try {
-    return readTop(reader, table, limits)
+    return readTop(new ChunkReader(chunks), table, limits)
   } finally {
     table.reset()
     if (table.rows <= KEPT_TABLE_ROWS) sharedTable = table
   }
 }
 
-function readTop (reader: ProtoReader, table: WantTable, limits: DecodeLimits): DecodedMessage {
-  const end = reader.buf.byteLength
-  let wantlist = false
+function readTop (top: ChunkReader, table: WantTable, limits: DecodeLimits): DecodedMessage {
+  const reader = new ProtoReader(NO_BYTES)
+  let wantlist: Uint8Array | undefined
   const rawBlocks: Uint8Array[] = []
   const payload: BlockPayload[] = []
   const presences: Presence[] = []
   let presenceCount = 0
   let pendingBytes = 0
   let invalidEntries = 0
-  while (reader.pos < end) {
-    reader.next(end)
-    switch (reader.field) {
-      case MESSAGE.WANTLIST:
-        reader.expect(WireType.LEN)
+  while (!top.done) {
+    top.next()
+    switch (top.field) {
+      case MESSAGE.WANTLIST: {
+        top.expect(WireType.LEN)
         // A repeated singular field replaces the earlier one, as protobuf decoders do for a field seen twice.
         table.reset()
-        readWantlist(reader, table, reader.nested(end), limits)
-        wantlist = true
+        const end = top.nested(reader)
+        wantlist = reader.buf
+        readWantlist(reader, table, end, limits)
         break
+      }
       case MESSAGE.BLOCKS:
-        reader.expect(WireType.LEN)
+        top.expect(WireType.LEN)
         if (rawBlocks.length === limits.maxBlocks) throw overLimit('raw blocks', limits.maxBlocks, 'maxBlocks')
-        rawBlocks.push(bytesField(reader, end))
+        rawBlocks.push(top.bytes())
         break
-      case MESSAGE.PAYLOAD:
-        reader.expect(WireType.LEN)
+      case MESSAGE.PAYLOAD: {
+        top.expect(WireType.LEN)
         if (payload.length === limits.maxBlocks) throw overLimit('payload blocks', limits.maxBlocks, 'maxBlocks')
-        payload.push(readBlock(reader, reader.nested(end)))
+        payload.push(readBlock(reader, top.nested(reader)))
         break
+      }
       case MESSAGE.BLOCK_PRESENCES: {
-        reader.expect(WireType.LEN)
+        top.expect(WireType.LEN)
         if (presenceCount === limits.maxPresences) throw overLimit('presences', limits.maxPresences, 'maxPresences')
         presenceCount++
-        const presence = readPresence(reader, reader.nested(end))
+        const presence = readPresence(reader, top.nested(reader))
         if (presence == null) invalidEntries++
         else presences.push(presence)
         break
       }
       case MESSAGE.PENDING_BYTES:
-        reader.expect(WireType.VARINT)
-        pendingBytes = reader.int32(end)
+        top.expect(WireType.VARINT)
+        pendingBytes = top.int32()
         break
       default:
-        reader.skip(end)
+        top.skip()
     }
   }
   if (rawBlocks.length + payload.length > limits.maxBlocks) {
@@ -101,8 +110,8 @@ function readTop (reader: ProtoReader, table: WantTable, limits: DecodeLimits): 
   for (const data of rawBlocks) blocks.push({ prefix: CIDV0_PREFIX_BYTES, data })
   for (const block of payload) blocks.push(block)
   const decoded: DecodedMessage = { blocks, presences, pendingBytes: Math.max(0, pendingBytes), invalidEntries }
-  if (wantlist) {
-    const { entries, dropped, invalid } = keptWants(reader.buf, table, limits.maxWantsKept)
+  if (wantlist !== undefined) {
+    const { entries, dropped, invalid } = keptWants(wantlist, table, limits.maxWantsKept)
     if (dropped > 0) decoded.droppedWants = dropped
     decoded.invalidEntries += invalid
     decoded.wantlist = { entries, full: table.full }

@@ -13,7 +13,7 @@ const MAX_VARINT_BYTES = 10
  * rather than read into its neighbour.
  */
 export class ProtoReader {
-  readonly buf: Uint8Array
+  buf: Uint8Array
   pos = 0
   /** Number and wire type of the field whose tag `next` read last. */
   field = 0
@@ -23,6 +23,13 @@ export class ProtoReader {
 
   constructor (buf: Uint8Array) {
     this.buf = buf
+  }
+
+  /** Starts over on another buffer, at `pos`: one reader serves every field of a message. */
+  reset (buf: Uint8Array, pos = 0): this {
+    this.buf = buf
+    this.pos = pos
+    return this
   }
 
   /** The low 32 bits of the next varint, unsigned. */

@@ -1,4 +1,4 @@
-import { AssemblingFrameDecoder, errorMessage, ProtocolViolationError } from '@swapwright/core'
+import { errorMessage, FrameDecoder, ProtocolViolationError } from '@swapwright/core'
 import { ReadTimeoutError } from './errors.js'
 import type { FrameSource, PeerIntake } from './intake.js'
 import type { Logger, Stream } from '@libp2p/interface'
@@ -64,8 +64,9 @@ export async function readInbound (stream: Stream, init: InboundReaderInit): Pro
     deadline = undefined
   }
   try {
-    // Large messages (blocks) are assembled as their chunks arrive, so each chunk is let go of at once.
-    const decoder = new AssemblingFrameDecoder({ maxMessageSize: init.maxMessageSize })
+    // A message comes out as the chunks it arrived in, not joined: decoding reads blocks where they lie, and
+    // copies only a block that straddles chunks, once (joining, or assembling as chunks came, copied every byte).
+    const decoder = new FrameDecoder({ maxMessageSize: init.maxMessageSize })
     for await (const chunk of stream) {
       for (const bytes of decoder.push(chunk)) init.intake.push(bytes, source)
       if (decoder.inMessage) init.received?.(chunk.byteLength)
