@@ -59,7 +59,7 @@ describe('OptimisticRequestSplitter', () => {
     const prove = (s: ReturnType<OptimisticRequestSplitter['forSession']>): void => {
       for (const [i, peer] of ['a', 'b', 'c', 'a'].entries()) s.observe({ type: 'have', peer, cid: cidOf(10 + i) })
     }
-    const s = new OptimisticRequestSplitter({ provenAfter: 4 }).forSession()
+    const s = new OptimisticRequestSplitter({ provenAfter: 4, spreadProven: true }).forSession()
     prove(s)
     // the ranking puts a first every time (as a lottery favouring a fast peer might): the load still spreads
     const wants = Array.from({ length: 9 }, (_, i) => want(cidOf(100 + i), ['a', 'b', 'c']))
@@ -70,8 +70,8 @@ describe('OptimisticRequestSplitter', () => {
     for (const a of first.filter(a => a.peer === 'b')) s.observe({ type: 'block', peer: 'b', cid: a.cid, latency: 1, first: true, duplicate: false })
     const next = s.split(Array.from({ length: 3 }, (_, i) => want(cidOf(200 + i), ['a', 'b', 'c'])))
     assert.deepEqual(['a', 'b', 'c'].map(peer => count(next, peer)), [0, 3, 0])
-    // without spreading, the best ranked proven peer takes every want
-    const plain = new OptimisticRequestSplitter({ provenAfter: 4, spreadProven: false }).forSession()
+    // without spreading (the default), the best ranked proven peer takes every want
+    const plain = new OptimisticRequestSplitter({ provenAfter: 4 }).forSession()
     prove(plain)
     assert.deepEqual(['a', 'b', 'c'].map(peer => count(plain.split(wants), peer)), [9, 0, 0])
   })

@@ -24,12 +24,12 @@ import type { SwapwrightPeerInit } from '../util/swapwright-node.js'
 import { median } from './median.js'
 
 /**
- * Fetcher configurations to compare: the default; proven peers given wants by the ranking's lottery rather than
- * by load; and Go's rule of a WANT_HAVE to every other peer.
+ * Fetcher configurations to compare: the default; proven peers given wants by load rather than by the ranking's
+ * lottery; and Go's rule of a WANT_HAVE to every other peer.
  */
 const VARIANTS: Record<string, SwapwrightPeerInit['options']> = {
   default: undefined,
-  lottery: { requestSplitter: optimisticRequestSplitter({ spreadProven: false }) },
+  spread: { requestSplitter: optimisticRequestSplitter({ spreadProven: true }) },
   go: { requestSplitter: optimisticRequestSplitter({ provenQuorum: 0 }) }
 }
 
