@@ -20,7 +20,9 @@ export async function fetchDag (
   check: (level: readonly CID[]) => void = () => {}
 ): Promise<DagProgress> {
   const progress = { blocks: 0, bytes: 0 }
-  const seen = new Set<string>([root.toString()])
+  // Keyed by the CID's bytes as one flat string, not its base32 text: multiformats caches that text on the CID as
+  // a chain of one-character pieces (about 2 KB a CID), and the CIDs of a level live until the level is done.
+  const seen = new Set<string>([seenKey(root)])
   let level: CID[] = [root]
   while (level.length > 0) {
     check(level)
@@ -32,12 +34,17 @@ export async function fetchDag (
       if (cid.code !== dagPb.code) continue
       for (const link of dagPb.decode(bytes).Links) {
         const child = CID.asCID(link.Hash) ?? link.Hash
-        if (seen.has(child.toString())) continue
-        seen.add(child.toString())
+        const key = seenKey(child)
+        if (seen.has(key)) continue
+        seen.add(key)
         next.push(child)
       }
     }
     level = next
   }
   return progress
+}
+
+function seenKey (cid: CID): string {
+  return Buffer.from(cid.bytes.buffer, cid.bytes.byteOffset, cid.bytes.byteLength).toString('latin1')
 }

@@ -8,6 +8,7 @@ import {
   DEFAULT_DONT_HAVE_RETRY_DELAY,
   DEFAULT_SESSION_REDIALS,
   DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER,
+  DEFAULT_MAX_BATCH_WANTS,
   DEFAULT_PROVIDER_QUERY_CONCURRENCY, DEFAULT_PROVIDER_QUERY_TIMEOUT, DEFAULT_MAX_PROVIDERS_PER_QUERY,
   DEFAULT_PROVIDER_DIAL_CONCURRENCY, DEFAULT_MAX_WANTLIST_ENTRIES, DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER,
   DEFAULT_MAX_QUEUED_MESSAGE_BYTES,
@@ -86,6 +87,11 @@ export interface BitswapConfig {
   sessionRedials: number
   /** Client: wants one peer holds from us at once, counting blocks it sent that are not yet stored; more wait (default 1024). */
   maxWantsInFlightPerPeer: number
+  /**
+   * Client: wants one `getBlocks` call registers at once; its other CIDs are wanted one per block the caller
+   * takes (default 4096). Bounds a session's memory for a large batch, and lets a slow caller hold back the network.
+   */
+  maxBatchWants: number
   /** Client: provider lookups running at once, the rest wait in order (default 8). */
   providerQueryConcurrency: number
   /** Client: ms before a provider lookup gives up (default 10 000). */
@@ -128,6 +134,7 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
   dontHaveRetryDelay: DEFAULT_DONT_HAVE_RETRY_DELAY,
   sessionRedials: DEFAULT_SESSION_REDIALS,
   maxWantsInFlightPerPeer: DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER,
+  maxBatchWants: DEFAULT_MAX_BATCH_WANTS,
   providerQueryConcurrency: DEFAULT_PROVIDER_QUERY_CONCURRENCY,
   providerQueryTimeout: DEFAULT_PROVIDER_QUERY_TIMEOUT,
   maxProvidersPerQuery: DEFAULT_MAX_PROVIDERS_PER_QUERY,

@@ -115,6 +115,15 @@ export const DEFAULT_PERIODIC_SEARCH_DELAY = 60_000
 /** Client: later idle ticks wait this plus 3 x the session's average latency, times (1 + ticks in a row). */
 export const BASE_TICK_DELAY = 500
 
+/**
+ * Client: wants one `getBlocks` call registers at once; its other CIDs wait as the caller gave them, and one is
+ * wanted each time the caller takes a block. A walk asks a whole level of a DAG at once (16,000 leaves for 16 MiB
+ * in 1 KiB chunks), and each registered want costs a session entry, a waiter and queue entries: this bounds that
+ * memory, and a caller that takes blocks slower than they come (a slow disk) holds back the wants that follow.
+ * Several times the per-peer window, so four peers still each have a full window of wants.
+ */
+export const DEFAULT_MAX_BATCH_WANTS = 4096
+
 /** Client: wants a session broadcasts at once, while discovering peers and on idle ticks. */
 export const DEFAULT_BROADCAST_LIVE_WANTS_LIMIT = 64
 

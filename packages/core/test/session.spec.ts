@@ -213,6 +213,44 @@ describe('fetchBatch', () => {
   })
 })
 
+describe('fetchBatch: a window of wants', () => {
+  it('wants no more than its window at once, one more per block taken, and brings every block', async () => {
+    const cids = await Promise.all(Array.from({ length: 10 }, async (_, i) => cidOf(`w${i}`)))
+    const waiters = new Map<string, Waiter>()
+    let most = 0
+    const source = {
+      lookUp: () => undefined,
+      want: (cid: CID, waiter: Waiter) => {
+        waiters.set(cid.toString(), waiter)
+        most = Math.max(most, waiters.size)
+        return () => waiters.delete(cid.toString())
+      },
+      dropCaller: () => {},
+      closed: () => false
+    }
+    const batch = fetchBatch(source, cids, [new AbortController().signal], 3)
+    // the first call starts the batch: three wants, and a block for each is sent back at once
+    const answer = (): void => {
+      for (const [key, waiter] of [...waiters]) {
+        waiters.delete(key)
+        waiter.resolve(bytes(1))
+      }
+    }
+    const pending = batch.next()
+    assert.equal(waiters.size, 3)
+    answer()
+    const got = [(await pending).value?.cid.toString()]
+    for (;;) {
+      answer()
+      const next = await batch.next()
+      if (next.done === true) break
+      got.push(next.value.cid.toString())
+    }
+    assert.equal(most, 3)
+    assert.deepEqual(got.sort(), cids.map(String).sort())
+  })
+})
+
 describe('MessageQueue: DONT_HAVE timeouts', () => {
   it('learns the peer’s answer time when the answer is recorded before the cancel it causes', async () => {
     const clock = new VirtualClock()

@@ -55,6 +55,27 @@ describe('OptimisticRequestSplitter', () => {
     assert.deepEqual(brief(s.split([want(cidOf(25), peers)])), ['block:a', 'have:b', 'have:c'])
   })
 
+  it('deals wants over the proven peers by their unanswered WANT_BLOCKs, whatever the ranking says, and refills a peer as it delivers', () => {
+    const prove = (s: ReturnType<OptimisticRequestSplitter['forSession']>): void => {
+      for (const [i, peer] of ['a', 'b', 'c', 'a'].entries()) s.observe({ type: 'have', peer, cid: cidOf(10 + i) })
+    }
+    const s = new OptimisticRequestSplitter({ provenAfter: 4, spreadProven: true }).forSession()
+    prove(s)
+    // the ranking puts a first every time (as a lottery favouring a fast peer might): the load still spreads
+    const wants = Array.from({ length: 9 }, (_, i) => want(cidOf(100 + i), ['a', 'b', 'c']))
+    const first = s.split(wants)
+    const count = (assigned: WantAssignment[], peer: string): number => assigned.filter(a => a.peer === peer && a.wantType === 'block').length
+    assert.deepEqual(['a', 'b', 'c'].map(peer => count(first, peer)), [3, 3, 3])
+    // b delivers its three: the next three wants go to b
+    for (const a of first.filter(a => a.peer === 'b')) s.observe({ type: 'block', peer: 'b', cid: a.cid, latency: 1, first: true, duplicate: false })
+    const next = s.split(Array.from({ length: 3 }, (_, i) => want(cidOf(200 + i), ['a', 'b', 'c'])))
+    assert.deepEqual(['a', 'b', 'c'].map(peer => count(next, peer)), [0, 3, 0])
+    // without spreading (the default), the best ranked proven peer takes every want
+    const plain = new OptimisticRequestSplitter({ provenAfter: 4 }).forSession()
+    prove(plain)
+    assert.deepEqual(['a', 'b', 'c'].map(peer => count(plain.split(wants), peer)), [9, 0, 0])
+  })
+
   it('asks every peer WANT_HAVE whatever they proved when provenQuorum is 0, as Go does', () => {
     const s = new OptimisticRequestSplitter({ provenQuorum: 0, provenAfter: 1 }).forSession()
     for (const peer of ['a', 'b']) s.observe({ type: 'have', peer, cid: cidOf(10) })

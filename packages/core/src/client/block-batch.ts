@@ -26,11 +26,13 @@ export interface BatchSource {
 }
 
 /**
- * Many blocks, yielded as they arrive (not in request order). All are wanted at once, which is what lets the
- * splitter spread them over peers. Stopping the iteration or aborting a signal withdraws what is left.
- * `signals`: the session's lifetime and the caller's signal, if any.
+ * Many blocks, yielded as they arrive (not in request order). Up to `window` are wanted at once, which is what
+ * lets the splitter spread them over peers; the other CIDs stay as the caller gave them, and one more is wanted
+ * each time the caller takes a block, so a batch's wants cost memory for `window` of them, whatever its size, and
+ * a caller slower than the network holds the network back. Stopping the iteration or aborting a signal withdraws
+ * what is left. `signals`: the session's lifetime and the caller's signal, if any.
  */
-export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, signals: AbortSignal[]): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
+export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, signals: AbortSignal[], window = Infinity): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
   // One plain controller for the batch, aborted when the session closes, the caller's signal aborts or the
   // iteration ends: checking it per block is cheap, where a composite signal re-checks all of its sources.
   const batch = new AbortController()
@@ -92,10 +94,21 @@ export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, si
     pending.set(waiter, source.want(cid, waiter))
   }
 
-  for (const cid of cids) {
-    outstanding++
-    fetchOne(cid)
+  const queued = cids[Symbol.iterator]()
+  let allWanted = false
+  /** Wants CIDs not yet wanted until `window` are outstanding (wanted, and not yet taken by the caller). */
+  const fill = (): void => {
+    while (!allWanted && outstanding < window) {
+      const step = queued.next()
+      if (step.done === true) {
+        allWanted = true
+        return
+      }
+      outstanding++
+      fetchOne(step.value)
+    }
   }
+  fill()
   try {
     while (outstanding > 0) {
       if (arrived.length === 0) await new Promise<void>(resolve => { wake = resolve })
@@ -104,6 +117,8 @@ export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, si
       if (next == null) continue
       outstanding--
       if ('error' in next) throw next.error
+      // the next want goes out while the caller handles this block
+      fill()
       yield next
     }
   } finally {
