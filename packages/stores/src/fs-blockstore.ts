@@ -14,7 +14,6 @@ import { FsBatchWriter } from './fs-batch-writer.js'
 import { FsBlockLog, latin1 } from './fs-block-log.js'
 import { FsShardDirectories } from './fs-shards.js'
 import { FsWriteGate } from './fs-write-gate.js'
-import { writeBytesAtomic } from './fs-write-bytes.js'
 import type { AbortOptions } from './abort.js'
 import type { BlockBytes } from './fs-atomic-write.js'
 import type { FsOperation } from './fs-errors.js'
@@ -239,7 +238,7 @@ export class FsBlockstore implements Blockstore {
     await this.#shards.ensure(dir)
     const attempt = async (): Promise<void> => {
       const write = { fsync: this.fsync, signal, tempName: this.#tempName(name) }
-      await (val instanceof Uint8Array ? writeBytesAtomic(dir, name, val, write) : writeFileAtomic(dir, name, val, write))
+      await writeFileAtomic(dir, name, val, write)
     }
     try {
       await attempt()
