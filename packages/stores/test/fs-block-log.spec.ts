@@ -3,7 +3,7 @@ import { appendFile, readdir, readFile, stat, truncate, writeFile } from 'node:f
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { DEFAULT_FS_SEGMENT_SIZE, DEFAULT_FS_SMALL_BLOCK_SIZE, fsBlockstore } from '../src/index.js'
-import { decodeRecord, encodeRecord, RECORD_PUT, recordSize } from '../src/fs-log-record.js'
+import { decodeRecord, encodeRecord, RECORD_PUT, recordSize, SEGMENT_MAGIC } from '../src/fs-log-record.js'
 import { assertBytes, collect, drain, FILES_ONLY, inFreshDir, makeBlock, makeBlocks, mhKey } from './fixtures.js'
 import type { FsBlockstoreInit } from '../src/index.js'
 import type { Block } from './fixtures.js'
@@ -107,6 +107,7 @@ describe('FsBlockstore block log', () => {
     // a crash mid-append: part of b's record is lost from the end
     await truncate(segment, whole - 700)
     await withOpen(dir, async store => {
+      assert.equal((await stat(segment)).size, whole - recordSize(b.cid.multihash.bytes.byteLength, b.bytes.byteLength), 'the torn record is cut off')
       assertBytes(await collect(store.get(a.cid)), a.bytes)
       assert.equal(await store.has(b.cid), false)
       await assert.rejects(collect(store.get(b.cid)), { name: 'NotFoundError' })
@@ -140,6 +141,22 @@ describe('FsBlockstore block log', () => {
       assert.equal(await store.has(b.cid), false)
       await store.put(b.cid, b.bytes)
       assertBytes(await collect(store.get(b.cid)), b.bytes)
+    })
+  }))
+
+  it('refuses a whole record of another block where a block\'s record should be', async () => inFreshDir('fs-log', async dir => {
+    const [a, b] = await makeBlocks(2, 2000)
+    await withOpen(dir, async store => {
+      await store.put(a.cid, a.bytes)
+      await store.put(b.cid, b.bytes)
+      const [segment] = await segments(dir)
+      const bytes = await readFile(segment)
+      const length = recordSize(a.cid.multihash.bytes.byteLength, a.bytes.byteLength)
+      // a's record, checksum and all, copied over b's: well-formed, but not the block asked for
+      bytes.copy(bytes, SEGMENT_MAGIC.byteLength + length, SEGMENT_MAGIC.byteLength, SEGMENT_MAGIC.byteLength + length)
+      await writeFile(segment, bytes)
+      await assert.rejects(collect(store.get(b.cid)), { name: 'FsBlockstoreError', code: 'EBADMSG' })
+      assertBytes(await collect(store.get(a.cid)), a.bytes)
     })
   }))
 
