@@ -41,9 +41,10 @@ interface Append {
  * Deletes append a tombstone (the index forgets the block at once). Space is not reclaimed: compacting segments
  * whose records are mostly deleted or replaced is left for later.
  *
- * Memory: the index holds one entry per block in the log, measured at about 190 bytes with a 34-byte sha2-256
- * multihash (the key as a string, a location object and the map's slot), so a million small blocks cost about
- * 190 MB. Each segment keeps one file descriptor open.
+ * Memory: the index holds one entry per block in the log, measured at 142 bytes of heap per block with a 34-byte
+ * sha2-256 multihash (the key as a string, a location object and the map's slot): a million small blocks cost
+ * about 140 MB. Opening reads every segment once (200,000 records in 3.3 s on a loaded 2-core machine); an index
+ * snapshot written on close would spare that, and is left for later. Each segment keeps one descriptor open.
  *
  * One process per directory, as for the store around it; within the process any number of calls may overlap.
  */
