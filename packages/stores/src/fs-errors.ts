@@ -12,7 +12,8 @@ const EXPLAINED: Record<string, string> = {
   EEXIST: 'a file is in the way',
   ENOENT: 'no such file or directory',
   EMFILE: 'too many open files (lower the store\'s concurrency or raise the limit)',
-  ENAMETOOLONG: 'file name too long'
+  ENAMETOOLONG: 'file name too long',
+  EBADMSG: 'a damaged record: its checksum, length or multihash does not match (the block can be fetched again)'
 }
 
 /**

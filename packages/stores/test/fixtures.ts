@@ -29,3 +29,6 @@ export function assertBytes (actual: Uint8Array | undefined, expected: Uint8Arra
   const at = actual.findIndex((byte, i) => byte !== expected[i])
   assert.equal(at, -1, `${what}: first difference at byte ${at}`)
 }
+
+/** Store options for tests of the one-file-per-block layout: no block goes into the block log. */
+export const FILES_ONLY = { smallBlockSize: 0 } as const

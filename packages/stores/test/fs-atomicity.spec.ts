@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { base32upper } from 'multiformats/bases/base32'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { fsBlockstore } from '../src/index.js'
-import { assertBytes, collect, inFreshDir, makeBlock } from './fixtures.js'
+import { assertBytes, collect, FILES_ONLY, inFreshDir, makeBlock } from './fixtures.js'
 import type { Block } from './fixtures.js'
 
 function layout (root: string, block: Block): { shard: string, name: string, file: string } {
@@ -66,14 +66,14 @@ async function killWhenSaid (script: string, env: Record<string, string>, marker
  * A real crash in the middle of batched writes: a child process puts thousands of whole blocks (the writer
  * threads' path) and is killed with SIGKILL once some are on disk, while the rest are still being written.
  */
-async function crashMidBatch (dir: string): Promise<void> {
+async function crashMidBatch (dir: string, options: string): Promise<void> {
   const script = `
     const { fsBlockstore } = await import(process.env.SW_STORES)
     const { CID } = await import('multiformats/cid')
     const raw = await import('multiformats/codecs/raw')
     const { sha256 } = await import('multiformats/hashes/sha2')
     const { randomBytes } = await import('node:crypto')
-    const store = fsBlockstore(process.env.SW_DIR, { writerThreads: 2, writeConcurrency: 1024 })
+    const store = fsBlockstore(process.env.SW_DIR, ${options})
     await store.open()
     let done = 0
     for (let round = 0; ; round++) {
@@ -91,28 +91,33 @@ async function crashMidBatch (dir: string): Promise<void> {
 }
 
 describe('FsBlockstore atomicity', () => {
-  it('a process killed during batched writes on writer threads leaves only whole blocks', async () => inFreshDir('fs-atomic', async dir => {
-    await crashMidBatch(dir)
-    const store = fsBlockstore(dir)
-    await store.open()
-    let blocks = 0
-    for await (const { cid, bytes } of store.getAll()) {
-      const data = await collect(bytes)
-      const digest = await sha256.digest(data)
-      assert.deepEqual(digest.bytes, cid.multihash.bytes, `block ${cid} is whole`)
-      blocks++
-    }
-    assert.ok(blocks >= 200, `found ${blocks} blocks`)
-    for (const shard of await readdir(dir)) {
-      for (const name of await readdir(join(dir, shard))) assert.ok(!name.endsWith('.tmp'), `temp file ${name} removed by open`)
-    }
-    await store.close()
-  }))
+  for (const [where, options] of [
+    ['on writer threads', '{ smallBlockSize: 0, writerThreads: 2, writeConcurrency: 1024 }'],
+    ['appended to the block log', '{}']
+  ]) {
+    it(`a process killed during batched writes ${where} leaves only whole blocks`, async () => inFreshDir('fs-atomic', async dir => {
+      await crashMidBatch(dir, options)
+      const store = fsBlockstore(dir)
+      await store.open()
+      let blocks = 0
+      for await (const { cid, bytes } of store.getAll()) {
+        const data = await collect(bytes)
+        const digest = await sha256.digest(data)
+        assert.deepEqual(digest.bytes, cid.multihash.bytes, `block ${cid} is whole`)
+        blocks++
+      }
+      assert.ok(blocks >= 200, `found ${blocks} blocks`)
+      for (const shard of await readdir(dir)) {
+        for (const name of await readdir(join(dir, shard))) assert.ok(!name.endsWith('.tmp'), `temp file ${name} removed by open`)
+      }
+      await store.close()
+    }))
+  }
 
 
   it('never returns a leftover temp file, and the next open removes it', async () => inFreshDir('fs-atomic', async dir => {
     const [stored, unstored] = await makeBlocks2()
-    const store = fsBlockstore(dir)
+    const store = fsBlockstore(dir, FILES_ONLY)
     await store.open()
     await store.put(stored.cid, stored.bytes)
     // what a crashed writer leaves: partial bytes under temp names, beside a real block and for a block never stored
@@ -137,7 +142,7 @@ describe('FsBlockstore atomicity', () => {
     assertBytes(listed[0], stored.bytes)
     await store.close()
 
-    const reopened = fsBlockstore(dir)
+    const reopened = fsBlockstore(dir, FILES_ONLY)
     await reopened.open()
     for (const leftover of leftovers) await assert.rejects(stat(leftover), { code: 'ENOENT' }, `${leftover} was removed`)
     assert.deepEqual(await readdir(b.shard), [])

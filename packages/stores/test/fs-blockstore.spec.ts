@@ -5,7 +5,7 @@ import { describe, it } from 'node:test'
 import { base32upper } from 'multiformats/bases/base32'
 import { DEFAULT_FS_CONCURRENCY, fsBlockstore } from '../src/index.js'
 import { blockstoreCompliance } from './compliance.js'
-import { assertBytes, collect, drain, freshDir, inFreshDir, makeBlock, makeBlocks, mhKey } from './fixtures.js'
+import { assertBytes, collect, drain, FILES_ONLY, freshDir, inFreshDir, makeBlock, makeBlocks, mhKey } from './fixtures.js'
 import type { FsBlockstoreInit } from '../src/index.js'
 import type { CID } from 'multiformats/cid'
 
@@ -27,6 +27,8 @@ function fsFactory (init?: FsBlockstoreInit) {
 blockstoreCompliance('fs', fsFactory())
 blockstoreCompliance('fs with fsync', fsFactory({ fsync: true }))
 blockstoreCompliance('fs with concurrency 1', fsFactory({ concurrency: 1 }))
+blockstoreCompliance('fs, one file per block', fsFactory(FILES_ONLY))
+blockstoreCompliance('fs, a segment per few records', fsFactory({ segmentSize: 4096 }))
 
 /** Where the layout promises a block: the next-to-last two characters of its base32 multihash, as the directory. */
 function expectedPath (root: string, cid: CID): string {
@@ -50,7 +52,7 @@ describe('FsBlockstore', () => {
   })
 
   it('writes one file per block under a sharded directory, and nothing else', async () => withStore(async dir => {
-    const store = fsBlockstore(dir)
+    const store = fsBlockstore(dir, FILES_ONLY)
     await store.open()
     const blocks = await makeBlocks(64)
     await drain(store.putMany(blocks))
@@ -79,7 +81,7 @@ describe('FsBlockstore', () => {
   }))
 
   it('getAll skips stray files: foreign names, files in the wrong shard, bad multihashes', async () => withStore(async dir => {
-    const store = fsBlockstore(dir)
+    const store = fsBlockstore(dir, FILES_ONLY)
     await store.open()
     const [kept, misplaced] = await makeBlocks(2)
     await store.put(kept.cid, kept.bytes)

@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { describe, it } from 'node:test'
 import { base32upper } from 'multiformats/bases/base32'
 import { FsBlockstoreError, fsBlockstore } from '../src/index.js'
-import { collect, freshDir, makeBlock } from './fixtures.js'
+import { collect, FILES_ONLY, freshDir, makeBlock } from './fixtures.js'
 
 const run = promisify(execFile)
 
@@ -86,7 +86,7 @@ describe('FsBlockstore errors', () => {
   }))
 
   it('put, get and has surface a broken directory instead of swallowing it', async () => inFreshDir(async dir => {
-    const store = fsBlockstore(dir)
+    const store = fsBlockstore(dir, FILES_ONLY)
     await store.open()
     const block = await makeBlock()
     const name = base32upper.baseEncode(block.cid.multihash.bytes)

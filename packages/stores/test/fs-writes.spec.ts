@@ -6,7 +6,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { base32upper } from 'multiformats/bases/base32'
 import { DEFAULT_FS_WRITE_BUFFER_SIZE, DEFAULT_FS_WRITE_CONCURRENCY, fsBlockstore } from '../src/index.js'
 import { isTempFileName, tempNamer } from '../src/fs-layout.js'
-import { assertBytes, collect, inFreshDir, makeBlock, makeBlocks } from './fixtures.js'
+import { assertBytes, collect, FILES_ONLY, inFreshDir, makeBlock, makeBlocks } from './fixtures.js'
 
 /** A block's bytes from a source that holds back its last chunk until `release` is called. */
 function heldSource (bytes: Uint8Array): { source: AsyncGenerator<Uint8Array>, release: () => void } {
@@ -70,7 +70,7 @@ describe('FsBlockstore writes', () => {
   }))
 
   it('batches whole blocks to the writer threads within the count and byte bounds, and reports back-pressure', async () => inFreshDir('fs-writes', async dir => {
-    const store = fsBlockstore(dir, { writeConcurrency: 4, writeBufferSize: 5000, writerThreads: 2 })
+    const store = fsBlockstore(dir, { ...FILES_ONLY, writeConcurrency: 4, writeBufferSize: 5000, writerThreads: 2 })
     await store.open()
     const blocks = await makeBlocks(12, 2000)
     assert.equal(await store.has(blocks[0].cid), false, 'a fresh store knows without a stat')
@@ -89,7 +89,7 @@ describe('FsBlockstore writes', () => {
     }
     await store.close()
     // a closed store's writer threads are gone; opened again, it writes with new ones
-    const again = fsBlockstore(dir, { writerThreads: 1 })
+    const again = fsBlockstore(dir, { ...FILES_ONLY, writerThreads: 1 })
     await again.open()
     const late = await makeBlock(3000)
     await again.put(late.cid, late.bytes)
@@ -99,7 +99,7 @@ describe('FsBlockstore writes', () => {
   }))
 
   it('a whole-block write that fails names its file and errno', async () => inFreshDir('fs-writes', async dir => {
-    const store = fsBlockstore(dir, { writerThreads: 1 })
+    const store = fsBlockstore(dir, { ...FILES_ONLY, writerThreads: 1 })
     await store.open()
     const block = await makeBlock(2000)
     const shard = join(dir, base32upper.baseEncode(block.cid.multihash.bytes).slice(-3, -1))
@@ -115,7 +115,7 @@ describe('FsBlockstore writes', () => {
   }))
 
   it('a put aborted while it waits for a slot rejects at once and writes nothing', async () => inFreshDir('fs-writes', async dir => {
-    const store = fsBlockstore(dir, { writeConcurrency: 1 })
+    const store = fsBlockstore(dir, { ...FILES_ONLY, writeConcurrency: 1 })
     await store.open()
     const [first, second] = await makeBlocks(2, 1000)
     const held = heldSource(first.bytes)
@@ -134,7 +134,7 @@ describe('FsBlockstore writes', () => {
   }))
 
   it('creates a shard directory again when it was removed behind the store\'s back', async () => inFreshDir('fs-writes', async dir => {
-    const store = fsBlockstore(dir)
+    const store = fsBlockstore(dir, FILES_ONLY)
     await store.open()
     const block = await makeBlock(2000)
     await store.put(block.cid, block.bytes)

@@ -1,9 +1,10 @@
 /**
  * How fast blocks go into the filesystem store, against the memory store in the same round: blocks/s for 1 KiB
  * and 1 MiB blocks, written the way a fetching node writes them (one `put` per block, many at once) and through
- * `putMany`. Prints per-round ratios and their medians; numbers from a shared machine are noisy.
+ * `putMany`. Prints per-round ratios and their medians; numbers from a shared machine are noisy. The LevelDB store
+ * runs beside them in each round, for comparison (`--no-level` leaves it out).
  *
- *   npm run bench:store [-- --rounds 5]
+ *   npm run bench:store [-- --rounds 5] [-- --no-level]
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -14,6 +15,7 @@ import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { fsBlockstore } from '../fs-blockstore.js'
+import { levelBlockstore } from '../level-blockstore.js'
 import { memoryBlockstore } from '../memory-blockstore.js'
 import type { Blockstore } from 'interface-blockstore'
 
@@ -46,19 +48,22 @@ async function makeBlocks (size: number, count: number): Promise<Block[]> {
 }
 
 /** Blocks per second into a fresh store (a fresh directory for the fs store, removed afterwards). */
-async function rate (kind: 'fs' | 'memory', blocks: readonly Block[], write: Writer): Promise<number> {
-  const dir = kind === 'fs' ? await mkdtemp(join(tmpdir(), 'swapwright-bench-store-')) : undefined
+async function rate (kind: 'fs' | 'memory' | 'level', blocks: readonly Block[], write: Writer): Promise<number> {
+  const dir = kind !== 'memory' ? await mkdtemp(join(tmpdir(), 'swapwright-bench-store-')) : undefined
   let store: Blockstore = memoryBlockstore()
+  let close = async (): Promise<void> => {}
   if (dir != null) {
-    const fs = fsBlockstore(dir)
-    await fs.open()
-    store = fs
+    const onDisk = kind === 'fs' ? fsBlockstore(dir) : levelBlockstore(dir)
+    await onDisk.open()
+    store = onDisk
+    close = async () => { await onDisk.close() }
   }
   try {
     const started = performance.now()
     await write(store, blocks)
     return blocks.length / ((performance.now() - started) / 1000)
   } finally {
+    await close()
     if (dir != null) await rm(dir, { recursive: true, force: true })
   }
 }
@@ -71,7 +76,7 @@ function median (values: readonly number[]): number {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US')
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } })
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, 'no-level': { type: 'boolean', default: false } } })
 const rounds = Number(values.rounds)
 if (!Number.isInteger(rounds) || rounds < 1) throw new TypeError(`--rounds: "${values.rounds}" is not a positive whole number`)
 
@@ -81,14 +86,17 @@ for (const { label, size, count } of CASES) {
   for (const [how, write] of WRITERS) {
     const fs: number[] = []
     const mem: number[] = []
+    const level: number[] = []
     const ratios: number[] = []
     for (let round = 0; round < rounds; round++) {
       mem.push(await rate('memory', blocks, write))
       fs.push(await rate('fs', blocks, write))
+      if (!values['no-level']) level.push(await rate('level', blocks, write))
       ratios.push(fs[round] / mem[round])
     }
     console.log(`${label} x ${count}, ${how}: fs ${fmt(median(fs))} blocks/s (${fmt(Math.min(...fs))}-${fmt(Math.max(...fs))}), ` +
       `memory ${fmt(median(mem))} blocks/s; fs/memory median ${median(ratios).toFixed(3)} ` +
-      `(${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})`)
+      `(${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})` +
+      (level.length > 0 ? `; level ${fmt(median(level))} blocks/s (${fmt(Math.min(...level))}-${fmt(Math.max(...level))})` : ''))
   }
 }
