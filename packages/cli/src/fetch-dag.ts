@@ -1,6 +1,6 @@
 import * as dagPb from '@ipld/dag-pb'
 import { CID } from 'multiformats/cid'
-import type { Session } from '@swapwright/core'
+import { blockKey, type Session } from '@swapwright/core'
 
 export interface DagProgress {
   blocks: number
@@ -20,9 +20,10 @@ export async function fetchDag (
   check: (level: readonly CID[]) => void = () => {}
 ): Promise<DagProgress> {
   const progress = { blocks: 0, bytes: 0 }
-  // Keyed by the CID's bytes as one flat string, not its base32 text: multiformats caches that text on the CID as
-  // a chain of one-character pieces (about 2 KB a CID), and the CIDs of a level live until the level is done.
-  const seen = new Set<string>([seenKey(root)])
+  // Keyed by the block's key (one flat string, shared with the node's own maps), not the CID's base32 text:
+  // multiformats caches that text on the CID as a chain of one-character pieces (about 2 KB a CID), and the CIDs
+  // of a level live until the level is done.
+  const seen = new Set<string>([blockKey(root)])
   let level: CID[] = [root]
   while (level.length > 0) {
     check(level)
@@ -34,7 +35,7 @@ export async function fetchDag (
       if (cid.code !== dagPb.code) continue
       for (const link of dagPb.decode(bytes).Links) {
         const child = CID.asCID(link.Hash) ?? link.Hash
-        const key = seenKey(child)
+        const key = blockKey(child)
         if (seen.has(key)) continue
         seen.add(key)
         next.push(child)
@@ -43,8 +44,4 @@ export async function fetchDag (
     level = next
   }
   return progress
-}
-
-function seenKey (cid: CID): string {
-  return Buffer.from(cid.bytes.buffer, cid.bytes.byteOffset, cid.bytes.byteLength).toString('latin1')
 }

@@ -9,6 +9,7 @@ import { STREAMED_WRITES_IN_FLIGHT } from './constants.js'
 import { fileError } from './errors.js'
 import { refuseSymlink } from './export-dag.js'
 import { unixfsFileBytes } from './write-unixfs-file.js'
+import { blockKey } from '@swapwright/core'
 import type { Blockstore } from 'interface-blockstore'
 
 /** Where the file's bytes under one block of the DAG go: its offsets in the file (one per place it is linked) and its size. */
@@ -50,7 +51,7 @@ export class StreamingFileWriter {
     this.#temporary = temporary
     this.#file = file
     this.#declared = size
-    this.#waiting.set(root.toString(), { offsets: [0], size })
+    this.#waiting.set(blockKey(root), { offsets: [0], size })
   }
 
   /**
@@ -79,7 +80,7 @@ export class StreamingFileWriter {
     // a failed write (a full disk) ends the fetch now: the rest of the file could not be written either
     if (this.#writeError != null) throw fileError(this.#writeError, this.#target)
     if (this.#unplaceable != null) return
-    const key = cid.toString()
+    const key = blockKey(cid)
     const placement = this.#waiting.get(key)
     if (placement == null) return
     this.#waiting.delete(key)
@@ -120,7 +121,7 @@ export class StreamingFileWriter {
   }
 
   #expect (child: CID, offset: number, size: number): void {
-    const key = child.toString()
+    const key = blockKey(child)
     if (this.#arrived.has(key)) {
       this.#late.push({ cid: child, offset })
       return

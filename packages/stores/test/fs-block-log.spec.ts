@@ -25,6 +25,15 @@ async function withOpen (dir: string, use: (store: ReturnType<typeof fsBlockstor
   }
 }
 
+/** Puts `blocks` in a fresh log, then changes its one segment on disk as `tamper` says, the store still open. */
+async function putThenTamper (store: ReturnType<typeof fsBlockstore>, dir: string, blocks: readonly Block[], tamper: (bytes: Buffer) => void): Promise<void> {
+  for (const block of blocks) await store.put(block.cid, block.bytes)
+  const [segment] = await segments(dir)
+  const bytes = await readFile(segment)
+  tamper(bytes)
+  await writeFile(segment, bytes)
+}
+
 async function listed (store: ReturnType<typeof fsBlockstore>): Promise<string[]> {
   const keys: string[] = []
   for await (const { cid } of store.getAll()) keys.push(mhKey(cid))
@@ -125,12 +134,7 @@ describe('FsBlockstore block log', () => {
   it('detects changed bytes in a record, when reading and when reopening', async () => inFreshDir('fs-log', async dir => {
     const [a, b] = await makeBlocks(2, 2000)
     await withOpen(dir, async store => {
-      await store.put(a.cid, a.bytes)
-      await store.put(b.cid, b.bytes)
-      const [segment] = await segments(dir)
-      const bytes = await readFile(segment)
-      bytes[blockOffset(bytes, b) + 10] ^= 0xff
-      await writeFile(segment, bytes)
+      await putThenTamper(store, dir, [a, b], bytes => { bytes[blockOffset(bytes, b) + 10] ^= 0xff })
       await assert.rejects(collect(store.get(b.cid)), { name: 'FsBlockstoreError', code: 'EBADMSG' })
       // forgotten, so a fetch can store it again
       assert.equal(await store.has(b.cid), false)
@@ -147,14 +151,9 @@ describe('FsBlockstore block log', () => {
   it('refuses a whole record of another block where a block\'s record should be', async () => inFreshDir('fs-log', async dir => {
     const [a, b] = await makeBlocks(2, 2000)
     await withOpen(dir, async store => {
-      await store.put(a.cid, a.bytes)
-      await store.put(b.cid, b.bytes)
-      const [segment] = await segments(dir)
-      const bytes = await readFile(segment)
       const length = recordSize(a.cid.multihash.bytes.byteLength, a.bytes.byteLength)
       // a's record, checksum and all, copied over b's: well-formed, but not the block asked for
-      bytes.copy(bytes, SEGMENT_MAGIC.byteLength + length, SEGMENT_MAGIC.byteLength, SEGMENT_MAGIC.byteLength + length)
-      await writeFile(segment, bytes)
+      await putThenTamper(store, dir, [a, b], bytes => { bytes.copy(bytes, SEGMENT_MAGIC.byteLength + length, SEGMENT_MAGIC.byteLength, SEGMENT_MAGIC.byteLength + length) })
       await assert.rejects(collect(store.get(b.cid)), { name: 'FsBlockstoreError', code: 'EBADMSG' })
       assertBytes(await collect(store.get(a.cid)), a.bytes)
     })
