@@ -41,6 +41,7 @@ describe('the installed command: npm install -g of the packed packages', () => {
   it('the package carries the bundle the launcher runs, and no build state', async () => {
     const installedCli = join(prefix, 'lib', 'node_modules', '@swapwright', 'cli')
     assert.ok(readdirSync(join(installedCli, 'dist', 'bundle')).includes('cli.js'), 'packing bundled the command')
+    assert.ok(readdirSync(join(installedCli, 'dist', 'bundle-get')).includes('cli.js'), 'packing bundled get on its own too')
     assert.ok(!readdirSync(join(installedCli, 'dist')).some(f => f.endsWith('.tsbuildinfo')))
   })
 
