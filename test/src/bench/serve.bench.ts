@@ -159,7 +159,16 @@ async function startServe (name: ServerName, cli: string, repo: string, work: st
   const given = ownFlags ?? args['serve-flags']
   const flags = given == null ? undefined : given.split(/\s+/).filter(Boolean)
   const { server, address } = await startServeProcess(['--repo', repo], work, { cli, flags })
-  return { name, pid: server.child.pid as number, address, stop: server.stop }
+  return { name, pid: await servingPid(server.child.pid as number), address, stop: server.stop }
+}
+
+/**
+ * The process that does the serving: the launcher runs `serve` as a child process of its own (with V8 flags of its
+ * own), and the launcher itself only waits; a build started without the launcher serves in its own process.
+ */
+async function servingPid (pid: number): Promise<number> {
+  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).trim().split(/\s+/).filter(Boolean)
+  return children.length === 1 ? Number(children[0]) : pid
 }
 
 function kuboServer (node: KuboNode): Server {
