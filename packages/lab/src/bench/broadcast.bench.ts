@@ -6,7 +6,7 @@
  * exact in virtual time, so a strategy whose code did not change need not run again while another is tuned
  * (a goDefaults run of MainnetLike takes minutes on a loaded machine). Clear DIR when core or the lab change.
  * `--bound` adds a row `tier-bound`: a first step of the same 20 peers chosen knowing every provider's tier
- * (see `tierBound`), what no policy learning from answers can beat.
+ * (see `tierBound`): about the best a first step of that size can do by knowing the tiers.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

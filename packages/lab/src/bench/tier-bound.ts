@@ -15,7 +15,9 @@ const WIDEN_NEVER = 15_000
  * A first step no real policy can take: it knows which connected peers are the placement's top providers and
  * which are of ranks 10–49 (the next tier, two holders a root), though not who holds which root, and asks the
  * fastest `TOP_PLACES` of the first and the fastest of the second up to `PLACES`, in one step that never widens.
- * It bounds what any 20-peer first step can reach on MainnetLike: a policy learning from answers knows less.
+ * It shows about the best a 20-peer first step can do on MainnetLike by knowing the tiers, which a policy
+ * learning from answers only approaches; it asks none of the far peers the warm-up connected, so such a
+ * policy can beat it where their roots decide a run's median.
  */
 class TierBoundBroadcast implements BroadcastPolicy {
   readonly name = 'tier-bound'
