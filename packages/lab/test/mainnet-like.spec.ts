@@ -41,10 +41,12 @@ describe('MainnetLike scenarios', () => {
 
   it('count the broadcast WANT_HAVEs of each policy, and every policy finds what exists', async () => {
     const runs = []
-    for (const [name, strategy] of [['goDefaults', goDefaults], ['boxo2025', boxo2025], ['adaptive', () => ({ ...goDefaults(), broadcastPolicy: adaptiveBroadcast() })]] as const) {
+    // The default learnUntil floods about 60 roots' worth of broadcasts, more than this warm-up's 40.
+    const adaptive = (): ReturnType<typeof goDefaults> => ({ ...goDefaults(), broadcastPolicy: adaptiveBroadcast({ learnUntil: 50 }) })
+    for (const [name, strategy] of [['goDefaults', goDefaults], ['boxo2025', boxo2025], ['adaptive', adaptive]] as const) {
       runs.push(await runMainnetLike(small, name, strategy, 3))
     }
-    const [all, boxo, adaptive] = runs
+    const [all, boxo, learnt] = runs
     for (const run of runs) {
       assert.equal(run.success, 1, `${run.strategy} fetched ${run.rootsFound} of ${run.rootsAvailable}`)
       assert.equal(run.firstBlockTimes.length, small.roots)
@@ -52,6 +54,6 @@ describe('MainnetLike scenarios', () => {
     // goDefaults asks every connected peer for each root it broadcasts.
     assert.ok(all.traffic.broadcastWantHaves >= small.roots * (small.connectedPeers - 1), `goDefaults: ${all.traffic.broadcastWantHaves}`)
     assert.ok(boxo.traffic.broadcastWantHaves < all.traffic.broadcastWantHaves / 4, `boxo2025: ${boxo.traffic.broadcastWantHaves}`)
-    assert.ok(adaptive.traffic.broadcastWantHaves < all.traffic.broadcastWantHaves / 2, `adaptive: ${adaptive.traffic.broadcastWantHaves}`)
+    assert.ok(learnt.traffic.broadcastWantHaves < all.traffic.broadcastWantHaves / 2, `adaptive: ${learnt.traffic.broadcastWantHaves}`)
   })
 })

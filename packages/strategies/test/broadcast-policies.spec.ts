@@ -100,14 +100,15 @@ describe('adaptiveBroadcast', () => {
     assert.equal(policy.admit(view('peer-50')), false, 'an unknown one waits for the next step')
   })
 
-  it('asks first the fastest of peers that answer the same things, then peers whose finds nobody picked holds, and waits their 90th-percentile round trip', () => {
-    // Three top providers answer the first six broadcasts (each a HAVE one round trip after it began); two
-    // peers answer one broadcast each, alone; two partners share a third; a slow peer shares the top's.
+  it('asks first the fastest of peers that answer the same things, then peers with too few finds to tell, and waits their 90th-percentile round trip', () => {
+    // Three top providers answer the first six broadcasts (each a HAVE one round trip after it began); one
+    // peer answers a broadcast alone; two partners answer the next two together.
     const lat: Record<string, number> = { top: 100, fastTop: 50, slowTop: 200, alone: 100, partnerA: 90, partnerB: 100 }
     const timed: BroadcastPeerView[] = [...peers, ...Object.entries(lat).map(([peer, latencyMs]) => view(peer, { latencyMs }))]
     const answers: Array<[string[], number]> = [
       ...Array.from({ length: 6 }, (): [string[], number] => [['top', 'fastTop', 'slowTop'], 0]),
       [['alone'], 0],
+      [['partnerA', 'partnerB'], 0],
       [['partnerA', 'partnerB'], 0]
     ]
     const learnt = (init: Parameters<typeof adaptiveBroadcast>[0]): BroadcastPolicy => {
@@ -121,8 +122,9 @@ describe('adaptiveBroadcast', () => {
     }
     const first = learnt({}).select(request(timed, 0, 10_000, 10_000))
     assert.equal(first.peers[0], 'fastTop', 'the fastest top provider holds all six finds as fast as any')
-    assert.deepEqual(new Set(first.peers.slice(1, 3)), new Set(['alone', 'partnerA']), 'then the finds nobody picked holds, the faster partner first')
-    assert.deepEqual([...first.peers].sort(), ['alone', 'fastTop', 'partnerA', 'partnerB'], 'the other partner fills the step; the other top providers were shown redundant six times')
+    assert.deepEqual(first.peers.slice(1), ['partnerA', 'partnerB', 'alone'], 'then the peers with fewer than three finds, most finds first, then fastest; the other top providers were shown redundant six times')
+    assert.deepEqual(learnt({ steps: [3, Infinity] }).select(request(timed, 0, 10_000, 10_000)).peers, ['fastTop', 'partnerA', 'partnerB'],
+      'two shared finds do not make one partner redundant: the second comes before a peer that answered once, alone')
     assert.equal(first.widenAfterMs, 15_000, 'the next step is everyone, so it waits for everyoneAfter')
     assert.deepEqual(learnt({ redundantAfter: 7 }).select(request(timed, 0, 10_000, 10_000)).peers.length, 6, 'six finds do not show redundancy when seven are asked for')
     assert.deepEqual(learnt({ steps: [2, Infinity] }).select(request(timed, 0, 10_000, 10_000)).peers.length, 2, 'steps[0] caps it')

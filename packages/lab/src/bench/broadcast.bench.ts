@@ -5,14 +5,21 @@
  * result in DIR and reuses it, except for the strategies named by `--fresh` (e.g. `--fresh adaptive`): runs are
  * exact in virtual time, so a strategy whose code did not change need not run again while another is tuned
  * (a goDefaults run of MainnetLike takes minutes on a loaded machine). Clear DIR when core or the lab change.
+ * `--bound` adds a row `tier-bound`: a first step of the same 20 peers chosen knowing every provider's tier
+ * (see `tierBound`): about the best a first step of that size can do by knowing the tiers.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { MAINNET_LIKE } from '../scenarios/mainnet-like.js'
+import { placeRoots } from '../run/mainnet-placement.js'
 import { runMainnetLike, type MainnetRunResult } from '../run/run-mainnet-like.js'
 import { namedStrategies } from '../runner/strategies.js'
+import { tierBound } from './tier-bound.js'
+import type { StrategySet } from '../run/lab-swarm.js'
 
-const STRATEGIES = Object.entries(namedStrategies(['goDefaults', 'boxo2025', 'adaptive']))
+const BOUND = 'tier-bound'
+const STRATEGIES: Array<[string, StrategySet | typeof BOUND]> = Object.entries(namedStrategies(['goDefaults', 'boxo2025', 'adaptive']))
+if (process.argv.includes('--bound')) STRATEGIES.push([BOUND, BOUND])
 
 function argument (name: string): string | undefined {
   const at = process.argv.indexOf(name)
@@ -57,7 +64,7 @@ const cache = argument('--cache')
 const fresh = new Set((argument('--fresh') ?? '').split(',').filter(name => name !== ''))
 
 /** One run, from the cache when allowed, else run (and cached). */
-async function runOnce (scenario: (typeof MAINNET_LIKE)[number], name: string, strategy: (typeof STRATEGIES)[number][1], seed: number): Promise<MainnetRunResult> {
+async function runOnce (scenario: (typeof MAINNET_LIKE)[number], name: string, given: StrategySet | typeof BOUND, seed: number): Promise<MainnetRunResult> {
   const file = cache === undefined ? undefined : join(cache, `${scenario.name.replace(/^MainnetLike\//, '')}-${name}-${seed}.json`)
   if (file !== undefined && !fresh.has(name)) {
     try {
@@ -66,6 +73,7 @@ async function runOnce (scenario: (typeof MAINNET_LIKE)[number], name: string, s
       // not cached yet: run it
     }
   }
+  const strategy = given === BOUND ? tierBound(scenario, await placeRoots(scenario, seed)) : given
   const result = await runMainnetLike(scenario, name, strategy, seed)
   if (file !== undefined && cache !== undefined) {
     mkdirSync(cache, { recursive: true })

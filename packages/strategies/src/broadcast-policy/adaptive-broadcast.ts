@@ -32,10 +32,10 @@ export interface AdaptiveBroadcastInit {
    */
   findMemory?: number
   /**
-   * Finds of a peer, at least, that show it redundant: when the first step's picks hold that many of its
-   * finds, nearly all (`firstShare`) as fast as it would, it is not added to fill the step. Fewer prove
-   * nothing: a next-tier root has two holders, and the picks holding one of them says nothing about the
-   * other's next root. Default 3.
+   * Finds of a peer, at least, that show whom it overlaps with: only such peers are picked by what they add
+   * to the picks' finds, and left out when the picks hold nearly all (`firstShare`) of their finds as fast.
+   * Peers with fewer come after those picks, most finds first, then fastest: a next-tier root has two
+   * holders, and the picks holding one of them says nothing about the other's next root. Default 3.
    */
   redundantAfter?: number
   /**
@@ -44,8 +44,9 @@ export interface AdaptiveBroadcastInit {
    * knows little learns who holds what from every holder's answer (a top provider it never asked would never
    * earn a score: the peers it does ask find most roots first, so the provider search that would introduce the
    * others seldom runs); scores loaded from `scoreStore` count, so a restart does not flood again. 0 never
-   * floods. Default 50 (about 15 finds on the lab's MainnetLike). Longer is not better there: with 150 the
-   * picks held more of the next tier, yet Dag100 and RootStream were slower (see the strategies README).
+   * floods. Default 150: on the lab's MainnetLike about 90 broadcasts flood (60 of 150 warm-up roots, with
+   * the sessions' rebroadcasts), once in a node's life with a score store; with 50 (about 30) half the next
+   * tier's providers had never answered when the warm-up ended (see the strategies README).
    */
   learnUntil?: number
   /** Round trips (the `roundTripQuantile` of the peers just asked) to wait before the next step. Default 1.2. */
@@ -97,7 +98,7 @@ export const ADAPTIVE_BROADCAST_DEFAULTS: Readonly<Options> = Object.freeze({
   firstShare: 0.9,
   findMemory: 256,
   redundantAfter: 3,
-  learnUntil: 50,
+  learnUntil: 150,
   roundTrips: 1.2,
   roundTripQuantile: 0.9,
   stepDelay: 250,
@@ -121,7 +122,7 @@ function checkSteps (steps: readonly number[]): readonly number[] {
 
 /**
  * Broadcasts first to at most `steps[0]` peers chosen by who answered the recent broadcasts (the fastest of the
- * peers that answer the same things, then those whose finds nobody picked answers; see `coveringStep`), then widens in steps only while some want has had neither a HAVE nor its block, each
+ * peers that answer the same things, then those whose finds nobody picked answers, then those with too few finds to tell; see `coveringStep`), then widens in steps only while some want has had neither a HAVE nor its block, each
  * step about a round trip of the peers just asked after the one before (the step to everyone waits
  * `everyoneAfter`, so the provider search answers first). Usefulness is a score per peer that a block or HAVE
  * raises (once per broadcast begun, by its best answer: finds count, not blocks) and time decays, kept across
@@ -237,8 +238,9 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
   }
 
   /**
-   * The first step by the recent finds, greedily: each pick is the peer that adds most worth (a find is worth
-   * the ratio of its fastest askable answerer's round trip to the fastest picked one's), until the picks hold
+   * The first step by the recent finds, greedily among the peers with `redundantAfter` finds or more: each pick
+   * is the peer that adds most worth (a find is worth the ratio of its fastest askable answerer's round trip to
+   * the fastest picked one's), then the peers with fewer (`unproven`), until the picks hold
    * `firstShare` of all the worth or `cap` peers; undefined when no find was answered by a peer it may ask.
    * Worth, not score, because holders overlap: the top providers each hold most of what the others hold, so
    * after the fastest few of them, the next one adds less than a peer of the next tier whose finds nobody
@@ -270,11 +272,13 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
       heldAt.push(0)
     }
     if (weight.length === 0) return undefined
+    const { firstShare, redundantAfter } = this.options
     const chosen: BroadcastPeerView[] = []
     while (chosen.length < cap) {
       let pick: BroadcastPeerView | undefined
       let most = 0
       for (const [view, finds] of answered) {
+        if (finds.length < redundantAfter) continue // unproven: after the greedy picks, below
         const rtt = roundTrip(view)
         let gain = 0
         for (const i of finds) gain += weight[i] * Math.max(0, worthOf(fastest[i], rtt) - heldAt[i])
@@ -289,10 +293,13 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
       answered.delete(pick)
       chosen.push(pick)
     }
-    // What is left adds nothing to the past finds, yet a peer of the next tier whose one find a faster
-    // partner holds still holds other roots than the picks do: the rest of the step goes by score, except
-    // to peers shown redundant by `redundantAfter` finds or more, nearly all (`firstShare`) held as fast.
-    const { firstShare, redundantAfter } = this.options
+    for (const view of this.unproven(answered, weight, roundTrip)) {
+      if (chosen.length >= cap) break
+      chosen.push(view)
+      answered.delete(view)
+    }
+    // What is left adds nothing to the past finds: the rest of the step goes by score, except to peers shown
+    // redundant by `redundantAfter` finds or more, nearly all (`firstShare`) held as fast.
     const rest: Array<{ view: BroadcastPeerView, score: number }> = []
     for (const [view, finds] of answered) {
       const rtt = roundTrip(view)
@@ -308,6 +315,23 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
     rest.sort((a, b) => b.score - a.score)
     for (const { view } of rest.slice(0, cap - chosen.length)) chosen.push(view)
     return chosen
+  }
+
+  /**
+   * The peers with fewer than `redundantAfter` finds, most (recent) finds first, then fastest. Too few finds
+   * show nothing about whom a peer overlaps with: the two holders of a next-tier root answer the same find
+   * once, yet each holds other roots than the other does, so the greedy picks' holding the one find must not
+   * push the second below a peer that merely answered alone (a root of the long tail, found through the
+   * provider search, which it is unlikely to repeat).
+   */
+  private unproven (answered: ReadonlyMap<BroadcastPeerView, readonly number[]>, weight: readonly number[], roundTrip: (view: BroadcastPeerView) => number): BroadcastPeerView[] {
+    const { redundantAfter } = this.options
+    const out: Array<{ view: BroadcastPeerView, worth: number, rtt: number }> = []
+    for (const [view, finds] of answered) {
+      if (finds.length < redundantAfter) out.push({ view, worth: finds.reduce((sum, i) => sum + weight[i], 0), rtt: roundTrip(view) })
+    }
+    out.sort((a, b) => (b.worth - a.worth) || (a.rtt - b.rtt))
+    return out.map(entry => entry.view)
   }
 
   /**
