@@ -10,6 +10,7 @@ import { CliError, ExitCode } from './errors.js'
 import { dhtService, type DhtSettings } from './dht.js'
 import { nodeNoiseCrypto } from './noise-crypto.js'
 import { observedPeerSelector } from './observed-peer-selector.js'
+import { frameBatching } from './yamux-frame-batching.js'
 import type { ConnectionLimits } from './connection-limits.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -72,6 +73,8 @@ export interface NodeOptions {
   identifyPeers?: boolean
   /** The largest receive window of each yamux stream, in bytes (a fetcher's `FETCH_RECEIVE_WINDOW`); the muxer's otherwise. */
   receiveWindow?: number
+  /** Whether the muxer writes each loop turn's frames together (a fetcher's; see `frameBatching`); default false. */
+  batchFrames?: boolean
 }
 
 /** A /ws or /wss address: the only kind that needs the WebSockets transport. */
@@ -88,6 +91,12 @@ async function transportsFor (listen: readonly string[], dht: DhtSettings | unde
   return [tcp(), webSockets()]
 }
 
+/** yamux with the node's receive window, its frames batched per loop turn when asked. */
+function muxer (options: NodeOptions): NonNullable<Libp2pOptions['streamMuxers']>[number] {
+  const muxing = yamux(options.receiveWindow == null ? {} : { streamOptions: { maxStreamWindowSize: options.receiveWindow } })
+  return options.batchFrames === true ? frameBatching(muxing) : muxing
+}
+
 export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings, options: NodeOptions = {}): Promise<CliNode> {
   const services: ServiceFactoryMap = options.identifyPeers === false ? {} : { identify: (await import('@libp2p/identify')).identify() }
   // ping is only for the DHT, and loaded with it: a get from a named peer starts without either
@@ -99,7 +108,7 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
     // WebSockets too when an address needs it, so a browser node can dial a `serve` listening on a /ws address
     transports: await transportsFor(listen, dht, options.dialing ?? []),
     connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })],
-    streamMuxers: [yamux(options.receiveWindow == null ? {} : { streamOptions: { maxStreamWindowSize: options.receiveWindow } })],
+    streamMuxers: [muxer(options)],
     connectionManager: {
       ...(limits == null
         ? {}
