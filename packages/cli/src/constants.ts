@@ -31,10 +31,10 @@ export const EXIT_PIPE_CLOSED = 141
 export const STREAMED_WRITES_IN_FLIGHT = 16 * 1024 * 1024
 
 /**
- * Bytes of consecutive blocks `get` gathers into one write of the file it writes while the blocks arrive. Small
- * leaves mostly arrive in file order, and a write per 1 KiB leaf cost a fetch of 16 MiB about a sixth of its CPU
- * (16,000 requests to the disk's thread pool); gathered, they are a few dozen. A block of this size or more is
- * written on its own, as before.
+ * Bytes of blocks `get` gathers before writing them to the file it writes while they arrive, sorted by their place
+ * in it, neighbours in one request. A write per 1 KiB leaf cost a fetch of 16 MiB about a sixth of its CPU
+ * (16,000 requests to the disk's thread pool); a Go peer sends each message's neighbouring leaves shuffled, so
+ * only leaves gathered over many messages line up. A block of this size or more is written on its own, as before.
  */
 export const STREAMED_WRITE_RUN = 1024 * 1024
 

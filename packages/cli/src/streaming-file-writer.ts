@@ -18,11 +18,17 @@ interface Placement {
   size: number
 }
 
-/** Blocks that follow one another in the file, not yet handed to the disk: written together, in one request. */
+/** Blocks that follow one another in the file: written together, in one request. */
 interface Run {
   offset: number
   bytes: number
   parts: Uint8Array[]
+}
+
+/** A block's bytes placed and not yet handed to the disk. */
+interface Pending {
+  offset: number
+  bytes: Uint8Array
 }
 
 /**
@@ -47,7 +53,8 @@ export class StreamingFileWriter {
   readonly #late: Array<{ cid: CID, offset: number }> = []
   readonly #inFlight = new Set<Promise<void>>()
   #inFlightBytes = 0
-  #run: Run | undefined
+  #pending: Pending[] = []
+  #pendingBytes = 0
   #writes = 0
   #declared: number
   #written = 0
@@ -147,26 +154,35 @@ export class StreamingFileWriter {
   }
 
   /**
-   * Queues `bytes` at `offset`: joined to the run of blocks before it when it follows them in the file, else the
-   * run goes to the disk and this one starts the next. A run goes once it reaches `STREAMED_WRITE_RUN`.
+   * Queues `bytes` at `offset`; once `STREAMED_WRITE_RUN` bytes are queued they go to the disk, in file order,
+   * blocks that follow one another in one request. The peer sends a message's blocks in no particular order
+   * (a Go peer: 16 neighbouring 1 KiB leaves shuffled), so only blocks gathered a while form runs.
    */
   #write (bytes: Uint8Array, offset: number): void {
-    const run = this.#run
-    if (run != null && run.offset + run.bytes === offset) {
-      run.parts.push(bytes)
-      run.bytes += bytes.byteLength
-    } else {
-      this.#flush()
-      this.#run = { offset, bytes: bytes.byteLength, parts: [bytes] }
-    }
-    if ((this.#run?.bytes ?? 0) >= STREAMED_WRITE_RUN) this.#flush()
+    this.#pending.push({ offset, bytes })
+    this.#pendingBytes += bytes.byteLength
+    if (this.#pendingBytes >= STREAMED_WRITE_RUN) this.#flush()
   }
 
-  /** Hands the run gathered so far to the disk. */
+  /** Hands what is queued to the disk, a request per run of neighbouring blocks. */
   #flush (): void {
-    const run = this.#run
-    if (run == null) return
-    this.#run = undefined
+    const pending = this.#pending.sort((a, b) => a.offset - b.offset)
+    this.#pending = []
+    this.#pendingBytes = 0
+    let run: Run | undefined
+    for (const { offset, bytes } of pending) {
+      if (run != null && run.offset + run.bytes === offset) {
+        run.parts.push(bytes)
+        run.bytes += bytes.byteLength
+        continue
+      }
+      if (run != null) this.#writeRun(run)
+      run = { offset, bytes: bytes.byteLength, parts: [bytes] }
+    }
+    if (run != null) this.#writeRun(run)
+  }
+
+  #writeRun (run: Run): void {
     this.#writes++
     this.#inFlightBytes += run.bytes
     const writing = writeRun(this.#file, run).then(() => {
@@ -220,7 +236,8 @@ export class StreamingFileWriter {
 
   /** Closes and removes the temporary file (a failed or interrupted get). Safe to call again. */
   async abandon (): Promise<void> {
-    this.#run = undefined
+    this.#pending = []
+    this.#pendingBytes = 0
     await Promise.allSettled(this.#inFlight)
     await this.#file.close().catch(() => {})
     await unlink(this.#temporary).catch(() => {})
