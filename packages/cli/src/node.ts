@@ -12,6 +12,7 @@ import { nodeNoiseCrypto } from './noise-crypto.js'
 import { coalescedWrites } from './coalesced-writes.js'
 import { observedPeerSelector } from './observed-peer-selector.js'
 import { skipOwnProtocolRecords } from './own-protocol-records.js'
+import { frameBatching } from './yamux-frame-batching.js'
 import type { ConnectionLimits } from './connection-limits.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -74,6 +75,8 @@ export interface NodeOptions {
   identifyPeers?: boolean
   /** The largest receive window of each yamux stream, in bytes (a fetcher's `FETCH_RECEIVE_WINDOW`); the muxer's otherwise. */
   receiveWindow?: number
+  /** Whether the muxer writes each loop turn's frames together (a fetcher's; see `frameBatching`); default false. */
+  batchFrames?: boolean
 }
 
 /** A /ws or /wss address: the only kind that needs the WebSockets transport. */
@@ -90,6 +93,12 @@ async function transportsFor (listen: readonly string[], dht: DhtSettings | unde
   return [tcp(), webSockets()]
 }
 
+/** yamux with the node's receive window, its frames batched per loop turn when asked. */
+function muxer (options: NodeOptions): NonNullable<Libp2pOptions['streamMuxers']>[number] {
+  const muxing = yamux(options.receiveWindow == null ? {} : { streamOptions: { maxStreamWindowSize: options.receiveWindow } })
+  return options.batchFrames === true ? frameBatching(muxing) : muxing
+}
+
 export async function startNode (blockstore: Blockstore, listen: string[], dht?: DhtSettings, options: NodeOptions = {}): Promise<CliNode> {
   const services: ServiceFactoryMap = options.identifyPeers === false ? {} : { identify: (await import('@libp2p/identify')).identify() }
   // ping is only for the DHT, and loaded with it: a get from a named peer starts without either
@@ -102,7 +111,7 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
     transports: await transportsFor(listen, dht, options.dialing ?? []),
     // each sealed message leaves in one socket write rather than one per piece (see coalesced-writes.ts)
     connectionEncrypters: [coalescedWrites(noise({ crypto: nodeNoiseCrypto }))],
-    streamMuxers: [yamux(options.receiveWindow == null ? {} : { streamOptions: { maxStreamWindowSize: options.receiveWindow } })],
+    streamMuxers: [muxer(options)],
     connectionManager: {
       ...(limits == null
         ? {}

@@ -88,6 +88,8 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
     // the DHT learns its peers' protocols from their identify records; named peers' version comes with the stream
     identifyPeers: init.dht != null,
     receiveWindow: FETCH_RECEIVE_WINDOW,
+    // the acknowledgements, negotiation answers and ends of the peer's streams go out a loop turn at a time
+    batchFrames: true,
     observe: feedback => {
       watch.observe(feedback)
       report.observe(feedback)

@@ -5,7 +5,7 @@ import * as dagPb from '@ipld/dag-pb'
 import { UnixFS } from 'ipfs-unixfs'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
-import { STREAMED_WRITES_IN_FLIGHT } from './constants.js'
+import { STREAMED_WRITE_RUN, STREAMED_WRITES_IN_FLIGHT } from './constants.js'
 import { fileError } from './errors.js'
 import { refuseSymlink } from './export-dag.js'
 import { unixfsFileBytes } from './write-unixfs-file.js'
@@ -16,6 +16,19 @@ import type { Blockstore } from 'interface-blockstore'
 interface Placement {
   offsets: number[]
   size: number
+}
+
+/** Blocks that follow one another in the file: written together, in one request. */
+interface Run {
+  offset: number
+  bytes: number
+  parts: Uint8Array[]
+}
+
+/** A block's bytes placed and not yet handed to the disk. */
+interface Pending {
+  offset: number
+  bytes: Uint8Array
 }
 
 /**
@@ -40,6 +53,9 @@ export class StreamingFileWriter {
   readonly #late: Array<{ cid: CID, offset: number }> = []
   readonly #inFlight = new Set<Promise<void>>()
   #inFlightBytes = 0
+  #pending: Pending[] = []
+  #pendingBytes = 0
+  #writes = 0
   #declared: number
   #written = 0
   #writeError: unknown
@@ -69,6 +85,11 @@ export class StreamingFileWriter {
   /** Bytes of the file written so far. */
   get written (): number {
     return this.#written
+  }
+
+  /** Write requests handed to the disk so far (consecutive blocks go in one). */
+  get writes (): number {
+    return this.#writes
   }
 
   /**
@@ -132,14 +153,44 @@ export class StreamingFileWriter {
     else placement.offsets.push(offset)
   }
 
+  /**
+   * Queues `bytes` at `offset`; once `STREAMED_WRITE_RUN` bytes are queued they go to the disk, in file order,
+   * blocks that follow one another in one request. The peer sends a message's blocks in no particular order
+   * (a Go peer: 16 neighbouring 1 KiB leaves shuffled), so only blocks gathered a while form runs.
+   */
   #write (bytes: Uint8Array, offset: number): void {
-    this.#inFlightBytes += bytes.byteLength
-    const writing = this.#file.write(bytes, 0, bytes.byteLength, offset).then(() => {
-      this.#written += bytes.byteLength
+    this.#pending.push({ offset, bytes })
+    this.#pendingBytes += bytes.byteLength
+    if (this.#pendingBytes >= STREAMED_WRITE_RUN) this.#flush()
+  }
+
+  /** Hands what is queued to the disk, a request per run of neighbouring blocks. */
+  #flush (): void {
+    const pending = this.#pending.sort((a, b) => a.offset - b.offset)
+    this.#pending = []
+    this.#pendingBytes = 0
+    let run: Run | undefined
+    for (const { offset, bytes } of pending) {
+      if (run != null && run.offset + run.bytes === offset) {
+        run.parts.push(bytes)
+        run.bytes += bytes.byteLength
+        continue
+      }
+      if (run != null) this.#writeRun(run)
+      run = { offset, bytes: bytes.byteLength, parts: [bytes] }
+    }
+    if (run != null) this.#writeRun(run)
+  }
+
+  #writeRun (run: Run): void {
+    this.#writes++
+    this.#inFlightBytes += run.bytes
+    const writing = writeRun(this.#file, run).then(() => {
+      this.#written += run.bytes
     }, err => {
       this.#writeError ??= err
     }).finally(() => {
-      this.#inFlightBytes -= bytes.byteLength
+      this.#inFlightBytes -= run.bytes
       this.#inFlight.delete(writing)
     })
     this.#inFlight.add(writing)
@@ -151,6 +202,7 @@ export class StreamingFileWriter {
    * when the blocks could not be placed while they arrived (nothing is left behind then). A failed write throws.
    */
   async finish (blockstore: Blockstore, signal: AbortSignal): Promise<number | undefined> {
+    this.#flush()
     await Promise.all(this.#inFlight)
     if (this.#writeError != null) throw this.#writeError
     if (this.#unplaceable == null && this.#waiting.size > 0) this.#unplaceable = `${this.#waiting.size} blocks of the file never arrived`
@@ -184,10 +236,42 @@ export class StreamingFileWriter {
 
   /** Closes and removes the temporary file (a failed or interrupted get). Safe to call again. */
   async abandon (): Promise<void> {
+    this.#pending = []
+    this.#pendingBytes = 0
     await Promise.allSettled(this.#inFlight)
     await this.#file.close().catch(() => {})
     await unlink(this.#temporary).catch(() => {})
   }
+}
+
+/** Writes a run's blocks at its offset in one request, going on where the disk took less than all of it. */
+async function writeRun (file: FileHandle, run: Run): Promise<void> {
+  let parts = run.parts
+  let at = run.offset
+  let left = run.bytes
+  while (left > 0) {
+    const { bytesWritten } = parts.length === 1
+      ? await file.write(parts[0], 0, parts[0].byteLength, at)
+      : await file.writev(parts, at)
+    if (bytesWritten === 0) throw new Error(`the disk took none of ${left} bytes at offset ${at}`)
+    at += bytesWritten
+    left -= bytesWritten
+    if (left > 0) parts = rest(parts, bytesWritten)
+  }
+}
+
+/** What is left of `parts` after its first `taken` bytes. */
+function rest (parts: Uint8Array[], taken: number): Uint8Array[] {
+  const left: Uint8Array[] = []
+  for (const part of parts) {
+    if (taken >= part.byteLength) {
+      taken -= part.byteLength
+      continue
+    }
+    left.push(taken > 0 ? part.subarray(taken) : part)
+    taken = 0
+  }
+  return left
 }
 
 /** Whether the file may be renamed over `target`: nothing is there, or a regular file. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -79,6 +80,23 @@ describe('writing a file while its blocks arrive', () => {
       assert.deepEqual(await readdir(dir), ['out'], 'no temporary file is left')
     })
   }
+
+  it('writes neighbouring leaves together, whatever order they arrive in, in a few requests to the disk', async () => {
+    // random, so that no two leaves are the same block
+    const bytes = new Uint8Array(randomBytes(300 * 1024 + 3))
+    const store = new MemoryBlockstore()
+    const root = await importFile(store, bytes, true)
+    const target = join(await mkdtemp(join(work, 'runs-')), 'out')
+    const writer = await opened(target, root, await fileSize(store, root))
+    // each level in reverse: no leaf follows the one before it in the file
+    const blocks = await levels(store, root)
+    for (const { cid, bytes: block } of blocks) await writer.add(cid, block)
+    assert.equal(await writer.finish(store, AbortSignal.timeout(10_000)), bytes.byteLength)
+    assert.deepEqual(await readFile(target), Buffer.from(bytes))
+    // 301 leaves of 1 KiB, gathered and sorted: one run (a write each would be 301)
+    assert.ok(blocks.length > 300)
+    assert.equal(writer.writes, 1)
+  })
 
   it('writes a block linked at many places at each of them (a file of repeated content)', async () => {
     // every 1 KiB leaf is the same block, fetched once; in a trickle DAG it is linked again at deeper levels after

@@ -40,8 +40,14 @@ export interface InboundReaderInit {
  * sender stops once it has used what it had.
  */
 export async function readInbound (stream: Stream, init: InboundReaderInit): Promise<void> {
-  const ended = new AbortController()
-  const onClose = (): void => { ended.abort() }
+  // Made only when reading pauses (most streams never do): the peer opens a stream for every message it sends,
+  // and aborting an unused controller on each close made an AbortError, stack trace and all, per message.
+  let ended: AbortController | undefined
+  let closed = false
+  const onClose = (): void => {
+    closed = true
+    ended?.abort()
+  }
   stream.addEventListener('close', onClose, { once: true })
   let deadline: ReturnType<typeof setTimeout> | undefined
   let dead = false
@@ -76,6 +82,8 @@ export async function readInbound (stream: Stream, init: InboundReaderInit): Pro
         disarm()
         stream.pause()
         init.paused()
+        ended ??= new AbortController()
+        if (closed) ended.abort()
         await init.intake.room(ended.signal)
         // The status changed while we waited (a close), which the narrowed type cannot know.
         if ((stream.readStatus as string) === 'paused') stream.resume()
