@@ -13,12 +13,14 @@
  * bytes), --seeds a,b (seed counts), --fanout N (links per interior block, default 174 as a balanced UnixFS DAG;
  * 0 asks every leaf right after the root), --variants a,b (fetcher splitters to compare in the same run, from
  * the list below; default `default`), --together (every seed in one process: the same protocol with fewer
- * processes, to tell the cost of five processes on few cores from that of the exchange).
+ * processes, to tell the cost of five processes on few cores from that of the exchange), --half-windows (the
+ * fetcher gives its yamux streams' credit back in halves, as `swapwright get` does, instead of after every frame).
  * Timing on a shared machine is noisy; the duplicate counts are not.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { installHalfWindowUpdates } from '@swapwright/cli'
 import { optimisticRequestSplitter } from '@swapwright/strategies'
 import { fetchFromSeeds, seededFile, type FetchOutcome, type SeedAddress } from '../util/seed-fetch.js'
 import type { SwapwrightPeerInit } from '../util/swapwright-node.js'
@@ -44,7 +46,8 @@ const { values: args } = parseArgs({
     seeds: { type: 'string' },
     fanout: { type: 'string', default: '174' },
     variants: { type: 'string', default: 'default' },
-    together: { type: 'boolean', default: false }
+    together: { type: 'boolean', default: false },
+    'half-windows': { type: 'boolean', default: false }
   }
 })
 const rounds = Number(args.rounds)
@@ -54,6 +57,8 @@ const CHUNKS = args.chunks?.split(',').map(Number) ?? [KiB, KiB + 1, 256 * KiB, 
 const SEEDS = args.seeds?.split(',').map(Number) ?? [1, 4]
 const variants = args.variants.split(',')
 for (const name of variants) if (!(name in VARIANTS)) throw new Error(`unknown variant ${name}; known: ${Object.keys(VARIANTS).join(', ')}`)
+// the fetcher is this process: with --half-windows its yamux streams give credit in halves, as `swapwright get` does
+if (args['half-windows']) installHalfWindowUpdates()
 const worker = fileURLToPath(new URL('./dups/seed-worker.js', import.meta.url))
 
 /** One fetch, with what the seeds spent on it: CPU ms and messages sent (replies). */
@@ -120,7 +125,7 @@ async function fetchOnce (all: SeedProcess[], count: number, file: Awaited<Retur
 const label = (chunk: number): string => chunk % KiB === 0 ? `${chunk / KiB} KiB` : `${chunk} B`
 const range = (values: number[], digits = 2): string => `${median(values).toFixed(digits)} [${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}]`
 
-console.log(`duplicates over real libp2p on 127.0.0.1, ${rounds} fetches per cell, fanout ${fanout}, ${args.together ? 'all seeds in one process' : 'a process per seed'} (medians; time on a shared machine is noisy)`)
+console.log(`duplicates over real libp2p on 127.0.0.1, ${rounds} fetches per cell, fanout ${fanout}, ${args.together ? 'all seeds in one process' : 'a process per seed'}${args['half-windows'] ? ', half-window updates' : ''} (medians; time on a shared machine is noisy)`)
 console.log('chunk      file     variant   seeds  blocks  duplicates (median, range)  dup %   time ms  CPU ms fetcher  seeds  messages out  in')
 const ratios: string[] = []
 for (const chunk of CHUNKS) {
