@@ -76,6 +76,22 @@ describe('OptimisticRequestSplitter', () => {
     assert.deepEqual(['a', 'b', 'c'].map(peer => count(plain.split(wants), peer)), [9, 0, 0])
   })
 
+  it('with spreadUnproven, deals WANT_BLOCKs by load before any peer is proven, skipping peers that refused', () => {
+    const count = (assigned: WantAssignment[], peer: string): number => assigned.filter(a => a.peer === peer && a.wantType === 'block').length
+    const peers = ['a', 'b', 'c', 'd']
+    // small blocks, asked one peer at a time; the ranking puts a first every time, as the lottery after a's root
+    const wants = (from: number): PendingWant[] => Array.from({ length: 8 }, (_, i) => ({ ...want(cidOf(from + i), peers), haveAnswersWithBlock: true }))
+    const s = new OptimisticRequestSplitter({ spreadUnproven: true }).forSession()
+    const spread = s.split(wants(100))
+    assert.deepEqual(peers.map(peer => count(spread, peer)), [2, 2, 2, 2])
+    // d refused this want: it goes to the lightest of the others, the ranking breaking the tie
+    s.observe({ type: 'dont-have', peer: 'd', cid: cidOf(300), timedOut: false })
+    assert.deepEqual(brief(s.split([{ ...want(cidOf(300), ['d', 'c', 'b', 'a']), haveAnswersWithBlock: true }])), ['block:c'])
+    // without it (the default), the best ranked peer takes every want until peers are proven
+    const plain = new OptimisticRequestSplitter().forSession().split(wants(100))
+    assert.deepEqual(peers.map(peer => count(plain, peer)), [8, 0, 0, 0])
+  })
+
   it('asks every peer WANT_HAVE whatever they proved when provenQuorum is 0, as Go does', () => {
     const s = new OptimisticRequestSplitter({ provenQuorum: 0, provenAfter: 1 }).forSession()
     for (const peer of ['a', 'b']) s.observe({ type: 'have', peer, cid: cidOf(10) })

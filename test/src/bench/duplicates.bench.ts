@@ -12,12 +12,15 @@
  * under 256 KiB, default 3 MiB), --large BYTES (for the others, default 64 MiB), --chunks a,b (chunk sizes in
  * bytes), --seeds a,b (seed counts), --fanout N (links per interior block, default 174 as a balanced UnixFS DAG;
  * 0 asks every leaf right after the root), --variants a,b (fetcher splitters to compare in the same run, from
- * the list below; default `default`).
+ * the list below; default `default`), --together (every seed in one process: the same protocol with fewer
+ * processes, to tell the cost of five processes on few cores from that of the exchange), --half-windows (the
+ * fetcher gives its yamux streams' credit back in halves, as `swapwright get` does, instead of after every frame).
  * Timing on a shared machine is noisy; the duplicate counts are not.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { installHalfWindowUpdates } from '@swapwright/cli'
 import { optimisticRequestSplitter } from '@swapwright/strategies'
 import { fetchFromSeeds, seededFile, type FetchOutcome, type SeedAddress } from '../util/seed-fetch.js'
 import type { SwapwrightPeerInit } from '../util/swapwright-node.js'
@@ -30,6 +33,7 @@ import { median } from './median.js'
 const VARIANTS: Record<string, SwapwrightPeerInit['options']> = {
   default: undefined,
   spread: { requestSplitter: optimisticRequestSplitter({ spreadProven: true }) },
+  load: { requestSplitter: optimisticRequestSplitter({ spreadProven: true, spreadUnproven: true }) },
   go: { requestSplitter: optimisticRequestSplitter({ provenQuorum: 0 }) }
 }
 
@@ -41,7 +45,9 @@ const { values: args } = parseArgs({
     chunks: { type: 'string' },
     seeds: { type: 'string' },
     fanout: { type: 'string', default: '174' },
-    variants: { type: 'string', default: 'default' }
+    variants: { type: 'string', default: 'default' },
+    together: { type: 'boolean', default: false },
+    'half-windows': { type: 'boolean', default: false }
   }
 })
 const rounds = Number(args.rounds)
@@ -51,60 +57,88 @@ const CHUNKS = args.chunks?.split(',').map(Number) ?? [KiB, KiB + 1, 256 * KiB, 
 const SEEDS = args.seeds?.split(',').map(Number) ?? [1, 4]
 const variants = args.variants.split(',')
 for (const name of variants) if (!(name in VARIANTS)) throw new Error(`unknown variant ${name}; known: ${Object.keys(VARIANTS).join(', ')}`)
+// the fetcher is this process: with --half-windows its yamux streams give credit in halves, as `swapwright get` does
+if (args['half-windows']) installHalfWindowUpdates()
 const worker = fileURLToPath(new URL('./dups/seed-worker.js', import.meta.url))
 
-interface Seed { child: ChildProcess, address: SeedAddress }
+/** One fetch, with what the seeds spent on it: CPU ms and messages sent (replies). */
+type Outcome = FetchOutcome & { seedCpu: number, seedMessages: number }
 
-async function startSeed (bytes: number, chunk: number, seed: number): Promise<Seed> {
-  const child = fork(worker, [String(bytes), String(chunk), String(seed), String(fanout)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  const address = await new Promise<SeedAddress>((resolve, reject) => {
-    child.once('message', message => { resolve(message as SeedAddress) })
+/** A process of seeds: its child and the nodes it serves from. */
+interface SeedProcess { child: ChildProcess, addresses: SeedAddress[] }
+
+async function startSeeds (bytes: number, chunk: number, seed: number, count: number): Promise<SeedProcess> {
+  const child = fork(worker, [String(bytes), String(chunk), String(seed), String(fanout), String(count)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const addresses = await new Promise<SeedAddress[]>((resolve, reject) => {
+    child.once('message', message => { resolve(message as SeedAddress[]) })
     child.once('error', reject)
     child.once('exit', code => { reject(new Error(`a seed exited with ${code}`)) })
   })
-  return { child, address }
+  return { child, addresses }
 }
 
-async function seedCpu (seed: Seed): Promise<number> {
-  const reply = new Promise<{ cpu: number }>(resolve => seed.child.once('message', message => { resolve(message as { cpu: number }) }))
-  seed.child.send('cpu')
-  return (await reply).cpu
+/** What a seed process has spent so far: CPU ms, and each of its nodes' replies. */
+interface SeedUsage { cpu: number, nodes: Array<{ messages: number, blocks: number }> }
+
+async function seedUsage (seeds: SeedProcess): Promise<SeedUsage> {
+  const reply = new Promise<SeedUsage>(resolve => seeds.child.once('message', message => { resolve(message as SeedUsage) }))
+  seeds.child.send('usage')
+  return await reply
 }
 
-async function stopSeed (child: ChildProcess): Promise<void> {
+async function stopSeeds (child: ChildProcess): Promise<void> {
   const exited = new Promise(resolve => child.once('exit', resolve))
   child.send('stop')
   await exited
+}
+
+/** The first `count` seeds: the processes that serve them, and their addresses. */
+function firstSeeds (processes: SeedProcess[], count: number): { processes: SeedProcess[], addresses: SeedAddress[] } {
+  const addresses = processes.flatMap(p => p.addresses).slice(0, count)
+  return { processes: processes.filter(p => p.addresses.some(a => addresses.includes(a))), addresses }
 }
 
 /**
  * One fetch, with the CPU the seeds spent on it added to the fetcher's: over the timed part only, as the time is,
  * so the seeds' share of connecting to a fresh fetcher (handshakes, identify) counts in neither.
  */
-async function fetchOnce (seeds: Seed[], file: Awaited<ReturnType<typeof seededFile>>, variant: string): Promise<FetchOutcome & { seedCpu: number }> {
-  let before: number[] = []
-  let after: number[] = []
-  const outcome = await fetchFromSeeds(seeds.map(s => s.address), file, VARIANTS[variant], {
-    started: async () => { before = await Promise.all(seeds.map(seedCpu)) },
-    ended: async () => { after = await Promise.all(seeds.map(seedCpu)) }
+async function fetchOnce (all: SeedProcess[], count: number, file: Awaited<ReturnType<typeof seededFile>>, variant: string): Promise<Outcome> {
+  const { processes, addresses } = firstSeeds(all, count)
+  let before: SeedUsage[] = []
+  let after: SeedUsage[] = []
+  const outcome = await fetchFromSeeds(addresses, file, VARIANTS[variant], {
+    started: async () => { before = await Promise.all(processes.map(seedUsage)) },
+    ended: async () => { after = await Promise.all(processes.map(seedUsage)) }
   })
-  return { ...outcome, seedCpu: after.reduce((sum, cpu, i) => sum + cpu - before[i], 0) }
+  const per = (read: (node: { messages: number, blocks: number }) => number): number[] =>
+    after.flatMap((usage, i) => usage.nodes.map((node, j) => read(node) - read(before[i].nodes[j]))).slice(0, count)
+  if (process.env.DUPS_DEBUG != null) {
+    console.log(`  ${variant}: blocks per seed ${per(n => n.blocks).join(' ')}; replies ${per(n => n.messages).join(' ')}; CPU ms per process ${after.map((usage, i) => (usage.cpu - before[i].cpu).toFixed(0)).join(' ')}`)
+  }
+  return {
+    ...outcome,
+    seedCpu: after.reduce((sum, usage, i) => sum + usage.cpu - before[i].cpu, 0),
+    seedMessages: per(n => n.messages).reduce((sum, n) => sum + n, 0)
+  }
 }
 
 const label = (chunk: number): string => chunk % KiB === 0 ? `${chunk / KiB} KiB` : `${chunk} B`
 const range = (values: number[], digits = 2): string => `${median(values).toFixed(digits)} [${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}]`
 
-console.log(`duplicates over real libp2p on 127.0.0.1, ${rounds} fetches per cell, fanout ${fanout} (medians; time on a shared machine is noisy)`)
-console.log('chunk      file     variant   seeds  blocks  duplicates (median, range)  dup %   time ms  CPU ms fetcher  seeds')
+console.log(`duplicates over real libp2p on 127.0.0.1, ${rounds} fetches per cell, fanout ${fanout}, ${args.together ? 'all seeds in one process' : 'a process per seed'}${args['half-windows'] ? ', half-window updates' : ''} (medians; time on a shared machine is noisy)`)
+console.log('chunk      file     variant   seeds  blocks  duplicates (median, range)  dup %   time ms  CPU ms fetcher  seeds  messages out  in')
 const ratios: string[] = []
 for (const chunk of CHUNKS) {
   const bytes = Number(chunk < 256 * KiB ? args.small : args.large)
   const file = await seededFile(bytes, chunk, 500 + chunk, fanout > 0 ? fanout : undefined)
   // One set of seeds per chunk size; each round fetches once per variant and seed count, back to back, so the
   // machine's load falls on every cell alike and the per-round ratios compare like with like.
-  const seeds = await Promise.all(Array.from({ length: Math.max(...SEEDS) }, async () => startSeed(bytes, chunk, 500 + chunk)))
-  const cells = new Map<string, Array<FetchOutcome & { seedCpu: number }>>()
-  const cell = (variant: string, count: number): Array<FetchOutcome & { seedCpu: number }> => {
+  // one process per seed, as on machines of their own; or all in one (--together), to tell what the processes cost
+  const seeds = args.together
+    ? [await startSeeds(bytes, chunk, 500 + chunk, Math.max(...SEEDS))]
+    : await Promise.all(Array.from({ length: Math.max(...SEEDS) }, async () => startSeeds(bytes, chunk, 500 + chunk, 1)))
+  const cells = new Map<string, Outcome[]>()
+  const cell = (variant: string, count: number): Outcome[] => {
     const key = `${variant}/${count}`
     if (!cells.has(key)) cells.set(key, [])
     return cells.get(key) ?? []
@@ -112,18 +146,18 @@ for (const chunk of CHUNKS) {
   try {
     for (let round = 0; round < rounds; round++) {
       for (const variant of variants) {
-        for (const count of SEEDS) cell(variant, count).push(await fetchOnce(seeds.slice(0, count), file, variant))
+        for (const count of SEEDS) cell(variant, count).push(await fetchOnce(seeds, count, file, variant))
       }
     }
   } finally {
-    await Promise.all(seeds.map(async s => stopSeed(s.child)))
+    await Promise.all(seeds.map(async s => stopSeeds(s.child)))
   }
   for (const variant of variants) {
     for (const count of SEEDS) {
       const outcomes = cell(variant, count)
       const dups = outcomes.map(o => o.duplicates)
       const blocks = outcomes[0].blocks
-      console.log(`${label(chunk).padEnd(10)} ${`${(bytes / 1024 / 1024).toFixed(0)} MiB`.padEnd(8)} ${variant.padEnd(9)} ${String(count).padStart(5)} ${String(blocks).padStart(7)}  ${`${median(dups)} (${Math.min(...dups)}-${Math.max(...dups)})`.padStart(26)} ${(100 * median(dups) / blocks).toFixed(2).padStart(6)} ${median(outcomes.map(o => o.ms)).toFixed(0).padStart(9)} ${median(outcomes.map(o => o.cpu)).toFixed(0).padStart(15)} ${median(outcomes.map(o => o.seedCpu)).toFixed(0).padStart(6)}`)
+      console.log(`${label(chunk).padEnd(10)} ${`${(bytes / 1024 / 1024).toFixed(0)} MiB`.padEnd(8)} ${variant.padEnd(9)} ${String(count).padStart(5)} ${String(blocks).padStart(7)}  ${`${median(dups)} (${Math.min(...dups)}-${Math.max(...dups)})`.padStart(26)} ${(100 * median(dups) / blocks).toFixed(2).padStart(6)} ${median(outcomes.map(o => o.ms)).toFixed(0).padStart(9)} ${median(outcomes.map(o => o.cpu)).toFixed(0).padStart(15)} ${median(outcomes.map(o => o.seedCpu)).toFixed(0).padStart(6)} ${median(outcomes.map(o => o.messagesSent)).toFixed(0).padStart(13)} ${median(outcomes.map(o => o.seedMessages)).toFixed(0).padStart(5)}`)
     }
     const one = cell(variant, Math.min(...SEEDS))
     const many = cell(variant, Math.max(...SEEDS))

@@ -35,6 +35,8 @@ export interface FetchOutcome {
   ms: number
   /** CPU ms (user and system) of this process over the same span. */
   cpu: number
+  /** Messages this process sent to the seeds (wants and cancels). */
+  messagesSent: number
 }
 
 /** The dag-pb codec, whose CIDs interior blocks carry (their bytes are not dag-pb: nothing here decodes them). */
@@ -103,7 +105,8 @@ export async function fetchFromSeeds (seeds: SeedAddress[], file: SeededFile, op
     const all = file.leaves.length + (file.interior?.length ?? 0)
     if (got !== all) throw new Error(`${got} of ${all} blocks under the root arrived`)
     session.close()
-    return { blocks: got + 1, duplicates: fetcher.node.stats().client.duplicateBlocks, ms, cpu: (cpuUsed.user + cpuUsed.system) / 1000 }
+    const messagesSent = seeds.reduce((sum, seed) => sum + (fetcher.network.stats(seed.key)?.messagesSent ?? 0), 0)
+    return { blocks: got + 1, duplicates: fetcher.node.stats().client.duplicateBlocks, ms, cpu: (cpuUsed.user + cpuUsed.system) / 1000, messagesSent }
   } finally {
     await fetcher.stop()
   }

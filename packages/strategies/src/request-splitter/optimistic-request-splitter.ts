@@ -9,6 +9,8 @@ import { TargetLoad } from './target-load.js'
 const DEFAULT_PROVEN_QUORUM = 2
 /** Default `provenAfter`: HAVEs and deliveries in a row, since a proven peer last failed. */
 const DEFAULT_PROVEN_AFTER = 16
+/** Default `spreadUnproven`. */
+const DEFAULT_SPREAD_UNPROVEN = false
 
 /**
  * The request splitter of current Go Bitswap (1.2.0), as the session want sender of boxo
@@ -29,17 +31,20 @@ export class OptimisticRequestSplitter implements RequestSplitter {
   private readonly provenQuorum: number
   private readonly provenAfter: number
   private readonly spreadProven: boolean
+  private readonly spreadUnproven: boolean
 
   constructor (init: OptimisticRequestSplitterInit = {}) {
     this.maxLiveWants = init.maxLiveWants == null ? undefined : requireInteger('maxLiveWants', init.maxLiveWants, 1)
     this.provenQuorum = requireInteger('provenQuorum', init.provenQuorum ?? DEFAULT_PROVEN_QUORUM, 0)
     this.provenAfter = requireInteger('provenAfter', init.provenAfter ?? DEFAULT_PROVEN_AFTER, 1)
     this.spreadProven = init.spreadProven ?? false
+    this.spreadUnproven = init.spreadUnproven ?? DEFAULT_SPREAD_UNPROVEN
   }
 
   forSession (): SessionRequestSplitter {
     const proven = this.provenQuorum === 0 ? undefined : new ProvenPeers(this.provenQuorum, this.provenAfter)
-    return new OptimisticSession(this.maxLiveWants, proven, proven === undefined || !this.spreadProven ? undefined : new TargetLoad())
+    const spreads = this.spreadUnproven || (proven !== undefined && this.spreadProven)
+    return new OptimisticSession(this.maxLiveWants, proven, spreads ? new TargetLoad() : undefined, this.spreadUnproven)
   }
 }
 
@@ -64,6 +69,11 @@ export interface OptimisticRequestSplitterInit {
    * or CPU yet (four seeds against one, 1 KiB to 1 MiB chunks, within the noise either way).
    */
   spreadProven?: boolean
+  /**
+   * Deal WANT_BLOCKs by load before peers are proven too: each want's target is the willing peer holding fewest
+   * unanswered WANT_BLOCKs, the ranking breaking ties (so a peer that said HAVE goes first among equals).
+   */
+  spreadUnproven?: boolean
 }
 
 class OptimisticSession implements SessionRequestSplitter {
@@ -81,8 +91,10 @@ class OptimisticSession implements SessionRequestSplitter {
   constructor (
     readonly maxLiveWants: number | undefined,
     private readonly proven: ProvenPeers | undefined,
-    /** Each peer's unanswered WANT_BLOCKs, when wants are spread over proven peers by load. */
-    private readonly load: TargetLoad | undefined
+    /** Each peer's unanswered WANT_BLOCKs, when wants are spread by load. */
+    private readonly load: TargetLoad | undefined,
+    /** Spread by load before the quorum is proven too (else only over proven peers). */
+    private readonly spreadUnproven: boolean
   ) {}
 
   /**
@@ -116,7 +128,8 @@ class OptimisticSession implements SessionRequestSplitter {
       }
       const ranked = want.ranked
       const blockTarget = blockSentTo.size === 0
-        ? (proven === undefined ? undefined : this.provenTarget(ranked, peer => willing(peer) && proven.has(peer))) ?? ranked.find(willing)
+        ? (proven === undefined ? undefined : this.provenTarget(ranked, peer => willing(peer) && proven.has(peer))) ??
+          (this.spreadUnproven ? this.provenTarget(ranked, willing) : ranked.find(willing))
         : undefined
       if (blockTarget !== undefined) {
         out.push({ peer: blockTarget, cid, wantType: 'block' })
