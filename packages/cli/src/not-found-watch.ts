@@ -1,4 +1,4 @@
-import type { PeerKey, SessionFeedback } from '@swapwright/core'
+import { blockKey, type PeerKey, type SessionFeedback } from '@swapwright/core'
 import type { CID } from 'multiformats/cid'
 
 interface Refusals {
@@ -43,7 +43,7 @@ export class NotFoundWatch {
         return
       case 'dont-have': {
         if (feedback.timedOut) return
-        const key = feedback.cid.toString()
+        const key = blockKey(feedback.cid)
         const refusal = this.refusals.get(key) ?? { cid: feedback.cid, peers: new Set<PeerKey>() }
         this.refusals.set(key, refusal)
         refusal.peers.add(feedback.peer)
@@ -72,8 +72,14 @@ export class NotFoundWatch {
     }, this.grace)
   }
 
+  /**
+   * Called for every block of a fetch: keyed by core's block key, never the CID's base32 text, which multiformats
+   * caches on the CID as a rope of about 80 string pieces (2 KB), alive as long as the walk holds the CID (a 16
+   * MiB get in 1 KiB chunks held 20 MiB of them); and nothing to look up while no block is refused.
+   */
   private forget (cid: CID): void {
-    const key = cid.toString()
+    if (this.refusals.size === 0) return
+    const key = blockKey(cid)
     clearTimeout(this.refusals.get(key)?.timer)
     this.refusals.delete(key)
   }

@@ -9,6 +9,7 @@ import {
   DEFAULT_SESSION_REDIALS,
   DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER,
   DEFAULT_MAX_BATCH_WANTS,
+  DEFAULT_MAX_BATCH_BYTES,
   DEFAULT_PROVIDER_QUERY_CONCURRENCY, DEFAULT_PROVIDER_QUERY_TIMEOUT, DEFAULT_MAX_PROVIDERS_PER_QUERY,
   DEFAULT_PROVIDER_DIAL_CONCURRENCY, DEFAULT_MAX_WANTLIST_ENTRIES, DEFAULT_MAX_QUEUED_MESSAGES_PER_PEER,
   DEFAULT_MAX_QUEUED_MESSAGE_BYTES,
@@ -92,6 +93,12 @@ export interface BitswapConfig {
    * takes (default 4096). Bounds a session's memory for a large batch, and lets a slow caller hold back the network.
    */
   maxBatchWants: number
+  /**
+   * Client: bytes of blocks one `getBlocks` call may have wanted and not yet taken, each want reckoned at the mean
+   * size of the blocks taken so far (before the first, at `MAX_BLOCK_SIZE`) (default 32 MiB). Bounds what a batch
+   * of big blocks holds in memory, on its way, waiting for the store or for the caller.
+   */
+  maxBatchBytes: number
   /** Client: provider lookups running at once, the rest wait in order (default 8). */
   providerQueryConcurrency: number
   /** Client: ms before a provider lookup gives up (default 10 000). */
@@ -135,6 +142,7 @@ export const DEFAULT_CONFIG: Readonly<BitswapConfig> = Object.freeze({
   sessionRedials: DEFAULT_SESSION_REDIALS,
   maxWantsInFlightPerPeer: DEFAULT_MAX_WANTS_IN_FLIGHT_PER_PEER,
   maxBatchWants: DEFAULT_MAX_BATCH_WANTS,
+  maxBatchBytes: DEFAULT_MAX_BATCH_BYTES,
   providerQueryConcurrency: DEFAULT_PROVIDER_QUERY_CONCURRENCY,
   providerQueryTimeout: DEFAULT_PROVIDER_QUERY_TIMEOUT,
   maxProvidersPerQuery: DEFAULT_MAX_PROVIDERS_PER_QUERY,

@@ -124,6 +124,15 @@ export const BASE_TICK_DELAY = 500
  */
 export const DEFAULT_MAX_BATCH_WANTS = 4096
 
+/**
+ * Client: bytes of blocks one `getBlocks` call may have wanted and not yet taken, each want reckoned at the mean
+ * size of the blocks the caller took so far (before the first, at `MAX_BLOCK_SIZE`: 16 wants, one round trip
+ * before a level of small blocks opens its whole window). `maxBatchWants` alone let a level of a thousand 1 MiB
+ * leaves be wanted at once, and what the disk had not yet taken waited in memory (176 MiB of a 1 GiB get's
+ * 288 MiB peak). Small blocks never reach it (4096 x 8 KiB).
+ */
+export const DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024
+
 /** Client: wants a session broadcasts at once, while discovering peers and on idle ticks. */
 export const DEFAULT_BROADCAST_LIVE_WANTS_LIMIT = 64
 

@@ -251,6 +251,46 @@ describe('fetchBatch: a window of wants', () => {
   })
 })
 
+describe('fetchBatch: a window of bytes', () => {
+  it('wants the largest blocks a peer may send a few at a time, then as many as the mean size taken fits', async () => {
+    const cids = await Promise.all(Array.from({ length: 64 }, async (_, i) => cidOf(`b${i}`)))
+    const waiters = new Map<string, Waiter>()
+    const source = {
+      lookUp: () => undefined,
+      want: (cid: CID, waiter: Waiter) => {
+        waiters.set(cid.toString(), waiter)
+        return () => waiters.delete(cid.toString())
+      },
+      dropCaller: () => {},
+      closed: () => false
+    }
+    // 8 MiB: before any block is seen, each want counts as a 2 MiB block (MAX_BLOCK_SIZE)
+    const batch = fetchBatch(source, cids, [new AbortController().signal], 1000, 8 * 1024 * 1024)
+    const first = batch.next()
+    assert.equal(waiters.size, 4)
+    // 1 MiB blocks: once one is taken, eight fit
+    let most = 0
+    const answerOne = (): void => {
+      const [key, waiter] = waiters.entries().next().value as [string, Waiter]
+      waiters.delete(key)
+      waiter.resolve(bytes(1024 * 1024))
+    }
+    answerOne()
+    await first
+    assert.equal(waiters.size, 3 + 5)
+    let got = 1
+    for (;;) {
+      if (waiters.size > 0) answerOne()
+      const next = await batch.next()
+      if (next.done === true) break
+      got++
+      most = Math.max(most, waiters.size)
+    }
+    assert.equal(got, cids.length)
+    assert.equal(most, 8)
+  })
+})
+
 describe('MessageQueue: DONT_HAVE timeouts', () => {
   it('learns the peer’s answer time when the answer is recorded before the cancel it causes', async () => {
     const clock = new VirtualClock()

@@ -1,3 +1,4 @@
+import { MAX_BLOCK_SIZE } from '../constants.js'
 import { AbortError } from '../errors.js'
 import { Fifo } from '../util/fifo.js'
 import { isPromiseLike } from '../wire/verify.js'
@@ -31,8 +32,13 @@ export interface BatchSource {
  * each time the caller takes a block, so a batch's wants cost memory for `window` of them, whatever its size, and
  * a caller slower than the network holds the network back. Stopping the iteration or aborting a signal withdraws
  * what is left. `signals`: the session's lifetime and the caller's signal, if any.
+ *
+ * `byteWindow` bounds the same wants in bytes: each is reckoned at the mean size of the blocks the caller has
+ * taken so far (before the first, at the largest block a peer may send), so a batch of big blocks holds about
+ * that much at most on its way, received, waiting for the store or for the caller, where a window counted in
+ * wants alone would let a thousand 1 MiB blocks pile up behind a slow disk.
  */
-export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, signals: AbortSignal[], window = Infinity): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
+export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, signals: AbortSignal[], window = Infinity, byteWindow = Infinity): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
   // One plain controller for the batch, aborted when the session closes, the caller's signal aborts or the
   // iteration ends: checking it per block is cheap, where a composite signal re-checks all of its sources.
   const batch = new AbortController()
@@ -51,6 +57,8 @@ export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, si
   signal.addEventListener('abort', onAbort, { once: true })
   let wake: (() => void) | undefined
   let outstanding = 0
+  let taken = 0
+  let takenBytes = 0
   const deliver = (item: Arrival): void => {
     arrived.push(item)
     wake?.()
@@ -96,9 +104,11 @@ export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, si
 
   const queued = cids[Symbol.iterator]()
   let allWanted = false
-  /** Wants CIDs not yet wanted until `window` are outstanding (wanted, and not yet taken by the caller). */
+  /** Wants CIDs not yet wanted until `window`, or `byteWindow`'s worth, are outstanding (wanted, not yet taken). */
   const fill = (): void => {
-    while (!allWanted && outstanding < window) {
+    const size = taken === 0 ? MAX_BLOCK_SIZE : Math.max(1, takenBytes / taken)
+    const limit = Math.min(window, Math.max(1, Math.floor(byteWindow / size)))
+    while (!allWanted && outstanding < limit) {
       const step = queued.next()
       if (step.done === true) {
         allWanted = true
@@ -117,6 +127,8 @@ export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, si
       if (next == null) continue
       outstanding--
       if ('error' in next) throw next.error
+      taken++
+      takenBytes += next.bytes.byteLength
       // the next want goes out while the caller handles this block
       fill()
       yield next

@@ -187,8 +187,9 @@ export class Session {
   }
 
   /**
-   * Many blocks, yielded as they arrive (not in request order). Up to `maxBatchWants` are wanted at once, which
-   * is what lets the splitter spread them over peers; one more is wanted per block taken (see `fetchBatch`).
+   * Many blocks, yielded as they arrive (not in request order). Up to `maxBatchWants` are wanted at once (and
+   * about `maxBatchBytes` of them), which is what lets the splitter spread them over peers; one more is wanted
+   * per block taken (see `fetchBatch`).
    * Stopping the iteration or aborting the signal withdraws what is left.
    */
   getBlocks (cids: Iterable<CID>, options: AbortOptions = {}): AsyncGenerator<{ cid: CID, bytes: Uint8Array }> {
@@ -199,7 +200,7 @@ export class Session {
       dropCaller: cid => { this.dropCaller(cid) },
       closed: () => this.closed,
       failure: () => this.failure
-    }, cids, signals, this.init.config.maxBatchWants)
+    }, cids, signals, this.init.config.maxBatchWants, this.init.config.maxBatchBytes)
   }
 
   /** Registers `waiter` for the block and wants it. */
