@@ -333,17 +333,44 @@ async function fetchHelia (command: FetchCommand, cids: CID[]): Promise<Outcome>
   const started = await startClock(command)
   const session = helia.blockstore.createSession(cids[0], { providers: [addresses], signal })
   let next = 0
+  // The first get that fails ends the fetch: its error is what the driver reports, with the reasons Helia
+  // gathered from each block retriever (an AggregateError hides them behind "Failed to load block").
+  let failure: { error: unknown, block: number, at: number } | undefined
   const lane = async (): Promise<void> => {
-    while (next < cids.length) {
-      const cid = cids[next++]
-      for await (const chunk of session.get(cid, { signal })) fetched.bytes += chunk.byteLength
+    while (next < cids.length && failure == null) {
+      const index = next++
+      try {
+        for await (const chunk of session.get(cids[index], { signal })) fetched.bytes += chunk.byteLength
+      } catch (error) {
+        failure ??= { error, block: index, at: performance.now() - started.at }
+        return
+      }
       fetched.blocks++
     }
   }
   await Promise.all(Array.from({ length: window }, lane))
   const { ms, cpu } = await stopClock(command, started)
   session.close()
+  if (failure != null) {
+    await helia.stop()
+    throw new Error(`Helia's get of block ${failure.block + 1} failed after ${Math.round(failure.at)} ms, ` +
+      `${fetched.blocks} of ${cids.length} blocks in hand: ${describeError(failure.error)}`)
+  }
   return { ms, cpu, fetched, cleanup: async () => { await helia.stop() } }
+}
+
+/** An error with the errors it aggregates and its causes, each distinct reason once. */
+function describeError (error: unknown): string {
+  const reasons = new Set<string>()
+  const visit = (e: unknown, depth: number): void => {
+    if (depth > 4 || e == null) return
+    const err = e as { name?: string, message?: string, errors?: unknown[], cause?: unknown }
+    reasons.add(`${err.name ?? 'Error'}: ${err.message ?? String(e)}`)
+    for (const inner of err.errors ?? []) visit(inner, depth + 1)
+    visit(err.cause, depth + 1)
+  }
+  visit(error, 0)
+  return [...reasons].join(' <- ')
 }
 
 /** A plain libp2p node opens the raw protocol and reads every length-prefixed block until the count is reached. */
