@@ -49,9 +49,26 @@ export const CIDV0_PREFIX_BYTES = encodePrefix(CIDV0_PREFIX)
 export function encodePrefixOf (cid: CID): Uint8Array {
   let bytes = encodedPrefixes.get(cid)
   if (bytes == null) {
-    bytes = encodePrefix(prefixOf(cid))
+    bytes = encodeSamePrefix(cid)
     encodedPrefixes.set(cid, bytes)
   }
+  return bytes
+}
+
+/**
+ * The last prefix encoded, reused while CIDs keep having it: a server answers wants decoded afresh from each
+ * message, so the per-object cache misses on every block, while nearly all blocks of a transfer share one
+ * prefix. The bytes are shared like the cached ones, and never written to.
+ */
+let lastPrefix: { version: number, codec: number, multihashCode: number, digestLength: number, bytes: Uint8Array } | undefined
+
+function encodeSamePrefix (cid: CID): Uint8Array {
+  const last = lastPrefix
+  if (last != null && last.version === cid.version && last.codec === cid.code &&
+    last.multihashCode === cid.multihash.code && last.digestLength === cid.multihash.size) return last.bytes
+  const prefix = prefixOf(cid)
+  const bytes = encodePrefix(prefix)
+  lastPrefix = { ...prefix, bytes }
   return bytes
 }
 
