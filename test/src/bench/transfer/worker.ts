@@ -328,7 +328,9 @@ async function fetchHelia (command: FetchCommand, cids: CID[]): Promise<Outcome>
   await until(async () => (await helia.libp2p.peerStore.get(seedPeer)).protocols.some(p => p.startsWith('/ipfs/bitswap')))
 
   const fetched = { blocks: 0, bytes: 0 }
-  const signal = AbortSignal.timeout(300_000)
+  // Aborted at the first failure too, so the gets still waiting end instead of running into the timeout.
+  const failed = new AbortController()
+  const signal = AbortSignal.any([AbortSignal.timeout(300_000), failed.signal])
   const window = Math.min(command.window ?? 1000, cids.length)
   const started = await startClock(command)
   const session = helia.blockstore.createSession(cids[0], { providers: [addresses], signal })
@@ -343,6 +345,7 @@ async function fetchHelia (command: FetchCommand, cids: CID[]): Promise<Outcome>
         for await (const chunk of session.get(cids[index], { signal })) fetched.bytes += chunk.byteLength
       } catch (error) {
         failure ??= { error, block: index, at: performance.now() - started.at }
+        failed.abort()
         return
       }
       fetched.blocks++
@@ -364,10 +367,13 @@ function describeError (error: unknown): string {
   const reasons = new Set<string>()
   const visit = (e: unknown, depth: number): void => {
     if (depth > 4 || e == null) return
-    const err = e as { name?: string, message?: string, errors?: unknown[], cause?: unknown }
-    reasons.add(`${err.name ?? 'Error'}: ${err.message ?? String(e)}`)
+    const err = e as { name?: string, message?: string, errors?: unknown[], cause?: unknown, error?: unknown }
+    // libp2p can reject with a stream's 'close' event itself (an Event, not an Error): name it and its error
+    if (e instanceof Event) reasons.add(`${e.constructor.name} '${e.type}' thrown as an error`)
+    else reasons.add(`${err.name ?? 'Error'}: ${err.message ?? String(e)}`)
     for (const inner of err.errors ?? []) visit(inner, depth + 1)
     visit(err.cause, depth + 1)
+    visit(err.error, depth + 1)
   }
   visit(error, 0)
   return [...reasons].join(' <- ')
