@@ -316,6 +316,13 @@ async function fetchSwapwright (command: FetchCommand, cids: CID[]): Promise<Out
 /**
  * A fresh Helia node (createHeliaLight + withLibp2pLight + withBitswap), dialled to the seed and identified
  * before the clock starts; then a blockstore session with the seed as provider, with `window` gets in flight.
+ *
+ * On a loaded machine this fetch sometimes fails, and the failure is Helia's, not the benchmark's: Helia opens a
+ * stream per want message, and a query whose stream closes while it is being opened is rejected with the
+ * stream's 'close' event itself (libp2p waits for the stream to drain with 'close' as a rejection; an Event, not
+ * an Error). Helia's session takes any failed query as the provider failing: it evicts the seed, finds no other
+ * provider (there is no routing here), and every get still waiting fails with "Failed to load block". Observed
+ * as `Event 'close' thrown as an error` in the reasons; the driver reports such a round as failed.
  */
 async function fetchHelia (command: FetchCommand, cids: CID[]): Promise<Outcome> {
   const { withBitswap, withLibp2pLight, createHeliaLight, MemoryDatastore } = await heliaModules()
