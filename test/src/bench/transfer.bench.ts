@@ -202,6 +202,8 @@ async function startFetcher (entry: Entry): Promise<Worker> {
 const MiB = 1024 * 1024
 /** The files `swapwright get` fetches for the memory measurement: MiB, and chunk size (undefined: 1 MiB). */
 const CLI_FILES: Array<[number, number | undefined]> = [[WORKLOADS.rss.count * WORKLOADS.rss.size / MiB, undefined], [16, 1024]]
+/** The times of the rounds that completed. */
+const finite = (values: number[]): number[] => values.filter(Number.isFinite)
 const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 
 async function main (): Promise<void> {
@@ -218,6 +220,8 @@ async function main (): Promise<void> {
   const at = (workload: WorkloadName, key: string): number[] => samples.get(`${workload}/${key}`) ?? []
   /** The fetcher's (and, under `.../seed`, the seed's) process CPU time during each measured fetch. */
   const cpu = new Map<string, number[]>()
+  /** Why a fetch of another system failed, per workload and entry (its time in `samples` is NaN). */
+  const failures = new Map<string, string[]>()
   try {
     for (let round = 1 - warmup; round <= rounds; round++) {
       for (const workload of workloads) {
@@ -228,12 +232,25 @@ async function main (): Promise<void> {
           const file = (role: string): string => join(args.prof ?? '', `${entry.key}-${workload}-${round}-${role}.cpuprofile`)
           if (profiling) await seed.worker.profile()
           const seedCpuBefore = await seedsCpu(entrySeeds)
-          const result = await fetchers.get(entry.key)!.request({
+          let result: FetchResult
+          try {
+            result = await fetchers.get(entry.key)!.request({
             type: 'fetch', workload, seed: { peer: seed.ready.peer, addresses: seed.ready.addresses },
             moreSeeds: entrySeeds.slice(1).map(s => ({ peer: s.ready.peer, addresses: s.ready.addresses })),
             cids: seed.ready.cids[workload] ?? [], store: entry.store ?? 'memory', window: heliaWindow,
             profile: profiling ? file('fetcher') : undefined
-          })
+            })
+          } catch (err) {
+            // Only other systems may fail and be reported: a Swapwright fetch that fails is a defect to fix.
+            if (entry.system === 'swapwright') throw err
+            if (profiling) await seed.worker.profile(file('seed'))
+            console.log(`  ${round <= 0 ? 'warmup ' : `round ${round}`} ${WORKLOADS[workload].label.padEnd(24)} ${entry.key.padEnd(10)} FAILED: ${(err as Error).message}`)
+            if (round > 0) {
+              samples.set(`${workload}/${entry.key}`, [...at(workload, entry.key), NaN])
+              failures.set(`${workload}/${entry.key}`, [...(failures.get(`${workload}/${entry.key}`) ?? []), (err as Error).message])
+            }
+            continue
+          }
           const seedCpu = await seedsCpu(entrySeeds) - seedCpuBefore
           if (profiling) await seed.worker.profile(file('seed'))
           const mbs = result.bytes / 1e6 / (result.ms / 1000)
@@ -259,8 +276,12 @@ async function main (): Promise<void> {
     const mine = at(workload, key)
     const theirs = at(workload, other)
     if (key === other || mine.length === 0 || theirs.length === 0) return ''
-    const perRound = mine.map((ms, i) => theirs[i] / ms)
-    return `${fmt(median(theirs) / median(mine), 2)}x (${fmt(median(perRound), 2)}x)`
+    // Rounds where the other system failed have no time: the ratios are over the rounds both completed.
+    const perRound = mine.map((ms, i) => theirs[i] / ms).filter(Number.isFinite)
+    const failed = theirs.filter(ms => !Number.isFinite(ms)).length
+    const note = failed === 0 ? '' : ` [${other} failed ${failed} of ${theirs.length} rounds]`
+    if (perRound.length === 0) return `n/a${note}`
+    return `${fmt(median(finite(theirs)) / median(mine), 2)}x (${fmt(median(perRound), 2)}x)${note}`
   }
   const isSwapwright = (key: string): boolean => entries.find(e => e.key === key)?.system === 'swapwright'
 
@@ -271,7 +292,7 @@ async function main (): Promise<void> {
   for (const workload of workloads) {
     const { count, size } = WORKLOADS[workload]
     for (const entry of entries) {
-      const t = median(at(workload, entry.key))
+      const t = median(finite(at(workload, entry.key)))
       const swapwright = isSwapwright(entry.key)
       const cells = [
         WORKLOADS[workload].label, entry.key, fmt(t, 0), fmt(count * size / 1e6 / (t / 1000)), fmt(count / (t / 1000), 0),
@@ -282,6 +303,10 @@ async function main (): Promise<void> {
       ]
       console.log(`| ${cells.join(' | ')} |`)
     }
+  }
+  for (const [key, reasons] of failures) {
+    console.log(`\n${key} failed in ${reasons.length} of ${rounds} rounds (its times and ratios above are of the other rounds):`)
+    for (const reason of new Set(reasons)) console.log(`  ${reason}`)
   }
 
   if (layoutKeys.length > 0) {

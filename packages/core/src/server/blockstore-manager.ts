@@ -1,4 +1,5 @@
 import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
+import { concat } from 'uint8arrays/concat'
 import { errorMessage } from '../errors.js'
 import { blockKey } from '../wire/prefix.js'
 import { Semaphore } from '../util/semaphore.js'
@@ -37,6 +38,8 @@ export class BlockstoreManager {
   private readonly kept = new Map<string, Uint8Array>()
   private keptBytes = 0
   private readonly maxKeptBytes: number
+  /** The store offers `size()`, so the size cache is never read. */
+  private readonly storeTellsSizes: boolean
   /** Reads that failed for a reason other than the block being absent. */
   readErrors = 0
   /** Reads answered with a block kept from an earlier read. */
@@ -48,6 +51,7 @@ export class BlockstoreManager {
     this.limit = new Semaphore(init.concurrency)
     this.sizes = new LruMap(init.sizeCacheEntries)
     this.maxKeptBytes = init.sharedBlockBytes ?? DEFAULT_SHARED_BLOCK_BYTES
+    this.storeTellsSizes = hasBlockSizes(store)
   }
 
   /**
@@ -103,7 +107,8 @@ export class BlockstoreManager {
     return this.limit.run(async () => {
       try {
         const bytes = await collect(this.store.get(cid))
-        this.sizes.set(key, bytes.byteLength)
+        // A store that tells sizes itself is asked for them (see `size`): caching them too is work per block.
+        if (!this.storeTellsSizes) this.sizes.set(key, bytes.byteLength)
         return bytes
       } catch (err) {
         if (!isNotFound(err)) {
@@ -184,20 +189,13 @@ function isNotFound (err: unknown): boolean {
   return e?.name === 'NotFoundError' || e?.code === 'ERR_NOT_FOUND'
 }
 
-/** interface-blockstore yields a block as chunks; one chunk (the common case) is returned without a copy. */
+/**
+ * interface-blockstore yields a block as chunks; one chunk (the common case) is returned without a copy. A store
+ * that yields synchronously (the memory store) is read without `for await`, which costs a turn per chunk.
+ */
 async function collect (chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = []
-  let length = 0
-  for await (const chunk of chunks) {
-    parts.push(chunk)
-    length += chunk.byteLength
-  }
-  if (parts.length === 1) return parts[0]
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.byteLength
-  }
-  return out
+  if (Symbol.iterator in chunks) for (const chunk of chunks) parts.push(chunk)
+  else for await (const chunk of chunks) parts.push(chunk)
+  return parts.length === 1 ? parts[0] : concat(parts)
 }

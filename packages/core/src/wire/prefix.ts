@@ -47,13 +47,25 @@ const encodedPrefixes = new WeakMap<CID, Uint8Array>()
 export const CIDV0_PREFIX_BYTES = encodePrefix(CIDV0_PREFIX)
 
 export function encodePrefixOf (cid: CID): Uint8Array {
+  const last = lastPrefix
+  if (last != null && last.version === cid.version && last.codec === cid.code &&
+    last.multihashCode === cid.multihash.code && last.digestLength === cid.multihash.size) return last.bytes
   let bytes = encodedPrefixes.get(cid)
   if (bytes == null) {
-    bytes = encodePrefix(prefixOf(cid))
+    const prefix = prefixOf(cid)
+    bytes = encodePrefix(prefix)
     encodedPrefixes.set(cid, bytes)
+    lastPrefix = { ...prefix, bytes }
   }
   return bytes
 }
+
+/**
+ * The last prefix encoded, reused while CIDs keep having it, before the per-CID cache is even looked at: a
+ * server answers wants decoded afresh from each message, so that cache misses (and grows) on every block, while
+ * nearly all blocks of a transfer share one prefix. The bytes are shared like the cached ones, never written to.
+ */
+let lastPrefix: { version: number, codec: number, multihashCode: number, digestLength: number, bytes: Uint8Array } | undefined
 
 /** Parses a wire prefix; throws InvalidPrefixError for truncated, oversized or impossible values. */
 export function decodePrefix (bytes: Uint8Array): CidPrefix {

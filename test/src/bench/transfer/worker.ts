@@ -317,6 +317,13 @@ async function fetchSwapwright (command: FetchCommand, cids: CID[]): Promise<Out
 /**
  * A fresh Helia node (createHeliaLight + withLibp2pLight + withBitswap), dialled to the seed and identified
  * before the clock starts; then a blockstore session with the seed as provider, with `window` gets in flight.
+ *
+ * On a loaded machine this fetch sometimes fails, and the failure is Helia's, not the benchmark's: Helia opens a
+ * stream per want message, and a query whose stream closes while it is being opened is rejected with the
+ * stream's 'close' event itself (libp2p waits for the stream to drain with 'close' as a rejection; an Event, not
+ * an Error). Helia's session takes any failed query as the provider failing: it evicts the seed, finds no other
+ * provider (there is no routing here), and every get still waiting fails with "Failed to load block". Observed
+ * as `Event 'close' thrown as an error` in the reasons; the driver reports such a round as failed.
  */
 async function fetchHelia (command: FetchCommand, cids: CID[]): Promise<Outcome> {
   const { withBitswap, withLibp2pLight, createHeliaLight, MemoryDatastore } = await heliaModules()
@@ -329,22 +336,55 @@ async function fetchHelia (command: FetchCommand, cids: CID[]): Promise<Outcome>
   await until(async () => (await helia.libp2p.peerStore.get(seedPeer)).protocols.some(p => p.startsWith('/ipfs/bitswap')))
 
   const fetched = { blocks: 0, bytes: 0 }
-  const signal = AbortSignal.timeout(300_000)
+  // Aborted at the first failure too, so the gets still waiting end instead of running into the timeout.
+  const failed = new AbortController()
+  const signal = AbortSignal.any([AbortSignal.timeout(300_000), failed.signal])
   const window = Math.min(command.window ?? 1000, cids.length)
   const started = await startClock(command)
   const session = helia.blockstore.createSession(cids[0], { providers: [addresses], signal })
   let next = 0
+  // The first get that fails ends the fetch: its error is what the driver reports, with the reasons Helia
+  // gathered from each block retriever (an AggregateError hides them behind "Failed to load block").
+  let failure: { error: unknown, block: number, at: number } | undefined
   const lane = async (): Promise<void> => {
-    while (next < cids.length) {
-      const cid = cids[next++]
-      for await (const chunk of session.get(cid, { signal })) fetched.bytes += chunk.byteLength
+    while (next < cids.length && failure == null) {
+      const index = next++
+      try {
+        for await (const chunk of session.get(cids[index], { signal })) fetched.bytes += chunk.byteLength
+      } catch (error) {
+        failure ??= { error, block: index, at: performance.now() - started.at }
+        failed.abort()
+        return
+      }
       fetched.blocks++
     }
   }
   await Promise.all(Array.from({ length: window }, lane))
   const { ms, cpu } = await stopClock(command, started)
   session.close()
+  if (failure != null) {
+    await helia.stop()
+    throw new Error(`Helia's get of block ${failure.block + 1} failed after ${Math.round(failure.at)} ms, ` +
+      `${fetched.blocks} of ${cids.length} blocks in hand: ${describeError(failure.error)}`)
+  }
   return { ms, cpu, fetched, cleanup: async () => { await helia.stop() } }
+}
+
+/** An error with the errors it aggregates and its causes, each distinct reason once. */
+function describeError (error: unknown): string {
+  const reasons = new Set<string>()
+  const visit = (e: unknown, depth: number): void => {
+    if (depth > 4 || e == null) return
+    const err = e as { name?: string, message?: string, errors?: unknown[], cause?: unknown, error?: unknown }
+    // libp2p can reject with a stream's 'close' event itself (an Event, not an Error): name it and its error
+    if (e instanceof Event) reasons.add(`${e.constructor.name} '${e.type}' thrown as an error`)
+    else reasons.add(`${err.name ?? 'Error'}: ${err.message ?? String(e)}`)
+    for (const inner of err.errors ?? []) visit(inner, depth + 1)
+    visit(err.cause, depth + 1)
+    visit(err.error, depth + 1)
+  }
+  visit(error, 0)
+  return [...reasons].join(' <- ')
 }
 
 /** A plain libp2p node opens the raw protocol and reads every length-prefixed block until the count is reached. */
