@@ -9,7 +9,6 @@ import { NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
 import { dhtService, type DhtSettings } from './dht.js'
 import { nodeNoiseCrypto } from './noise-crypto.js'
-import { coalescedWrites } from './coalesced-writes.js'
 import { observedPeerSelector } from './observed-peer-selector.js'
 import { skipOwnProtocolRecords } from './own-protocol-records.js'
 import { frameBatching } from './yamux-frame-batching.js'
@@ -109,8 +108,7 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
     addresses: { listen },
     // WebSockets too when an address needs it, so a browser node can dial a `serve` listening on a /ws address
     transports: await transportsFor(listen, dht, options.dialing ?? []),
-    // each sealed message leaves in one socket write rather than one per piece (see coalesced-writes.ts)
-    connectionEncrypters: [coalescedWrites(noise({ crypto: nodeNoiseCrypto }))],
+    connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })],
     streamMuxers: [muxer(options)],
     connectionManager: {
       ...(limits == null

@@ -8,7 +8,6 @@ import { yamux } from '@libp2p/yamux'
 import { YamuxStream } from '@libp2p/yamux/stream'
 import { createLibp2p } from 'libp2p'
 import { installHalfWindowUpdates } from '../src/yamux-window-updates.js'
-import { receiveAll } from './sink.js'
 import type { Libp2p } from '@libp2p/interface'
 
 const MiB = 1024 * 1024
@@ -40,7 +39,14 @@ describe('yamux window updates of a fetching process', () => {
     })
     receiver = await createLibp2p(stack(WINDOW))
     sender = await createLibp2p(stack())
-    received = receiveAll(receiver, PROTOCOL)
+    received = new Promise(resolve => {
+      void receiver.handle(PROTOCOL, async stream => {
+        const chunks: Buffer[] = []
+        for await (const chunk of stream) chunks.push(Buffer.from(chunk.subarray()))
+        resolve(Buffer.concat(chunks))
+        await stream.close()
+      })
+    })
   })
 
   after(async () => {

@@ -173,15 +173,14 @@ async function seed (system: System, workloads: WorkloadName[]): Promise<void> {
 
 /**
  * The raw seed's node. It accepts a crowd of raw fetchers at once, as `swapwright serve` does (bench:serve's
- * floor); with SWAPWRIGHT_BENCH_NOISE=node it also encrypts and writes as the command does (noise with Node's cipher
- * for large frames and keys made once, each sealed message in one socket write), so the floor has the command's
- * own settings of the stack.
+ * floor); with SWAPWRIGHT_BENCH_NOISE=node it also encrypts as the command does (noise with Node's cipher for
+ * large frames and keys made once), so the floor has the command's own settings of the stack.
  */
 async function rawSeedNode (): Promise<TestNode> {
   const connectionManager = { inboundConnectionThreshold: 1024, maxIncomingPendingConnections: 256 }
   if (process.env.SWAPWRIGHT_BENCH_NOISE !== 'node') return createNode(connectionManager)
-  const { nodeNoiseCrypto, coalescedWrites } = await import('@swapwright/cli')
-  return createLibp2p({ ...loopbackStack(), connectionEncrypters: [coalescedWrites(noise({ crypto: nodeNoiseCrypto }))], services: { identify: identify() }, connectionManager })
+  const { nodeNoiseCrypto } = await import('@swapwright/cli')
+  return createLibp2p({ ...loopbackStack(), connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })], services: { identify: identify() }, connectionManager })
 }
 
 /**
