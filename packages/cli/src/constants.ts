@@ -45,12 +45,3 @@ export const STREAMED_WRITE_RUN = 1024 * 1024
  * the fetcher's memory.
  */
 export const FETCH_RECEIVE_WINDOW = 4 * 1024 * 1024
-
-/**
- * While `get` or `cat` fetches, V8 collects its old generation once it has grown by this many percent past what
- * the last full collection kept (see heap-growth.ts); V8's own factor let a 16 MiB get in 1 KiB chunks hold about
- * twice its live heap, and the received chunks dead blocks still pinned. Measured on that get from a Kubo seed
- * (3 alternated rounds): 50 % peaked at 160 MiB for 4 % more CPU than 80 %, which peaked at 168 MiB; without it
- * 226 MiB, for 15 % less CPU.
- */
-export const FETCH_HEAP_GROWING_PERCENT = 80

@@ -95,7 +95,7 @@ export interface BitswapConfig {
   maxBatchWants: number
   /**
    * Client: bytes of blocks one `getBlocks` call may have wanted and not yet taken, each want reckoned at the mean
-   * size of the blocks taken so far (before the first, at `MAX_BLOCK_SIZE`) (default 32 MiB). Bounds what a batch
+   * size of the blocks taken so far (before the first, at `MAX_BLOCK_SIZE`) (default 256 MiB). Bounds what a batch
    * of big blocks holds in memory, on its way, waiting for the store or for the caller.
    */
   maxBatchBytes: number

@@ -4,7 +4,6 @@ import { DEFAULT_DHT_PROTOCOL, PUBLIC_DHT_PROTOCOL } from '../dht.js'
 import { CliError, ExitCode } from '../errors.js'
 import { FETCH_OPTIONS_HELP, PATH_FORMS, parseFetchArgs } from '../fetch-options.js'
 import { getDag, STDOUT } from '../get-dag.js'
-import { limitHeapGrowth } from '../heap-growth.js'
 import { providerLines } from '../fetch-report.js'
 import { openRepo } from '../repo.js'
 import { summaryText } from '../summary-text.js'
@@ -80,7 +79,6 @@ async function fetchTo (args: ReturnType<typeof parseFetchArgs>, target: string 
   const out = toStdout ? STDOUT : resolve(target ?? args.path.segments.at(-1) ?? args.path.cid.toString())
   if (!toStdout) await checkOutputFolder(out)
   const repo = await openRepo(args.repo)
-  limitHeapGrowth()
   try {
     const summary = await getDag({ ...args, repo, out, output, signal })
     output.event('done', { ...summary }, `fetched ${summary.cid} to ${toStdout ? 'stdout' : summary.out}: ${summaryText(summary)}, ` +
