@@ -53,7 +53,8 @@ async function serve (root: string, blocks: TestBlock[]): Promise<Server> {
   const repo = await openRepo(dir)
   for (const block of blocks) await repo.blockstore.put(block.cid, block.data)
   await repo.close()
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', join(root, 'packages/cli/dist/src/cli.js'), 'serve', '--repo', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--json', ...args['serve-flags'].split(' ').filter(f => f !== '')], { stdio: ['ignore', 'pipe', 'inherit'] })
+  // the young generation the command's launcher gives serve (SERVE_FLAGS in packages/cli/bin/swapwright.js)
+  const child = spawn(process.execPath, ['--max-semi-space-size=16', join(root, 'packages/cli/dist/src/cli.js'), 'serve', '--repo', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--json', ...args['serve-flags'].split(' ').filter(f => f !== '')], { stdio: ['ignore', 'pipe', 'inherit'] })
   const addresses: string[] = []
   await new Promise<void>((resolveReady, reject) => {
     let buffered = ''
