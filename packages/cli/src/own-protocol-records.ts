@@ -8,7 +8,7 @@ import type { Libp2p, PeerData, PeerId, PeerStore } from '@libp2p/interface'
  * loads ICU's collator, 10-25 ms of every start of a get before its first want (Bitswap handles four
  * protocols as it starts). Every other record (the peers' own) is filed as before.
  */
-export function skipOwnProtocolRecords (libp2p: Libp2p): void {
+export function unfileOwnProtocols (libp2p: Libp2p): void {
   const store = libp2p.peerStore
   const merge = store.merge.bind(store)
   const patch = store.patch.bind(store)

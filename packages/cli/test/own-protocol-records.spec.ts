@@ -4,7 +4,7 @@ import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { createLibp2p } from 'libp2p'
-import { skipOwnProtocolRecords } from '../src/own-protocol-records.js'
+import { unfileOwnProtocols } from '../src/own-protocol-records.js'
 import type { Libp2p } from '@libp2p/interface'
 
 const PROTOCOLS = ['/swapwright-test/a/1.0.0', '/swapwright-test/b/1.0.0', '/swapwright-test/c/1.0.0']
@@ -24,7 +24,7 @@ describe('a fetching node files no record of its own protocols', () => {
     })
     server = await createLibp2p(stack(['/ip4/127.0.0.1/tcp/0']))
     fetcher = await createLibp2p(stack([]))
-    skipOwnProtocolRecords(fetcher)
+    unfileOwnProtocols(fetcher)
     // the peer store's collation sort is what the records cost at start-up: counted while the fetcher handles
     const original = String.prototype.localeCompare
     String.prototype.localeCompare = function (...args: Parameters<typeof original>) {
