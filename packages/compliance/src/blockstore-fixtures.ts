@@ -1,3 +1,4 @@
+import { collectChunks } from '@swapwright/core'
 import { base32 } from 'multiformats/bases/base32'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
@@ -31,17 +32,9 @@ export async function nextTurn (): Promise<void> {
   await new Promise<void>(resolve => { setTimeout(resolve, 0) })
 }
 
-/** All chunks of a `get` (or any chunk source) as one plain Uint8Array. */
+/** All chunks of a `get` (or any chunk source) as one array, as the node itself reads a block. */
 export async function collect (chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  for await (const chunk of chunks) parts.push(chunk)
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.byteLength, 0))
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.byteLength
-  }
-  return out
+  return collectChunks(chunks)
 }
 
 export function * syncChunks (bytes: Uint8Array, size: number): Generator<Uint8Array> {

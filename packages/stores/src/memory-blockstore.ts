@@ -1,6 +1,6 @@
 import { BaseBlockstore } from 'blockstore-core/base'
 import { NotFoundError } from 'interface-store'
-import type { AbortOptions } from '@swapwright/core'
+import { collectChunks, type AbortOptions } from '@swapwright/core'
 import type { Pair } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 
@@ -31,12 +31,13 @@ export class MemoryBlockstore extends BaseBlockstore {
       this.hold(key, value)
       return key
     }
-    if (Symbol.iterator in value) {
-      this.hold(key, concat([...value]))
+    const bytes = collectChunks(value, options)
+    if (bytes instanceof Uint8Array) {
+      this.hold(key, bytes)
       return key
     }
-    return gather(value, options).then(bytes => {
-      this.hold(key, bytes)
+    return bytes.then(whole => {
+      this.hold(key, whole)
       return key
     })
   }
@@ -125,30 +126,6 @@ export function memoryBlockstore (): MemoryBlockstore {
 
 function * once (bytes: Uint8Array): Generator<Uint8Array> {
   yield bytes
-}
-
-/** The chunks of an async source as one array; an abort while reading stores nothing. */
-async function gather (chunks: AsyncIterable<Uint8Array>, options?: AbortOptions): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  for await (const chunk of chunks) {
-    options?.signal?.throwIfAborted()
-    parts.push(chunk)
-  }
-  options?.signal?.throwIfAborted()
-  return concat(parts)
-}
-
-function concat (parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]
-  let length = 0
-  for (const part of parts) length += part.byteLength
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.byteLength
-  }
-  return out
 }
 
 /** The last four bytes of a multihash (its digest's), as a number: spread enough to index many blocks. */

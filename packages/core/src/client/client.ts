@@ -1,9 +1,9 @@
 import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
-import { concat } from 'uint8arrays/concat'
 import { inject, injectable } from 'tsyringe'
 import { AbortError, errorMessage, NotStartedError, UncarriableWantError, UnknownHashError } from '../errors.js'
 import { GuardedTokens, Tokens } from '../registry.js'
 import { LruMap } from '../util/lru-map.js'
+import { collectChunks } from '../util/collect-chunks.js'
 import { blockKey, IDENTITY_CODE, toCidV0 } from '../wire/prefix.js'
 import { supportsCidPrefixes } from '../wire/versions.js'
 import { blockCid, fastBlockKey, HasherRegistry, isPromiseLike } from '../wire/verify.js'
@@ -521,9 +521,7 @@ export class BitswapClient {
 
   private async read (cid: CID, options: AbortOptions): Promise<Uint8Array | undefined> {
     try {
-      const chunks: Uint8Array[] = []
-      for await (const chunk of this.blockstore.get(cid, options)) chunks.push(chunk)
-      return chunks.length === 1 ? chunks[0] : concat(chunks)
+      return await collectChunks(this.blockstore.get(cid, options), options)
     } catch (err) {
       return unreadable(err)
     }

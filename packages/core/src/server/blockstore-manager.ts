@@ -1,9 +1,9 @@
 import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
-import { concat } from 'uint8arrays/concat'
 import { errorMessage } from '../errors.js'
 import { blockKey } from '../wire/prefix.js'
 import { Semaphore } from '../util/semaphore.js'
 import { LruMap } from '../util/lru-map.js'
+import { collectChunks } from '../util/collect-chunks.js'
 import { DEFAULT_SHARED_BLOCK_BYTES } from '../constants.js'
 import { hasBlockSizes, type Blockstore, type BlockSizes } from '../interfaces/blockstore.js'
 import type { CID } from 'multiformats/cid'
@@ -106,7 +106,7 @@ export class BlockstoreManager {
   private async read (cid: CID, key: string): Promise<Uint8Array | undefined> {
     return this.limit.run(async () => {
       try {
-        const bytes = await collect(this.store.get(cid))
+        const bytes = await collectChunks(this.store.get(cid))
         // A store that tells sizes itself is asked for them (see `size`): caching them too is work per block.
         if (!this.storeTellsSizes) this.sizes.set(key, bytes.byteLength)
         return bytes
@@ -189,13 +189,3 @@ function isNotFound (err: unknown): boolean {
   return e?.name === 'NotFoundError' || e?.code === 'ERR_NOT_FOUND'
 }
 
-/**
- * interface-blockstore yields a block as chunks; one chunk (the common case) is returned without a copy. A store
- * that yields synchronously (the memory store) is read without `for await`, which costs a turn per chunk.
- */
-async function collect (chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  if (Symbol.iterator in chunks) for (const chunk of chunks) parts.push(chunk)
-  else for await (const chunk of chunks) parts.push(chunk)
-  return parts.length === 1 ? parts[0] : concat(parts)
-}
