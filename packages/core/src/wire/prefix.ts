@@ -41,31 +41,34 @@ export function encodePrefix (prefix: CidPrefix): Uint8Array {
   return out
 }
 
-/** The wire prefix of a CID, cached per CID object because the same CID is often sent to many peers. */
-const encodedPrefixes = new WeakMap<CID, Uint8Array>()
 /** The prefix bytes of every 1.0.0 raw block (CIDV0_PREFIX encoded). */
 export const CIDV0_PREFIX_BYTES = encodePrefix(CIDV0_PREFIX)
 
 export function encodePrefixOf (cid: CID): Uint8Array {
-  const last = lastPrefix
-  if (last != null && last.version === cid.version && last.codec === cid.code &&
-    last.multihashCode === cid.multihash.code && last.digestLength === cid.multihash.size) return last.bytes
-  let bytes = encodedPrefixes.get(cid)
-  if (bytes == null) {
-    const prefix = prefixOf(cid)
-    bytes = encodePrefix(prefix)
-    encodedPrefixes.set(cid, bytes)
-    lastPrefix = { ...prefix, bytes }
+  const version = cid.version
+  const codec = cid.code
+  const multihashCode = cid.multihash.code
+  const digestLength = cid.multihash.size
+  for (let i = 0; i < knownPrefixes.length; i++) {
+    const known = knownPrefixes[i]
+    if (known.version === version && known.codec === codec && known.multihashCode === multihashCode && known.digestLength === digestLength) return known.bytes
   }
+  const prefix = { version, codec, multihashCode, digestLength }
+  const bytes = encodePrefix(prefix)
+  if (knownPrefixes.length === MAX_KNOWN_PREFIXES) knownPrefixes.pop()
+  knownPrefixes.unshift({ ...prefix, bytes })
   return bytes
 }
 
 /**
- * The last prefix encoded, reused while CIDs keep having it, before the per-CID cache is even looked at: a
- * server answers wants decoded afresh from each message, so that cache misses (and grows) on every block, while
- * nearly all blocks of a transfer share one prefix. The bytes are shared like the cached ones, never written to.
+ * Prefixes already encoded, by their four numbers, newest first. A prefix is a pure function of those numbers, so
+ * one list serves every node of the process, and nearly all blocks of a transfer share one or two prefixes: a scan
+ * of a few entries beats any per-CID cache (a server's CIDs are decoded afresh from each message, so a cache keyed
+ * by CID object missed and grew on every block). The bytes are shared and never written to.
  */
-let lastPrefix: { version: number, codec: number, multihashCode: number, digestLength: number, bytes: Uint8Array } | undefined
+const knownPrefixes: Array<CidPrefix & { bytes: Uint8Array }> = []
+/** A process sees a handful of distinct prefixes; a bound keeps a peer sending odd ones from growing the list. */
+const MAX_KNOWN_PREFIXES = 16
 
 /** Parses a wire prefix; throws InvalidPrefixError for truncated, oversized or impossible values. */
 export function decodePrefix (bytes: Uint8Array): CidPrefix {
