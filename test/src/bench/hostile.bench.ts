@@ -32,6 +32,7 @@ import { openRepo } from '@swapwright/cli'
 import { attack, type AttackSpec } from '../hostile/attack.js'
 import { OneWantProbe } from '../hostile/probe.js'
 import { makeBlocks, type TestBlock } from '../util/blocks.js'
+import { nodeFlags, servingPid } from '../util/cli-process.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -45,7 +46,7 @@ const { values: args } = parseArgs({
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..')
 const MiB = 1024 * 1024
 
-interface Server { process: ChildProcess, addresses: string[], stop(): Promise<void> }
+interface Server { process: ChildProcess, pid: number, addresses: string[], stop(): Promise<void> }
 
 /** Starts `serve` of the checkout at `root` over a fresh repository holding `blocks`. */
 async function serve (root: string, blocks: TestBlock[]): Promise<Server> {
@@ -53,8 +54,8 @@ async function serve (root: string, blocks: TestBlock[]): Promise<Server> {
   const repo = await openRepo(dir)
   for (const block of blocks) await repo.blockstore.put(block.cid, block.data)
   await repo.close()
-  // the young generation the command's launcher gives serve (SERVE_FLAGS in packages/cli/bin/swapwright.js)
-  const child = spawn(process.execPath, ['--max-semi-space-size=16', join(root, 'packages/cli/dist/src/cli.js'), 'serve', '--repo', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--json', ...args['serve-flags'].split(' ').filter(f => f !== '')], { stdio: ['ignore', 'pipe', 'inherit'] })
+  // Through the launcher, as an operator starts it, so serve runs with the Node flags the launcher gives it
+  const child = spawn(process.execPath, [...await nodeFlags(), join(root, 'packages/cli/bin/swapwright.js'), 'serve', '--repo', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--json', ...args['serve-flags'].split(' ').filter(f => f !== '')], { stdio: ['ignore', 'pipe', 'inherit'] })
   const addresses: string[] = []
   await new Promise<void>((resolveReady, reject) => {
     let buffered = ''
@@ -73,6 +74,7 @@ async function serve (root: string, blocks: TestBlock[]): Promise<Server> {
   })
   return {
     process: child,
+    pid: await servingPid(child.pid as number),
     addresses,
     stop: async () => {
       const exited = new Promise(resolveExit => child.once('exit', resolveExit))
@@ -107,7 +109,7 @@ const rows: Row[] = []
 
 async function floodScenario (build: string, root: string, small: TestBlock[]): Promise<void> {
   const server = await serve(root, small)
-  const pid = server.process.pid as number
+  const pid = server.pid
   const probe = await OneWantProbe.start(server.addresses.map(a => multiaddr(a)))
   try {
     await probe.ask(small[0].cid)
@@ -156,7 +158,7 @@ async function attackInPlace (running: ReturnType<typeof attack>, kind: AttackSp
  */
 async function growthScenario (build: string, root: string, small: TestBlock[], spec: Omit<AttackSpec, 'addresses'>, metric: string): Promise<void> {
   const server = await serve(root, small)
-  const pid = server.process.pid as number
+  const pid = server.pid
   try {
     await settle(1000)
     const { rss: fresh, virtual: virtualBefore } = memory(pid)

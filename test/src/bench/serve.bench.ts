@@ -47,7 +47,7 @@ import { parseArgs } from 'node:util'
 import { kuboBenchFolder, kuboDagInRepo, sha256File, type KuboDag } from './kubo-setup.js'
 import { median } from './median.js'
 import { WORKLOADS as RAW_WORKLOADS, type FromWorker, type SeedReady } from './transfer/protocol.js'
-import { LAUNCHER, nodeFlags, runCli, startServe as startServeProcess } from '../util/cli-process.js'
+import { LAUNCHER, nodeFlags, runCli, servingPid, startServe as startServeProcess } from '../util/cli-process.js'
 import { KuboNode } from '../util/kubo-node.js'
 
 const MiB = 1024 * 1024
@@ -160,15 +160,6 @@ async function startServe (name: ServerName, cli: string, repo: string, work: st
   const flags = given == null ? undefined : given.split(/\s+/).filter(Boolean)
   const { server, address } = await startServeProcess(['--repo', repo], work, { cli, flags })
   return { name, pid: await servingPid(server.child.pid as number), address, stop: server.stop }
-}
-
-/**
- * The process that does the serving: the launcher runs `serve` as a child process of its own (with V8 flags of its
- * own), and the launcher itself only waits; a build started without the launcher serves in its own process.
- */
-async function servingPid (pid: number): Promise<number> {
-  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).trim().split(/\s+/).filter(Boolean)
-  return children.length === 1 ? Number(children[0]) : pid
 }
 
 function kuboServer (node: KuboNode): Server {

@@ -137,3 +137,12 @@ export async function startServe (args: string[], cwd: string, options?: StartCl
   await server.next('ready')
   return { server, address: address as string }
 }
+
+/**
+ * The process that does the serving: the launcher runs `serve` as a child process of its own (with V8 flags of its
+ * own), and the launcher itself only waits; a build started without the launcher serves in its own process.
+ */
+export async function servingPid (pid: number): Promise<number> {
+  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).trim().split(/\s+/).filter(Boolean)
+  return children.length === 1 ? Number(children[0]) : pid
+}
