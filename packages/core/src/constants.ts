@@ -206,6 +206,20 @@ export const MESSAGE_LATENCY_MULTIPLIER = 2
  */
 export const MESSAGE_LATENCY_ALPHA = 0.5
 
+/**
+ * Weight of the newest sample in the average deviation of answer times from their average. Low, so one odd
+ * answer widens the timeout a little and a run of them (a peer or a machine short of CPU) widens it a lot.
+ */
+export const MESSAGE_DEVIATION_ALPHA = 0.25
+
+/**
+ * The DONT_HAVE timeout is at least the average answer time plus this many average deviations. Twice a steady
+ * average is slack enough; answers that vary (a seed that gets the CPU in slices on a loaded machine answers in
+ * 10 ms, then in 200) are not late at 2x their average, and taking them for DONT_HAVE sends their blocks to other
+ * seeds while the first ones are still coming: duplicates. Four deviations keep such spells out of the timeout.
+ */
+export const MESSAGE_DEVIATION_MULTIPLIER = 4
+
 /** An answer slower than this says more about a stalled peer than about the link, so it is not a latency sample. */
 export const MAX_VALID_LATENCY = 30_000
 

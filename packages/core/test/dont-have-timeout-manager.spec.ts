@@ -89,13 +89,34 @@ describe('DontHaveTimeoutManager', () => {
     await sample(t, 'b', 300)
     assert.equal(t.manager.timeout, 400, 'second sample: 0.5 x 300 + 0.5 x 100 = 200')
     await sample(t, 'c', 600)
-    assert.equal(t.manager.timeout, 800, 'third sample weighs 0.5, not 1/3: 0.5 x 600 + 0.5 x 200 = 400')
+    // third sample weighs 0.5, not 1/3: 0.5 x 600 + 0.5 x 200 = 400; but answers this far apart also widen it by
+    // their spread: deviation 0.25 x |300 - 100| = 50, then 0.25 x |600 - 200| + 0.75 x 50 = 137.5, and
+    // 400 + 4 x 137.5 = 950 is more than 2 x 400
+    assert.equal(t.manager.timeout, 950)
     const before = t.expiries.length
     t.manager.addPending([t.cid('d')])
-    await t.clock.advance(799)
+    await t.clock.advance(949)
     assert.equal(t.expiries.length, before)
     await t.clock.advance(1)
     assert.deepEqual(t.expiries.slice(before).map(e => e.names), [['d']])
+  })
+
+  it('widens the timeout while answer times vary, and comes back to 2 x the average once they are steady', async () => {
+    const t = await setup()
+    for (let i = 0; i < 10; i++) await sample(t, 'a', 100)
+    assert.equal(t.manager.timeout, 200, 'steady answers: twice their time')
+    // a seed that gets the CPU in slices: some answers at once, some after a long pause
+    for (const after of [20, 250, 30, 220, 15, 240]) await sample(t, 'b', after)
+    const widened = t.manager.timeout
+    assert.ok(widened >= 500, `a spread of 15-250 ms gives ${widened} ms`)
+    // the next answer after such a spell may come 250 ms on again: no DONT_HAVE for it
+    const before = t.expiries.length
+    t.manager.addPending([t.cid('c')])
+    await t.clock.advance(250)
+    assert.equal(t.expiries.length, before, 'a want answered within the spell\'s spread is not taken for DONT_HAVE')
+    t.manager.responseReceived([t.cid('c')])
+    for (let i = 0; i < 30; i++) await sample(t, 'd', 100)
+    assert.ok(t.manager.timeout < 205, `steady again: ${t.manager.timeout} ms, back to about 2 x 100`)
   })
 
   it('measures an answer from the earliest matching send', async () => {

@@ -1,7 +1,7 @@
 import { defaultLogger, type ComponentLogger, type Logger } from '@libp2p/logger'
 import {
   DEFAULT_DONT_HAVE_TIMEOUT, MAX_DONT_HAVE_TIMEOUT, MAX_EXPECTED_WANT_PROCESS_TIME, MAX_VALID_LATENCY,
-  MESSAGE_LATENCY_ALPHA, MESSAGE_LATENCY_MULTIPLIER, MIN_DONT_HAVE_TIMEOUT, PENDING_WANT_ALLOWANCE, PING_LATENCY_MULTIPLIER
+  MESSAGE_DEVIATION_ALPHA, MESSAGE_DEVIATION_MULTIPLIER, MESSAGE_LATENCY_ALPHA, MESSAGE_LATENCY_MULTIPLIER, MIN_DONT_HAVE_TIMEOUT, PENDING_WANT_ALLOWANCE, PING_LATENCY_MULTIPLIER
 } from '../constants.js'
 import { blockKey } from '../wire/prefix.js'
 import type { Clock, Timer } from '../interfaces/clock.js'
@@ -60,6 +60,8 @@ export class DontHaveTimeoutManager {
   private busy = false
   private pingLatency: number | undefined
   private messageLatency: number | undefined
+  /** Average distance of the answer times from their average: how much they vary, not how long they are. */
+  private messageDeviation = 0
   private messageSamples = 0
   private timer: Timer | undefined
   private timerDue = Infinity
@@ -76,7 +78,10 @@ export class DontHaveTimeoutManager {
   get timeout (): number {
     let timeout = DEFAULT_DONT_HAVE_TIMEOUT
     if (this.messageLatency !== undefined) {
-      timeout = MESSAGE_LATENCY_MULTIPLIER * this.messageLatency
+      timeout = Math.max(
+        MESSAGE_LATENCY_MULTIPLIER * this.messageLatency,
+        this.messageLatency + MESSAGE_DEVIATION_MULTIPLIER * this.messageDeviation
+      )
     } else if (this.pingLatency !== undefined) {
       timeout = MAX_EXPECTED_WANT_PROCESS_TIME + PING_LATENCY_MULTIPLIER * this.pingLatency
     }
@@ -193,10 +198,15 @@ export class DontHaveTimeoutManager {
       return
     }
     this.messageSamples++
+    if (this.messageLatency === undefined) {
+      // One sample says nothing of spread: the timeout starts at twice it, as it would for a steady peer.
+      this.messageLatency = latency
+      return
+    }
+    // Measured against the average before this sample, so a sample far from what we expected counts as spread.
+    this.messageDeviation = MESSAGE_DEVIATION_ALPHA * Math.abs(latency - this.messageLatency) + (1 - MESSAGE_DEVIATION_ALPHA) * this.messageDeviation
     const alpha = Math.max(1 / this.messageSamples, MESSAGE_LATENCY_ALPHA)
-    this.messageLatency = this.messageLatency === undefined
-      ? latency
-      : alpha * latency + (1 - alpha) * this.messageLatency
+    this.messageLatency = alpha * latency + (1 - alpha) * this.messageLatency
   }
 
   private forgetStaleOverdue (now: number): void {
