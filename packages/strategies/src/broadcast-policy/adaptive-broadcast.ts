@@ -13,7 +13,8 @@ export interface AdaptiveBroadcastInit {
    * How many peers the broadcast has reached after each step, best first: increasing, the last may be
    * `Infinity` (every connected peer). The first is a cap: the first step asks only as many of the best-scored
    * peers as hold `firstShare` of the score, and `steps[0]` peers only when no peer it may ask has a score and
-   * `learnUntil` is 0. Default [20, Infinity]: after the first step, only the provider search and, late,
+   * `learnUntil` is 0. Default [21, Infinity] (21: about half of what `boxoBroadcastControl` asks on the lab's
+   * MainnetLike): after the first step, only the provider search and, late,
    * everyone (`everyoneAfter`). A middle step is paid by every want the first step does not find, and most of
    * those (the roots nobody connected holds) no step finds; see the strategies README.
    */
@@ -102,7 +103,7 @@ interface Ranked { view: BroadcastPeerView, score: number, tie: number }
 type Options = Required<Omit<AdaptiveBroadcastInit, 'scoreStore'>> & Pick<AdaptiveBroadcastInit, 'scoreStore'>
 
 export const ADAPTIVE_BROADCAST_DEFAULTS: Readonly<Options> = Object.freeze({
-  steps: Object.freeze([20, Infinity]) as readonly number[],
+  steps: Object.freeze([21, Infinity]) as readonly number[],
   firstShare: 0.9,
   findMemory: 256,
   redundantAfter: 3,
