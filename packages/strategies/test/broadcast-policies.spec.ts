@@ -132,6 +132,27 @@ describe('adaptiveBroadcast', () => {
     assert.equal(middle.widenAfterMs, 1.2 * 300, '1.2 round trips of the slowest of the four')
   })
 
+  /** A policy that saw each listed set of peers answer one broadcast, with HAVEs a round trip after it began. */
+  function taught (lat: Record<string, number>, answers: string[][], init: Parameters<typeof adaptiveBroadcast>[0] = {}): { policy: BroadcastPolicy, timed: BroadcastPeerView[] } {
+    const timed: BroadcastPeerView[] = [...peers, ...Object.entries(lat).map(([peer, latencyMs]) => view(peer, { latencyMs }))]
+    const policy = build(adaptiveBroadcast({ learnUntil: 0, ...init }))
+    answers.forEach((who, round) => {
+      const at = round * 1000
+      policy.select(request(timed, 0, at, at))
+      for (const peer of who) policy.observe?.({ peer, type: 'have', at: at + lat[peer] })
+    })
+    return { policy, timed }
+  }
+
+  it('ranks a peer that shared a find above a faster one that answered alone (loneWorth)', () => {
+    const lat = { top: 50, alone: 40, partnerA: 120, partnerB: 130 }
+    const answers = [...Array<string[]>(4).fill(['top']), ['partnerA', 'partnerB'], ['alone']]
+    const { policy, timed } = taught(lat, answers, { steps: [3, Infinity] })
+    assert.deepEqual(policy.select(request(timed, 0, 10_000, 10_000)).peers, ['top', 'partnerA', 'partnerB'])
+    const even = taught(lat, answers, { steps: [3, Infinity], loneWorth: 1 })
+    assert.deepEqual(even.policy.select(request(even.timed, 0, 10_000, 10_000)).peers, ['top', 'alone', 'partnerA'], 'counted alike, the fastest first')
+  })
+
   it('with no finds to go by, asks the fewest best-scored peers holding firstShare of the score', async () => {
     const store = memoryScoreStore()
     await store.put([{ peer: 'peer-1', score: 6, at: 0 }, { peer: 'peer-2', score: 3, at: 0 }, { peer: 'peer-3', score: 1, at: 0 }])
@@ -209,5 +230,6 @@ describe('adaptiveBroadcast', () => {
     assert.throws(() => build(adaptiveBroadcast({ learnUntil: -1 })), /learnUntil/)
     assert.throws(() => build(adaptiveBroadcast({ findMemory: 0 })), /findMemory/)
     assert.throws(() => build(adaptiveBroadcast({ redundantAfter: 0.5 })), /redundantAfter/)
+    assert.throws(() => build(adaptiveBroadcast({ loneWorth: 2 })), /loneWorth/)
   })
 })

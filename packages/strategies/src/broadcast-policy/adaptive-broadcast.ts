@@ -13,7 +13,8 @@ export interface AdaptiveBroadcastInit {
    * How many peers the broadcast has reached after each step, best first: increasing, the last may be
    * `Infinity` (every connected peer). The first is a cap: the first step asks only as many of the best-scored
    * peers as hold `firstShare` of the score, and `steps[0]` peers only when no peer it may ask has a score and
-   * `learnUntil` is 0. Default [20, Infinity]: after the first step, only the provider search and, late,
+   * `learnUntil` is 0. Default [21, Infinity] (21: about half of what `boxoBroadcastControl` asks on the lab's
+   * MainnetLike): after the first step, only the provider search and, late,
    * everyone (`everyoneAfter`). A middle step is paid by every want the first step does not find, and most of
    * those (the roots nobody connected holds) no step finds; see the strategies README.
    */
@@ -34,8 +35,9 @@ export interface AdaptiveBroadcastInit {
   /**
    * Finds of a peer, at least, that show whom it overlaps with: only such peers are picked by what they add
    * to the picks' finds, and left out when the picks hold nearly all (`firstShare`) of their finds as fast.
-   * Peers with fewer come after those picks, most finds first, then fastest: a next-tier root has two
-   * holders, and the picks holding one of them says nothing about the other's next root. Default 3.
+   * Peers with fewer come after those picks, most finds first (a find answered alone counting `loneWorth`),
+   * then fastest: a next-tier root has two holders, and the picks holding one of them says nothing about the
+   * other's next root. Default 3.
    */
   redundantAfter?: number
   /**
@@ -49,6 +51,13 @@ export interface AdaptiveBroadcastInit {
    * tier's providers had never answered when the warm-up ended (see the strategies README).
    */
   learnUntil?: number
+  /**
+   * What a find a peer answered alone counts for, against one it shared with other answerers, in [0, 1], when
+   * the first step ranks the peers with fewer than `redundantAfter` finds: a root only one peer holds is the
+   * long tail's (its holder seldom holds the next root asked for), while a root two or three peers hold is a
+   * provider tier's, and its holders hold others. Default 0.5: two lone finds count as one shared.
+   */
+  loneWorth?: number
   /** Round trips (the `roundTripQuantile` of the peers just asked) to wait before the next step. Default 1.2. */
   roundTrips?: number
   /**
@@ -94,11 +103,12 @@ interface Ranked { view: BroadcastPeerView, score: number, tie: number }
 type Options = Required<Omit<AdaptiveBroadcastInit, 'scoreStore'>> & Pick<AdaptiveBroadcastInit, 'scoreStore'>
 
 export const ADAPTIVE_BROADCAST_DEFAULTS: Readonly<Options> = Object.freeze({
-  steps: Object.freeze([20, Infinity]) as readonly number[],
+  steps: Object.freeze([21, Infinity]) as readonly number[],
   firstShare: 0.9,
   findMemory: 256,
   redundantAfter: 3,
   learnUntil: 150,
+  loneWorth: 0.5,
   roundTrips: 1.2,
   roundTripQuantile: 0.9,
   stepDelay: 250,
@@ -149,6 +159,7 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
     requireInteger('findMemory', options.findMemory, 1)
     requireInteger('redundantAfter', options.redundantAfter, 1)
     requireNumber('learnUntil', options.learnUntil, 0)
+    requireNumber('loneWorth', options.loneWorth, 0, 1)
     requireNumber('roundTrips', options.roundTrips, 0)
     requireNumber('roundTripQuantile', options.roundTripQuantile, 0, 1)
     requireNumber('stepDelay', options.stepDelay, 0)
@@ -254,8 +265,12 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
     const weight: number[] = []
     const fastest: number[] = []
     const heldAt: number[] = []
+    /** Who answered each find, and how many finds each peer answered. */
+    const members: Array<ReadonlySet<PeerKey>> = []
+    const findsOf = new Map<PeerKey, number>()
     const answered = new Map<BroadcastPeerView, number[]>()
     for (const find of this.finds.recent()) {
+      for (const peer of find.peers) findsOf.set(peer, (findsOf.get(peer) ?? 0) + 1)
       let best = Infinity
       const index = weight.length
       for (const peer of find.peers) {
@@ -268,6 +283,7 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
       }
       if (best === Infinity) continue
       weight.push(2 ** (-Math.max(0, now - find.at) / halfLife))
+      members.push(find.peers)
       fastest.push(best)
       heldAt.push(0)
     }
@@ -293,7 +309,7 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
       answered.delete(pick)
       chosen.push(pick)
     }
-    for (const view of this.unproven(answered, weight, roundTrip)) {
+    for (const view of this.unproven(answered, weight, (peer, i) => this.sharedFind(peer, members[i], findsOf, members.length), roundTrip)) {
       if (chosen.length >= cap) break
       chosen.push(view)
       answered.delete(view)
@@ -318,20 +334,34 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
   }
 
   /**
-   * The peers with fewer than `redundantAfter` finds, most (recent) finds first, then fastest. Too few finds
+   * The peers with fewer than `redundantAfter` finds, most (recent) finds first, a find answered alone counting
+   * `loneWorth` of one shared, then fastest. Too few finds
    * show nothing about whom a peer overlaps with: the two holders of a next-tier root answer the same find
    * once, yet each holds other roots than the other does, so the greedy picks' holding the one find must not
    * push the second below a peer that merely answered alone (a root of the long tail, found through the
    * provider search, which it is unlikely to repeat).
    */
-  private unproven (answered: ReadonlyMap<BroadcastPeerView, readonly number[]>, weight: readonly number[], roundTrip: (view: BroadcastPeerView) => number): BroadcastPeerView[] {
-    const { redundantAfter } = this.options
+  private unproven (answered: ReadonlyMap<BroadcastPeerView, readonly number[]>, weight: readonly number[], shared: (peer: PeerKey, find: number) => boolean, roundTrip: (view: BroadcastPeerView) => number): BroadcastPeerView[] {
+    const { redundantAfter, loneWorth } = this.options
     const out: Array<{ view: BroadcastPeerView, worth: number, rtt: number }> = []
     for (const [view, finds] of answered) {
-      if (finds.length < redundantAfter) out.push({ view, worth: finds.reduce((sum, i) => sum + weight[i], 0), rtt: roundTrip(view) })
+      if (finds.length < redundantAfter) out.push({ view, worth: finds.reduce((sum, i) => sum + weight[i] * (shared(view.peer, i) ? 1 : loneWorth), 0), rtt: roundTrip(view) })
     }
-    out.sort((a, b) => (b.worth - a.worth) || (a.rtt - b.rtt))
+    // Worth in tenths of a find: the decay over a few minutes must not outrank speed among equal finds.
+    out.sort((a, b) => (Math.round(10 * b.worth) - Math.round(10 * a.worth)) || (a.rtt - b.rtt))
     return out.map(entry => entry.view)
+  }
+
+  /**
+   * Whether `peer` answered a find with another peer that is not a broad answerer (one that answered at least
+   * a tenth of the recent finds, and `redundantAfter`): the second holder of a root of a provider tier. A find
+   * it answered alone, or only with broad answerers (a late answer goes to the broadcast begun before it,
+   * which a top provider may have answered), counts `loneWorth`.
+   */
+  private sharedFind (peer: PeerKey, answerers: ReadonlySet<PeerKey>, findsOf: ReadonlyMap<PeerKey, number>, finds: number): boolean {
+    const broad = Math.max(this.options.redundantAfter, finds / 10)
+    for (const other of answerers) if (other !== peer && (findsOf.get(other) ?? 0) < broad) return true
+    return false
   }
 
   /**
