@@ -166,7 +166,12 @@ export class WantManager {
    * waiting for the disk stay bounded.
    */
   written (cids: readonly CID[], from: PeerKey): void {
-    if (cids.length > 0) this.queues.get(from)?.cancel(cids, false)
+    if (cids.length === 0) return
+    const queue = this.queues.get(from)
+    if (queue == null) return
+    queue.cancel(cids, false)
+    // The wants admitted to the freed places go out with this message's work, not after the reads queued behind it.
+    queue.sendNow()
   }
 
   /**
