@@ -62,4 +62,30 @@ describe('the client\'s want window and its store', () => {
     assert.equal((await Promise.all(fetching)).length, 4)
     client.stop()
   })
+
+  it('sends the wants that refill the window with the message that freed the places, before any timer', async () => {
+    // A fetcher with a backlog of replies on its socket runs every ready read before any timer: wants that waited
+    // for a timer went out only once the whole backlog was taken in, and the sender sat idle meanwhile.
+    const clock = new VirtualClock()
+    const network = new FakeNetwork(clock)
+    const client = clientFixture({ clock, network, config: { maxWantsInFlightPerPeer: 1 } })
+    client.start()
+    client.peerConnected('seed')
+    const names = ['first', 'second']
+    const cids = await Promise.all(names.map(cidOf))
+    const session = client.createSession({ providers: ['seed'] })
+    const fetching = cids.map(async cid => session.getBlock(cid))
+    await clock.advance(10)
+    assert.deepEqual(cids.map(cid => network.entries(cid).length), [1, 0], 'one want in flight, as the window allows')
+
+    await client.messageReceived('seed', {
+      blocks: [{ prefix: encodePrefixOf(cids[0]), data: new TextEncoder().encode(names[0]) }], presences: [], pendingBytes: 0, invalidEntries: 0
+    })
+    assert.deepEqual(network.entries(cids[1]), ['seed block'], 'the next want left without the clock moving')
+    await client.messageReceived('seed', {
+      blocks: [{ prefix: encodePrefixOf(cids[1]), data: new TextEncoder().encode(names[1]) }], presences: [], pendingBytes: 0, invalidEntries: 0
+    })
+    assert.equal((await Promise.all(fetching)).length, 2)
+    client.stop()
+  })
 })

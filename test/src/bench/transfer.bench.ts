@@ -34,6 +34,8 @@
  *                         ratios to the one-seed memory run of the same round: median and range
  *   --prof DIR            write a CPU profile of each measured transfer, fetcher and seed, to DIR
  * Environment: SWAPWRIGHT_BENCH_HEAP=1 makes --prof write sampled allocation profiles instead;
+ * SWAPWRIGHT_BENCH_TRACE=PREFIX has Swapwright seeds and fetchers log every message they send and receive to
+ * PREFIX-<role>-<pid>.log (see transfer/trace.ts);
  * SWAPWRIGHT_BENCH_DEBUG=1 has Swapwright fetchers print their link counters and memory at each new peak.
  */
 import { fork, type ChildProcess } from 'node:child_process'

@@ -312,6 +312,19 @@ export class MessageQueue {
     }, 0)
   }
 
+  /**
+   * Sends what is pending now rather than on the timer. For the places a received message freed: a zero-delay
+   * timer waits until the event loop has run every read that is ready, so a fetcher with a backlog of replies on
+   * its socket took in all of them (a whole window of blocks; under load, hundreds of ms) before the wants that
+   * refill the window went out, and the seed sat idle meanwhile.
+   */
+  sendNow (): void {
+    if (this.flushTimer == null) return
+    this.flushTimer.cancel()
+    this.flushTimer = undefined
+    void this.flush()
+  }
+
   private async flush (): Promise<void> {
     if (this.sending || this.stopped) return
     this.sending = true

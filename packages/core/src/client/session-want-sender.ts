@@ -83,20 +83,31 @@ export class SessionWantSender {
     this.smallShare.set(cid.code, SMALL_SHARE_ALPHA * small + (1 - SMALL_SHARE_ALPHA) * share)
   }
 
-  /** One pass over `wants` to the session's `peers`. Returns the wants that went to at least one peer. */
+  /**
+   * One pass over `wants` to the session's `peers`. Returns the wants that went to at least one peer (a want
+   * may be listed twice).
+   */
   send (wants: readonly SessionWant[], peers: ReadonlySet<PeerKey>): SessionWant[] {
     if (wants.length === 0 || peers.size === 0) return []
     const order = [...peers]
-    const byKey = new Map<string, SessionWant>()
+    // By the CID object a splitter hands back (the want's own): an identity lookup per assignment, where a lookup
+    // by block key cost a weak-map probe and a string-keyed map. A splitter that hands back other CID objects
+    // still finds its wants by key.
+    const byCid = new Map<CID, SessionWant>()
+    let byKey: Map<string, SessionWant> | undefined
     const pending: PendingWant[] = wants.map(want => {
-      byKey.set(want.key, want)
+      byCid.set(want.cid, want)
       return new LazyPendingWant(want, this.init.selector, order, peers, this.haveAnswersWithBlock(want.cid))
     })
     const byPeer = new Map<PeerKey, { blocks: CID[], haves: CID[] }>()
-    const sent = new Set<SessionWant>()
+    const sent: SessionWant[] = []
     const now = this.init.clock.now()
     for (const assignment of this.init.splitter.split(pending)) {
-      const want = byKey.get(blockKey(assignment.cid))
+      let want = byCid.get(assignment.cid)
+      if (want == null) {
+        byKey ??= new Map(wants.map(w => [w.key, w]))
+        want = byKey.get(blockKey(assignment.cid))
+      }
       if (want == null || !peers.has(assignment.peer)) continue
       let batch = byPeer.get(assignment.peer)
       if (batch == null) {
@@ -112,12 +123,12 @@ export class SessionWantSender {
         want.sentHave(assignment.peer, now)
         batch.haves.push(want.cid)
       }
-      sent.add(want)
+      sent.push(want)
     }
     for (const [peer, batch] of byPeer) {
       this.init.wantManager.sendWants(this.init.sessionId, peer, batch.blocks, batch.haves)
     }
-    return [...sent]
+    return sent
   }
 
   /** Asks `peers` again, with a WANT_HAVE, whether they have the want's block now. */

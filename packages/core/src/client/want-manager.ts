@@ -7,8 +7,12 @@ interface Interest {
   cid: CID
   /** Sessions that want the block. */
   sessions: Set<number>
-  /** Sessions that broadcast it: every peer, including ones that connect later, is asked WANT_HAVE. */
-  broadcasters: Set<number>
+  /**
+   * Sessions that broadcast it: every peer, including ones that connect later, is asked WANT_HAVE. Made on the
+   * first broadcast: most wants of a fetch are only ever targeted, and a set per want was a fifth of the sets a
+   * fetch of small blocks allocated.
+   */
+  broadcasters: Set<number> | undefined
 }
 
 export type QueueFactory = (peer: PeerKey) => MessageQueue
@@ -43,7 +47,7 @@ export class WantManager {
     this.queues.set(peer, queue)
     let admitted: boolean | undefined
     for (const interest of this.interests.values()) {
-      if (interest.broadcasters.size === 0) continue
+      if (interest.broadcasters === undefined || interest.broadcasters.size === 0) continue
       admitted ??= this.targets?.admits(peer) ?? true
       if (!admitted) return
       queue.offerHave(interest.cid)
@@ -92,6 +96,7 @@ export class WantManager {
     for (const cid of cids) {
       const interest = this.interest(cid)
       interest.sessions.add(session)
+      interest.broadcasters ??= new Set()
       interest.broadcasters.add(session)
     }
     if (this.targets != null) {
@@ -112,7 +117,7 @@ export class WantManager {
 
   /** Some session still broadcasts a want for the CID. */
   isBroadcastWant (cid: CID): boolean {
-    return (this.interests.get(blockKey(cid))?.broadcasters.size ?? 0) > 0
+    return (this.interests.get(blockKey(cid))?.broadcasters?.size ?? 0) > 0
   }
 
   /** The peer was asked (either way) about every one of `cids`; false for a peer not connected. */
@@ -129,7 +134,7 @@ export class WantManager {
       const interest = this.interests.get(key)
       if (interest == null) continue
       interest.sessions.delete(session)
-      interest.broadcasters.delete(session)
+      interest.broadcasters?.delete(session)
       if (interest.sessions.size === 0) {
         this.interests.delete(key)
         gone.push(cid)
@@ -166,7 +171,12 @@ export class WantManager {
    * waiting for the disk stay bounded.
    */
   written (cids: readonly CID[], from: PeerKey): void {
-    if (cids.length > 0) this.queues.get(from)?.cancel(cids, false)
+    if (cids.length === 0) return
+    const queue = this.queues.get(from)
+    if (queue == null) return
+    queue.cancel(cids, false)
+    // The wants admitted to the freed places go out with this message's work, not after the reads queued behind it.
+    queue.sendNow()
   }
 
   /**
@@ -213,7 +223,7 @@ export class WantManager {
     const key = blockKey(cid)
     let interest = this.interests.get(key)
     if (interest == null) {
-      interest = { cid, sessions: new Set(), broadcasters: new Set() }
+      interest = { cid, sessions: new Set(), broadcasters: undefined }
       this.interests.set(key, interest)
     }
     return interest

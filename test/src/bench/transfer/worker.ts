@@ -21,6 +21,7 @@ import { Uint8ArrayList } from 'uint8arraylist'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { createNode, loopbackStack, type TestNode } from '../../util/libp2p-node.js'
+import { traced, traceState } from './trace.js'
 import { RAW_PROTOCOL, WORKLOADS, type FetchCommand, type FetchResult, type FromWorker, type Profile, type System, type ToWorker, type WorkloadName } from './protocol.js'
 import type { Libp2p, Stream } from '@libp2p/interface'
 import type { Blockstore } from 'interface-blockstore'
@@ -142,7 +143,8 @@ async function seed (system: System, workloads: WorkloadName[]): Promise<void> {
     const { store, cleanup } = await openStore(process.env.SWAPWRIGHT_BENCH_STORE === 'fs' ? 'fs' : 'memory')
     for (const block of all) await store.put(block.cid, block.data)
     const node = await createNode()
-    const bitswap = createBitswap({ preset: goDefaults(), ...swapwrightOptions, network: libp2pNetwork(node), blockstore: blockstorePlugin(store) })
+    const bitswap = createBitswap({ preset: goDefaults(), ...swapwrightOptions, network: traced(libp2pNetwork(node), 'seed'), blockstore: blockstorePlugin(store) })
+    traceState.snapshot = () => `ledger=${bitswap.stats().server.wantlistEntries}`
     await bitswap.start()
     libp2p = node
     stop = async () => { await bitswap.stop(); await node.stop(); await cleanup() }
@@ -280,7 +282,8 @@ class RssSampler {
 async function fetchSwapwright (command: FetchCommand, cids: CID[]): Promise<Outcome> {
   const { store, cleanup: closeStore } = await openStore(command.store, command.dir)
   const libp2p = await createNode()
-  const node: Bitswap = createBitswap({ preset: goDefaults(), ...swapwrightOptions, network: libp2pNetwork(libp2p), blockstore: blockstorePlugin(store) })
+  const node: Bitswap = createBitswap({ preset: goDefaults(), ...swapwrightOptions, network: traced(libp2pNetwork(libp2p), 'fetcher'), blockstore: blockstorePlugin(store) })
+  traceState.snapshot = () => `wantlist=${node.stats().client.wantlistSize}`
   await node.start()
   const seeds = [command.seed, ...(command.moreSeeds ?? [])]
   for (const seed of seeds) await node.components.network.connect({ peer: seed.peer, addresses: seed.addresses })
