@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { CID } from 'multiformats/cid'
 import { blockSet } from '../src/index.js'
-import { SeedBlockstore } from '../src/run/seed-blockstore.js'
+import { SeedBlockstore, SeedStores } from '../src/run/seed-blockstore.js'
 
 async function collect (source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = []
@@ -40,5 +40,35 @@ describe('SeedBlockstore', () => {
     assert.equal(await store.has(block.cid), true)
     assert.equal(await store.size(block.cid), 200)
     assert.deepEqual(await collect(store.get(block.cid)), Buffer.from(block.bytes))
+  })
+
+  it('lets seeds holding the same blocks share them, and keeps a write to one seed its own', async () => {
+    const blocks = await blockSet({ count: 3, size: 300, rootSize: 80 })
+    const [root, leaf, other] = blocks
+    const stores = new SeedStores(blocks)
+    const first = stores.holding([0, 1])
+    const second = stores.holding([0, 1])
+    const third = stores.holding([2])
+    for (const store of [first, second]) {
+      assert.equal(store.has(root.cid), true)
+      assert.equal(store.has(other.cid), false)
+      assert.equal(await store.size(leaf.cid), 300)
+      assert.deepEqual(await collect(store.get(root.cid)), Buffer.from(root.bytes))
+    }
+    assert.equal(third.has(other.cid), true)
+    assert.equal(third.has(root.cid), false)
+    await first.delete(root.cid)
+    await first.put(other.cid, other.bytes)
+    assert.equal(first.has(root.cid), false)
+    assert.equal(first.has(leaf.cid), true)
+    assert.equal(first.has(other.cid), true)
+    // the other seed of the same holdings, and any seed made later, still hold exactly what they were given
+    for (const store of [second, stores.holding([0, 1])]) {
+      assert.equal(store.has(root.cid), true)
+      assert.equal(store.has(other.cid), false)
+    }
+    const all: string[] = []
+    for await (const { cid } of first.getAll()) all.push(cid.toString())
+    assert.deepEqual(all.sort(), [leaf.cid.toString(), other.cid.toString()].sort())
   })
 })

@@ -7,7 +7,7 @@ import { goDefaults } from '@swapwright/strategies'
 import { GO_BURST_SECONDS, hashString, SimulatedNetwork } from '@swapwright/transports'
 import { GuardedClock } from './guarded-clock.js'
 import { InterningBlockstore, internKey } from './interning-blockstore.js'
-import { SeedBlockstore } from './seed-blockstore.js'
+import { SeedStores } from './seed-blockstore.js'
 import { MessageCounter } from './message-counter.js'
 import { sharedLogger } from './shared-logger.js'
 import { blockSet, type LabBlock } from '../scenarios/blocks.js'
@@ -48,9 +48,9 @@ export class LabSwarm {
     this.blocks = await blockSet({ count: scenario.blocks, size: scenario.blockSize, rootSize: scenario.rootBlockSize })
     const holdings = scenario.distribution.assign(scenario.seeds, this.blocks.length, new SeededRandom(hashString(`distribution/${seed}`)))
     const delay = scenario.network.blockstoreLatency ?? 0
+    const seedStores = new SeedStores(this.blocks)
     for (let i = 0; i < scenario.seeds; i++) {
-      const store = new SeedBlockstore()
-      for (const index of holdings[i]) await store.put(this.blocks[index].cid, this.blocks[index].bytes)
+      const store = seedStores.holding(holdings[i])
       const blockstore = delay > 0 ? new DelayedBlockstore(store, { clock: this.nodeClock, delay }) : store
       this.seeds.push(await this.node(`seed-${i}`, blockstore, strategy, scenario.seedVersion))
     }

@@ -1,5 +1,5 @@
 import { factoryPlugin, type PeerKey, type PeerSelector, type Plugin, type RandomSource, type SessionFeedback, type SessionPeerSelector } from '@swapwright/core'
-import { distinct } from '../util/distinct.js'
+import { DistinctCache } from '../util/distinct-cache.js'
 import type { CID } from 'multiformats/cid'
 
 type Presence = 'have' | 'dont-have'
@@ -25,9 +25,7 @@ class PresenceSession implements SessionPeerSelector {
   /** Per CID, what each peer told this session about it. */
   private readonly presence = new Map<string, Map<PeerKey, Presence>>()
   private readonly firsts = new Map<PeerKey, number>()
-  private lastPeers: readonly PeerKey[] | undefined
-  private lastLength = 0
-  private lastDistinct: readonly PeerKey[] = []
+  private readonly unique = new DistinctCache<PeerKey>()
 
   constructor (private readonly random: RandomSource) {}
 
@@ -39,7 +37,7 @@ class PresenceSession implements SessionPeerSelector {
    * number, a logarithm and a sort over every peer) was most of the cost of a large swarm.
    */
   rank (cid: CID, peers: readonly PeerKey[]): PeerKey[] {
-    const unique = this.distinctPeers(peers)
+    const unique = this.unique.of(peers)
     // nobody said anything about any block (small blocks asked one peer at a time): no key to make
     const known = this.presence.size === 0 ? undefined : this.presence.get(cid.toString())
     // nobody said anything about this block yet: one class
@@ -130,19 +128,6 @@ class PresenceSession implements SessionPeerSelector {
       }
     }
     return at
-  }
-
-  /**
-   * Core ranks every want of a pass over one array of peers: it is checked for repeats once, not per want (an
-   * array changed in place between calls is noticed by its length only, so callers pass a fresh one).
-   */
-  private distinctPeers (peers: readonly PeerKey[]): readonly PeerKey[] {
-    if (peers !== this.lastPeers || peers.length !== this.lastLength) {
-      this.lastPeers = peers
-      this.lastLength = peers.length
-      this.lastDistinct = distinct(peers)
-    }
-    return this.lastDistinct
   }
 
   private weight (peer: PeerKey): number {

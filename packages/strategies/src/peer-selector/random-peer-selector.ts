@@ -1,5 +1,5 @@
-import { factoryPlugin, type PeerSelector, type Plugin, type RandomSource, type SessionPeerSelector } from '@swapwright/core'
-import { distinct } from '../util/distinct.js'
+import { factoryPlugin, type PeerKey, type PeerSelector, type Plugin, type RandomSource, type SessionPeerSelector } from '@swapwright/core'
+import { DistinctCache } from '../util/distinct-cache.js'
 import { shuffle } from '../util/shuffle.js'
 
 /**
@@ -12,8 +12,10 @@ export class RandomPeerSelector implements PeerSelector {
   constructor (private readonly random: RandomSource) {}
 
   forSession (): SessionPeerSelector {
+    // repeats checked once per array of peers, not per want (see DistinctCache)
+    const unique = new DistinctCache<PeerKey>()
     return {
-      rank: (_cid, peers) => shuffle(distinct(peers), this.random),
+      rank: (_cid, peers) => shuffle(unique.of(peers), this.random),
       observe: () => {}
     }
   }
