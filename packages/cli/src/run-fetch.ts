@@ -1,6 +1,6 @@
 import { toCidV0, UnknownHashError, WireCounters } from '@swapwright/core'
 import { DEFAULT_FIND_TIMEOUT, type DhtSettings } from './dht.js'
-import { DEFAULT_NOT_FOUND_TIMEOUT, FETCH_RECEIVE_WINDOW, NODE_STOP_TIMEOUT } from './constants.js'
+import { DEFAULT_NOT_FOUND_TIMEOUT, FETCH_BATCH_WANTS, FETCH_RECEIVE_WINDOW, NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
 import { FetchReport } from './fetch-report.js'
 import { findProvider } from './find-provider.js'
@@ -88,6 +88,7 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
     // the DHT learns its peers' protocols from their identify records; named peers' version comes with the stream
     identifyPeers: init.dht != null,
     receiveWindow: FETCH_RECEIVE_WINDOW,
+    batchWants: FETCH_BATCH_WANTS,
     // the acknowledgements, negotiation answers and ends of the peer's streams go out a loop turn at a time
     batchFrames: true,
     observe: feedback => {
