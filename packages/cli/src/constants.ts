@@ -56,3 +56,14 @@ export const FETCH_RECEIVE_WINDOW = 4 * 1024 * 1024
  * seed into the fs store: see the cli README.
  */
 export const FETCH_BATCH_WANTS = 1024
+
+/** Mean block size (bytes) under which a fetch counts as one of small blocks (see heap-growth.ts). */
+export const SMALL_BLOCK_MEAN = 64 * 1024
+
+/**
+ * How far, in percent past what the last full collection kept, V8 lets the old generation grow during a fetch of
+ * small blocks before collecting it again (see heap-growth.ts); its own factor reached 300 %. Measured on `get` of
+ * 16 MiB in 1 KiB chunks from a Kubo seed into the fs store (see the cli README): peak memory about 15 MiB lower,
+ * CPU about 6 % higher.
+ */
+export const SMALL_BLOCK_HEAP_GROWTH = 200
