@@ -5,6 +5,7 @@ import * as raw from 'multiformats/codecs/raw'
 import { CliError, ExitCode, fileError } from './errors.js'
 import { exportDag } from './export-dag.js'
 import { fetchDag } from './fetch-dag.js'
+import { smallBlockHeapGrowth } from './heap-growth.js'
 import { progressBar, progressFigures } from './progress.js'
 import { fileRootEntry, readableRoot, type FileRootEntry } from './root-entry.js'
 import { runFetch, type FetchInit, type Fetching } from './run-fetch.js'
@@ -80,9 +81,11 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
     }
     // the story at debug level: a line at every tenth of the DAG
     let nextTenth = 1
+    const heapGrowth = smallBlockHeapGrowth()
     try {
       const progress = await fetchDag(fetching.session, target.cid, (p, cid, bytes) => {
         fetching.touch()
+        heapGrowth(p)
         // Only bytes that came over the network make the rate: a resumed fetch finds the rest on disk at once.
         const state = { done: p.bytes, total, moved: wire.blockBytesReceived, blocks: p.blocks, seconds: (performance.now() - started) / 1000 }
         bar.update(state)

@@ -54,6 +54,8 @@ export interface NodeOptions {
   serverLimits?: Partial<BitswapConfig>
   /** Limits of its libp2p network (`NETWORK_LIMITS`); the defaults otherwise. */
   networkLimits?: Libp2pNetworkInit
+  /** Most wants one `getBlocks` batch has out at once (a fetcher's `FETCH_BATCH_WANTS`); core's `maxBatchWants` otherwise. */
+  batchWants?: number
   /**
    * Addresses the node will dial (`get`'s --peer): one over WebSockets makes the node load that transport too.
    * A node that listens on /ws, or runs a DHT (whose providers may give /ws addresses), always has it.
@@ -147,7 +149,8 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
     ...(options.observe == null ? {} : { peerSelector: observedPeerSelector(strategies.peerSelector, options.observe) }),
     ...(dht == null ? {} : { providerFinder: dhtProviderFinder(libp2p) }),
     // The command announces only the roots it serves, itself: a record per block would cost a DHT walk each.
-    announceBlocks: false
+    announceBlocks: false,
+    ...(options.batchWants == null ? {} : { maxBatchWants: options.batchWants })
   })
   if (libp2p.metrics != null) registerBitswapMetrics(libp2p.metrics, { counters, stats: () => bitswap.stats() })
   const stopLog = logNode(bitswap, libp2p.logger)

@@ -1,6 +1,6 @@
 import { toCidV0, UnknownHashError, WireCounters } from '@swapwright/core'
 import { DEFAULT_FIND_TIMEOUT, type DhtSettings } from './dht.js'
-import { DEFAULT_NOT_FOUND_TIMEOUT, FETCH_RECEIVE_WINDOW, NODE_STOP_TIMEOUT } from './constants.js'
+import { DEFAULT_NOT_FOUND_TIMEOUT, FETCH_BATCH_WANTS, FETCH_RECEIVE_WINDOW, NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
 import { FetchReport } from './fetch-report.js'
 import { findProvider } from './find-provider.js'
@@ -47,8 +47,8 @@ export interface Fetching {
   signal: AbortSignal
   /** A block arrived: the idle timeout starts again. */
   touch: () => void
-  /** Throws when the blocks of a DAG level can never arrive from the peers at hand (see `oldPeerCheck`). */
-  carriable: (level: readonly CID[]) => void
+  /** Throws when the given blocks of the DAG can never arrive from the peers at hand (see `oldPeerCheck`). */
+  carriable: (cids: readonly CID[]) => void
   /** When the first want was handed to the network (ms since the process started), once it was. */
   firstWantAt: () => number | undefined
   /** The blocks of the fetch as a read-only blockstore: from the repository, else through the session. */
@@ -88,6 +88,7 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
     // the DHT learns its peers' protocols from their identify records; named peers' version comes with the stream
     identifyPeers: init.dht != null,
     receiveWindow: FETCH_RECEIVE_WINDOW,
+    batchWants: FETCH_BATCH_WANTS,
     // the acknowledgements, negotiation answers and ends of the peer's streams go out a loop turn at a time
     batchFrames: true,
     observe: feedback => {
@@ -105,9 +106,9 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
     // Which Bitswap versions the peers speak is learnt beside the fetch, not before it: the first want goes out
     // without waiting for it (it opens the same stream), and the check is in place long before the first level of
     // leaves is wanted, since the root has to arrive first.
-    let check: (level: readonly CID[]) => void = () => {}
+    let check: (cids: readonly CID[]) => void = () => {}
     if (init.dht == null) void oldPeerCheck(node, providers, signal).then(ready => { check = ready })
-    const carriable = (level: readonly CID[]): void => { check(level) }
+    const carriable = (cids: readonly CID[]): void => { check(cids) }
     const lost = lostPeerWatch(node, providers)
     const session = node.bitswap.createSession({ providers, signal })
     const idle = new AbortController()
