@@ -81,7 +81,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
     // the story at debug level: a line at every tenth of the DAG
     let nextTenth = 1
     try {
-      const progress = await fetchDag(fetching.session, target.cid, (p, cid, bytes) => {
+      const progress = await fetchDag(fetching.session, target.cid, (p, cid, bytes, node) => {
         fetching.touch()
         // Only bytes that came over the network make the rate: a resumed fetch finds the rest on disk at once.
         const state = { done: p.bytes, total, moved: wire.blockBytesReceived, blocks: p.blocks, seconds: (performance.now() - started) / 1000 }
@@ -105,7 +105,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
             ...(figures.etaSeconds == null ? {} : { etaSeconds: Math.round(figures.etaSeconds * 10) / 10 })
           })
         }
-        return streaming?.add(cid, bytes)
+        return streaming?.add(cid, bytes, node)
       }, fetching.signal, fetching.carriable)
       const { duplicateBlocks, blocksReceived } = fetching.session.stats()
       log('fetched all %d blocks (%d over the network, %d duplicates) in %s s', progress.blocks, blocksReceived, duplicateBlocks, ((performance.now() - started) / 1000).toFixed(2))
