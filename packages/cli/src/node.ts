@@ -11,6 +11,7 @@ import { dhtService, type DhtSettings } from './dht.js'
 import { nodeNoiseCrypto } from './noise-crypto.js'
 import { observedPeerSelector } from './observed-peer-selector.js'
 import { unfileOwnProtocols } from './own-protocol-records.js'
+import { skipRefiledProtocols } from './protocol-refiling.js'
 import { frameBatching } from './yamux-frame-batching.js'
 import type { ConnectionLimits } from './connection-limits.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
@@ -131,6 +132,8 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
   }))
   // no identify, so no reader of the node's own protocols: not filed (see unfileOwnProtocols)
   if (options.identifyPeers === false) unfileOwnProtocols(libp2p)
+  // a Go peer's stream per message would otherwise file its protocol in the peer store each time
+  skipRefiledProtocols(libp2p)
   // The peers a get names are dialled now, while Bitswap is put together and started: the handshakes' round trips
   // run meanwhile. The caller's own dial of the same address joins this one (libp2p shares a dial under way, and
   // returns a connection already open); a failure here is the caller's to see and report when it dials.
