@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { noise } from '@libp2p/noise'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
-import { createLibp2p } from 'libp2p'
 import { skipRefiledProtocols } from '../src/protocol-refiling.js'
+import { libp2pPair } from './libp2p-pair.js'
 import type { Connection, Libp2p } from '@libp2p/interface'
 
 const A = '/swapwright-test/a/1.0.0'
@@ -18,14 +15,9 @@ describe('a protocol filed for a peer a moment ago is not filed again for each o
   let connection: Connection
 
   before(async () => {
-    const stack = (listen: string[]): Parameters<typeof createLibp2p>[0] => ({
-      addresses: { listen },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()]
-    })
-    server = await createLibp2p(stack(['/ip4/127.0.0.1/tcp/0']))
-    fetcher = await createLibp2p(stack([]))
+    const pair = await libp2pPair()
+    server = pair.server
+    fetcher = pair.fetcher
     // both ends: libp2p files the protocol of outbound streams as well
     skipRefiledProtocols(server, () => clock)
     skipRefiledProtocols(fetcher, () => clock)
