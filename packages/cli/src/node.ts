@@ -3,7 +3,7 @@ import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { blockstorePlugin, createBitswap, errorMessage, logNode, tappedNetwork, WireCounters, wireLog, type Bitswap, type BitswapConfig, type SessionFeedback, type WireTap } from '@swapwright/core'
 import { goDefaults } from '@swapwright/strategies'
-import { dhtProviderFinder, libp2pNetwork, registerBitswapMetrics, type Libp2pNetworkInit } from '@swapwright/transports'
+import { dhtProviderFinder, libp2pNetwork, registerBitswapMetrics, scopeSparingLogger, type Libp2pNetworkInit } from '@swapwright/transports'
 import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p'
 import { NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
@@ -106,6 +106,8 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
   const limits = options.limits
   const libp2p = await listenOrExplain(listen, createLibp2p({
     ...(options.privateKey == null ? {} : { privateKey: options.privateKey }),
+    // a stream's logger only when something logs it: a Go peer opens a stream per message
+    logger: scopeSparingLogger(),
     addresses: { listen },
     // WebSockets too when an address needs it, so a browser node can dial a `serve` listening on a /ws address
     transports: await transportsFor(listen, dht, options.dialing ?? []),
