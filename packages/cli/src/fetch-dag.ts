@@ -14,8 +14,11 @@ export interface DagProgress {
  */
 export async function fetchDag (
   session: Session, root: CID,
-  /** Hears of each verified block as it comes; the next is taken when what this returns settles. */
-  onBlock: (progress: DagProgress, cid: CID, bytes: Uint8Array) => void | Promise<void>, signal: AbortSignal,
+  /**
+   * Hears of each verified block as it comes, with a dag-pb block's decoded node (decoded here once for both);
+   * the next is taken when what this returns settles.
+   */
+  onBlock: (progress: DagProgress, cid: CID, bytes: Uint8Array, node?: dagPb.PBNode) => void | Promise<void>, signal: AbortSignal,
   /** Throws when the given blocks of the DAG can never arrive from the peers at hand; asked before they are wanted. */
   check: (cids: readonly CID[]) => void = () => {}
 ): Promise<DagProgress> {
@@ -31,10 +34,11 @@ export async function fetchDag (
     for await (const { cid, bytes } of session.getBlocks(letGo(level), { signal })) {
       progress.blocks++
       progress.bytes += bytes.byteLength
-      await onBlock(progress, cid, bytes)
-      if (cid.code !== dagPb.code) continue
+      const node = cid.code === dagPb.code ? dagPb.decode(bytes) : undefined
+      await onBlock(progress, cid, bytes, node)
+      if (node == null) continue
       const children: CID[] = []
-      for (const link of dagPb.decode(bytes).Links) {
+      for (const link of node.Links) {
         const child = CID.asCID(link.Hash) ?? link.Hash
         const key = blockKey(child)
         if (seen.has(key)) continue

@@ -83,7 +83,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
     let nextTenth = 1
     const heapGrowth = smallBlockHeapGrowth()
     try {
-      const progress = await fetchDag(fetching.session, target.cid, (p, cid, bytes) => {
+      const progress = await fetchDag(fetching.session, target.cid, (p, cid, bytes, node) => {
         fetching.touch()
         heapGrowth(p)
         // Only bytes that came over the network make the rate: a resumed fetch finds the rest on disk at once.
@@ -108,7 +108,7 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
             ...(figures.etaSeconds == null ? {} : { etaSeconds: Math.round(figures.etaSeconds * 10) / 10 })
           })
         }
-        return streaming?.add(cid, bytes)
+        return streaming?.add(cid, bytes, node)
       }, fetching.signal, fetching.carriable)
       const { duplicateBlocks, blocksReceived } = fetching.session.stats()
       log('fetched all %d blocks (%d over the network, %d duplicates) in %s s', progress.blocks, blocksReceived, duplicateBlocks, ((performance.now() - started) / 1000).toFixed(2))

@@ -3,7 +3,7 @@ import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { blockstorePlugin, createBitswap, errorMessage, logNode, tappedNetwork, WireCounters, wireLog, type Bitswap, type BitswapConfig, type SessionFeedback, type WireTap } from '@swapwright/core'
 import { goDefaults } from '@swapwright/strategies'
-import { dhtProviderFinder, libp2pNetwork, registerBitswapMetrics, type Libp2pNetworkInit } from '@swapwright/transports'
+import { dhtProviderFinder, libp2pNetwork, registerBitswapMetrics, scopeSparingLogger, type Libp2pNetworkInit } from '@swapwright/transports'
 import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p'
 import { NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
@@ -11,6 +11,7 @@ import { dhtService, type DhtSettings } from './dht.js'
 import { nodeNoiseCrypto } from './noise-crypto.js'
 import { observedPeerSelector } from './observed-peer-selector.js'
 import { unfileOwnProtocols } from './own-protocol-records.js'
+import { skipRefiledProtocols } from './protocol-refiling.js'
 import { frameBatching } from './yamux-frame-batching.js'
 import type { ConnectionLimits } from './connection-limits.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
@@ -107,6 +108,8 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
   const limits = options.limits
   const libp2p = await listenOrExplain(listen, createLibp2p({
     ...(options.privateKey == null ? {} : { privateKey: options.privateKey }),
+    // a stream's logger only when something logs it: a Go peer opens a stream per message
+    logger: scopeSparingLogger(),
     addresses: { listen },
     // WebSockets too when an address needs it, so a browser node can dial a `serve` listening on a /ws address
     transports: await transportsFor(listen, dht, options.dialing ?? []),
@@ -133,6 +136,8 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
   }))
   // no identify, so no reader of the node's own protocols: not filed (see unfileOwnProtocols)
   if (options.identifyPeers === false) unfileOwnProtocols(libp2p)
+  // a Go peer's stream per message would otherwise file its protocol in the peer store each time
+  skipRefiledProtocols(libp2p)
   // The peers a get names are dialled now, while Bitswap is put together and started: the handshakes' round trips
   // run meanwhile. The caller's own dial of the same address joins this one (libp2p shares a dial under way, and
   // returns a connection already open); a failure here is the caller's to see and report when it dials.

@@ -95,9 +95,10 @@ export class StreamingFileWriter {
   /**
    * Takes a verified block of the file's DAG. Resolves at once unless the writes under way hold more than
    * `STREAMED_WRITES_IN_FLIGHT` bytes: then when they are fewer again, so a slow disk slows the fetch instead
-   * of filling memory. Throws once a write has failed, as the CliError to report.
+   * of filling memory. Throws once a write has failed, as the CliError to report. `node` is a dag-pb block's
+   * decoded node when the caller has it (the fetch decodes each for its links), so it is not decoded twice.
    */
-  async add (cid: CID, bytes: Uint8Array): Promise<void> {
+  async add (cid: CID, bytes: Uint8Array, node?: dagPb.PBNode): Promise<void> {
     // a failed write (a full disk) ends the fetch now: the rest of the file could not be written either
     if (this.#writeError != null) throw fileError(this.#writeError, this.#target)
     if (this.#unplaceable != null) return
@@ -107,7 +108,7 @@ export class StreamingFileWriter {
     this.#waiting.delete(key)
     this.#arrived.add(key)
     try {
-      this.#place(cid, bytes, placement)
+      this.#place(cid, bytes, placement, node)
     } catch (err) {
       this.#unplaceable = (err as Error).message
       return
@@ -115,14 +116,14 @@ export class StreamingFileWriter {
     while (this.#inFlightBytes > STREAMED_WRITES_IN_FLIGHT && this.#inFlight.size > 0) await Promise.race(this.#inFlight)
   }
 
-  #place (cid: CID, bytes: Uint8Array, placement: Placement): void {
+  #place (cid: CID, bytes: Uint8Array, placement: Placement, decoded: dagPb.PBNode | undefined): void {
     if (cid.code === raw.code) {
       if (bytes.byteLength !== placement.size) throw new Error(`${cid} holds ${bytes.byteLength} bytes where ${placement.size} are declared`)
       for (const offset of placement.offsets) this.#write(bytes, offset)
       return
     }
     if (cid.code !== dagPb.code) throw new Error(`${cid} is neither dag-pb nor raw`)
-    const node = dagPb.decode(bytes)
+    const node = decoded ?? dagPb.decode(bytes)
     if (node.Data == null) throw new Error(`${cid} has no UnixFS data`)
     const unixfs = UnixFS.unmarshal(node.Data)
     if (unixfs.type !== 'file' && unixfs.type !== 'raw') throw new Error(`${cid} is a UnixFS ${unixfs.type}`)

@@ -17,14 +17,13 @@ export class WriteWatchingBlockstore extends FsBlockstore {
   /** Aborted after the first failed block write; its reason is the CliError to report. */
   readonly writeFailed: AbortSignal = this.#failed.signal
 
-  override async put (...args: Parameters<FsBlockstore['put']>): Promise<CID> {
-    try {
-      return await super.put(...args)
-    } catch (err) {
+  /** A handler on the store's own promise rather than an async layer: one promise fewer for every block stored. */
+  override put (...args: Parameters<FsBlockstore['put']>): Promise<CID> {
+    return super.put(...args).catch((err: unknown) => {
       // a write the caller cancelled is no fault of the disk
       if (args[2]?.signal?.aborted !== true) this.#failed.abort(writeError(err, this.path))
       throw err
-    }
+    })
   }
 }
 

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { noise } from '@libp2p/noise'
-import { tcp } from '@libp2p/tcp'
-import { yamux } from '@libp2p/yamux'
-import { createLibp2p } from 'libp2p'
 import { unfileOwnProtocols } from '../src/own-protocol-records.js'
+import { libp2pPair } from './libp2p-pair.js'
 import type { Libp2p } from '@libp2p/interface'
 
 const PROTOCOLS = ['/swapwright-test/a/1.0.0', '/swapwright-test/b/1.0.0', '/swapwright-test/c/1.0.0']
@@ -16,14 +13,9 @@ describe('a fetching node files no record of its own protocols', () => {
   const localeCompare = Object.getOwnPropertyDescriptor(String.prototype, 'localeCompare')
 
   before(async () => {
-    const stack = (listen: string[]): Parameters<typeof createLibp2p>[0] => ({
-      addresses: { listen },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()]
-    })
-    server = await createLibp2p(stack(['/ip4/127.0.0.1/tcp/0']))
-    fetcher = await createLibp2p(stack([]))
+    const pair = await libp2pPair()
+    server = pair.server
+    fetcher = pair.fetcher
     unfileOwnProtocols(fetcher)
     // the peer store's collation sort is what the records cost at start-up: counted while the fetcher handles
     const original = String.prototype.localeCompare

@@ -133,8 +133,8 @@ export class FsBlockLog {
   }
 
   /** Appends a block; resolves once it is written (and flushed, with `fsync`) and readable. */
-  async put (key: Uint8Array, id: string, block: Uint8Array): Promise<void> {
-    await this.#append(RECORD_PUT, key, id, block)
+  put (key: Uint8Array, id: string, block: Uint8Array): Promise<void> {
+    return this.#append(RECORD_PUT, key, id, block)
   }
 
   /** Forgets a block at once and appends a tombstone so it stays forgotten after a reopen. */
@@ -168,8 +168,8 @@ export class FsBlockLog {
     await new Promise<void>(resolve => { this.#drainedTo.push({ bytes, resolve }) })
   }
 
-  async #append (kind: RecordKind, key: Uint8Array, id: string, block: Uint8Array | undefined): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
+  #append (kind: RecordKind, key: Uint8Array, id: string, block: Uint8Array | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const size = recordSize(key.byteLength, block?.byteLength ?? 0)
       this.#queue.push({ kind, key, id, block, size, resolve, reject })
       this.#queuedBytes += size

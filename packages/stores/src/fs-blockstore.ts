@@ -9,7 +9,7 @@ import { abortReasonOr } from './abort.js'
 import { boundedMap } from './bounded-map.js'
 import { ensureDirectory, writeFileAtomic } from './fs-atomic-write.js'
 import { errnoCode, FsBlockstoreError, StoreNotOpenError } from './fs-errors.js'
-import { blockFileName, digestOfFileName, isShardName, isTempFileName, shardOf, tempNamer } from './fs-layout.js'
+import { blockFileName, digestOfFileName, isShardName, isTempFileName, shardOf, shardOfMultihash, tempNamer } from './fs-layout.js'
 import { FsBatchWriter } from './fs-batch-writer.js'
 import { FsBlockLog, latin1 } from './fs-block-log.js'
 import { FsShardDirectories } from './fs-shards.js'
@@ -126,6 +126,7 @@ export class FsBlockstore implements Blockstore {
   readonly #writer: FsBatchWriter | undefined
   readonly #shards: FsShardDirectories
   readonly #tempName = tempNamer()
+  readonly #shardPaths = new Map<string, string>()
   #open = false
 
   constructor (path: string, init: FsBlockstoreInit = {}) {
@@ -204,16 +205,27 @@ export class FsBlockstore implements Blockstore {
     this.#shards.clear()
   }
 
-  async put (key: CID, val: BlockBytes, options: AbortOptions = {}): Promise<CID> {
-    this.#assertOpen()
-    options.signal?.throwIfAborted()
+  /**
+   * Not an async function: a small block's put is the log's one promise and a handler, where async layers added
+   * two more promises for every block a fetch stores.
+   */
+  put (key: CID, val: BlockBytes, options: AbortOptions = {}): Promise<CID> {
+    try {
+      this.#assertOpen()
+      options.signal?.throwIfAborted()
+    } catch (err) {
+      return Promise.reject(err)
+    }
     const log = this.#log
     if (log != null && val instanceof Uint8Array && val.byteLength <= this.smallBlockSize) {
       // once queued, the append is no longer cancellable: it goes out with the others of its batch
       const multihash = key.multihash.bytes
-      await log.put(multihash, latin1(multihash), val).catch((err: unknown) => { throw this.#failure('put', log.dir, err, options.signal) })
-      return key
+      return log.put(multihash, latin1(multihash), val).then(() => key, (err: unknown) => { throw this.#failure('put', log.dir, err, options.signal) })
     }
+    return this.#putFile(key, val, options)
+  }
+
+  async #putFile (key: CID, val: BlockBytes, options: AbortOptions): Promise<CID> {
     const { dir, name, file } = this.#locate(key)
     this.#shards.writing(dir, key.multihash.bytes)
     try {
@@ -266,22 +278,50 @@ export class FsBlockstore implements Blockstore {
     yield * boundedMap(source, this.concurrency, async cid => ({ cid, bytes: once(await this.#read(cid, options)) }))
   }
 
-  async has (key: CID, options: AbortOptions = {}): Promise<boolean> {
-    return (await this.#stat(key, 'has', options)) !== undefined
+  /**
+   * Answers at once, without a promise, when no file needs to be looked at: a block in the log, or one its shard
+   * cannot hold (every block of a fresh fetch, whose client looks each one up before wanting it).
+   */
+  has (key: CID, options: AbortOptions = {}): boolean | Promise<boolean> {
+    let known
+    try {
+      known = this.#known(key, options)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    if (known !== null) return known !== undefined
+    return this.#statFile(key, 'has', options).then(size => size !== undefined)
   }
 
   /** The block's size from its file's length, without reading it; undefined when the block is not here. */
   async size (key: CID, options: AbortOptions = {}): Promise<number | undefined> {
-    return this.#stat(key, 'size', options)
+    const known = this.#known(key, options)
+    return known !== null ? known : this.#statFile(key, 'size', options)
   }
 
-  async #stat (key: CID, operation: FsOperation, options: AbortOptions): Promise<number | undefined> {
+  /** The block's size, or undefined when it is surely absent, known without the disk; null when only its file can tell. */
+  #known (key: CID, options: AbortOptions): number | undefined | null {
     this.#assertOpen()
     options.signal?.throwIfAborted()
-    const logged = this.#log?.blockSize(latin1(key.multihash.bytes))
+    const multihash = key.multihash.bytes
+    const logged = this.#log?.blockSize(latin1(multihash))
     if (logged !== undefined) return logged
-    const { dir, file } = this.#locate(key)
-    if (this.#shards.surelyAbsent(dir, key.multihash.bytes)) return undefined
+    return this.#shards.surelyAbsent(this.#shardDirectory(multihash), multihash) ? undefined : null
+  }
+
+  /** The shard directory's path, one string per shard for the store's life. */
+  #shardDirectory (multihash: Uint8Array): string {
+    const shard = shardOfMultihash(multihash)
+    let dir = this.#shardPaths.get(shard)
+    if (dir === undefined) {
+      dir = join(this.path, shard)
+      this.#shardPaths.set(shard, dir)
+    }
+    return dir
+  }
+
+  async #statFile (key: CID, operation: FsOperation, options: AbortOptions): Promise<number | undefined> {
+    const { file } = this.#locate(key)
     try {
       const info = await stat(file)
       return info.isFile() ? info.size : undefined
@@ -382,7 +422,7 @@ export class FsBlockstore implements Blockstore {
 
   #locate (key: CID): { dir: string, name: string, file: string } {
     const name = blockFileName(key.multihash.bytes)
-    const dir = join(this.path, shardOf(name))
+    const dir = this.#shardDirectory(key.multihash.bytes)
     return { dir, name, file: join(dir, name) }
   }
 

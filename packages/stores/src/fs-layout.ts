@@ -22,6 +22,28 @@ export function blockFileName (multihash: Uint8Array): string {
   return base32upper.baseEncode(multihash) + BLOCK_EXTENSION
 }
 
+/**
+ * The shard of the block whose multihash is `multihash`, as `shardOf(blockFileName(multihash))` names it, read
+ * straight from the bits those two base32 characters stand for: a fresh fetch asks the store about every block it
+ * wants, and building the whole file name (a base32 string and two path joins) for each only to learn its shard
+ * was most of the store's garbage during a fetch.
+ */
+export function shardOfMultihash (multihash: Uint8Array): string {
+  const characters = Math.ceil(multihash.byteLength * 8 / 5)
+  if (characters < SHARD_LENGTH + 1) return shardOf(blockFileName(multihash))
+  return BASE32_UPPER[base32Digit(multihash, characters - 3)] + BASE32_UPPER[base32Digit(multihash, characters - 2)]
+}
+
+const BASE32_UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+
+/** The `index`th 5-bit group of `bytes` (big-endian, zero bits past the end), as base32 encodes it. */
+function base32Digit (bytes: Uint8Array, index: number): number {
+  const bit = index * 5
+  const at = bit >> 3
+  const window = (bytes[at] << 8) | (at + 1 < bytes.byteLength ? bytes[at + 1] : 0)
+  return (window >> (11 - (bit & 7))) & 31
+}
+
 export function shardOf (fileName: string): string {
   const key = fileName.slice(0, fileName.length - BLOCK_EXTENSION.length)
   return key.slice(-SHARD_LENGTH - 1, -1).padStart(SHARD_LENGTH, '_')

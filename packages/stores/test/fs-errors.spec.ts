@@ -95,7 +95,7 @@ describe('FsBlockstore errors', () => {
     await assert.rejects(store.put(block.cid, block.bytes), fsError({ path: shard, code: 'EEXIST', operation: 'put' }))
     const file = join(shard, `${name}.data`)
     await assert.rejects(collect(store.get(block.cid)), fsError({ path: file, code: 'ENOTDIR', operation: 'get' }))
-    await assert.rejects(store.has(block.cid), fsError({ path: file, code: 'ENOTDIR', operation: 'has' }))
+    await assert.rejects(async () => store.has(block.cid), fsError({ path: file, code: 'ENOTDIR', operation: 'has' }))
     await store.close()
   }))
 

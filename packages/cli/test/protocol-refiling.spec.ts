@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { skipRefiledProtocols } from '../src/protocol-refiling.js'
+import { libp2pPair } from './libp2p-pair.js'
+import type { Connection, Libp2p } from '@libp2p/interface'
+
+const A = '/swapwright-test/a/1.0.0'
+const B = '/swapwright-test/b/1.0.0'
+
+describe('a protocol filed for a peer a moment ago is not filed again for each of its streams', () => {
+  let fetcher: Libp2p
+  let server: Libp2p
+  let handled = 0
+  let clock = 0
+  let connection: Connection
+
+  before(async () => {
+    const pair = await libp2pPair()
+    server = pair.server
+    fetcher = pair.fetcher
+    // both ends: libp2p files the protocol of outbound streams as well
+    skipRefiledProtocols(server, () => clock)
+    skipRefiledProtocols(fetcher, () => clock)
+    for (const protocol of [A, B]) {
+      await server.handle(protocol, async stream => {
+        handled++
+        await stream.close()
+      })
+    }
+    // one connection, so the streams' filing is all the stores do while they are counted
+    connection = await fetcher.dial(server.getMultiaddrs()[0])
+  })
+
+  after(async () => {
+    await fetcher?.stop()
+    await server?.stop()
+  })
+
+  /** Opens a stream to the server per protocol, one at a time, and counts the collations both stores did meanwhile. */
+  async function sortsFor (protocols: string[]): Promise<number> {
+    let sorts = 0
+    const localeCompare = Object.getOwnPropertyDescriptor(String.prototype, 'localeCompare')
+    const original = String.prototype.localeCompare
+    // filing a record sorts its protocols (two here, so each filing compares): the store's work, counted
+    String.prototype.localeCompare = function (...args: Parameters<typeof original>) {
+      sorts++
+      return original.apply(this, args)
+    }
+    try {
+      for (const protocol of protocols) {
+        const seen = handled
+        const stream = await connection.newStream(protocol)
+        while (handled === seen) await new Promise(resolve => setTimeout(resolve, 5))
+        await stream.close()
+      }
+    } finally {
+      if (localeCompare != null) Object.defineProperty(String.prototype, 'localeCompare', localeCompare)
+    }
+    return sorts
+  }
+
+  it('files each protocol once, again after any other write of the record, and again after the interval', async () => {
+    assert.ok(await sortsFor([A, B]) > 0, 'the first streams file their protocols')
+    assert.equal(await sortsFor([A, B, A, B, A]), 0, 'streams of protocols just filed filed them again')
+    assert.deepEqual((await server.peerStore.get(fetcher.peerId)).protocols.filter(p => p === A || p === B).sort(), [A, B])
+    await server.peerStore.merge(fetcher.peerId, { metadata: { note: new Uint8Array([1]) } })
+    await fetcher.peerStore.merge(server.peerId, { metadata: { note: new Uint8Array([1]) } })
+    assert.ok(await sortsFor([A]) > 0, 'a stream after another write of the record did not file its protocol')
+    assert.equal(await sortsFor([A]), 0)
+    clock += 1000
+    assert.ok(await sortsFor([A]) > 0, 'a protocol filed a whole interval ago was not filed again')
+  })
+})
