@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { unfileOwnProtocols } from '../src/own-protocol-records.js'
-import { libp2pPair } from './libp2p-pair.js'
+import { collationsDuring, libp2pPair } from './libp2p-pair.js'
 import type { Libp2p } from '@libp2p/interface'
 
 const PROTOCOLS = ['/swapwright-test/a/1.0.0', '/swapwright-test/b/1.0.0', '/swapwright-test/c/1.0.0']
@@ -10,7 +10,6 @@ describe('a fetching node files no record of its own protocols', () => {
   let fetcher: Libp2p
   let server: Libp2p
   let sorts = 0
-  const localeCompare = Object.getOwnPropertyDescriptor(String.prototype, 'localeCompare')
 
   before(async () => {
     const pair = await libp2pPair()
@@ -18,18 +17,11 @@ describe('a fetching node files no record of its own protocols', () => {
     fetcher = pair.fetcher
     unfileOwnProtocols(fetcher)
     // the peer store's collation sort is what the records cost at start-up: counted while the fetcher handles
-    const original = String.prototype.localeCompare
-    String.prototype.localeCompare = function (...args: Parameters<typeof original>) {
-      sorts++
-      return original.apply(this, args)
-    }
-    try {
+    sorts = await collationsDuring(async () => {
       for (const protocol of PROTOCOLS) {
         await fetcher.handle(protocol, async stream => { await stream.close() })
       }
-    } finally {
-      if (localeCompare != null) Object.defineProperty(String.prototype, 'localeCompare', localeCompare)
-    }
+    })
     await server.handle(PROTOCOLS[0], async stream => { await stream.close() })
     // the fetcher listens nowhere: the server reaches it over the connection the fetcher opens
     const connected = new Promise(resolve => { server.addEventListener('connection:open', resolve, { once: true }) })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { skipRefiledProtocols } from '../src/protocol-refiling.js'
-import { libp2pPair } from './libp2p-pair.js'
+import { collationsDuring, libp2pPair } from './libp2p-pair.js'
 import type { Connection, Libp2p } from '@libp2p/interface'
 
 const A = '/swapwright-test/a/1.0.0'
@@ -38,25 +38,15 @@ describe('a protocol filed for a peer a moment ago is not filed again for each o
 
   /** Opens a stream to the server per protocol, one at a time, and counts the collations both stores did meanwhile. */
   async function sortsFor (protocols: string[]): Promise<number> {
-    let sorts = 0
-    const localeCompare = Object.getOwnPropertyDescriptor(String.prototype, 'localeCompare')
-    const original = String.prototype.localeCompare
     // filing a record sorts its protocols (two here, so each filing compares): the store's work, counted
-    String.prototype.localeCompare = function (...args: Parameters<typeof original>) {
-      sorts++
-      return original.apply(this, args)
-    }
-    try {
+    return collationsDuring(async () => {
       for (const protocol of protocols) {
         const seen = handled
         const stream = await connection.newStream(protocol)
         while (handled === seen) await new Promise(resolve => setTimeout(resolve, 5))
         await stream.close()
       }
-    } finally {
-      if (localeCompare != null) Object.defineProperty(String.prototype, 'localeCompare', localeCompare)
-    }
-    return sorts
+    })
   }
 
   it('files each protocol once, again after any other write of the record, and again after the interval', async () => {
