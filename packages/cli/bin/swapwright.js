@@ -7,11 +7,15 @@
 // received data passes through many short-lived buffers, and collected sooner they cost a get about a fifth less
 // peak memory for a few percent of its speed. `serve` wants the opposite trade (see SERVE_FLAGS), and V8 sizes the
 // young generation once, when the process starts, so the launcher runs `serve` as a process of its own.
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import module, { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+// Node's own modules, taken as they are where Node can (22.3 and newer): an `import` of one makes a module of all
+// its exports, and node:fs's include fs.promises, whose loading brings the promise API's streams and readline
+// along (several milliseconds of every start, `--help` included). An older Node imports them.
+const BUILTINS = ['node:fs', 'node:module', 'node:path', 'node:url']
+const [{ existsSync, readdirSync, statSync }, module, { dirname, join }, { fileURLToPath, pathToFileURL }] =
+  process.getBuiltinModule == null
+    ? await Promise.all(BUILTINS.map(async name => import(name)))
+    : BUILTINS.map(name => process.getBuiltinModule(name))
+const { createRequire } = module
 
 const NEEDED_MAJOR = 22
 const FLAGS = ['--max-semi-space-size=1']
@@ -25,6 +29,11 @@ const FLAGS = ['--max-semi-space-size=1']
  */
 const SERVE_FLAGS = ['--max-semi-space-size=16']
 const here = dirname(fileURLToPath(import.meta.url))
+/**
+ * Node's child processes, loaded only to start one (serve, an older Node, the first build): compiling the module
+ * costs every other start, `--help` included, a few milliseconds.
+ */
+const childProcess = () => createRequire(import.meta.url)('node:child_process')
 const compiled = join(here, '..', 'dist', 'src', 'cli.js')
 const major = Number(process.versions.node.split('.')[0])
 
@@ -86,7 +95,7 @@ function bundledNode () {
 
 /** Runs the command on `node` with Node flags `flags`, passing signals on and ending with its exit code. */
 function runOn (node, flags) {
-  const child = spawn(node, [...flags, cli, ...process.argv.slice(2)], { stdio: 'inherit' })
+  const child = childProcess().spawn(node, [...flags, cli, ...process.argv.slice(2)], { stdio: 'inherit' })
   // A Ctrl-C at a terminal reaches the child by itself (the whole foreground group gets it); passing it on too
   // would be a second Ctrl-C, which cuts the command's clean stop short.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -103,7 +112,7 @@ function buildInClone () {
     process.exit(1)
   }
   process.stderr.write('swapwright: building the command once (npm run build)...\n')
-  const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  const built = childProcess().spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
   if (built.status !== 0 || !existsSync(compiled)) {
     process.stderr.write('swapwright: the build failed; run npm run build in the clone to see why\n')
     process.exit(1)

@@ -2,7 +2,6 @@
 // The flag above caps V8's young generation at 1 MiB. Received data passes through many short-lived buffers;
 // collected sooner, they cost a 256 MiB get about 45 MiB less peak memory (183 MiB instead of about 230, median
 // of six runs) for about 8% of its speed. The launcher (bin/swapwright.js) and the npm scripts pass it too.
-import { readFileSync } from 'node:fs'
 import { enableCompileCache } from 'node:module'
 // The errors alone: the whole of core is not needed to print help or a usage error
 import { errorMessage } from '@swapwright/core/errors'
@@ -22,7 +21,7 @@ swapwright --version prints the version.`
 async function main (argv: string[], output: Output): Promise<number> {
   const [name, ...rest] = argv
   if (name === '--version' || name === '-v' || name === 'version') {
-    const version = commandVersion()
+    const version = await commandVersion()
     output.event('version', { version, node: process.versions.node }, `swapwright ${version}`)
     return ExitCode.ok
   }
@@ -57,9 +56,13 @@ async function main (argv: string[], output: Output): Promise<number> {
   }
 }
 
-/** The version of the installed @swapwright/cli, from its package.json. */
-function commandVersion (): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+/**
+ * The version of the installed @swapwright/cli, from its package.json. node:fs is imported here, not above: an
+ * import of it makes fs.promises, which loads the promise API's streams and readline, a cost for every other start.
+ */
+async function commandVersion (): Promise<string> {
+  const { readFile } = await import('node:fs/promises')
+  return (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 }
 
 function toCliError (err: unknown, signal: AbortSignal): CliError {

@@ -49,6 +49,8 @@ export interface GetSummary {
   peakMemoryBytes: number
   /** Milliseconds from the start of the process to the first want handed to the network: the command's start-up. */
   firstWantMs: number
+  /** CPU milliseconds (user and system) the process had used by its first want: the start-up's own cost, which a busy machine's waiting for a processor does not inflate. */
+  firstWantCpuMs: number
 }
 
 /**
@@ -121,7 +123,8 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
         received: blocksReceived,
         receivedBytes: wire.blockBytesReceived,
         providers: fetching.report.providers(),
-        firstWantMs: fetching.firstWantAt() ?? started
+        firstWantMs: fetching.firstWantAt() ?? started,
+        firstWantCpuMs: fetching.firstWantCpu() ?? 0
       }
     } finally {
       bar.stop()
@@ -167,7 +170,8 @@ export async function getDag (init: GetInit): Promise<GetSummary> {
     providers: fetched.providers,
     // maxRSS is in KiB
     peakMemoryBytes: process.resourceUsage().maxRSS * 1024,
-    firstWantMs: Math.round(fetched.firstWantMs)
+    firstWantMs: Math.round(fetched.firstWantMs),
+    firstWantCpuMs: Math.round(fetched.firstWantCpuMs)
   }
 }
 

@@ -51,6 +51,8 @@ export interface Fetching {
   carriable: (cids: readonly CID[]) => void
   /** When the first want was handed to the network (ms since the process started), once it was. */
   firstWantAt: () => number | undefined
+  /** The CPU time (user and system, ms) the process had used by then: the start-up's cost apart from waiting. */
+  firstWantCpu: () => number | undefined
   /** The blocks of the fetch as a read-only blockstore: from the repository, else through the session. */
   blocks: { get: (cid: CID, options?: { signal?: AbortSignal }) => AsyncGenerator<Uint8Array> }
 }
@@ -75,9 +77,14 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
   const phase: { now: FetchPhase } = { now: 'dialling peers' }
   // The command's start-up, as the peer sees it: up to the first want leaving for the network
   let firstWantAt: number | undefined
+  let firstWantCpu: number | undefined
   const firstWant: WireTap = {
     sent: (_peer, message) => {
-      if (firstWantAt == null && message.wantlist?.entries.some(entry => !entry.cancel) === true) firstWantAt = performance.now()
+      if (firstWantAt != null || message.wantlist?.entries.some(entry => !entry.cancel) !== true) return
+      firstWantAt = performance.now()
+      // on a busy machine the wall time waits for a processor; the CPU time is what the command itself spent
+      const cpu = process.cpuUsage()
+      firstWantCpu = (cpu.user + cpu.system) / 1000
     }
   }
   const node = await startNode(repo.blockstore, [], init.dht, {
@@ -128,7 +135,7 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
       }
     }
     try {
-      return await work({ node, session, signal: ended, touch, carriable, blocks, report, firstWantAt: () => firstWantAt })
+      return await work({ node, session, signal: ended, touch, carriable, blocks, report, firstWantAt: () => firstWantAt, firstWantCpu: () => firstWantCpu })
     } catch (err) {
       repo.writeFailed.throwIfAborted()
       notFound.signal.throwIfAborted()

@@ -44,6 +44,9 @@ describe('the swapwright command', () => {
     assert.equal(done?.duplicates, 0)
     // The process's own high-water mark, from the OS: at least the node's code and a block or two.
     assert.ok(done?.peakMemoryBytes > 32 * 1024 * 1024 && done?.peakMemoryBytes < 4 * 1024 ** 3, `peak memory ${done?.peakMemoryBytes}`)
+    // The start-up's CPU time: some, and never more than the process can have used while it waited for that want
+    // (one thread runs the command; the collector's helpers may add a little, so not bounded by the wall time)
+    assert.ok(done?.firstWantCpuMs > 0 && done?.firstWantCpuMs < done?.firstWantMs * 2, `first want at ${done?.firstWantMs} ms, ${done?.firstWantCpuMs} ms of CPU`)
   })
 
   it('reproduces a directory tree byte-exact', async () => {

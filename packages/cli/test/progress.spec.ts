@@ -60,7 +60,7 @@ describe('a progress line', () => {
 describe('a fetch summary', () => {
   const base: GetSummary = {
     cid: 'bafy', out: 'x', blocks: 65, bytes: 64 * MiB + 3000, fileBytes: 64 * MiB, writtenBytes: 64 * MiB, seconds: 1.2,
-    megabytesPerSecond: 0, duplicates: 0, received: 65, receivedBytes: 64 * MiB + 3000, providers: [], peakMemoryBytes: 0, firstWantMs: 0
+    megabytesPerSecond: 0, duplicates: 0, received: 65, receivedBytes: 64 * MiB + 3000, providers: [], peakMemoryBytes: 0, firstWantMs: 0, firstWantCpuMs: 0
   }
 
   it('file bytes and DAG bytes apart, the rate over what came over the network', () => {

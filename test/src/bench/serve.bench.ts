@@ -449,6 +449,7 @@ async function main (): Promise<void> {
     if (parts.has('startup')) {
       const help: number[] = []
       const firstWant: number[] = []
+      const firstWantCpu: number[] = []
       const swWhole: number[] = []
       const kuboWhole: number[] = []
       const transfer: number[] = []
@@ -473,6 +474,7 @@ async function main (): Promise<void> {
         if (run.code !== 0) throw new Error(`the whole get exited ${run.code}: ${run.stderr}`)
         const done = run.events.find(e => e.event === 'done') as Record<string, number>
         firstWant.push(done.firstWantMs)
+        firstWantCpu.push(done.firstWantCpuMs)
         transfer.push(done.seconds * 1000)
         await rm(dir, { recursive: true, force: true })
         process.stderr.write(`start-up: round ${round + 1}/${rounds}\n`)
@@ -482,6 +484,7 @@ async function main (): Promise<void> {
       print('|---|---|---|')
       print(`| \`swapwright --help\`, whole process (ms) | ${summary(help, 0)} | |`)
       print(`| \`get\`'s first want after process start (ms) | ${summary(firstWant, 0)} | |`)
+      print(`| CPU time the \`get\` had used by then (ms; what load does not inflate) | ${summary(firstWantCpu, 0)} | ${summary(firstWantCpu.map((ms, i) => ms / firstWant[i]), 2)} of the wall time |`)
       print(`| whole \`swapwright get\` from \`swapwright serve\` (s) | ${summary(swWhole.map(ms => ms / 1000), 2)} | ${summary(swWhole.map((ms, i) => kuboWhole[i] / ms), 2)}× Kubo's speed |`)
       print(`| of which start-up to the first want (s) | ${summary(firstWant.map(ms => ms / 1000), 2)} | ${summary(firstWant.map((ms, i) => ms / swWhole[i]), 2)} of the whole |`)
       print(`| of which the transfer (first want to last block, s) | ${summary(transfer.map(ms => ms / 1000), 2)} | ${summary(transfer.map((ms, i) => ms / swWhole[i]), 2)} of the whole |`)
