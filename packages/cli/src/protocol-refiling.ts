@@ -16,7 +16,7 @@ export const PROTOCOL_REFILE_INTERVAL_MS = 1000
  * so the next merge goes to the store again. What a skipped merge returns is the record the last one returned:
  * nothing has written it since.
  */
-export function skipRefiledProtocols (libp2p: Libp2p, now: () => number = () => performance.now()): void {
+export function skipRefiledProtocols (libp2p: Libp2p, now: () => number = () => performance.now()): RefiledProtocols {
   const store = libp2p.peerStore
   const merge = store.merge.bind(store)
   const patch = store.patch.bind(store)
@@ -27,6 +27,8 @@ export function skipRefiledProtocols (libp2p: Libp2p, now: () => number = () => 
   const filed = new Map<string, { at: Map<string, number>, record: Awaited<ReturnType<typeof merge>> }>()
   /** Counts the other writes, so a merge that one overtook (under the store's lock) is not remembered. */
   let writes = 0
+  // what was filed for a peer is forgotten when it goes, so a server that many peers pass through keeps no trace of them
+  libp2p.addEventListener('peer:disconnect', event => { filed.delete(event.detail.toString()) })
   const fresh = (peer: PeerId, data: PeerData): ReturnType<typeof merge> | undefined => {
     const protocols = data.protocols
     if (protocols == null || !onlyProtocols(data)) return undefined
@@ -79,6 +81,13 @@ export function skipRefiledProtocols (libp2p: Libp2p, now: () => number = () => 
     filed.clear()
     return consume(...args)
   }) as typeof store.consumePeerRecord
+  return { get peers () { return filed.size } }
+}
+
+/** What `skipRefiledProtocols` remembers, for tests and diagnostics. */
+export interface RefiledProtocols {
+  /** Peers whose filed protocols are remembered: only connected ones. */
+  readonly peers: number
 }
 
 function onlyProtocols (data: PeerData): boolean {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { skipRefiledProtocols } from '../src/protocol-refiling.js'
+import { skipRefiledProtocols, type RefiledProtocols } from '../src/protocol-refiling.js'
 import { collationsDuring, libp2pPair } from './libp2p-pair.js'
 import type { Connection, Libp2p } from '@libp2p/interface'
 
@@ -13,13 +13,14 @@ describe('a protocol filed for a peer a moment ago is not filed again for each o
   let handled = 0
   let clock = 0
   let connection: Connection
+  let remembered: RefiledProtocols
 
   before(async () => {
     const pair = await libp2pPair()
     server = pair.server
     fetcher = pair.fetcher
     // both ends: libp2p files the protocol of outbound streams as well
-    skipRefiledProtocols(server, () => clock)
+    remembered = skipRefiledProtocols(server, () => clock)
     skipRefiledProtocols(fetcher, () => clock)
     for (const protocol of [A, B]) {
       await server.handle(protocol, async stream => {
@@ -59,5 +60,17 @@ describe('a protocol filed for a peer a moment ago is not filed again for each o
     assert.equal(await sortsFor([A]), 0)
     clock += 1000
     assert.ok(await sortsFor([A]) > 0, 'a protocol filed a whole interval ago was not filed again')
+  })
+
+  it('forgets what it filed for a peer once the peer is gone', async () => {
+    assert.equal(await sortsFor([A]), 0, 'the protocol was filed a moment ago')
+    // the server's own record counts too: libp2p files the protocols it handles under its own id
+    const before = remembered.peers
+    const gone = new Promise(resolve => { server.addEventListener('peer:disconnect', resolve, { once: true }) })
+    await fetcher.hangUp(server.peerId)
+    await gone
+    assert.equal(remembered.peers, before - 1, 'a peer that is gone is still remembered')
+    connection = await fetcher.dial(server.getMultiaddrs()[0])
+    assert.ok(await sortsFor([A]) > 0, 'a peer that came back within the interval was taken as filed')
   })
 })
