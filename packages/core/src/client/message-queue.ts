@@ -306,10 +306,7 @@ export class MessageQueue {
   /** Coalesces everything changed in this turn into one message. */
   private scheduleFlush (): void {
     if (this.stopped || this.flushTimer != null || this.sending) return
-    this.flushTimer = this.init.clock.setTimeout(() => {
-      this.flushTimer = undefined
-      void this.flush()
-    }, 0)
+    this.flushTimer = this.init.clock.setTimeout(() => { this.flushScheduled() }, 0)
   }
 
   /**
@@ -321,6 +318,11 @@ export class MessageQueue {
   sendNow (): void {
     if (this.flushTimer == null) return
     this.flushTimer.cancel()
+    this.flushScheduled()
+  }
+
+  /** The flush the timer was set for, now: by the timer itself, or early by `sendNow`. */
+  private flushScheduled (): void {
     this.flushTimer = undefined
     void this.flush()
   }
