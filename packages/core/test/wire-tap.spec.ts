@@ -36,6 +36,35 @@ describe('tapping a network', () => {
     assert.equal(tapped.latency('a'), undefined)
     assert.ok(tapped instanceof FakeNetwork)
   })
+
+  it('tells a tap when the network has finished with a message, and how a failed send failed', async () => {
+    const inner = new FakeNetwork(new VirtualClock())
+    const order: string[] = []
+    let release: (() => void) | undefined
+    let fail = false
+    inner.send = async () => {
+      order.push('network took it')
+      await new Promise<void>(resolve => { release = resolve })
+      if (fail) throw new Error('stream reset')
+    }
+    const tapped = tapNetwork(inner, {
+      sent: () => { order.push('sent') },
+      sendDone: (_peer, _message, error) => { order.push(error == null ? 'done' : `failed: ${(error as Error).message}`) }
+    })
+    const message = { blocks: [], presences: [], pendingBytes: 0 }
+    const first = tapped.send('a', message)
+    await Promise.resolve()
+    assert.deepEqual(order, ['sent', 'network took it'], 'not done while the network still holds the message')
+    release?.()
+    await first
+    assert.deepEqual(order, ['sent', 'network took it', 'done'])
+    fail = true
+    const second = tapped.send('a', message)
+    await Promise.resolve()
+    release?.()
+    await assert.rejects(second, /stream reset/)
+    assert.deepEqual(order.slice(3), ['sent', 'network took it', 'failed: stream reset'])
+  })
 })
 
 describe('WireCounters', () => {

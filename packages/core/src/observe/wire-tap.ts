@@ -11,6 +11,11 @@ import type { BitswapMessage, DecodedMessage } from '../wire/types.js'
 export interface WireTap {
   /** A message is about to be sent to `peer` (before the network takes it; a failed send is still seen). */
   sent?: (peer: PeerKey, message: BitswapMessage) => void
+  /**
+   * The network finished with a message `sent` saw: written, or failed with `error`. The time between the two is
+   * how long the message waited behind back-pressure, which a tap that only sees `sent` cannot tell.
+   */
+  sendDone?: (peer: PeerKey, message: BitswapMessage, error?: unknown) => void
   /** A message arrived from `peer`, decoded, `bytes` long on the wire. */
   received?: (peer: PeerKey, message: DecodedMessage, bytes: number) => void
   connected?: (peer: PeerKey, version: ProtocolVersion) => void
@@ -26,9 +31,18 @@ export function tapNetwork (inner: BitswapNetwork, ...taps: WireTap[]): BitswapN
   const received = taps.flatMap(tap => tap.received == null ? [] : [tap.received])
   const connected = taps.flatMap(tap => tap.connected == null ? [] : [tap.connected])
   const disconnected = taps.flatMap(tap => tap.disconnected == null ? [] : [tap.disconnected])
+  const sendDone = taps.flatMap(tap => tap.sendDone == null ? [] : [tap.sendDone])
   const send: BitswapNetwork['send'] = async (peer, message, options) => {
     for (const tap of sent) tap(peer, message)
-    return inner.send(peer, message, options)
+    // without a tap that waits for the end, the send is the network's own promise: no extra await per message
+    if (sendDone.length === 0) return inner.send(peer, message, options)
+    try {
+      await inner.send(peer, message, options)
+    } catch (err) {
+      for (const tap of sendDone) tap(peer, message, err)
+      throw err
+    }
+    for (const tap of sendDone) tap(peer, message)
   }
   const start: BitswapNetwork['start'] = async (handler) => inner.start({
     ...handler,

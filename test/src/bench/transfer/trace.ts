@@ -8,7 +8,8 @@
  * files together (`sort -n`) to read one timeline. Off, it adds nothing to the network.
  */
 import { writeFileSync } from 'node:fs'
-import type { BitswapMessage, BitswapNetwork, NetworkHandler, Plugin } from '@swapwright/core'
+import { tappedNetwork } from '@swapwright/core'
+import type { BitswapMessage, BitswapNetwork, Plugin, WireTap } from '@swapwright/core'
 
 const prefix = process.env.SWAPWRIGHT_BENCH_TRACE
 const lines: string[] = []
@@ -18,34 +19,25 @@ let role = 'node'
 /** What the node looks like at each message (e.g. `wl=12`); set once the node exists. */
 export const traceState: { snapshot: () => string } = { snapshot: () => '' }
 
+const now = (): string => (performance.timeOrigin + performance.now()).toFixed(1)
+
 function line (what: string, message: Pick<BitswapMessage, 'blocks' | 'presences' | 'wantlist'>, extra = ''): void {
   const entries = message.wantlist?.entries ?? []
   let cancels = 0
   for (const entry of entries) if (entry.cancel) cancels++
-  const at = (performance.timeOrigin + performance.now()).toFixed(1)
-  lines.push(`${at} ${role} ${what} wants=${entries.length - cancels} cancels=${cancels} blocks=${message.blocks.length} presences=${message.presences.length}${extra} ${traceState.snapshot()}`)
+  lines.push(`${now()} ${role} ${what} wants=${entries.length - cancels} cancels=${cancels} blocks=${message.blocks.length} presences=${message.presences.length}${extra} ${traceState.snapshot()}`)
+}
+
+/** The tap that writes the log: each message as it is handed to the network, when the network is done with it, and each arrival. */
+const traceTap: WireTap = {
+  sent: (_peer, message) => { line('send', message) },
+  sendDone: (_peer, _message, error) => { lines.push(`${now()} ${role} ${error == null ? 'sent' : 'failed'} ${traceState.snapshot()}`) },
+  received: (_peer, message, bytes) => { line('recv', message, ` bytes=${bytes}`) }
 }
 
 /** The network plugin, traced when SWAPWRIGHT_BENCH_TRACE is set (else returned as it is). */
-export function traced<T extends BitswapNetwork> (plugin: Plugin<T>, as: string): Plugin<T> {
+export function traced<T extends BitswapNetwork> (plugin: Plugin<T>, as: string): Plugin<BitswapNetwork> {
   if (prefix == null) return plugin
   role = as
-  return components => {
-    const network = plugin(components)
-    const send = network.send.bind(network)
-    network.send = async (peer, message, options) => {
-      line('send', message)
-      await send(peer, message, options)
-      lines.push(`${(performance.timeOrigin + performance.now()).toFixed(1)} ${role} sent ${traceState.snapshot()}`)
-    }
-    const start = network.start.bind(network)
-    network.start = async (handler: NetworkHandler) => start({
-      ...handler,
-      onMessage: (peer, message, bytes) => {
-        line('recv', message, ` bytes=${bytes}`)
-        return handler.onMessage(peer, message, bytes)
-      }
-    })
-    return network
-  }
+  return tappedNetwork(plugin, traceTap)
 }
