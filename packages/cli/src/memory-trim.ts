@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import { systemClock, type Clock, type Timer } from '@swapwright/core'
 
 /** Ms without a connection opening or closing before `serve` may hand memory back. */
 export const DEFAULT_TRIM_QUIET = 5000
@@ -19,6 +20,8 @@ export interface MemoryTrimOptions {
   rss?: () => number
   /** Runs the collection that hands pooled heap pages back (default: V8's, see `lastResortCollector`). */
   collect?: () => void
+  /** The clock the quiet spell is timed on (default: the system's). */
+  clock?: Clock
 }
 
 /**
@@ -26,15 +29,16 @@ export interface MemoryTrimOptions {
  * peers needed in a pool for reuse, and only a memory-reducing collection gives them back; its own reducer did
  * not run within 30 s of 200 peers leaving (40–50 MiB stayed resident). So once no connection has opened or
  * closed for `quiet` ms, and the process has grown by `growth` since the last trim, one such collection runs.
- * Returns a function that stops watching.
+ * Returns a function that stops watching; its caller calls it on every way out, so no pending trim outlives the node.
  */
 export function watchMemoryTrim (events: ConnectionEvents, options: MemoryTrimOptions = {}): () => void {
   const quiet = options.quiet ?? DEFAULT_TRIM_QUIET
   const growth = options.growth ?? DEFAULT_TRIM_GROWTH
   const rss = options.rss ?? (() => process.memoryUsage.rss())
   const collect = options.collect ?? lastResortCollector()
+  const clock = options.clock ?? systemClock()
   let baseline = rss()
-  let timer: ReturnType<typeof setTimeout> | undefined
+  let timer: Timer | undefined
   const trim = (): void => {
     timer = undefined
     if (rss() - baseline < growth) return
@@ -42,15 +46,13 @@ export function watchMemoryTrim (events: ConnectionEvents, options: MemoryTrimOp
     baseline = rss()
   }
   const activity = (): void => {
-    if (timer !== undefined) clearTimeout(timer)
-    timer = setTimeout(trim, quiet)
-    // Waiting to trim never keeps the process alive.
-    timer.unref?.()
+    timer?.cancel()
+    timer = clock.setTimeout(trim, quiet)
   }
   events.addEventListener('connection:open', activity)
   events.addEventListener('connection:close', activity)
   return () => {
-    if (timer !== undefined) clearTimeout(timer)
+    timer?.cancel()
     events.removeEventListener('connection:open', activity)
     events.removeEventListener('connection:close', activity)
   }

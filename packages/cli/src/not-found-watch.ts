@@ -1,10 +1,10 @@
-import { blockKey, type PeerKey, type SessionFeedback } from '@swapwright/core'
+import { blockKey, systemClock, type Clock, type PeerKey, type SessionFeedback, type Timer } from '@swapwright/core'
 import type { CID } from 'multiformats/cid'
 
 interface Refusals {
   cid: CID
   peers: Set<PeerKey>
-  timer?: ReturnType<typeof setTimeout>
+  timer?: Timer
 }
 
 /**
@@ -18,11 +18,13 @@ export class NotFoundWatch {
   private readonly refusals = new Map<string, Refusals>()
   private readonly grace: number
   private readonly onNotFound: (cid: CID, peers: PeerKey[]) => void
+  private readonly clock: Clock
   private stopped = false
 
-  constructor (grace: number, onNotFound: (cid: CID, peers: PeerKey[]) => void) {
+  constructor (grace: number, onNotFound: (cid: CID, peers: PeerKey[]) => void, clock: Clock = systemClock()) {
     this.grace = grace
     this.onNotFound = onNotFound
+    this.clock = clock
   }
 
   observe (feedback: SessionFeedback): void {
@@ -54,7 +56,7 @@ export class NotFoundWatch {
 
   stop (): void {
     this.stopped = true
-    for (const refusal of this.refusals.values()) clearTimeout(refusal.timer)
+    for (const refusal of this.refusals.values()) refusal.timer?.cancel()
     this.refusals.clear()
   }
 
@@ -63,11 +65,11 @@ export class NotFoundWatch {
     let everyone = true
     for (const peer of this.peers) if (!refusal.peers.has(peer)) everyone = false
     if (!everyone) {
-      clearTimeout(refusal.timer)
+      refusal.timer?.cancel()
       refusal.timer = undefined
       return
     }
-    refusal.timer ??= setTimeout(() => {
+    refusal.timer ??= this.clock.setTimeout(() => {
       if (!this.stopped) this.onNotFound(refusal.cid, [...refusal.peers])
     }, this.grace)
   }
@@ -80,7 +82,7 @@ export class NotFoundWatch {
   private forget (cid: CID): void {
     if (this.refusals.size === 0) return
     const key = blockKey(cid)
-    clearTimeout(this.refusals.get(key)?.timer)
+    this.refusals.get(key)?.timer?.cancel()
     this.refusals.delete(key)
   }
 }
