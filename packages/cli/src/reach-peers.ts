@@ -69,7 +69,10 @@ export async function reachPeers (libp2p: Libp2p, init: ReachPeersInit): Promise
     const failed = (err: unknown): void => {
       // an interrupt, a wrong peer id, a bug: before the fetch starts it is the command's error
       if (!(err instanceof CliError) || err.exitCode !== ExitCode.unreachable) {
-        if (!started) reject(err)
+        if (started) return
+        // the command ends with this error: the other dials end with it
+        stopped.abort()
+        reject(err)
         return
       }
       if (started) {
