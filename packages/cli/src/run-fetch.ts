@@ -8,7 +8,8 @@ import { joinDht } from './join-dht.js'
 import { startNode, type CliNode } from './node.js'
 import { NotFoundWatch } from './not-found-watch.js'
 import { installHalfWindowUpdates } from './yamux-window-updates.js'
-import { logRetry, reach, type PeerAddress } from './reach.js'
+import { reachPeers, type PeersReached } from './reach-peers.js'
+import type { PeerAddress } from './reach.js'
 import type { Output } from './output.js'
 import type { Repo } from './repo.js'
 import type { Session, WireTap } from '@swapwright/core'
@@ -106,18 +107,28 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
   })
   const log = node.libp2p.logger.forComponent('swapwright:cli:fetch')
   log('fetching %c from %d named peer(s)%s', cid, init.peers.length, init.dht == null ? '' : ` and the DHT ${init.dht.protocol}`)
+  let named: PeersReached | undefined
   try {
-    const providers = await initialProviders(node, init, phase)
+    named = await reachPeers(node.libp2p, { peers: init.peers, output, signal, dialTimeout: init.dialTimeout })
+    const providers = await initialProviders(node, init, named.reached, phase)
     phase.now = 'waiting for blocks'
     log('session starts with %d provider(s): %s', providers.length, providers.join(', '))
+    const lost = lostPeerWatch(node, providers, named.pending)
+    const session = node.bitswap.createSession({ providers, signal })
+    // The other --peer join as their dials end: the fetch does not wait for the slowest handshake.
+    const joined = named.joining.map(async late => late.then(async peer => {
+      if (peer == null || session.isClosed) return
+      providers.push(peer)
+      await node.bitswap.components.network.connect(peer, { signal })
+      session.addPeer(peer)
+    }).catch(err => { log('peer could not join the session: %s', (err as Error).message) }))
+    for (const join of joined) session.awaitProvider(join)
     // Which Bitswap versions the peers speak is learnt beside the fetch, not before it: the first want goes out
     // without waiting for it (it opens the same stream), and the check is in place long before the first level of
-    // leaves is wanted, since the root has to arrive first.
+    // leaves is wanted, since the root has to arrive first. It counts every named peer reached in the end.
     let check: (cids: readonly CID[]) => void = () => {}
-    if (init.dht == null) void oldPeerCheck(node, providers, signal).then(ready => { check = ready })
+    if (init.dht == null) void Promise.all(joined).then(async () => oldPeerCheck(node, providers, signal)).then(ready => { check = ready })
     const carriable = (cids: readonly CID[]): void => { check(cids) }
-    const lost = lostPeerWatch(node, providers)
-    const session = node.bitswap.createSession({ providers, signal })
     const idle = new AbortController()
     let timer = setTimeout(() => { idle.abort() }, init.idleTimeout)
     const touch = (): void => {
@@ -159,6 +170,7 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
     log('failed while %s: %s', phase.now, (err as Error).message)
     throw told(err, phase.now, report, signal)
   } finally {
+    named?.stop()
     watch.stop()
     await node.stop()
   }
@@ -197,14 +209,14 @@ async function oldPeerCheck (node: CliNode, providers: readonly string[], signal
  * Aborts when a provider disconnects and leaves no Bitswap peer behind: the fetch cannot go on, and saying which
  * peer was lost beats waiting out the idle timeout with a frozen progress bar.
  */
-function lostPeerWatch (node: CliNode, providers: readonly string[]): { signal: AbortSignal, peer?: string, stop: () => void } {
+function lostPeerWatch (node: CliNode, providers: readonly string[], dialling: () => number): { signal: AbortSignal, peer?: string, stop: () => void } {
   const controller = new AbortController()
   const watch: { signal: AbortSignal, peer?: string, stop: () => void } = {
     signal: controller.signal,
     stop: () => { node.bitswap.removeEventListener('peer:disconnected', onGone) }
   }
   const onGone = (event: CustomEvent<{ peer: string }>): void => {
-    if (!providers.includes(event.detail.peer) || node.bitswap.components.network.connectedPeers().length > 0) return
+    if (!providers.includes(event.detail.peer) || node.bitswap.components.network.connectedPeers().length > 0 || dialling() > 0) return
     watch.peer = event.detail.peer
     controller.abort()
   }
@@ -213,9 +225,9 @@ function lostPeerWatch (node: CliNode, providers: readonly string[]): { signal: 
 }
 
 /** The peers named with --peer, or else the first provider the DHT names; the session may find more later. */
-async function initialProviders (node: CliNode, init: FetchInit, phase: { now: FetchPhase }): Promise<string[]> {
+async function initialProviders (node: CliNode, init: FetchInit, reached: readonly string[], phase: { now: FetchPhase }): Promise<string[]> {
   const { output, signal } = init
-  const providers = await reachPeers(node, init)
+  const providers = [...reached]
   if (init.dht == null) return providers
   phase.now = 'joining the DHT'
   const joined = await joinDht(node.libp2p, init.dht, init.dialTimeout, output, signal)
@@ -227,39 +239,4 @@ async function initialProviders (node: CliNode, init: FetchInit, phase: { now: F
   })
   output.event('provider', { peer: found.peer, addresses: found.addresses, via: 'dht' }, `found provider ${found.peer} through the DHT`)
   return [found.peer]
-}
-
-/**
- * Dials every --peer at once. Those that cannot be reached are skipped with a warning while others remain: one
- * peer down among several must not stop a fetch the others can serve. None reached is exit 4.
- */
-async function reachPeers (node: CliNode, init: FetchInit): Promise<string[]> {
-  const { output, signal } = init
-  const results = await Promise.allSettled(init.peers.map(async peer => {
-    const started = performance.now()
-    const reached = await reach(node.libp2p, peer, {
-      timeout: init.dialTimeout, signal, onRetry: (address, message, delay) => { logRetry(output, address, message, delay) }
-    })
-    // for scripts: how long the connection took, handshakes and retries included
-    output.event('connected', { address: peer.address, ms: Math.round(performance.now() - started) })
-    return reached
-  }))
-  const reached: string[] = []
-  const failures: CliError[] = []
-  for (const result of results) {
-    if (result.status === 'fulfilled') {
-      reached.push(result.value)
-      continue
-    }
-    const err = result.reason as unknown
-    if (!(err instanceof CliError) || err.exitCode !== ExitCode.unreachable) throw err
-    failures.push(err)
-  }
-  if (failures.length === 0) return reached
-  if (reached.length === 0) {
-    if (failures.length === 1) throw failures[0]
-    throw new CliError(`None of the ${failures.length} peers can be reached: ${failures.map(f => f.message).join('; ')}`, ExitCode.unreachable)
-  }
-  for (const failure of failures) output.warning(`skipping a peer: ${failure.message}`)
-  return reached
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { Running, serveOnLoopback, swapwright, useServedFolder } from './cli-helpers.js'
@@ -54,6 +56,29 @@ describe('the command under faults: it ends, and says why', () => {
     const plain = await swapwright(['get', served.root, '--peer', dead, '--peer', served.address, '--repo', 'two-peers', '-o', 'two-peers-2.out', '--dial-timeout', '1'], served.work)
     assert.equal(plain.code, 0, plain.stderr)
     assert.match(plain.stderr, /^swapwright: warning: skipping a peer: Cannot reach/m)
+  })
+
+  it('of several --peer, one that never finishes its handshake does not hold the fetch back', { timeout: 20_000 }, async () => {
+    // Accepts the connection and then says nothing: its dial ends only at --dial-timeout (a minute here), and a
+    // get that waited for every --peer before its first want would still be waiting when the test times out.
+    const sockets: Socket[] = []
+    const silent = createServer(socket => { sockets.push(socket) })
+    silent.listen(0, '127.0.0.1')
+    await once(silent, 'listening')
+    const hung = `/ip4/127.0.0.1/tcp/${(silent.address() as AddressInfo).port}/p2p/${OTHER_PEER}`
+    try {
+      const result = await swapwright(['get', served.root, '--peer', hung, '--peer', served.address, '--repo', 'hung-peer', '-o', 'hung-peer.out',
+        '--dial-timeout', '60', '--json'], served.work)
+      assert.equal(result.code, 0, result.stdout + result.stderr)
+      assert.ok(sockets.length > 0, 'the silent peer was dialled')
+      assert.deepEqual(await readFile(join(served.work, 'hung-peer.out')), await readFile(join(served.work, 'file.bin')))
+      // still told: the peer was never reached
+      const warning = result.events.find(e => e.event === 'warning')
+      assert.match(warning?.message, new RegExp(`skipping a peer: Cannot reach ${hung.replaceAll('/', '\\/')} before the fetch ended`))
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      silent.close()
+    }
   })
 
   it('every --peer unreachable is still exit 4, naming them', async () => {

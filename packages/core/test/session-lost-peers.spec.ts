@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { encodePrefixOf, PeerUnreachableError, PeersLostError, VirtualClock, type BitswapMessage, type BitswapNetwork, type PeerKey, type ProviderFinder, type ProviderRecord } from '../src/index.js'
+import { encodePrefixOf, PeerUnreachableError, PeersLostError, VirtualClock, type BitswapMessage, type PeerKey, type ProviderFinder, type ProviderRecord } from '../src/index.js'
 import { clientFixture } from './fixtures/client.js'
+import { ScriptedNetwork } from './fixtures/scripted-network.js'
 import { cidOf } from './fixtures/fake-network.js'
 import type { BitswapClient } from '../src/internal.js'
 import type { CID } from 'multiformats/cid'
@@ -17,40 +18,23 @@ const DELAY = 10
 const CALLER_TIMEOUT = 60_000
 
 /** Peers that hold every block and answer each WANT_BLOCK with its block, one message per block. */
-class ScriptedNetwork implements BitswapNetwork {
-  readonly name = 'scripted-network'
-  readonly self = 'self'
-  client: BitswapClient | undefined
+class DroppingPeers extends ScriptedNetwork {
   /** Peers that accept a dial. */
   readonly reachable = new Set<PeerKey>()
-  readonly online = new Set<PeerKey>()
   readonly dials: PeerKey[] = []
   /** The peer closes the connection after sending this many blocks. */
   readonly dropAfter = new Map<PeerKey, number>()
   private readonly sentBlocks = new Map<PeerKey, number>()
 
-  constructor (private readonly clock: VirtualClock, private readonly blocks: Map<string, Uint8Array>) {}
-
-  async start (): Promise<void> {}
-  async stop (): Promise<void> {}
-  async disconnect (): Promise<void> {}
-  version (): '1.2.0' { return '1.2.0' }
-  latency (): undefined { return undefined }
-  stats (): undefined { return undefined }
+  constructor (private readonly clock: VirtualClock, private readonly blocks: Map<string, Uint8Array>) {
+    super()
+  }
 
   async connect (to: PeerKey | ProviderRecord): Promise<'1.2.0'> {
     const peer = typeof to === 'string' ? to : to.peer
     this.dials.push(peer)
     if (!this.reachable.has(peer)) throw new PeerUnreachableError(peer, 'connection refused')
-    if (!this.online.has(peer)) {
-      this.online.add(peer)
-      this.client?.peerConnected(peer)
-    }
-    return '1.2.0'
-  }
-
-  connectedPeers (): PeerKey[] {
-    return [...this.online]
+    return this.bringUp(peer)
   }
 
   async send (peer: PeerKey, message: BitswapMessage): Promise<void> {
@@ -99,12 +83,12 @@ interface Outcome {
   afterDrop: number
 }
 
-async function fetchWhileSeedDrops (init: { seedReachable: boolean, spare: boolean }): Promise<Outcome & { network: ScriptedNetwork, client: BitswapClient }> {
+async function fetchWhileSeedDrops (init: { seedReachable: boolean, spare: boolean }): Promise<Outcome & { network: DroppingPeers, client: BitswapClient }> {
   const clock = new VirtualClock()
   const names = Array.from({ length: 10 }, (_, i) => `block ${i}`)
   const cids = await Promise.all(names.map(cidOf))
   const blocks = new Map(cids.map((cid, i) => [cid.toString(), new TextEncoder().encode(names[i])]))
-  const network = new ScriptedNetwork(clock, blocks)
+  const network = new DroppingPeers(clock, blocks)
   const finder = finderOf(init.spare ? ['spare'] : [])
   // Announcing stored blocks would count as lookups on the finder.
   const client = clientFixture({ clock, network, finder, config: { announceBlocks: false } })

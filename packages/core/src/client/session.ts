@@ -441,7 +441,8 @@ export class Session {
   private update (): void {
     if (this.closed) return
     const discovering = this.peers.size === 0
-    // Providers on their way are asked directly once they join (the idle tick still broadcasts if they are slow).
+    // Providers on their way are asked directly once they join (a session with no peer yet still broadcasts at its
+    // idle tick if they are slow; one with a peer waits for them).
     if (discovering && this.joining > 0) return
     // New wants go out only while the window has room; the rest stay queued until a block frees a place.
     const room = Math.min(
@@ -507,6 +508,13 @@ export class Session {
 
   private onIdleTick (): void {
     if (this.closed || this.wants.size === 0) return
+    // A session with a peer and providers still on their way waits for them: they are asked directly when they
+    // join, while a broadcast would reach them as they connect and have them send a small block (answered whole)
+    // that the session's peer was asked for already: twice.
+    if (this.joining > 0 && this.peers.size > 0) {
+      this.armIdleTick()
+      return
+    }
     const limit = this.init.config.broadcastLiveWantsLimit
     const all = [...this.wants.values()]
     let live = all.filter(want => want.live).slice(0, limit)
