@@ -43,19 +43,40 @@ async function bundle (outdir, only) {
 const BUILTIN = new Set(builtinModules.flatMap(name => name.startsWith('node:') ? [name] : [name, `node:${name}`]))
 
 /**
+ * Node's own modules that a get needs only after its first want, if at all: worker_threads (the fs store's write
+ * threads, started at the first batch of blocks), zlib (the checksum of the store's log records), v8 (heap limits
+ * set once blocks arrive) and dns/promises (/dns addresses only). And util, whose exports are only read one by one:
+ * the bundle's copy of a CommonJS module's exports reads the description of each, and util's load as they are
+ * described (its argument parser, diff, colours and with them worker_threads: some thirty of Node's modules).
+ * Each is loaded when one of its exports is first read, not when a chunk that imports it loads.
+ */
+const LAZY_BUILTINS = new Set(['node:worker_threads', 'node:zlib', 'node:v8', 'node:dns/promises', 'node:util'])
+
+/**
  * Node's own modules as require() gives them, not as an import does. An import of one makes a module of all its
  * exports, reading each, and some are getters that load more: node:crypto's load the Web Crypto API, node:fs's the
  * promise API and readline, node:util's a diff. The get's seventeen such imports cost about 9 ms of CPU more than
  * requiring the same modules. The bundle's banner gives every file a require(). Only static imports: an import()
- * of a wrapped module would see its exports as a default alone.
+ * of a wrapped module would see its exports as a default alone. A module of LAZY_BUILTINS is an object of getters
+ * instead, one per export the module has in the Node that builds the bundle, each requiring the module when read
+ * (all of them plain objects: a module that is a function, such as events, could not be stood in for so).
  */
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup (build) {
-    build.onResolve({ filter: /^[a-z_:/]+$/ }, args =>
+    build.onResolve({ filter: /^[a-z0-9_:/]+$/ }, args =>
       BUILTIN.has(args.path) && args.kind === 'import-statement' ? { path: args.path, namespace: 'node-builtin' } : undefined)
-    build.onLoad({ filter: /.*/, namespace: 'node-builtin' }, args =>
-      ({ contents: `module.exports = require(${JSON.stringify(args.path.startsWith('node:') ? args.path : `node:${args.path}`)})`, loader: 'js' }))
+    build.onLoad({ filter: /.*/, namespace: 'node-builtin' }, args => {
+      const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`
+      if (!LAZY_BUILTINS.has(name)) return { contents: `module.exports = require(${JSON.stringify(name)})`, loader: 'js' }
+      const exports = require(name)
+      const keys = Object.getOwnPropertyNames(exports).map(key => [key, Object.getOwnPropertyDescriptor(exports, key).enumerable])
+      return {
+        contents: `let loaded; const load = () => (loaded ??= require(${JSON.stringify(name)}));\n` +
+          `for (const [key, enumerable] of ${JSON.stringify(keys)}) Object.defineProperty(module.exports, key, { enumerable, get: () => load()[key] })`,
+        loader: 'js'
+      }
+    })
   }
 }
 

@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { after, before, describe, it } from 'node:test'
 import { CLI, finished, serveOnLoopback, swapwright, useServedFolder, type Running } from './cli-helpers.js'
 
@@ -70,6 +71,32 @@ describe('start-up: a command loads only what it uses', () => {
     const connected = result.events.find(e => e.event === 'connected')
     assert.equal(connected?.address, served.address)
     assert.ok(Number.isInteger(connected?.ms) && (connected?.ms ?? -1) >= 0, 'connected says how long the dial took')
+  })
+})
+
+/** The bundle the launcher runs for get and cat (made by npm run build), from packages/cli/dist/test. */
+const GET_BUNDLE = fileURLToPath(new URL('../bundle-get/cli.js', import.meta.url))
+
+/** Node's own modules a get needs only after its first want, if at all (scripts/bundle.js, LAZY_BUILTINS). */
+const LATER_BUILTINS = ['worker_threads', 'zlib', 'v8', 'dns/promises', 'internal/util/parse_args/parse_args', 'internal/util/diff']
+
+describe('the get bundle loads Node\'s modules a get needs later only when they are used', () => {
+  it('get --help, which loads every module of a get, loads none of worker_threads, zlib, v8, dns/promises or util\'s argument parser and diff', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'swapwright-cli-builtins-'))
+    try {
+      const record = join(work, 'builtins')
+      // Node's list of its own modules loaded so far, as the process exits
+      const hook = `process.on('exit', () => { process.getBuiltinModule('node:fs').writeFileSync(${JSON.stringify(record)}, process.moduleLoadList.join('\\n')) })`
+      const child = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, GET_BUNDLE, 'get', '--help'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] })
+      const result = await finished(child)
+      assert.equal(result.code, 0, result.stderr)
+      assert.match(result.stdout, /Usage: swapwright get/)
+      const loaded = new Set((await readFile(record, 'utf8')).split('\n'))
+      assert.ok(loaded.has('NativeModule crypto'), 'the record holds the modules the get loaded')
+      assert.deepEqual(LATER_BUILTINS.filter(name => loaded.has(`NativeModule ${name}`)), [])
+    } finally {
+      await rm(work, { recursive: true, force: true })
+    }
   })
 })
 
