@@ -1,7 +1,7 @@
 import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
-import { blockstorePlugin, createBitswap, errorMessage, logNode, tappedNetwork, WireCounters, wireLog, type Bitswap, type BitswapConfig, type SessionFeedback, type WireTap } from '@swapwright/core'
+import { blockstorePlugin, createBitswap, errorMessage, logNode, systemClock, tappedNetwork, WireCounters, wireLog, type Bitswap, type BitswapConfig, type SessionFeedback, type Timer, type WireTap } from '@swapwright/core'
 import { goDefaults } from '@swapwright/strategies'
 import { dhtProviderFinder, libp2pNetwork, registerBitswapMetrics, scopeSparingLogger, type Libp2pNetworkInit } from '@swapwright/transports'
 import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p'
@@ -179,12 +179,12 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
 
 /** Whether `work` settled within `ms`; a failure counts as settled (the node is going away either way). */
 async function within (ms: number, work: Promise<void>): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<boolean>(resolve => { timer = setTimeout(() => { resolve(false) }, ms) })
+  let timer: Timer | undefined
+  const late = new Promise<boolean>(resolve => { timer = systemClock().setTimeout(() => { resolve(false) }, ms) })
   try {
     return await Promise.race([work.then(() => true, () => true), late])
   } finally {
-    clearTimeout(timer)
+    timer?.cancel()
   }
 }
 

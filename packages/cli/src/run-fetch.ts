@@ -6,6 +6,7 @@ import { FetchReport } from './fetch-report.js'
 import { findProvider } from './find-provider.js'
 import { joinDht } from './join-dht.js'
 import { startNode, type CliNode } from './node.js'
+import { IdleWatch } from './idle-watch.js'
 import { NotFoundWatch } from './not-found-watch.js'
 import { installHalfWindowUpdates } from './yamux-window-updates.js'
 import { reachPeers, type PeersReached } from './reach-peers.js'
@@ -129,12 +130,8 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
     let check: (cids: readonly CID[]) => void = () => {}
     if (init.dht == null) void Promise.all(joined).then(async () => oldPeerCheck(node, providers, signal)).then(ready => { check = ready })
     const carriable = (cids: readonly CID[]): void => { check(cids) }
-    const idle = new AbortController()
-    let timer = setTimeout(() => { idle.abort() }, init.idleTimeout)
-    const touch = (): void => {
-      clearTimeout(timer)
-      timer = setTimeout(() => { idle.abort() }, init.idleTimeout)
-    }
+    const idle = new IdleWatch(init.idleTimeout)
+    const touch = (): void => { idle.touch() }
     // a block the repository could not store (a full disk) ends the fetch too
     const ended = AbortSignal.any([signal, idle.signal, repo.writeFailed, notFound.signal, lost.signal])
     const blocks: Fetching['blocks'] = {
@@ -162,7 +159,7 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
       }
       throw err
     } finally {
-      clearTimeout(timer)
+      idle.stop()
       lost.stop()
       session.close()
     }
