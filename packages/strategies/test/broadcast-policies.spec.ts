@@ -153,6 +153,24 @@ describe('adaptiveBroadcast', () => {
     assert.deepEqual(even.policy.select(request(even.timed, 0, 10_000, 10_000)).peers, ['top', 'alone', 'partnerA'], 'counted alike, the fastest first')
   })
 
+  it('judges a peer the first steps left out by the broadcasts it was asked in, not by all of them', () => {
+    // Four floods: 'steady' answers all four, 'quick' (faster) three. Then the first step is one peer, 'steady',
+    // which answers one broadcast and then none; 'quick', never asked again, keeps its three finds of four.
+    const lat: Record<string, number> = { steady: 100, quick: 90 }
+    const timed: BroadcastPeerView[] = [...peers, ...Object.entries(lat).map(([peer, latencyMs]) => view(peer, { latencyMs }))]
+    const policy = build(adaptiveBroadcast({ learnUntil: 3.4, halfLife: 1e12, steps: [1, Infinity] }))
+    const round = (i: number, who: string[]): readonly PeerKey[] => {
+      const at = i * 1000
+      const asked = policy.select(request(timed, 0, at, at)).peers
+      for (const peer of who) policy.observe?.({ peer, type: 'have', at: at + lat[peer] })
+      return asked
+    }
+    for (let i = 0; i < 4; i++) assert.equal(round(i, i < 3 ? ['steady', 'quick'] : ['steady']).length, timed.length, 'learning: everyone')
+    assert.deepEqual(round(4, ['steady']), ['steady'], 'four finds against three, the slower peer first')
+    for (let i = 5; i < 7; i++) assert.deepEqual(round(i, []), ['steady'], 'five finds of six or seven broadcasts')
+    assert.deepEqual(round(7, []), ['quick'], 'three finds of the four floods it heard, and faster, outweigh five of seven')
+  })
+
   it('with no finds to go by, asks the fewest best-scored peers holding firstShare of the score', async () => {
     const store = memoryScoreStore()
     await store.put([{ peer: 'peer-1', score: 6, at: 0 }, { peer: 'peer-2', score: 3, at: 0 }, { peer: 'peer-3', score: 1, at: 0 }])

@@ -192,15 +192,22 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
 
   select (request: BroadcastRequest): BroadcastDecision {
     const { steps } = this.options
-    if (request.step === 0) {
-      this.credit.nextRound()
-      this.finds.begin(request.now)
-    }
+    if (request.step === 0) this.credit.nextRound()
     for (const view of request.peers) if (view.latencyMs !== undefined) this.roundTrips.set(view.peer, view.latencyMs)
     const step = Math.min(request.step, steps.length - 1)
     const last = step === steps.length - 1
     const size = steps[step] - (step > 0 ? steps[step - 1] : 0)
-    if (step === 0 && this.learning(request)) return { peers: request.peers.map(view => view.peer) }
+    if (step === 0 && this.learning(request)) {
+      if (request.step === 0) this.finds.begin(request.now)
+      return { peers: request.peers.map(view => view.peer) }
+    }
+    const decision = this.decide(request, step, last, size)
+    if (request.step === 0) this.finds.begin(request.now, new Set(decision.peers))
+    return decision
+  }
+
+  /** A step's peers once the policy ranks them (not learning). */
+  private decide (request: BroadcastRequest, step: number, last: boolean, size: number): BroadcastDecision {
     const covering = step === 0 && !last ? this.coveringStep(request.peers, request.now, size) : undefined
     const ranked = covering !== undefined || (size >= request.peers.length && (step > 0 || last)) ? undefined : this.ranked(request.peers, request.now)
     const chosen = covering ?? (ranked === undefined
@@ -269,7 +276,23 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
     const members: Array<ReadonlySet<PeerKey>> = []
     const findsOf = new Map<PeerKey, number>()
     const answered = new Map<BroadcastPeerView, number[]>()
-    for (const find of this.finds.recent()) {
+    /**
+     * Weight of the broadcasts kept (answered or not), of those that asked everyone, and of those each peer was
+     * asked in or answered anyway (the provider search reaches peers a step left out).
+     */
+    let total = 0
+    let everyoneWeight = 0
+    const askedWeight = new Map<PeerKey, number>()
+    const askedIn = (peer: PeerKey, w: number): void => { if (views.has(peer)) askedWeight.set(peer, (askedWeight.get(peer) ?? 0) + w) }
+    for (const find of this.finds.kept()) {
+      const w = 2 ** (-Math.max(0, now - find.at) / halfLife)
+      total += w
+      if (find.asked === undefined) everyoneWeight += w
+      else {
+        for (const peer of find.asked) askedIn(peer, w)
+        for (const peer of find.peers) if (!find.asked.has(peer)) askedIn(peer, w)
+      }
+      if (find.peers.size === 0) continue
       for (const peer of find.peers) findsOf.set(peer, (findsOf.get(peer) ?? 0) + 1)
       let best = Infinity
       const index = weight.length
@@ -282,12 +305,18 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
         list.push(index)
       }
       if (best === Infinity) continue
-      weight.push(2 ** (-Math.max(0, now - find.at) / halfLife))
+      weight.push(w)
       members.push(find.peers)
       fastest.push(best)
       heldAt.push(0)
     }
     if (weight.length === 0) return undefined
+    /**
+     * How much more a peer's gain over the broadcasts it was asked in is worth over all of them: a peer the
+     * first steps left out answers only the floods (and the provider search), while the picks are asked every
+     * time, so its bare count would keep a faster peer that holds as much out for good.
+     */
+    const chance = (peer: PeerKey): number => total / Math.max(Number.MIN_VALUE, everyoneWeight + (askedWeight.get(peer) ?? 0))
     const { firstShare, redundantAfter } = this.options
     const chosen: BroadcastPeerView[] = []
     while (chosen.length < cap) {
@@ -298,6 +327,7 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
         const rtt = roundTrip(view)
         let gain = 0
         for (const i of finds) gain += weight[i] * Math.max(0, worthOf(fastest[i], rtt) - heldAt[i])
+        gain *= chance(view.peer)
         if (gain > most) {
           most = gain
           pick = view

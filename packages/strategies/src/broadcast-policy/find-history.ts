@@ -1,10 +1,17 @@
 import type { PeerKey } from '@swapwright/core'
 
-/** One broadcast: when it began and every peer that answered it with a block or a HAVE. */
+/** One broadcast: when it began, whom its first step asked, and every peer that answered it with a block or a HAVE. */
 export interface Find {
   readonly at: number
   readonly peers: ReadonlySet<PeerKey>
+  /**
+   * The peers its first step asked; undefined when it asked every connected peer. A peer left out could not
+   * answer (unless the provider search reached it), so its silence says nothing about what it holds.
+   */
+  readonly asked: ReadonlySet<PeerKey> | undefined
 }
+
+interface Entry { at: number, peers: Set<PeerKey>, asked: ReadonlySet<PeerKey> | undefined }
 
 /**
  * Who answered each of the last broadcasts, as sets: scores say how often a peer answers, these say which
@@ -16,13 +23,13 @@ export interface Find {
  * `capacity` broadcasts are kept.
  */
 export class FindHistory {
-  private readonly finds: Array<{ at: number, peers: Set<PeerKey> }> = []
+  private readonly finds: Entry[] = []
 
   constructor (private readonly capacity: number) {}
 
-  /** A broadcast began at `at` (never before the last one). */
-  begin (at: number): void {
-    this.finds.push({ at, peers: new Set() })
+  /** A broadcast began at `at` (never before the last one), asking `asked` (undefined: every connected peer). */
+  begin (at: number, asked?: ReadonlySet<PeerKey>): void {
+    this.finds.push({ at, peers: new Set(), asked })
     if (this.finds.length > this.capacity) this.finds.shift()
   }
 
@@ -36,5 +43,10 @@ export class FindHistory {
   /** The broadcasts kept that someone answered, oldest first. */
   recent (): Find[] {
     return this.finds.filter(find => find.peers.size > 0)
+  }
+
+  /** Every broadcast kept, answered or not, oldest first. */
+  kept (): readonly Find[] {
+    return this.finds
   }
 }
