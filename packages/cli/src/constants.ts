@@ -47,6 +47,13 @@ export const STREAMED_WRITE_RUN = 1024 * 1024
 export const FETCH_RECEIVE_WINDOW = 4 * 1024 * 1024
 
 /**
+ * The receive window of each yamux stream of `serve`, in bytes: the protocol's own 256 KiB, which the muxer never
+ * grows on these connections. A server only reads wants, so it gives no peer more, and with the window given back in
+ * halves (see yamux-window-updates.ts) a peer's small messages need no update at all.
+ */
+export const SERVE_RECEIVE_WINDOW = 256 * 1024
+
+/**
  * The most wants a fetching node (get, cat, ls) has out at once for one level of a DAG, in place of core's 4096.
  * Every want costs the client about 1.5 KB of state (the want, its maps and sets, its waiter, its CID) that
  * lives until the block arrives, long enough to reach the old generation, and V8 lets that grow about fourfold

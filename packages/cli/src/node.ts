@@ -75,7 +75,7 @@ export interface NodeOptions {
    * speak identify, and carry on (the Go implementation and `serve` both do).
    */
   identifyPeers?: boolean
-  /** The largest receive window of each yamux stream, in bytes (a fetcher's `FETCH_RECEIVE_WINDOW`); the muxer's otherwise. */
+  /** The largest receive window of each yamux stream, in bytes (`FETCH_RECEIVE_WINDOW`, `SERVE_RECEIVE_WINDOW`); the muxer's otherwise. */
   receiveWindow?: number
   /** Whether the muxer writes each loop turn's frames together (a fetcher's; see `frameBatching`); default false. */
   batchFrames?: boolean

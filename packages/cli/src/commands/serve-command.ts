@@ -5,12 +5,13 @@ import { DHT_OPTIONS, parseDhtOptions } from '../dht-options.js'
 import { joinDht } from '../join-dht.js'
 import { LIMIT_OPTIONS, limitFlagsHelp, parseLimitFlags } from '../limit-flags.js'
 import { DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_INBOUND_CONNECTIONS_PER_SECOND, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PENDING_CONNECTIONS, parseConnectionLimits } from '../connection-limits.js'
-import { NODE_STOP_TIMEOUT } from '../constants.js'
+import { NODE_STOP_TIMEOUT, SERVE_RECEIVE_WINDOW } from '../constants.js'
 import { parseMultiaddr } from '../reach.js'
 import { DEFAULT_REPO, openRepo } from '../repo.js'
 import { seconds } from '../seconds.js'
 import { startNode } from '../node.js'
 import { watchMemoryTrim } from '../memory-trim.js'
+import { installHalfWindowUpdates } from '../yamux-window-updates.js'
 import { METRICS_HELP, startMetrics } from '../serve-metrics.js'
 import { addWithProgress } from '../add-progress.js'
 import { parseProfile } from './add-command.js'
@@ -103,8 +104,12 @@ ${limitFlagsHelp()}`,
     try {
       const roots = []
       for (const path of positionals) roots.push(await addWithProgress(path, repo.blockstore, { profile }, output))
+      // A Go peer opens a stream for every message it sends, in a few small frames, and the muxer answered each
+      // frame with a window update of its own (sealed and written apart); in halves, a want needs none.
+      installHalfWindowUpdates()
       const node = await startNode(repo.blockstore, listen, dht, {
         privateKey: await repo.identity(),
+        receiveWindow: SERVE_RECEIVE_WINDOW,
         limits,
         metrics: metrics?.metrics,
         serverLimits,
