@@ -6,7 +6,7 @@ import { LruMap } from '../util/lru-map.js'
 import { collectChunks } from '../util/collect-chunks.js'
 import { blockKey, IDENTITY_CODE, toCidV0 } from '../wire/prefix.js'
 import { supportsCidPrefixes } from '../wire/versions.js'
-import { blockCid, fastBlockKey, HasherRegistry, isPromiseLike } from '../wire/verify.js'
+import { blockCid, blockCidOfFastKey, fastBlockKey, HasherRegistry, isPromiseLike } from '../wire/verify.js'
 import { NullProviderFinder } from '../null/null-provider-finder.js'
 import { MessageQueue } from './message-queue.js'
 import { Arrivals } from './arrivals.js'
@@ -408,7 +408,7 @@ export class BitswapClient {
       if (key !== undefined && interest !== undefined && interest.sessions.size > 0) {
         return this.wantedBlock(block, key, interest.cid, [...interest.sessions], arrivals)
       }
-      cid = blockCid(block, this.hashers)
+      cid = key === undefined ? blockCid(block, this.hashers) : blockCidOfFastKey(block, key, this.hashers)
     } catch (err) {
       return this.invalidBlock(peer, err)
     }
