@@ -189,7 +189,8 @@ export class BitswapClient {
   stop (): void {
     this.running = false
     for (const session of [...this.sessions.values()]) session.close()
-    this.notifications.rejectAll(new AbortError('The node stopped'))
+    // Only with someone to tell: a swarm of hundreds of nodes stopping built an error with its stack for each.
+    if (this.notifications.size > 0) this.notifications.rejectAll(new AbortError('The node stopped'))
     this.broadcaster.stop()
     this.wantManager.stop()
     this.providers.stop()
