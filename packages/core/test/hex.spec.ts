@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { toHex } from '../src/util/hex.js'
+import { fromHex, toHex } from '../src/util/hex.js'
 import { blockKey } from '../src/wire/prefix.js'
 
 describe('toHex', () => {
@@ -17,6 +17,15 @@ describe('toHex', () => {
   it('reads a view, not the whole buffer behind it', () => {
     const backing = new Uint8Array([0xaa, 0x01, 0xff, 0xbb])
     assert.equal(toHex(backing.subarray(1, 3)), '01ff')
+  })
+})
+
+describe('fromHex', () => {
+  it('reverses toHex from any even offset, and refuses what is not lower-case hex', () => {
+    const bytes = crypto.getRandomValues(new Uint8Array(34))
+    assert.deepEqual(fromHex(toHex(bytes)), bytes)
+    assert.deepEqual(fromHex(`112:${toHex(bytes)}`, 4), bytes)
+    for (const bad of ['0A', 'g0', '0:', '/0']) assert.throws(() => fromHex(bad), /Not a lower-case hex digit/)
   })
 })
 

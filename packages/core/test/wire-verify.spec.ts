@@ -5,12 +5,14 @@ import { blake2b } from '@noble/hashes/blake2.js'
 import { blake3 } from '@noble/hashes/blake3.js'
 import { sha3_256 as nobleSha3_256, sha3_512 as nobleSha3_512 } from '@noble/hashes/sha3.js'
 import { from } from 'multiformats/hashes/hasher'
+import type { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import {
   blockKey, BlockVerificationError, cidOfBlock, decodePrefix, HasherRegistry, InvalidPrefixError, sameBlock, toCidV0,
   UnknownHashError, verifyBlock
 } from '../src/index.js'
 import type { BlockPayload } from '../src/index.js'
+import { blockCid, blockCidOfFastKey, fastBlockKey } from '../src/wire/verify.js'
 import { cidV0, cidV1, DAG_CBOR, DAG_PB, hash, RAW, SHA2_256, SHA2_512, text, varint } from './fixtures/wire.js'
 
 /*
@@ -217,6 +219,20 @@ describe('wire verify: block identity', () => {
       assert.equal(sameBlock(a, b), same)
       assert.equal(blockKey(a) === blockKey(b), same)
     }), { numRuns: 200 })
+  })
+
+  it('the CID built from a fast key is the CID hashing gives, for CIDv0 and CIDv1 prefixes, and keeps that key', () => {
+    for (const prefix of [[0, DAG_PB, SHA2_256, 32], [1, RAW, SHA2_256, 32], [1, DAG_PB, SHA2_256, 32]]) {
+      const received = block(prefix, data)
+      const key = fastBlockKey(received, hashers)
+      assert.ok(key !== undefined)
+      const built = blockCidOfFastKey(received, key, hashers)
+      const hashed = blockCid(received, hashers) as CID
+      assert.ok(built.equals(hashed), `${hashed.toString()} from ${prefix.join(',')}`)
+      assert.equal(built.version, hashed.version)
+      assert.equal(blockKey(built), key)
+      assert.equal(blockKey(hashed), key)
+    }
   })
 
   it('toCidV0 finds the twin only for dag-pb with a 32-byte sha2-256 digest', () => {

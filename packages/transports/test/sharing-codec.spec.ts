@@ -4,7 +4,7 @@ import { decodeMessage, encodeForPeer, encodePrefixOf, type BitswapMessage } fro
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { SharingMessageDecoder, SharingMessageEncoder } from '../src/index.js'
+import { CidInterner, SharingMessageDecoder, SharingMessageEncoder } from '../src/index.js'
 
 async function cidOf (text: string): Promise<{ cid: CID, data: Uint8Array }> {
   const data = new TextEncoder().encode(text)
@@ -45,6 +45,34 @@ describe('SharingMessageDecoder', () => {
     const [bytes] = encodeForPeer(withBlock, '1.2.0')
     assert.notEqual(decoder.decode(bytes), decoder.decode(bytes))
     assert.equal(decoder.reused, 0)
+  })
+})
+
+describe('CidInterner', () => {
+  it('gives different messages naming one CID one object for it, on bytes of its own', async () => {
+    const [a, b, c] = await Promise.all([cidOf('a'), cidOf('b'), cidOf('c')])
+    const decoder = new SharingMessageDecoder(undefined)
+    const asked = decoder.decode(encodeForPeer(wants([a.cid, b.cid]), '1.2.0')[0])
+    const presences: BitswapMessage = { blocks: [], presences: [{ cid: c.cid, type: 'have' }, { cid: b.cid, type: 'dont-have' }], pendingBytes: 0 }
+    const answered = decoder.decode(encodeForPeer(presences, '1.2.0')[0])
+    const [, askedB] = asked.wantlist?.entries ?? []
+    assert.equal(answered.presences[1].cid, askedB.cid)
+    assert.notEqual(answered.presences[0].cid, askedB.cid)
+    assert.ok(answered.presences[0].cid.equals(c.cid))
+    assert.equal(askedB.cid.bytes.byteLength, askedB.cid.bytes.buffer.byteLength)
+    assert.equal(decoder.reused, 0)
+  })
+
+  it('starts over at its limit, and refuses a limit that is not a whole number', async () => {
+    const [a, b] = await Promise.all([cidOf('a'), cidOf('b')])
+    const interner = new CidInterner(1)
+    const first = interner.intern(CID.decode(a.cid.bytes.slice()))
+    assert.equal(interner.intern(CID.decode(a.cid.bytes.slice())), first)
+    interner.intern(b.cid)
+    assert.notEqual(interner.intern(CID.decode(a.cid.bytes.slice())), first)
+    const off = new CidInterner(0)
+    assert.notEqual(off.intern(CID.decode(a.cid.bytes.slice())), off.intern(CID.decode(a.cid.bytes.slice())))
+    for (const limit of [-1, 1.5, Number.NaN]) assert.throws(() => new CidInterner(limit), /limit must be a whole number >= 0/)
   })
 })
 

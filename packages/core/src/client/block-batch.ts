@@ -134,7 +134,10 @@ export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, si
       yield next
     }
   } finally {
-    batch.abort()
+    // A batch that ran to its end has nothing left to withdraw: aborting it anyway built an abort error (with its
+    // stack) per batch, a cost per block for callers that fetch one block at a time.
+    if (outstanding > 0 || pending.size > 0) batch.abort()
+    else signal.removeEventListener('abort', onAbort)
     for (const s of signals) s.removeEventListener('abort', onSourceAbort)
   }
 }

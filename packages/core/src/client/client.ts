@@ -6,7 +6,7 @@ import { LruMap } from '../util/lru-map.js'
 import { collectChunks } from '../util/collect-chunks.js'
 import { blockKey, IDENTITY_CODE, toCidV0 } from '../wire/prefix.js'
 import { supportsCidPrefixes } from '../wire/versions.js'
-import { blockCid, fastBlockKey, HasherRegistry, isPromiseLike } from '../wire/verify.js'
+import { blockCid, blockCidOfFastKey, fastBlockKey, HasherRegistry, isPromiseLike } from '../wire/verify.js'
 import { NullProviderFinder } from '../null/null-provider-finder.js'
 import { MessageQueue } from './message-queue.js'
 import { Arrivals } from './arrivals.js'
@@ -189,7 +189,8 @@ export class BitswapClient {
   stop (): void {
     this.running = false
     for (const session of [...this.sessions.values()]) session.close()
-    this.notifications.rejectAll(new AbortError('The node stopped'))
+    // Only with someone to tell: a swarm of hundreds of nodes stopping built an error with its stack for each.
+    if (this.notifications.size > 0) this.notifications.rejectAll(new AbortError('The node stopped'))
     this.broadcaster.stop()
     this.wantManager.stop()
     this.providers.stop()
@@ -408,7 +409,7 @@ export class BitswapClient {
       if (key !== undefined && interest !== undefined && interest.sessions.size > 0) {
         return this.wantedBlock(block, key, interest.cid, [...interest.sessions], arrivals)
       }
-      cid = blockCid(block, this.hashers)
+      cid = key === undefined ? blockCid(block, this.hashers) : blockCidOfFastKey(block, key, this.hashers)
     } catch (err) {
       return this.invalidBlock(peer, err)
     }

@@ -29,3 +29,16 @@ export function toHex (bytes: Uint8Array): string {
   }
   return out
 }
+
+/** Bytes of lower-case hex from `start` on (an even number of digits): the reverse of `toHex`. */
+export function fromHex (hex: string, start = 0): Uint8Array {
+  const bytes = new Uint8Array((hex.length - start) >> 1)
+  for (let i = 0, j = start; i < bytes.length; i++, j += 2) bytes[i] = (digit(hex.charCodeAt(j)) << 4) | digit(hex.charCodeAt(j + 1))
+  return bytes
+}
+
+function digit (code: number): number {
+  const value = code <= 57 ? code - 48 : code - 87
+  if (value < 0 || value > 15) throw new RangeError(`Not a lower-case hex digit: ${String.fromCharCode(code)}`)
+  return value
+}

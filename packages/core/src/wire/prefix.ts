@@ -122,6 +122,15 @@ export function blockKey (cid: CID): string {
 }
 
 /**
+ * `cid`, its block key known to be `key` (the caller computed it from the same digest another way), so no later
+ * `blockKey(cid)` writes the digest's hex again.
+ */
+export function withBlockKey (cid: CID, key: string): CID {
+  blockKeys.set(cid, key)
+  return cid
+}
+
+/**
  * Keys already computed, per CID object: one block's CID goes through a dozen maps on its way in (wantlists,
  * sessions, queues, timeouts, waiters), and reusing one string also reuses its cached hash. A WeakMap rather than
  * a property on the CID, which belongs to the caller; it holds nothing alive and is a cache of a pure function,

@@ -1,9 +1,11 @@
 import { CID } from 'multiformats/cid'
+import * as Digest from 'multiformats/hashes/digest'
 import { sha256, sha512 } from 'multiformats/hashes/sha2'
 import { commonHashers } from './hashers.js'
+import { fromHex } from '../util/hex.js'
 import { sha256HexNow } from '#sha256-hex'
 import { BlockVerificationError, UnknownHashError } from '../errors.js'
-import { decodePrefix, IDENTITY_CODE, SHA2_256_CODE, type CidPrefix } from './prefix.js'
+import { decodePrefix, IDENTITY_CODE, SHA2_256_CODE, withBlockKey, type CidPrefix } from './prefix.js'
 import type { BlockPayload } from './types.js'
 import type { MultihashDigest, MultihashHasher } from 'multiformats/hashes/interface'
 
@@ -128,8 +130,22 @@ export function fastBlockKey (block: BlockPayload, hashers: HasherRegistry): str
     hashers.answeredLater(SHA2_256_CODE)
     return undefined
   }
-  return `${prefix.codec}:1220${hex}`
+  return `${prefix.codec}:${SHA256_MULTIHASH_HEX_HEAD}${hex}`
 }
+
+/**
+ * The CID whose key `fastBlockKey` gave for `block`, built from that key's digest: a block nobody wants any more
+ * (most often a duplicate) still needs its CID, and hashing its bytes a second time for it cost as much as the
+ * first hash.
+ */
+export function blockCidOfFastKey (block: BlockPayload, key: string, hashers: HasherRegistry): CID {
+  const digestAt = key.indexOf(':') + 1 + SHA256_MULTIHASH_HEX_HEAD.length
+  const digest = Digest.create(SHA2_256_CODE, fromHex(key, digestAt))
+  return withBlockKey(toCid(hashers.prefixOf(block.prefix), digest), key)
+}
+
+/** The hex of a sha2-256 multihash's code and length, which `fastBlockKey` writes before the digest. */
+const SHA256_MULTIHASH_HEX_HEAD = '1220'
 
 export function isPromiseLike<T> (value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null | undefined)?.then === 'function'

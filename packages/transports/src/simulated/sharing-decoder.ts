@@ -1,4 +1,5 @@
 import { decodeMessage, type DecodeLimits, type DecodedMessage } from '@swapwright/core'
+import { CidInterner } from './cid-interner.js'
 
 /** Default `remembered`: distinct block-free messages kept for reuse. */
 export const DEFAULT_REMEMBERED_MESSAGES = 64
@@ -18,7 +19,7 @@ const COMPARED_PER_LENGTH = 4
  * exactly what decoding its bytes gives; a receiver that tried to change a shared message would throw.
  *
  * Only messages without blocks are kept: those are the repeated ones (wantlists, presences), and a block-carrying
- * message may be megabytes.
+ * message may be megabytes. Across messages that differ, equal CIDs still come as one object (`CidInterner`).
  */
 export class SharingMessageDecoder {
   /** Recent messages by byte length, oldest first within the whole memory. */
@@ -27,7 +28,12 @@ export class SharingMessageDecoder {
   /** Decodes saved (for tests and tuning). */
   reused = 0
 
-  constructor (private readonly limits: DecodeLimits | undefined, private readonly remembered = DEFAULT_REMEMBERED_MESSAGES) {}
+  constructor (
+    private readonly limits: DecodeLimits | undefined,
+    private readonly remembered = DEFAULT_REMEMBERED_MESSAGES,
+    /** Gives every message's wants and presences one CID object per distinct CID (see `CidInterner`). */
+    private readonly cids = new CidInterner()
+  ) {}
 
   decode (bytes: Uint8Array): DecodedMessage {
     const same = this.byLength.get(bytes.byteLength)
@@ -40,8 +46,15 @@ export class SharingMessageDecoder {
         }
       }
     }
-    const message = decodeMessage(bytes, this.limits)
+    const message = this.interned(decodeMessage(bytes, this.limits))
     if (message.blocks.length === 0 && this.remembered > 0) this.remember(bytes, freeze(message))
+    return message
+  }
+
+  /** The freshly decoded message, its wants and presences naming the network's objects for their CIDs. */
+  private interned (message: DecodedMessage): DecodedMessage {
+    for (const entry of message.wantlist?.entries ?? []) entry.cid = this.cids.intern(entry.cid)
+    for (const presence of message.presences) presence.cid = this.cids.intern(presence.cid)
     return message
   }
 
