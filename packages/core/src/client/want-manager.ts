@@ -6,7 +6,7 @@ import type { CID } from 'multiformats/cid'
 interface Interest {
   cid: CID
   /**
-   * Sessions that want the block: never written to in place unless `ownsSessions` (see `withSession`), so a
+   * Sessions that want the block: never written to in place unless `ownsSessions` (see `join`), so a
    * want of one session, nearly every want, shares that session's one-member set instead of making its own.
    */
   sessions: ReadonlySet<number>
