@@ -195,8 +195,8 @@ describe('fetchBatch', () => {
       lookUp: (cid: CID) => cid.equals(local) ? bytes(1) : undefined,
       want: (cid: CID, waiter: Waiter) => {
         waiters.set(cid.toString(), waiter)
-        return () => waiters.delete(cid.toString())
       },
+      withdraw: (cid: CID) => waiters.delete(cid.toString()),
       dropCaller: (cid: CID) => { dropped.push(cid.toString()) },
       closed: () => false
     }
@@ -223,8 +223,8 @@ describe('fetchBatch: a window of wants', () => {
       want: (cid: CID, waiter: Waiter) => {
         waiters.set(cid.toString(), waiter)
         most = Math.max(most, waiters.size)
-        return () => waiters.delete(cid.toString())
       },
+      withdraw: (cid: CID) => waiters.delete(cid.toString()),
       dropCaller: () => {},
       closed: () => false
     }
@@ -259,8 +259,8 @@ describe('fetchBatch: a window of bytes', () => {
       lookUp: () => undefined,
       want: (cid: CID, waiter: Waiter) => {
         waiters.set(cid.toString(), waiter)
-        return () => waiters.delete(cid.toString())
       },
+      withdraw: (cid: CID) => waiters.delete(cid.toString()),
       dropCaller: () => {},
       closed: () => false
     }

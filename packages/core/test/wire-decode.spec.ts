@@ -169,3 +169,20 @@ describe('wire decode: invalid entries', () => {
     assert.equal(decoded.pendingBytes, 42)
   })
 })
+
+describe('wire decode: block prefixes', () => {
+  it('blocks with the prefix of the block before share its array; another prefix or none gets its own', () => {
+    const other = [1, 0x70, 0x12, 0x20]
+    const bytes = Uint8Array.from([
+      ...payloadField([1]), ...payloadField([2]),
+      ...pbBytes(3, [...pbBytes(1, other), ...pbBytes(2, [3])]),
+      ...pbBytes(3, pbBytes(2, [4])),
+      ...payloadField([5])
+    ])
+    const { blocks } = decodeMessage(bytes)
+    assert.deepEqual(blocks.map(block => [...block.prefix]), [[1, 0x55, 0x12, 0x20], [1, 0x55, 0x12, 0x20], other, [], [1, 0x55, 0x12, 0x20]])
+    assert.deepEqual(blocks.map(block => [...block.data]), [[1], [2], [3], [4], [5]])
+    assert.equal(blocks[1].prefix, blocks[0].prefix)
+    assert.notEqual(blocks[2].prefix, blocks[1].prefix)
+  })
+})

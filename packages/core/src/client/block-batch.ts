@@ -8,16 +8,51 @@ import type { CID } from 'multiformats/cid'
 /** What a batch hands its consumer: a block, or the error that ends the batch. */
 type Arrival = { cid: CID, bytes: Uint8Array } | { error: unknown }
 
-interface BatchWaiter extends Waiter {
-  cid: CID
+/** What a batch's waiters share: where an arrival goes. */
+interface WaiterHome {
+  /** Waiters registered and not yet called. */
+  pending: Set<BatchWaiter>
+  deliver: (item: Arrival) => void
+  source: BatchSource
+}
+
+/**
+ * The wait for one block of a batch. A class rather than an object of two closures: a batch of thousands of small
+ * blocks made a closure context and two functions per block, a fifth of what its waits allocated. One class for
+ * every batch, so the places that call waiters see one shape of them.
+ */
+class BatchWaiter implements Waiter {
+  readonly cid: CID
+  private readonly home: WaiterHome
+
+  constructor (cid: CID, home: WaiterHome) {
+    this.cid = cid
+    this.home = home
+  }
+
+  resolve (bytes: Uint8Array): void {
+    this.home.pending.delete(this)
+    this.home.deliver({ cid: this.cid, bytes })
+  }
+
+  reject (error: Error): void {
+    this.home.pending.delete(this)
+    this.home.source.dropCaller(this.cid)
+    this.home.deliver({ error })
+  }
 }
 
 /** What a batch needs from its session. */
 export interface BatchSource {
   /** The block from the blockstore, or undefined when the network has to be asked; throws once closed. */
   lookUp: (cid: CID, signal: AbortSignal) => Uint8Array | undefined | Promise<Uint8Array | undefined>
-  /** Registers a waiter for the block and wants it; returns the function that withdraws the waiter. */
-  want: (cid: CID, waiter: Waiter) => () => boolean
+  /** Registers a waiter for the block and wants it. */
+  want: (cid: CID, waiter: Waiter) => void
+  /**
+   * Takes back a waiter `want` registered; true if it was still waiting (and so was never called). A method of the
+   * source, not a function per want: a batch of thousands of small blocks made one closure per block for it.
+   */
+  withdraw: (cid: CID, waiter: Waiter) => boolean
   /** One waiter fewer for `cid`: the want ends with its last caller. */
   dropCaller: (cid: CID) => void
   /** Whether the session has closed. */
@@ -48,10 +83,10 @@ export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, si
   if (signals.some(s => s.aborted)) onSourceAbort()
   const arrived = new Fifo<Arrival>()
   // One abort listener for the whole batch: thousands on one signal would make each removal linear.
-  const pending = new Map<BatchWaiter, () => boolean>()
+  const pending = new Set<BatchWaiter>()
   const onAbort = (): void => {
-    for (const [waiter, withdraw] of pending) {
-      if (withdraw()) waiter.reject(source.failure?.() ?? new AbortError(`Want for ${waiter.cid} was aborted`, { cause: signal.reason }))
+    for (const waiter of pending) {
+      if (source.withdraw(waiter.cid, waiter)) waiter.reject(source.failure?.() ?? new AbortError(`Want for ${waiter.cid} was aborted`, { cause: signal.reason }))
     }
   }
   signal.addEventListener('abort', onAbort, { once: true })
@@ -63,6 +98,8 @@ export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, si
     arrived.push(item)
     wake?.()
   }
+
+  const home: WaiterHome = { pending, deliver, source }
 
   /** The block from the blockstore, or through a waiter registered for its arrival (no promise per block). */
   const fetchOne = (cid: CID): void => {
@@ -87,19 +124,9 @@ export async function * fetchBatch (source: BatchSource, cids: Iterable<CID>, si
       deliver({ error: source.failure?.() ?? (source.closed() ? new AbortError('The session is closed') : signal.reason) })
       return
     }
-    const waiter: BatchWaiter = {
-      cid,
-      resolve: bytes => {
-        pending.delete(waiter)
-        deliver({ cid, bytes })
-      },
-      reject: error => {
-        pending.delete(waiter)
-        source.dropCaller(cid)
-        deliver({ error })
-      }
-    }
-    pending.set(waiter, source.want(cid, waiter))
+    const waiter = new BatchWaiter(cid, home)
+    pending.add(waiter)
+    source.want(cid, waiter)
   }
 
   const queued = cids[Symbol.iterator]()

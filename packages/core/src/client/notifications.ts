@@ -28,6 +28,21 @@ export class Notifications {
    * still waiting (and so was never called).
    */
   listen (cid: CID, waiter: Waiter): () => boolean {
+    const key = this.register(cid, waiter)
+    return () => this.remove(key, waiter)
+  }
+
+  /** `listen` without the function to withdraw: `withdraw` takes the waiter back. */
+  add (cid: CID, waiter: Waiter): void {
+    this.register(cid, waiter)
+  }
+
+  /** Takes back a waiter registered for `cid`; true if it was still waiting (and so was never called). */
+  withdraw (cid: CID, waiter: Waiter): boolean {
+    return this.remove(blockKey(cid), waiter)
+  }
+
+  private register (cid: CID, waiter: Waiter): string {
     const key = blockKey(cid)
     const current = this.waiting.get(key)
     if (current === undefined) {
@@ -37,7 +52,7 @@ export class Notifications {
     } else {
       this.waiting.set(key, new Set([current, waiter]))
     }
-    return () => this.remove(key, waiter)
+    return key
   }
 
   /**

@@ -23,7 +23,13 @@ export class SessionWant {
   private saidDontHave: Set<PeerKey> | undefined
   /** Of `saidDontHave`, the peers that only stayed silent: they still hold the want and may yet answer. */
   private timedOut: Set<PeerKey> | undefined
-  /** When each peer was asked, for response latency. */
+  /**
+   * When each peer was asked, for response latency. Nearly every want is asked of one peer only: that one is kept
+   * in the two fields, and a map is made only for a second peer (one map per want was a tenth of what a fetch of
+   * small blocks allocated in its sessions).
+   */
+  private askedPeer: PeerKey | undefined
+  private askedPeerAt = 0
   private asked: Map<PeerKey, number> | undefined
   /** Times the peers that refused it were asked again (the back-off doubles with each). */
   retries = 0
@@ -55,6 +61,7 @@ export class SessionWant {
 
   /** When `peer` was last asked for it. */
   askedAt (peer: PeerKey): number | undefined {
+    if (peer === this.askedPeer) return this.askedPeerAt
     return this.asked?.get(peer)
   }
 
@@ -118,10 +125,18 @@ export class SessionWant {
     this.saidHave?.delete(peer)
     this.saidDontHave?.delete(peer)
     this.timedOut?.delete(peer)
-    this.asked?.delete(peer)
+    if (peer === this.askedPeer) this.askedPeer = undefined
+    else this.asked?.delete(peer)
   }
 
   private setAsked (peer: PeerKey, at: number): void {
+    if (this.askedPeer === undefined || peer === this.askedPeer) {
+      // Not also in the map: a peer is in one place or the other.
+      if (this.askedPeer === undefined) this.asked?.delete(peer)
+      this.askedPeer = peer
+      this.askedPeerAt = at
+      return
+    }
     (this.asked ??= new Map()).set(peer, at)
   }
 }

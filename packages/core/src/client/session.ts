@@ -196,7 +196,8 @@ export class Session {
     const signals = options.signal == null ? [this.lifetime.signal] : [this.lifetime.signal, options.signal]
     return fetchBatch({
       lookUp: (cid, signal) => this.lookUp(cid, signal),
-      want: (cid, waiter) => this.listen(cid, waiter),
+      want: (cid, waiter) => { this.listen(cid, waiter) },
+      withdraw: (cid, waiter) => this.init.notifications.withdraw(cid, waiter),
       dropCaller: cid => { this.dropCaller(cid) },
       closed: () => this.closed,
       failure: () => this.failure
@@ -204,10 +205,9 @@ export class Session {
   }
 
   /** Registers `waiter` for the block and wants it. */
-  private listen (cid: CID, waiter: Waiter): () => boolean {
-    const withdraw = this.init.notifications.listen(cid, waiter)
+  private listen (cid: CID, waiter: Waiter): void {
+    this.init.notifications.add(cid, waiter)
     this.addWant(cid)
-    return withdraw
   }
 
   /** The block from the blockstore, or undefined when the network has to be asked. */

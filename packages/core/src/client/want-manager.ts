@@ -5,8 +5,12 @@ import type { CID } from 'multiformats/cid'
 
 interface Interest {
   cid: CID
-  /** Sessions that want the block. */
-  sessions: Set<number>
+  /**
+   * Sessions that want the block: never written to in place unless `ownsSessions` (see `join`), so a
+   * want of one session, nearly every want, shares that session's one-member set instead of making its own.
+   */
+  sessions: ReadonlySet<number>
+  ownsSessions: boolean
   /**
    * Sessions that broadcast it: every peer, including ones that connect later, is asked WANT_HAVE. Made on the
    * first broadcast: most wants of a fetch are only ever targeted, and a set per want was a fifth of the sets a
@@ -72,11 +76,11 @@ export class WantManager {
     const queue = this.queues.get(peer)
     const sent = { blocks: [] as CID[], haves: [] as CID[] }
     for (const cid of wantBlocks) {
-      this.interest(cid).sessions.add(session)
+      this.join(this.interest(cid), session)
       if (queue?.wantBlock(cid, true) === true) sent.blocks.push(cid)
     }
     for (const cid of wantHaves) {
-      this.interest(cid).sessions.add(session)
+      this.join(this.interest(cid), session)
       if (queue?.wantHave(cid, true) === true) sent.haves.push(cid)
     }
     return sent
@@ -84,7 +88,7 @@ export class WantManager {
 
   /** Asks `peer` again whether it has `cid`, though it was asked before (see `MessageQueue.askAgain`). */
   askAgain (session: number, peer: PeerKey, cid: CID): void {
-    this.interest(cid).sessions.add(session)
+    this.join(this.interest(cid), session)
     this.queues.get(peer)?.askAgain(cid)
   }
 
@@ -95,7 +99,7 @@ export class WantManager {
   broadcastWantHaves (session: number, cids: readonly CID[], except?: ReadonlySet<PeerKey>): void {
     for (const cid of cids) {
       const interest = this.interest(cid)
-      interest.sessions.add(session)
+      this.join(interest, session)
       interest.broadcasters ??= new Set()
       interest.broadcasters.add(session)
     }
@@ -133,7 +137,7 @@ export class WantManager {
       const key = blockKey(cid)
       const interest = this.interests.get(key)
       if (interest == null) continue
-      interest.sessions.delete(session)
+      leave(interest, session)
       interest.broadcasters?.delete(session)
       if (interest.sessions.size === 0) {
         this.interests.delete(key)
@@ -219,11 +223,32 @@ export class WantManager {
     this.interests.clear()
   }
 
+  /** The one-member set of the session that last joined an interest alone: shared by its wants, never written to. */
+  private single: ReadonlySet<number> = EMPTY
+
+  /** Adds `session` to the interest's sessions: the shared one-member set for a first session, else a set of its own. */
+  private join (interest: Interest, session: number): void {
+    const sessions = interest.sessions
+    if (sessions.has(session)) return
+    if (sessions.size === 0) {
+      if (!this.single.has(session)) this.single = new Set([session])
+      interest.sessions = this.single
+      interest.ownsSessions = false
+      return
+    }
+    if (interest.ownsSessions) {
+      (sessions as Set<number>).add(session)
+      return
+    }
+    interest.sessions = new Set([...sessions, session])
+    interest.ownsSessions = true
+  }
+
   private interest (cid: CID): Interest {
     const key = blockKey(cid)
     let interest = this.interests.get(key)
     if (interest == null) {
-      interest = { cid, sessions: new Set(), broadcasters: undefined }
+      interest = { cid, sessions: EMPTY, ownsSessions: false, broadcasters: undefined }
       this.interests.set(key, interest)
     }
     return interest
@@ -231,3 +256,20 @@ export class WantManager {
 }
 
 const EMPTY: ReadonlySet<number> = new Set()
+
+/** Takes `session` out of the interest's sessions (a shared set is swapped, never written to). */
+function leave (interest: Interest, session: number): void {
+  if (!interest.sessions.has(session)) return
+  if (interest.ownsSessions) {
+    (interest.sessions as Set<number>).delete(session)
+    return
+  }
+  if (interest.sessions.size === 1) {
+    interest.sessions = EMPTY
+    return
+  }
+  const rest = new Set(interest.sessions)
+  rest.delete(session)
+  interest.sessions = rest
+  interest.ownsSessions = true
+}

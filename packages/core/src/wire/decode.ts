@@ -83,7 +83,7 @@ function readTop (top: ChunkReader, table: WantTable, limits: DecodeLimits): Dec
       case MESSAGE.PAYLOAD: {
         top.expect(WireType.LEN)
         if (payload.length === limits.maxBlocks) throw overLimit('payload blocks', limits.maxBlocks, 'maxBlocks')
-        payload.push(readBlock(reader, top.nested(reader)))
+        payload.push(readBlock(reader, top.nested(reader), payload.length === 0 ? undefined : payload[payload.length - 1].prefix))
         break
       }
       case MESSAGE.BLOCK_PRESENCES: {
@@ -169,14 +169,22 @@ function readEntry (reader: ProtoReader, table: WantTable, end: number): void {
   }
 }
 
-function readBlock (reader: ProtoReader, end: number): BlockPayload {
-  let prefix: Uint8Array = new Uint8Array(0)
-  let data: Uint8Array = new Uint8Array(0)
+/**
+ * One block of a payload. Nearly every block of a message has the prefix of the one before it (`previous`): it
+ * then shares that view instead of making its own, and a field left out gets its empty array only then, so a
+ * message of small blocks makes one array per block (its data) where it made four.
+ */
+function readBlock (reader: ProtoReader, end: number, previous: Uint8Array | undefined): BlockPayload {
+  let prefix: Uint8Array | undefined
+  let data: Uint8Array | undefined
   while (reader.pos < end) {
     reader.next(end)
     if (reader.field === BLOCK.PREFIX) {
       reader.expect(WireType.LEN)
-      prefix = bytesField(reader, end)
+      const length = reader.length(end)
+      const start = reader.pos
+      reader.pos += length
+      prefix = previous !== undefined && sameBytesAt(reader.buf, start, length, previous) ? previous : reader.buf.subarray(start, reader.pos)
     } else if (reader.field === BLOCK.DATA) {
       reader.expect(WireType.LEN)
       data = bytesField(reader, end)
@@ -184,7 +192,16 @@ function readBlock (reader: ProtoReader, end: number): BlockPayload {
       reader.skip(end)
     }
   }
-  return { prefix, data }
+  return { prefix: prefix ?? new Uint8Array(0), data: data ?? new Uint8Array(0) }
+}
+
+/** Whether `buf[start, start + length)` holds exactly the bytes of `other`. */
+function sameBytesAt (buf: Uint8Array, start: number, length: number, other: Uint8Array): boolean {
+  if (other.byteLength !== length) return false
+  for (let i = 0; i < length; i++) {
+    if (buf[start + i] !== other[i]) return false
+  }
+  return true
 }
 
 /** A presence, or undefined when its CID does not parse (counted, and the rest of the message kept). */
