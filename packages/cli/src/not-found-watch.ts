@@ -19,6 +19,8 @@ export class NotFoundWatch {
   private readonly grace: number
   private readonly onNotFound: (cid: CID, peers: PeerKey[]) => void
   private readonly clock: Clock
+  /** Peers on their way to the fetch (dialling, or joining its session): any of them may have a refused block. */
+  private arriving = 0
   private stopped = false
 
   constructor (grace: number, onNotFound: (cid: CID, peers: PeerKey[]) => void, clock: Clock = systemClock()) {
@@ -54,6 +56,15 @@ export class NotFoundWatch {
     }
   }
 
+  /** A peer is on its way and joins (or fails to) when `joined` settles; no verdict is given until it has. */
+  awaitPeer (joined: Promise<unknown>): void {
+    this.arriving++
+    void joined.finally(() => {
+      this.arriving--
+      for (const refusal of this.refusals.values()) this.check(refusal)
+    })
+  }
+
   stop (): void {
     this.stopped = true
     for (const refusal of this.refusals.values()) refusal.timer?.cancel()
@@ -62,7 +73,7 @@ export class NotFoundWatch {
 
   /** Arms the verdict when every known peer refused the block, and disarms it when that stops being so. */
   private check (refusal: Refusals): void {
-    let everyone = true
+    let everyone = this.arriving === 0
     for (const peer of this.peers) if (!refusal.peers.has(peer)) everyone = false
     if (!everyone) {
       refusal.timer?.cancel()

@@ -1,3 +1,4 @@
+import { errorMessage } from '@swapwright/core'
 import { CliError, ExitCode } from './errors.js'
 import { logRetry, reach, type PeerAddress } from './reach.js'
 import type { Output } from './output.js'
@@ -21,8 +22,6 @@ export interface PeersReached {
    * with undefined (it was among the first, it cannot be reached and a warning said so, or the dials stopped).
    */
   joining: ReadonlyArray<Promise<string | undefined>>
-  /** How many dials have not ended yet. */
-  pending: () => number
   /** Ends the dials still under way, with a warning naming each: the fetch is over and did without them. */
   stop: () => void
 }
@@ -40,7 +39,7 @@ export async function reachPeers (libp2p: Libp2p, init: ReachPeersInit): Promise
   const reached: string[] = []
   let pending = init.peers.length
   let started = false
-  if (init.peers.length === 0) return { reached, joining: [], pending: () => 0, stop: () => {} }
+  if (init.peers.length === 0) return { reached, joining: [], stop: () => {} }
   const dials = init.peers.map(async peer => {
     const begun = performance.now()
     const id = await reach(libp2p, peer, {
@@ -57,7 +56,6 @@ export async function reachPeers (libp2p: Libp2p, init: ReachPeersInit): Promise
     const result: PeersReached = {
       reached,
       joining,
-      pending: () => pending,
       stop: () => {
         if (stopped.signal.aborted) return
         for (const [i, peer] of init.peers.entries()) {
@@ -69,7 +67,11 @@ export async function reachPeers (libp2p: Libp2p, init: ReachPeersInit): Promise
     const failed = (err: unknown): void => {
       // an interrupt, a wrong peer id, a bug: before the fetch starts it is the command's error
       if (!(err instanceof CliError) || err.exitCode !== ExitCode.unreachable) {
-        if (started) return
+        if (started) {
+          // the fetch goes on without this peer; an interrupt says so itself, anything else is named here
+          if (!stopped.signal.aborted && !init.signal.aborted) output.warning(`skipping a peer: ${errorMessage(err)}`)
+          return
+        }
         // the command ends with this error: the other dials end with it
         stopped.abort()
         reject(err)

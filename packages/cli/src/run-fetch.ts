@@ -114,7 +114,8 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
     const providers = await initialProviders(node, init, named.reached, phase)
     phase.now = 'waiting for blocks'
     log('session starts with %d provider(s): %s', providers.length, providers.join(', '))
-    const lost = lostPeerWatch(node, providers, named.pending)
+    let arriving = named.joining.length
+    const lost = lostPeerWatch(node, providers, () => arriving)
     const session = node.bitswap.createSession({ providers, signal })
     // The other --peer join as their dials end: the fetch does not wait for the slowest handshake.
     const joined = named.joining.map(async late => late.then(async peer => {
@@ -122,13 +123,25 @@ export async function runFetch<T> (init: FetchInit, work: (fetching: Fetching) =
       providers.push(peer)
       await node.bitswap.components.network.connect(peer, { signal })
       session.addPeer(peer)
-    }).catch(err => { log('peer could not join the session: %s', (err as Error).message) }))
-    for (const join of joined) session.awaitProvider(join)
+    }).catch(err => { log('peer could not join the session: %s', (err as Error).message) }).finally(() => {
+      arriving--
+      // the last peer may have gone while this one was on its way and then failed to join
+      lost.recheck()
+    }))
+    // Until every peer on its way has joined or failed, the session asks nobody else and no block counts as
+    // found nowhere: the late peer may hold it.
+    for (const join of joined) {
+      session.awaitProvider(join)
+      watch.awaitPeer(join)
+    }
     // Which Bitswap versions the peers speak is learnt beside the fetch, not before it: the first want goes out
-    // without waiting for it (it opens the same stream), and the check is in place long before the first level of
-    // leaves is wanted, since the root has to arrive first. It counts every named peer reached in the end.
+    // without waiting for it (it opens the same stream). It counts every named peer reached, so it is in place
+    // once the last dial has ended: with one peer, long before the first level of leaves is wanted (the root has
+    // to arrive first); with a peer slow to answer, only then (a want it blocks meanwhile waits, as before).
     let check: (cids: readonly CID[]) => void = () => {}
-    if (init.dht == null) void Promise.all(joined).then(async () => oldPeerCheck(node, providers, signal)).then(ready => { check = ready })
+    if (init.dht == null) {
+      void Promise.all(joined).then(async () => session.isClosed ? () => {} : oldPeerCheck(node, providers, signal)).then(ready => { check = ready })
+    }
     const carriable = (cids: readonly CID[]): void => { check(cids) }
     const idle = new IdleWatch(init.idleTimeout)
     const touch = (): void => { idle.touch() }
@@ -206,16 +219,32 @@ async function oldPeerCheck (node: CliNode, providers: readonly string[], signal
  * Aborts when a provider disconnects and leaves no Bitswap peer behind: the fetch cannot go on, and saying which
  * peer was lost beats waiting out the idle timeout with a frozen progress bar.
  */
-function lostPeerWatch (node: CliNode, providers: readonly string[], dialling: () => number): { signal: AbortSignal, peer?: string, stop: () => void } {
+interface LostPeerWatch {
+  signal: AbortSignal
+  /** The provider whose leaving ended the fetch. */
+  peer?: string
+  /** Looks again once a peer on its way has joined or failed: it may have been what kept the fetch going. */
+  recheck: () => void
+  stop: () => void
+}
+
+function lostPeerWatch (node: CliNode, providers: readonly string[], arriving: () => number): LostPeerWatch {
   const controller = new AbortController()
-  const watch: { signal: AbortSignal, peer?: string, stop: () => void } = {
+  let gone: string | undefined
+  const watch: LostPeerWatch = {
     signal: controller.signal,
+    recheck: () => { check() },
     stop: () => { node.bitswap.removeEventListener('peer:disconnected', onGone) }
   }
-  const onGone = (event: CustomEvent<{ peer: string }>): void => {
-    if (!providers.includes(event.detail.peer) || node.bitswap.components.network.connectedPeers().length > 0 || dialling() > 0) return
-    watch.peer = event.detail.peer
+  const check = (): void => {
+    if (gone == null || controller.signal.aborted || node.bitswap.components.network.connectedPeers().length > 0 || arriving() > 0) return
+    watch.peer = gone
     controller.abort()
+  }
+  const onGone = (event: CustomEvent<{ peer: string }>): void => {
+    if (!providers.includes(event.detail.peer)) return
+    gone = event.detail.peer
+    check()
   }
   node.bitswap.addEventListener('peer:disconnected', onGone)
   return watch

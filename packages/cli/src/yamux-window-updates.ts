@@ -17,7 +17,7 @@ interface ReceiveWindow {
 let installed = false
 
 /**
- * Makes every yamux stream of this process (a fetcher's) give its receive window back in halves rather than frame
+ * Makes every yamux stream of this process (a fetcher's, or a server's) give its receive window back in halves rather than frame
  * by frame, and open it to the muxer's largest window (`maxStreamWindowSize`) at its first update.
  *
  * The muxer answers every data frame it receives with a window update: a 12-byte frame that noise seals and the

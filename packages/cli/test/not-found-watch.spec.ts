@@ -40,6 +40,23 @@ describe('cli: a block no peer has', () => {
     watch.stop()
   })
 
+  it('waits for the peers still on their way: one of them may hold the block', async () => {
+    const clock = new VirtualClock()
+    const { watch, found } = watching(clock)
+    const cid = await cidOf('held by the late peer?')
+    watch.observe({ type: 'peer-added', peer: 'a' })
+    let failToJoin: () => void = () => {}
+    watch.awaitPeer(new Promise<void>(resolve => { failToJoin = resolve }))
+    watch.observe({ type: 'dont-have', peer: 'a', cid, timedOut: false })
+    await clock.advance(1000)
+    assert.deepEqual(found, [], 'a peer is still being dialled')
+    failToJoin()
+    await clock.advance(0)
+    await clock.advance(100)
+    assert.deepEqual(found, [`${cid.toString()} a`], 'the dial ended without a peer: the refusal stands')
+    watch.stop()
+  })
+
   it('is not reported when a new peer joins, a peer says HAVE, or the watch stops, within the grace period', async () => {
     const clock = new VirtualClock()
     const { watch, found } = watching(clock)

@@ -52,15 +52,21 @@ class SmallBlockPeers extends ScriptedNetwork {
   }
 }
 
+/** A client connected to 'first', which holds one small block and is slow to send it when asked for it. */
+async function slowFirstProvider (): Promise<{ clock: VirtualClock, cid: CID, network: SmallBlockPeers, client: ReturnType<typeof clientFixture> }> {
+  const clock = new VirtualClock()
+  const cid = await cidOf('a small root')
+  const network = new SmallBlockPeers(clock, new Map([[cid.toString(), new TextEncoder().encode('a small root')]]), 'first')
+  const client = clientFixture({ clock, network, config: { announceBlocks: false } })
+  network.client = client
+  client.start()
+  await network.connect('first')
+  return { clock, cid, network, client }
+}
+
 describe('Session: a provider still joining', () => {
   it('is not sent the idle tick\'s broadcast, so a small block comes once', async () => {
-    const clock = new VirtualClock()
-    const cid = await cidOf('a small root')
-    const network = new SmallBlockPeers(clock, new Map([[cid.toString(), new TextEncoder().encode('a small root')]]), 'first')
-    const client = clientFixture({ clock, network, config: { announceBlocks: false } })
-    network.client = client
-    client.start()
-    await network.connect('first')
+    const { clock, cid, network, client } = await slowFirstProvider()
     const session = client.createSession({ providers: ['first'] })
     // the second provider's dial ends later; it joins the session then, as `get` joins a --peer reached late
     session.awaitProvider(clock.sleep(SECOND_JOINS_AT).then(async () => network.connect('second')).then(() => { session.addPeer('second') }))
@@ -72,6 +78,17 @@ describe('Session: a provider still joining', () => {
     assert.deepEqual(network.asked.get('first'), [`block ${cid}`])
     assert.equal(network.asked.get('second'), undefined, 'the provider on its way was asked nothing: the block was on its way from the first')
     assert.equal(client.stats().duplicateBlocks, 0)
+    session.close()
+    client.stop()
+  })
+
+  it('holds back one idle tick only: a provider whose connection hangs does not silence the session for good', async () => {
+    const { clock, cid, network, client } = await slowFirstProvider()
+    await network.connect('bystander')
+    const session = client.createSession({ providers: ['first'] })
+    session.awaitProvider(new Promise(() => {}))
+    await clock.run(async () => { await session.getBlock(cid) }, { maxTime: 10 * SLOW_ANSWER })
+    assert.ok(network.asked.get('bystander')?.includes(`have ${cid}`), 'the second idle tick broadcast, before the slow block came')
     session.close()
     client.stop()
   })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { FindHistory } from '../src/broadcast-policy/find-history.js'
 
-const sets = (history: FindHistory): Array<[number, string[]]> => history.recent().map(find => [find.at, [...find.peers].sort()])
+const sets = (history: FindHistory): Array<[number, string[]]> => history.kept().filter(find => find.peers.size > 0).map(find => [find.at, [...find.peers].sort()])
 
 describe('FindHistory', () => {
   it('gives an answer to the last broadcast begun at least its delay before it, not to the latest', () => {

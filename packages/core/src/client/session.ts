@@ -82,6 +82,8 @@ export class Session {
   private consecutiveTicks = 0
   /** Providers given to the session that are still being connected to. */
   private joining = 0
+  /** The idle tick has once held back its broadcast for providers on their way (it does so once per session). */
+  private waitedForJoining = false
   private receivedBlocks = 0
   private duplicateBlocks = 0
   private providerSearches = 0
@@ -143,6 +145,8 @@ export class Session {
     this.joining++
     void joined.finally(() => {
       this.joining--
+      // the session's last peer may have gone while this one was on its way and then failed to join
+      this.recoverIfStranded()
       this.scheduleUpdate()
     })
   }
@@ -306,6 +310,11 @@ export class Session {
   }
 
   /** Wants left, no peer, and none on its way. */
+  /** Looks for the lost peers again when the session has none left, none on its way, and wants. */
+  private recoverIfStranded (): void {
+    if (this.recovery.hasLost && !this.recovery.running && this.stranded) this.recovery.start()
+  }
+
   private get stranded (): boolean {
     return !this.closed && this.peers.size === 0 && this.joining === 0 && this.wants.size > 0
   }
@@ -354,7 +363,7 @@ export class Session {
   private addWant (cid: CID): void {
     if (this.wants.add(cid) == null) return
     // Wanted after the session lost its peers (between two calls of a walk): the lost are looked for again.
-    if (this.recovery.hasLost && !this.recovery.running && this.stranded) this.recovery.start()
+    this.recoverIfStranded()
     this.scheduleUpdate()
     this.armIdleTick()
     this.armPeriodicSearch()
@@ -510,8 +519,10 @@ export class Session {
     if (this.closed || this.wants.size === 0) return
     // A session with a peer and providers still on their way waits for them: they are asked directly when they
     // join, while a broadcast would reach them as they connect and have them send a small block (answered whole)
-    // that the session's peer was asked for already: twice.
-    if (this.joining > 0 && this.peers.size > 0) {
+    // that the session's peer was asked for already: twice. It waits one tick only: a connection that hangs
+    // must not keep the session from broadcasting and searching for good.
+    if (this.joining > 0 && this.peers.size > 0 && !this.waitedForJoining) {
+      this.waitedForJoining = true
       this.armIdleTick()
       return
     }

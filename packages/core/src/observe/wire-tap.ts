@@ -36,13 +36,21 @@ export function tapNetwork (inner: BitswapNetwork, ...taps: WireTap[]): BitswapN
     for (const tap of sent) tap(peer, message)
     // without a tap that waits for the end, the send is the network's own promise: no extra await per message
     if (sendDone.length === 0) return inner.send(peer, message, options)
+    let failure: unknown
+    let failed = false
     try {
       await inner.send(peer, message, options)
     } catch (err) {
-      for (const tap of sendDone) tap(peer, message, err)
-      throw err
+      failure = err
+      failed = true
     }
-    for (const tap of sendDone) tap(peer, message)
+    // a tap that throws must neither fail a send that went through nor hide why one failed
+    for (const tap of sendDone) {
+      try {
+        tap(peer, message, failed ? failure : undefined)
+      } catch {}
+    }
+    if (failed) throw failure
   }
   const start: BitswapNetwork['start'] = async (handler) => inner.start({
     ...handler,

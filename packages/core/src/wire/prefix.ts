@@ -123,7 +123,9 @@ export function blockKey (cid: CID): string {
 
 /**
  * `cid`, its block key known to be `key` (the caller computed it from the same digest another way), so no later
- * `blockKey(cid)` writes the digest's hex again.
+ * `blockKey(cid)` writes the digest's hex again. A wrong key would misfile the CID everywhere core keys by it, so
+ * this is for core's own intake only.
+ * @internal
  */
 export function withBlockKey (cid: CID, key: string): CID {
   blockKeys.set(cid, key)

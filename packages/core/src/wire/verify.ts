@@ -136,7 +136,8 @@ export function fastBlockKey (block: BlockPayload, hashers: HasherRegistry): str
 /**
  * The CID whose key `fastBlockKey` gave for `block`, built from that key's digest: a block nobody wants any more
  * (most often a duplicate) still needs its CID, and hashing its bytes a second time for it cost as much as the
- * first hash.
+ * first hash. `key` must be what `fastBlockKey` gave for this very block.
+ * @internal
  */
 export function blockCidOfFastKey (block: BlockPayload, key: string, hashers: HasherRegistry): CID {
   const digestAt = key.indexOf(':') + 1 + SHA256_MULTIHASH_HEX_HEAD.length

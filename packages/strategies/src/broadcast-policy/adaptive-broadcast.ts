@@ -327,7 +327,8 @@ export class AdaptiveBroadcast implements BroadcastPolicy {
         const rtt = roundTrip(view)
         let gain = 0
         for (const i of finds) gain += weight[i] * Math.max(0, worthOf(fastest[i], rtt) - heldAt[i])
-        gain *= chance(view.peer)
+        // (a peer with nothing to gain stays at 0: its chance may be unbounded, and 0 × Infinity is no number)
+        if (gain > 0) gain *= chance(view.peer)
         if (gain > most) {
           most = gain
           pick = view

@@ -40,11 +40,6 @@ export class FindHistory {
     this.finds[i]?.peers.add(peer)
   }
 
-  /** The broadcasts kept that someone answered, oldest first. */
-  recent (): Find[] {
-    return this.finds.filter(find => find.peers.size > 0)
-  }
-
   /** Every broadcast kept, answered or not, oldest first. */
   kept (): readonly Find[] {
     return this.finds
