@@ -1,5 +1,4 @@
 import { noise } from '@libp2p/noise'
-import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { blockstorePlugin, createBitswap, errorMessage, logNode, systemClock, tappedNetwork, WireCounters, wireLog, type Bitswap, type BitswapConfig, type SessionFeedback, type Timer, type WireTap } from '@swapwright/core'
 import { goDefaults } from '@swapwright/strategies'
@@ -9,6 +8,7 @@ import { NODE_STOP_TIMEOUT } from './constants.js'
 import { CliError, ExitCode } from './errors.js'
 import { dhtService, type DhtSettings } from './dht.js'
 import { nodeNoiseCrypto } from './noise-crypto.js'
+import { gatheredWrites, gatheringTcp } from './gathered-writes.js'
 import { observedPeerSelector } from './observed-peer-selector.js'
 import { unfileOwnProtocols } from './own-protocol-records.js'
 import { skipRefiledProtocols } from './protocol-refiling.js'
@@ -90,9 +90,9 @@ const WEBSOCKETS = /\/wss?(\/|$)/
  */
 async function transportsFor (listen: readonly string[], dht: DhtSettings | undefined, dialing: readonly Multiaddr[]): Promise<Libp2pOptions['transports']> {
   const needed = dht != null || [...listen, ...dialing.map(ma => ma.toString())].some(address => WEBSOCKETS.test(address))
-  if (!needed) return [tcp()]
+  if (!needed) return [gatheringTcp()]
   const { webSockets } = await import('@libp2p/websockets')
-  return [tcp(), webSockets()]
+  return [gatheringTcp(), webSockets()]
 }
 
 /** yamux with the node's receive window, its frames batched per loop turn when asked. */
@@ -113,7 +113,8 @@ export async function startNode (blockstore: Blockstore, listen: string[], dht?:
     addresses: { listen },
     // WebSockets too when an address needs it, so a browser node can dial a `serve` listening on a /ws address
     transports: await transportsFor(listen, dht, options.dialing ?? []),
-    connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })],
+    // the pieces of each send leave in gathered socket writes rather than one write each (see gathered-writes.ts)
+    connectionEncrypters: [gatheredWrites(noise({ crypto: nodeNoiseCrypto }))],
     streamMuxers: [muxer(options)],
     connectionManager: {
       ...(limits == null

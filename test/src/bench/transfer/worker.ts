@@ -175,14 +175,15 @@ async function seed (system: System, workloads: WorkloadName[]): Promise<void> {
 
 /**
  * The raw seed's node. It accepts a crowd of raw fetchers at once, as `swapwright serve` does (bench:serve's
- * floor); with SWAPWRIGHT_BENCH_NOISE=node it also encrypts as the command does (noise with Node's cipher for
- * large frames and keys made once), so the floor has the command's own settings of the stack.
+ * floor); with SWAPWRIGHT_BENCH_NOISE=node it also encrypts and writes as the command does (noise with Node's cipher
+ * for large frames and keys made once, the pieces of each send gathered into socket writes), so the floor has the
+ * command's own settings of the stack.
  */
 async function rawSeedNode (): Promise<TestNode> {
   const connectionManager = { inboundConnectionThreshold: 1024, maxIncomingPendingConnections: 256 }
   if (process.env.SWAPWRIGHT_BENCH_NOISE !== 'node') return createNode(connectionManager)
-  const { nodeNoiseCrypto } = await import('@swapwright/cli')
-  return createLibp2p({ ...loopbackStack(), connectionEncrypters: [noise({ crypto: nodeNoiseCrypto })], services: { identify: identify() }, connectionManager })
+  const { nodeNoiseCrypto, gatheredWrites, gatheringTcp } = await import('@swapwright/cli')
+  return createLibp2p({ ...loopbackStack(), transports: [gatheringTcp()], connectionEncrypters: [gatheredWrites(noise({ crypto: nodeNoiseCrypto }))], services: { identify: identify() }, connectionManager })
 }
 
 /**
