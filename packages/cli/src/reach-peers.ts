@@ -37,7 +37,6 @@ export async function reachPeers (libp2p: Libp2p, init: ReachPeersInit): Promise
   const signal = AbortSignal.any([init.signal, stopped.signal])
   const failures: CliError[] = []
   const reached: string[] = []
-  let pending = init.peers.length
   let started = false
   if (init.peers.length === 0) return { reached, joining: [], stop: () => {} }
   const dials = init.peers.map(async peer => {
@@ -82,13 +81,13 @@ export async function reachPeers (libp2p: Libp2p, init: ReachPeersInit): Promise
         return
       }
       failures.push(err)
-      if (pending > 0) return
+      // the verdict waits for every dial: one still under way may yet reach its peer
+      if (outcomes.includes(undefined)) return
       if (failures.length === 1) reject(failures[0])
       else reject(new CliError(`None of the ${failures.length} peers can be reached: ${failures.map(f => f.message).join('; ')}`, ExitCode.unreachable))
     }
     for (const [i, dial] of dials.entries()) {
       const outcome = dial.then(id => {
-        pending--
         outcomes[i] = id
         if (stopped.signal.aborted) return undefined
         reached.push(id)
@@ -99,7 +98,6 @@ export async function reachPeers (libp2p: Libp2p, init: ReachPeersInit): Promise
         resolve(result)
         return undefined
       }, err => {
-        pending--
         outcomes[i] = null
         failed(err)
         return undefined
